@@ -1,0 +1,188 @@
+"""Fixtures: a fresh database per test on SQLite (default) or PostgreSQL (TRAINING_MGR_TEST_DATABASE_URL)."""
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from flask_login import FlaskLoginClient
+from sqlalchemy import event, text
+
+from training_mgr import create_app
+from training_mgr.extensions import db
+
+PG_URL = os.environ.get("TRAINING_MGR_TEST_DATABASE_URL")
+
+
+def _worker_database_url(tmp_path_factory, worker_id):
+    """One database per xdist worker: a PostgreSQL database made for it, or an SQLite file."""
+    if not PG_URL:
+        return f"sqlite:///{tmp_path_factory.getbasetemp() / 'test.sqlite'}"
+    import psycopg
+
+    base = PG_URL.rsplit("/", 1)
+    name = f"{base[1]}_{worker_id}" if worker_id != "master" else base[1]
+    admin = psycopg.connect(base[0].replace("+psycopg", "") + "/postgres", autocommit=True)
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{base[0]}/{name}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id):
+    return _worker_database_url(tmp_path_factory, worker_id)
+
+
+def make_test_config(database_url, **extra):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": None,
+        "SERVER_NAME": None,
+        "PUBLIC_BASE_URL": "http://localhost",
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def _schema_app(database_url):
+    app = create_app(make_test_config(database_url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def _empty_all_tables():
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+        if db.session.execute(text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first():
+            db.session.execute(text("DELETE FROM sqlite_sequence"))
+    db.session.commit()
+
+
+def _reset_request_state():
+    from flask import g
+    from flask_babel import refresh
+
+    g.pop("_login_user", None)
+    refresh()
+
+
+@pytest.fixture
+def app(_schema_app, database_url, request):
+    """A fresh, empty database for every test. Mark a test ``@pytest.mark.config(KEY=value)`` to change settings."""
+    marker = request.node.get_closest_marker("config")
+    app = create_app(make_test_config(database_url, **(marker.kwargs if marker else {})))
+    app.test_client_class = FlaskLoginClient
+    # The test's app context stays pushed, so requests share its ``g``; reset what is cached per request.
+    app.before_request_funcs.setdefault(None, []).insert(0, _reset_request_state)
+    with app.app_context():
+        _empty_all_tables()
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(app):
+    """``login(user)`` returns a test client already logged in as ``user``."""
+
+    def make(user):
+        return app.test_client(user=user)
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as statements: ...`` then ``len(statements)``."""
+
+    @contextmanager
+    def counter():
+        statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|PRAGMA)", statement, re.I):
+                statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that keeps what it receives: ``smtp_server.messages`` (email.message.Message)."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    controller.start()
+    handler.port = controller.server.sockets[0].getsockname()[1]
+    handler.host = "127.0.0.1"
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "config(**settings): app configuration for this test")
+    config.addinivalue_line("markers", "e2e: browser journey (Playwright + Chromium)")
+
+
+@pytest.fixture
+def people(app):
+    """One user per role, a training managed by ``officer``, and two participants with accounts."""
+    from types import SimpleNamespace
+
+    from tests.factories import ParticipantFactory, TrainingSessionFactory, UserFactory
+
+    officer = UserFactory(role="officer", email="officer@example.org")
+    other_officer = UserFactory(role="officer", email="other.officer@example.org")
+    p1 = ParticipantFactory(email="p1@example.org")
+    p2 = ParticipantFactory(email="p2@example.org")
+    return SimpleNamespace(
+        admin=UserFactory(role="admin", email="admin@example.org"),
+        officer=officer,
+        other_officer=other_officer,
+        manager=UserFactory(role="manager", email="manager@example.org"),
+        participant=UserFactory(role="participant", email=p1.email, participant=p1),
+        other_participant=UserFactory(role="participant", email=p2.email, participant=p2),
+        training=TrainingSessionFactory(officers=[officer]),
+    )

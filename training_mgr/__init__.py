@@ -1,0 +1,63 @@
+"""training_mgr: capacity-building trainings from scheduling to verifiable certificates."""
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: every feature package with a ``views.bp`` blueprint, registered in this order
+BLUEPRINTS = (
+    "core",
+    "auth",
+    "catalogue",
+    "account",
+    "organisations",
+    "courses",
+    "trainings",
+    "registrations",
+    "attendance",
+    "recommendations",
+    "certificates",
+    "reports",
+    "audit",
+    "api",
+)
+
+#: feature packages that add ``flask`` commands through a ``cli.register(app)`` function
+CLI_MODULES = ("core", "auth", "certificates", "reports", "mail")
+
+
+def create_app(config=None):
+    """Application factory. ``config`` (a dict) overrides everything else; tests use it."""
+    from importlib import import_module
+
+    from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from .config import load_config
+    from .core import db as db_setup, errors, i18n, security
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    load_config(app, config)
+    app.json.ensure_ascii = False
+
+    db_setup.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f".{name}.views", __name__).bp)
+    for name in CLI_MODULES:
+        import_module(f".{name}.cli", __name__).register(app)
+    return app

@@ -1,0 +1,193 @@
+"""Read API v1 (JSON): officers, managers and admins, by browser session or bearer token."""
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..attendance.models import AttendanceMark
+from ..attendance.services import attendance_rate
+from ..core.permissions import STAFF_ROLES, can_view_session, visible_sessions_filter
+from ..extensions import csrf, db
+from ..organisations.models import Organisation
+from ..participants.models import Participant
+from ..recommendations.models import Recommendation
+from ..registrations.models import Registration
+from ..trainings.models import SessionOrganiser, TrainingSession
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def api_access(view):
+    """401 for anonymous callers, 403 for participants."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            response = jsonify(error="Unauthorized", status=401)
+            response.headers["WWW-Authenticate"] = 'Bearer realm="training_mgr"'
+            return response, 401
+        if current_user.role not in STAFF_ROLES:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def paginate(query, serialize):
+    """``{"items": [...], "page": N, "next": URL or null}`` for a select ordered by the caller."""
+    config = current_app.config
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = request.args.get("per_page", config["API_PER_PAGE"], type=int) or config["API_PER_PAGE"]
+    per_page = min(max(per_page, 1), config["API_MAX_PER_PAGE"])
+    rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    next_url = None
+    if has_next:
+        args = {**(request.view_args or {}), **request.args.to_dict(), "page": page + 1, "per_page": per_page}
+        next_url = url_for(request.endpoint, _external=True, **args)
+    return jsonify(items=serialize(rows), page=page, next=next_url)
+
+
+def _get_visible_session(session_id):
+    training_session = db.get_or_404(TrainingSession, session_id)
+    if not can_view_session(current_user, training_session):
+        abort(403)
+    return training_session
+
+
+@bp.get("/sessions")
+@api_access
+def sessions():
+    query = (
+        visible_sessions_filter(current_user, select(TrainingSession))
+        .options(selectinload(TrainingSession.organisers).joinedload(SessionOrganiser.organisation))
+        .order_by(TrainingSession.start_date.desc().nulls_last(), TrainingSession.id.desc())
+    )
+
+    def serialize(rows):
+        counts = _status_counts([ts.id for ts in rows])
+        return [
+            {
+                "id": ts.id,
+                "title": ts.title,
+                "title_ar": ts.title_ar,
+                "course_id": ts.course_id,
+                "start_date": _iso(ts.start_date),
+                "end_date": _iso(ts.end_date),
+                "venue": ts.venue,
+                "city": ts.city,
+                "country": ts.country,
+                "status": ts.status,
+                "capacity": ts.capacity,
+                "seats_taken": counts.get((ts.id, "confirmed"), 0),
+                "waitlisted": counts.get((ts.id, "waitlisted"), 0),
+                "organisers": [o.organisation.name for o in ts.organisers],
+            }
+            for ts in rows
+        ]
+
+    return paginate(query, serialize)
+
+
+def _status_counts(session_ids):
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.training_session_id, Registration.status, func.count(Registration.id))
+        .where(Registration.training_session_id.in_(session_ids))
+        .group_by(Registration.training_session_id, Registration.status)
+    ).all()
+    return {(sid, status): n for sid, status, n in rows}
+
+
+@bp.get("/sessions/<int:session_id>/registrations")
+@api_access
+def session_registrations(session_id):
+    training_session = _get_visible_session(session_id)
+    days = {d.id: d.date for d in training_session.days}
+    query = (
+        select(Registration)
+        .where(Registration.training_session_id == training_session.id)
+        .options(
+            joinedload(Registration.participant).joinedload(Participant.organisation),
+            selectinload(Registration.marks),
+            selectinload(Registration.certificates),
+        )
+        .order_by(Registration.id)
+    )
+
+    def serialize(rows):
+        items = []
+        for r in rows:
+            p = r.participant
+            marks = {days[m.session_day_id].isoformat(): m.status for m in r.marks if m.session_day_id in days}
+            cert = r.current_certificate
+            items.append(
+                {
+                    "id": r.id,
+                    "status": r.status,
+                    "participant": {
+                        "id": p.id,
+                        "name": p.name,
+                        "name_ar": p.name_ar,
+                        "sex": p.sex,
+                        "organisation": p.organisation.name if p.organisation else p.organisation_other,
+                        "email": p.email,
+                    },
+                    "attendance": dict(sorted(marks.items())),
+                    "attendance_rate": attendance_rate(marks.values(), len(days)),
+                    "certificate": {"serial": cert.serial, "code": cert.code, "status": cert.status} if cert else None,
+                }
+            )
+        return items
+
+    return paginate(query, serialize)
+
+
+@bp.get("/sessions/<int:session_id>/recommendations")
+@api_access
+def session_recommendations(session_id):
+    training_session = _get_visible_session(session_id)
+    query = (
+        select(Recommendation)
+        .where(Recommendation.training_session_id == training_session.id)
+        .options(joinedload(Recommendation.responsible_organisation), selectinload(Recommendation.updates))
+        .order_by(Recommendation.id)
+    )
+
+    def serialize(rows):
+        return [
+            {
+                "id": r.id,
+                "text": r.text,
+                "theme": r.theme,
+                "responsible_organisation": r.responsible_organisation.name if r.responsible_organisation else None,
+                "due_date": _iso(r.due_date),
+                "status": r.status,
+                "updates": [{"date": _iso(u.date), "status": u.status, "note": u.note} for u in r.updates],
+            }
+            for r in rows
+        ]
+
+    return paginate(query, serialize)
+
+
+@bp.get("/organisations")
+@api_access
+def organisations():
+    query = select(Organisation).order_by(Organisation.name)
+
+    def serialize(rows):
+        return [
+            {"id": o.id, "name": o.name, "name_ar": o.name_ar, "kind": o.kind, "parent_id": o.parent_id} for o in rows
+        ]
+
+    return paginate(query, serialize)
+
+
+def _iso(value):
+    return value.isoformat() if value else None

@@ -1,0 +1,2 @@
+def register(app):
+    """This feature's commands are added here."""

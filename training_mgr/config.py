@@ -1,0 +1,74 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``TRAINING_MGR_*`` variables.
+
+This is the only module that reads the environment (through ``from_prefixed_env``).
+"""
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "TRAINING_MGR"
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI = None  # filled in with SQLite in instance/ when unset
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "ar")
+    #: time zone a training's times are shown in unless it sets its own
+    DEFAULT_TRAINING_TIMEZONE = "Asia/Baghdad"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    #: largest spreadsheet or PDF upload accepted, checked before parsing
+    MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "training-mgr@localhost"
+    MAIL_MAX_ATTEMPTS = 5
+    #: base URL used in e-mails, QR codes and API links when no request is active
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    API_PER_PAGE = 50
+    API_MAX_PER_PAGE = 500
+    PASSWORD_RESET_HOURS = 48
+    CERTIFICATE_SERIAL_PREFIX = "TM"
+
+
+def load_config(app, overrides=None):
+    """Apply defaults, instance file, environment and explicit overrides, in that order."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'training_mgr.sqlite'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(instance)
+        app.config["SECRET_KEY_GENERATED"] = True
+    return app.config
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read the generated key kept in instance/, creating it on first start."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()

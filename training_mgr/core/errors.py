@@ -1,0 +1,26 @@
+"""Friendly error pages (HTML) and JSON errors for the API; crashes roll back and are logged with a request id."""
+from flask import g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def init_app(app):
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if _wants_json():
+            return jsonify(error=error.name, status=error.code), error.code
+        template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
+        return render_template(template, error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        db.session.rollback()
+        app.logger.exception("Unhandled error (request id %s)", g.get("request_id"))
+        if _wants_json():
+            return jsonify(error="Internal Server Error", status=500, request_id=g.get("request_id")), 500
+        return render_template("errors/500.html", request_id=g.get("request_id")), 500

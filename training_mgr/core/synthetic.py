@@ -1,0 +1,228 @@
+"""Deterministic large data for benchmarks: ``seed-synthetic --sessions N --participants M --seed S``.
+
+The same seed always gives the same rows. Distributions follow the programme this product serves:
+mostly male border officials from a dozen entities, most trainings completed, most registrations
+confirmed, most days attended, recommendations in every state of follow-up.
+"""
+import random
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import insert, select
+
+from ..attendance.models import AttendanceMark
+from ..auth.models import User
+from ..courses.models import Course
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..participants.models import Participant
+from ..recommendations.models import Recommendation, RecommendationUpdate
+from ..registrations.models import Registration
+from ..trainings.models import SessionDay, SessionOrganiser, TrainingSession
+
+#: "today" of the synthetic world, fixed so that the data does not depend on when it is made
+SYNTHETIC_TODAY = date(2026, 1, 1)
+
+ENTITIES = [  # name, Arabic name, kind, weight
+    ("Ministry of Interior", "وزارة الداخلية", "ministry", 24),
+    ("Border Points Commission", "هيئة المنافذ الحدودية", "commission", 18),
+    ("General Commission of Customs", "الهيئة العامة للكمارك", "commission", 12),
+    ("Iraqi Civil Aviation Authority", "سلطة الطيران المدني العراقي", "authority", 8),
+    ("Ministry of Transport", "وزارة النقل", "ministry", 6),
+    ("Ministry of Justice", "وزارة العدل", "ministry", 8),
+    ("Ministry of Foreign Affairs", "وزارة الخارجية", "ministry", 5),
+    ("Ministry of Migration and Displaced", "وزارة الهجرة والمهجرين", "ministry", 6),
+    ("Ministry of Health", "وزارة الصحة", "ministry", 4),
+    ("National Security Service", "جهاز الأمن الوطني", "authority", 4),
+    ("Kurdistan Region Ministry of Interior", "وزارة داخلية إقليم كوردستان", "ministry", 3),
+    ("Ministry of Labour and Social Affairs", "وزارة العمل والشؤون الاجتماعية", "ministry", 2),
+]
+PARTNERS = [
+    ("International Organization for Migration", "المنظمة الدولية للهجرة"),
+    ("United Nations Office of Counter-Terrorism", "مكتب الأمم المتحدة لمكافحة الإرهاب"),
+    ("UNAMI Human Rights Office / OHCHR", "مكتب حقوق الإنسان في بعثة يونامي / المفوضية السامية لحقوق الإنسان"),
+    ("United Nations High Commissioner for Refugees", "المفوضية السامية للأمم المتحدة لشؤون اللاجئين"),
+]
+HOSTS = [("Al-Nahrain Centre for Strategic Studies", "مركز النهرين للدراسات الاستراتيجية")]
+COURSES = [
+    ("Human Rights at International Borders", "حقوق الإنسان على الحدود الدولية", 3),
+    ("Integrated Border Management", "الإدارة المتكاملة للحدود", 4),
+    ("Countering Migrant Smuggling", "مكافحة تهريب المهاجرين", 3),
+    ("Identification and Referral of Victims of Trafficking", "تحديد ضحايا الاتجار بالبشر وإحالتهم", 2),
+    ("Document Examination and Fraud Detection", "فحص الوثائق وكشف التزوير", 5),
+    ("Humanitarian Border Management", "الإدارة الإنسانية للحدود", 3),
+    ("Gender-Responsive Border Procedures", "إجراءات حدودية مراعية للنوع الاجتماعي", 2),
+]
+CITIES = [("Baghdad", "بغداد", 45), ("Erbil", "أربيل", 20), ("Basra", "البصرة", 15), ("Amman", "عمّان", 10), ("Najaf", "النجف", 10)]
+MALE = [("Ahmed", "أحمد"), ("Ali", "علي"), ("Mohammed", "محمد"), ("Hassan", "حسن"), ("Hussein", "حسين"), ("Omar", "عمر"),
+        ("Mustafa", "مصطفى"), ("Haider", "حيدر"), ("Karrar", "كرار"), ("Yasir", "ياسر"), ("Firas", "فراس"), ("Salam", "سلام"),
+        ("Abbas", "عباس"), ("Muhannad", "مهند"), ("Laith", "ليث"), ("Wisam", "وسام"), ("Sajjad", "سجاد"), ("Zaid", "زيد")]
+FEMALE = [("Zainab", "زينب"), ("Noor", "نور"), ("Sarah", "سارة"), ("Rana", "رنا"), ("Hiba", "هبة"), ("Dhuha", "ضحى"),
+          ("Maryam", "مريم"), ("Fatima", "فاطمة"), ("Shaimaa", "شيماء"), ("Aya", "آية"), ("Rusul", "رسل"), ("Huda", "هدى")]
+FAMILY = [("Al-Rubaie", "الربيعي"), ("Al-Jubouri", "الجبوري"), ("Al-Saadi", "الساعدي"), ("Al-Maliki", "المالكي"),
+          ("Al-Obaidi", "العبيدي"), ("Al-Hamdani", "الحمداني"), ("Al-Khafaji", "الخفاجي"), ("Al-Dulaimi", "الدليمي"),
+          ("Al-Tamimi", "التميمي"), ("Al-Shammari", "الشمري"), ("Al-Zubaidi", "الزبيدي"), ("Al-Ani", "العاني"),
+          ("Al-Bayati", "البياتي"), ("Al-Musawi", "الموسوي"), ("Al-Azzawi", "العزاوي"), ("Al-Hilli", "الحلي")]
+POSITIONS = ["Border Police Officer", "Inspector", "Customs Officer", "Legal Adviser", "Director", "Captain", "Major",
+             "Passport Control Officer", "Airport Security Officer", "Investigator"]
+REC_STATUSES = (["proposed"] * 1 + ["agreed"] * 3 + ["in_progress"] * 4 + ["implemented"] * 4 + ["not_pursued"] * 1)
+REC_TEXTS = [
+    "Adopt standard operating procedures for the referral of vulnerable persons at border crossing points.",
+    "Integrate the training module into the institution's in-service training curriculum.",
+    "Deploy female officers for screening at all major crossing points.",
+    "Review screening procedures for compliance with the principle of non-discrimination.",
+    "Establish an inter-agency coordination mechanism on mixed migration flows.",
+    "Organise a training of trainers so the course can be delivered nationally.",
+    "Publish guidance on the rights of persons in detention at borders.",
+]
+
+
+class AlreadySeeded(RuntimeError):
+    pass
+
+
+def _weighted(rng, items, weights):
+    return rng.choices(items, weights=weights, k=1)[0]
+
+
+def _organisation(name, name_ar, kind):
+    org = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        org = Organisation(name=name, name_ar=name_ar, kind=kind, country="IQ" if kind != "un_agency" else None)
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def seed_synthetic(n_sessions: int, n_participants: int, seed: int = 1) -> dict:
+    rng = random.Random(seed)
+    domain = f"s{seed}.synthetic.example.org"
+    if db.session.scalar(select(Participant.id).where(Participant.email.like(f"%@{domain}")).limit(1)):
+        raise AlreadySeeded(f"Synthetic data for seed {seed} is already loaded.")
+    stamp = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+    entities = [_organisation(n, a, k) for n, a, k, _ in ENTITIES]
+    entity_weights = [w for *_, w in ENTITIES]
+    partners = [_organisation(n, a, "un_agency") for n, a in PARTNERS]
+    hosts = [_organisation(n, a, "institute") for n, a in HOSTS]
+    courses = []
+    for title, title_ar, days in COURSES:
+        course = db.session.scalar(select(Course).where(Course.title == title))
+        if course is None:
+            course = Course(title=title, title_ar=title_ar, default_days=days,
+                            description=f"{title}: a course for border and migration officials.")
+            db.session.add(course)
+        courses.append(course)
+    officers = []
+    for i in range(5):
+        email = f"officer{i + 1}@{domain}"
+        officer = User(email=email, role="officer", name=f"Synthetic Officer {i + 1}")
+        db.session.add(officer)
+        officers.append(officer)
+    db.session.flush()
+
+    # the pool of persons: fewer than seats, so that many people attend several trainings
+    pool_size = max(n_participants, int(n_sessions * n_participants * 0.6))
+    people = []
+    for i in range(pool_size):
+        sex = "female" if rng.random() < 0.27 else "male"
+        first, first_ar = rng.choice(FEMALE if sex == "female" else MALE)
+        father, father_ar = rng.choice(MALE)
+        family, family_ar = rng.choice(FAMILY)
+        people.append({
+            "name": f"{first} {father} {family}", "name_ar": f"{first_ar} {father_ar} {family_ar}", "sex": sex,
+            "organisation_id": _weighted(rng, entities, entity_weights).id, "position": rng.choice(POSITIONS),
+            "email": f"p{i + 1:06d}@{domain}", "phone": f"+964 7{rng.randrange(10**8, 10**9)}",
+            "locale": "ar" if rng.random() < 0.7 else "en", "consent_at": stamp, "created_at": stamp, "updated_at": stamp,
+        })
+    person_ids = list(db.session.scalars(insert(Participant).returning(Participant.id, sort_by_parameter_order=True), people))
+
+    span_start, span_days = date(2021, 1, 1), (date(2026, 6, 30) - date(2021, 1, 1)).days
+    registrations, reg_meta, recommendations, rec_updates = [], [], [], []
+    sessions = []
+    for s in range(n_sessions):
+        course = rng.choice(courses)
+        days = max(1, min(5, course.default_days + rng.choice([-1, 0, 0, 0, 1])))
+        start = span_start + timedelta(days=rng.randrange(span_days))
+        end = start + timedelta(days=days - 1)
+        if end < SYNTHETIC_TODAY:
+            status = "cancelled" if rng.random() < 0.04 else "completed"
+        else:
+            status = "open"
+        city, city_ar, _ = _weighted(rng, CITIES, [c[2] for c in CITIES])
+        ts = TrainingSession(
+            course=course, title=course.title, title_ar=course.title_ar, start_date=start, end_date=end,
+            venue=f"{city} Training Centre", city=city, city_ar=city_ar, country="JO" if city == "Amman" else "IQ",
+            language=rng.choice(["en_ar", "en_ar", "ar"]), capacity=n_participants, status=status,
+            confirmation_mode=rng.choice(["automatic", "automatic", "approval"]),
+            registration_opens_at=datetime.combine(start - timedelta(days=60), time(6), tzinfo=timezone.utc),
+            registration_closes_at=datetime.combine(start - timedelta(days=5), time(20), tzinfo=timezone.utc),
+            completed_at=datetime.combine(end, time(15), tzinfo=timezone.utc) if status == "completed" else None,
+            cancelled_at=datetime.combine(start - timedelta(days=10), time(9), tzinfo=timezone.utc) if status == "cancelled" else None,
+            cancel_reason="Security situation at the venue" if status == "cancelled" else None,
+            created_at=stamp, updated_at=stamp,
+        )
+        ts.days = [SessionDay(date=start + timedelta(days=d)) for d in range(days)]
+        ts.organisers = [SessionOrganiser(organisation=rng.choice(hosts), role="host", position=0)] + [
+            SessionOrganiser(organisation=p, role="co_organiser", position=i + 1)
+            for i, p in enumerate(rng.sample(partners, rng.randint(1, 3)))
+        ]
+        ts.officers.append(rng.choice(officers))
+        db.session.add(ts)
+        sessions.append(ts)
+    db.session.flush()
+
+    for ts in sessions:
+        attendees = rng.sample(person_ids, n_participants)
+        weights = {"completed": (90, 0, 2, 4, 4), "cancelled": (80, 0, 5, 5, 10), "open": (70, 15, 10, 2, 3)}[ts.status]
+        for pid in attendees:
+            status = _weighted(rng, ["confirmed", "pending", "waitlisted", "rejected", "withdrawn"], weights)
+            created = datetime.combine(ts.start_date - timedelta(days=rng.randint(6, 55)), time(9), tzinfo=timezone.utc)
+            registrations.append({
+                "training_session_id": ts.id, "participant_id": pid, "status": status,
+                "source": rng.choice(["online", "online", "officer", "import"]),
+                "status_changed_at": created, "created_at": created, "updated_at": created,
+                "waitlisted_at": created if status == "waitlisted" else None,
+                "status_reason": "Nominated for a later training" if status in ("rejected", "withdrawn") else None,
+            })
+            reg_meta.append((ts, status))
+        if ts.status == "completed":
+            for _ in range(rng.randint(2, 6)):
+                rec_status = rng.choice(REC_STATUSES)
+                recommendations.append({
+                    "training_session_id": ts.id, "text": rng.choice(REC_TEXTS), "theme": ts.title,
+                    "responsible_organisation_id": _weighted(rng, entities, entity_weights).id,
+                    "due_date": ts.end_date + timedelta(days=rng.randint(90, 540)), "status": rec_status,
+                    "created_at": stamp, "updated_at": stamp,
+                })
+    reg_ids = list(db.session.scalars(
+        insert(Registration).returning(Registration.id, sort_by_parameter_order=True), registrations))
+
+    marks = []
+    for reg_id, (ts, status) in zip(reg_ids, reg_meta):
+        if ts.status != "completed" or status != "confirmed":
+            continue
+        for day in ts.days:
+            mark = _weighted(rng, ["present", "late", "excused", "absent"], (86, 6, 4, 4))
+            marks.append({"registration_id": reg_id, "session_day_id": day.id, "status": mark,
+                          "recorded_at": datetime.combine(day.date, time(7), tzinfo=timezone.utc)})
+    if marks:
+        db.session.execute(insert(AttendanceMark), marks)
+
+    if recommendations:
+        rec_ids = list(db.session.scalars(
+            insert(Recommendation).returning(Recommendation.id, sort_by_parameter_order=True), recommendations))
+        for rec_id, rec in zip(rec_ids, recommendations):
+            path = {"proposed": [], "agreed": ["agreed"], "in_progress": ["agreed", "in_progress"],
+                    "implemented": ["agreed", "in_progress", "implemented"], "not_pursued": ["agreed", "not_pursued"]}
+            when = rec["due_date"] - timedelta(days=rng.randint(60, 200))
+            for step in path[rec["status"]]:
+                when += timedelta(days=rng.randint(20, 90))
+                rec_updates.append({"recommendation_id": rec_id, "date": when, "status": step,
+                                    "note": f"Status reported as {step.replace('_', ' ')}.", "created_at": stamp})
+        if rec_updates:
+            db.session.execute(insert(RecommendationUpdate), rec_updates)
+    db.session.commit()
+    return {
+        "sessions": n_sessions, "participants": pool_size, "registrations": len(registrations),
+        "attendance marks": len(marks), "recommendations": len(recommendations),
+    }

@@ -1,0 +1,29 @@
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.db import one_of, utcnow
+from ..extensions import db
+
+EMAIL_STATUSES = ("pending", "sent", "failed")
+
+
+class OutboundEmail(db.Model):
+    """A message waiting to be sent, sent, or given up on; written in the same commit as its cause."""
+
+    __tablename__ = "outbound_emails"
+    __table_args__ = (one_of("status", EMAIL_STATUSES), Index("ix_outbound_emails_status_next_attempt_at", "status", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    #: e.g. "registration.confirmed", "password.set"
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(7), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
+    sent_at = mapped_column(db.DateTime(timezone=True))

@@ -1,0 +1,12 @@
+"""Imports every feature's models so that SQLAlchemy and Alembic see the whole schema."""
+from .attendance.models import AttendanceMark  # noqa: F401
+from .audit.models import AuditEntry  # noqa: F401
+from .auth.models import ApiToken, User, UserToken  # noqa: F401
+from .certificates.models import Certificate, CertificateCounter  # noqa: F401
+from .courses.models import Course  # noqa: F401
+from .mail.models import OutboundEmail  # noqa: F401
+from .organisations.models import Organisation  # noqa: F401
+from .participants.models import Participant  # noqa: F401
+from .recommendations.models import Recommendation, RecommendationUpdate  # noqa: F401
+from .registrations.models import Registration  # noqa: F401
+from .trainings.models import OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession  # noqa: F401

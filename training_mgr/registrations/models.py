@@ -1,0 +1,58 @@
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import one_of, utcnow
+from ..extensions import db
+
+REGISTRATION_STATUSES = ("pending", "confirmed", "waitlisted", "rejected", "withdrawn")
+#: statuses that hold a seat
+SEAT_STATUSES = ("confirmed",)
+REGISTRATION_SOURCES = ("online", "officer", "import")
+
+
+class Registration(db.Model):
+    """A participant in a training session."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("training_session_id", "participant_id"),
+        one_of("status", REGISTRATION_STATUSES),
+        one_of("source", REGISTRATION_SOURCES),
+        Index("ix_registrations_training_session_id_status", "training_session_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    #: how the registration arrived: the online form, an officer, or an imported nomination list
+    source: Mapped[str] = mapped_column(String(10), default="online")
+    #: who nominated the person, as written on the nomination (e.g. "Director General, Border Points Commission")
+    nominated_by: Mapped[str | None] = mapped_column(String(200))
+    #: the user who entered the registration (an officer, or the participant themself)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: reason given with the latest status change (rejection, withdrawal …)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    status_changed_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
+    status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: when the registration joined the waiting list; the earliest is promoted first
+    waitlisted_at = mapped_column(db.DateTime(timezone=True))
+    created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
+    updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
+
+    training_session = relationship("TrainingSession")
+    participant = relationship("Participant", back_populates="registrations")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    status_changed_by = relationship("User", foreign_keys=[status_changed_by_id])
+    marks = relationship("AttendanceMark", back_populates="registration", cascade="all, delete-orphan")
+    certificates = relationship(
+        "Certificate", back_populates="registration", order_by="Certificate.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_certificate(self):
+        """The newest certificate, valid or revoked, or None."""
+        return self.certificates[-1] if self.certificates else None
+
+    def __repr__(self):
+        return f"<Registration {self.id} {self.status}>"

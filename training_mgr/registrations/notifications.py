@@ -1,0 +1,8 @@
+"""E-mail to participants when their registration changes. Called after the commit that made the change."""
+
+
+def registration_changed(registration, event: str) -> None:
+    """``event`` is one of received, confirmed, waitlisted, promoted, rejected, withdrawn, pending."""
+    from ..mail import services as mail
+
+    mail.notify_registration(registration, event)

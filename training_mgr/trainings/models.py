@@ -1,0 +1,180 @@
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import one_of, utcnow
+from ..extensions import db
+
+SESSION_STATUSES = ("draft", "open", "closed", "completed", "cancelled")
+CONFIRMATION_MODES = ("automatic", "approval")
+ORGANISER_ROLES = ("host", "co_organiser")
+LANGUAGES = ("en", "ar", "en_ar")
+
+#: officers who manage a training session (admins manage all)
+session_officers = Table(
+    "session_officers",
+    db.metadata,
+    Column("training_session_id", ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class TrainingSession(db.Model):
+    """One scheduled delivery of a course."""
+
+    __tablename__ = "training_sessions"
+    __table_args__ = (
+        one_of("status", SESSION_STATUSES),
+        one_of("confirmation_mode", CONFIRMATION_MODES),
+        one_of("language", LANGUAGES),
+        CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+        CheckConstraint("cert_min_attendance >= 0 AND cert_min_attendance <= 100", name="cert_min_attendance_range"),
+        Index("ix_training_sessions_status_start_date", "status", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    #: copied from the course when scheduled, editable per delivery
+    title: Mapped[str] = mapped_column(String(300))
+    title_ar: Mapped[str | None] = mapped_column(String(300))
+    start_date: Mapped[date | None] = mapped_column(index=True)
+    end_date: Mapped[date | None]
+    venue: Mapped[str | None] = mapped_column(String(200))
+    venue_ar: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    city_ar: Mapped[str | None] = mapped_column(String(100))
+    #: ISO 3166-1 alpha-2
+    country: Mapped[str | None] = mapped_column(String(2))
+    #: language of delivery: English, Arabic, or both with interpretation
+    language: Mapped[str] = mapped_column(String(5), default="en_ar")
+    #: IANA time zone the training's times are shown in
+    timezone: Mapped[str] = mapped_column(String(50), default="Asia/Baghdad")
+    capacity: Mapped[int | None]
+    registration_opens_at = mapped_column(db.DateTime(timezone=True))
+    registration_closes_at = mapped_column(db.DateTime(timezone=True))
+    #: automatic: confirm until full, then waitlist; approval: pending until an officer decides
+    confirmation_mode: Mapped[str] = mapped_column(String(10), default="automatic")
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at = mapped_column(db.DateTime(timezone=True))
+    completed_at = mapped_column(db.DateTime(timezone=True))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    # --- certificate rule ---
+    #: share of counted days (percent) a participant must attend to earn a certificate
+    cert_min_attendance: Mapped[int] = mapped_column(default=80)
+    #: a "late" mark counts as attended
+    cert_late_counts: Mapped[bool] = mapped_column(default=True)
+    #: "excused" days are left out of the count instead of counting against the participant
+    cert_excused_excluded: Mapped[bool] = mapped_column(default=True)
+
+    #: bumped under lock by every seat-changing write; serialises them on every database
+    seat_version: Mapped[int] = mapped_column(default=0)
+    created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
+    updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
+
+    course = relationship("Course", lazy="joined")
+    days: Mapped[list["SessionDay"]] = relationship(
+        back_populates="training_session", order_by="SessionDay.date", cascade="all, delete-orphan"
+    )
+    organisers: Mapped[list["SessionOrganiser"]] = relationship(
+        back_populates="training_session", cascade="all, delete-orphan", order_by="SessionOrganiser.position"
+    )
+    officers = relationship("User", secondary=session_officers, back_populates="managed_sessions")
+    quotas: Mapped[list["OrganisationQuota"]] = relationship(
+        back_populates="training_session", cascade="all, delete-orphan"
+    )
+    signatories: Mapped[list["Signatory"]] = relationship(
+        back_populates="training_session", cascade="all, delete-orphan", order_by="Signatory.position"
+    )
+
+    @property
+    def host(self):
+        return next((o.organisation for o in self.organisers if o.role == "host"), None)
+
+    @property
+    def co_organisers(self):
+        return [o.organisation for o in self.organisers if o.role == "co_organiser"]
+
+    @property
+    def number_of_days(self) -> int:
+        return len(self.days)
+
+    def __repr__(self):
+        return f"<TrainingSession {self.id} {self.title!r} {self.status}>"
+
+
+class SessionDay(db.Model):
+    """One calendar day of a training session."""
+
+    __tablename__ = "session_days"
+    __table_args__ = (UniqueConstraint("training_session_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"))
+    date: Mapped[date]
+    #: optional agenda line for the day
+    title: Mapped[str | None] = mapped_column(String(200))
+
+    training_session: Mapped[TrainingSession] = relationship(back_populates="days")
+
+
+class SessionOrganiser(db.Model):
+    """An organisation hosting or co-organising a training session."""
+
+    __tablename__ = "session_organisers"
+    __table_args__ = (one_of("role", ORGANISER_ROLES),)
+
+    training_session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(15), default="co_organiser")
+    #: display order
+    position: Mapped[int] = mapped_column(default=0)
+
+    training_session: Mapped[TrainingSession] = relationship(back_populates="organisers")
+    organisation = relationship("Organisation", lazy="joined")
+
+
+class OrganisationQuota(db.Model):
+    """Optional cap on the seats one organisation may take in a training session."""
+
+    __tablename__ = "organisation_quotas"
+    __table_args__ = (CheckConstraint("max_seats >= 0", name="max_seats_non_negative"),)
+
+    training_session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    max_seats: Mapped[int]
+
+    training_session: Mapped[TrainingSession] = relationship(back_populates="quotas")
+    organisation = relationship("Organisation", lazy="joined")
+
+
+class Signatory(db.Model):
+    """A person who signs the certificates of a training session."""
+
+    __tablename__ = "signatories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    name_ar: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    title_ar: Mapped[str | None] = mapped_column(String(200))
+    #: PNG or JPEG of the signature, printed above the name
+    signature_image: Mapped[bytes | None] = mapped_column(db.LargeBinary)
+    signature_mimetype: Mapped[str | None] = mapped_column(String(30))
+
+    training_session: Mapped[TrainingSession] = relationship(back_populates="signatories")
