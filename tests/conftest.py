@@ -135,9 +135,8 @@ def count_queries(app):
     return counter
 
 
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on 127.0.0.1 that keeps what it receives: ``smtp_server.messages`` (email.message.Message)."""
+def start_smtp_server():
+    """Start a real SMTP server on 127.0.0.1; returns (handler with .host/.port/.messages, stop)."""
     from email import message_from_bytes, policy
 
     from aiosmtpd.controller import Controller
@@ -151,14 +150,28 @@ def smtp_server():
             return "250 OK"
 
     handler = Handler()
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    handler.host, handler.port = "127.0.0.1", free_port()
+    controller = Controller(handler, hostname=handler.host, port=handler.port)
     controller.start()
-    handler.port = controller.server.sockets[0].getsockname()[1]
-    handler.host = "127.0.0.1"
+    return handler, controller.stop
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that keeps what it receives: ``smtp_server.messages`` (email.message.EmailMessage)."""
+    handler, stop = start_smtp_server()
     try:
         yield handler
     finally:
-        controller.stop()
+        stop()
 
 
 def pytest_configure(config):
