@@ -1,5 +1,6 @@
 """Friendly error pages (HTML) and JSON errors for the API; crashes roll back and are logged with a request id."""
 from flask import g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
@@ -14,6 +15,8 @@ def init_app(app):
     def http_error(error):
         if _wants_json():
             return jsonify(error=error.name, status=error.code), error.code
+        if isinstance(error, CSRFError):
+            return render_template("errors/csrf.html", error=error), 400
         template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
         return render_template(template, error=error), error.code
 
