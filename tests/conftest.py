@@ -43,6 +43,7 @@ def make_test_config(database_url, **extra):
         "MAIL_SERVER": None,
         "SERVER_NAME": None,
         "PUBLIC_BASE_URL": "http://localhost",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(extra)
     return config

@@ -45,7 +45,7 @@ class UserFactory(Base):
 def _password_hash():
     from werkzeug.security import generate_password_hash
 
-    return generate_password_hash(PASSWORD)
+    return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
 class CourseFactory(Base):

@@ -1,5 +1,6 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -38,7 +39,9 @@ class User(UserMixin, db.Model):
     api_tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        # tests choose a cheaper method through PASSWORD_HASH_METHOD; production keeps werkzeug's default
+        method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+        self.password_hash = generate_password_hash(password, **({"method": method} if method else {}))
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
