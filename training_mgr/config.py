@@ -19,11 +19,20 @@ class Defaults:
     LANGUAGES = ("en", "ar")
     #: time zone a training's times are shown in unless it sets its own
     DEFAULT_TRAINING_TIMEZONE = "Asia/Baghdad"
+    #: "https" when users reach the app over HTTPS (usually through a TLS reverse proxy)
+    PREFERRED_URL_SCHEME = "http"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    #: None: Secure exactly when PREFERRED_URL_SCHEME is "https"
+    SESSION_COOKIE_SECURE = None
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = None
+    #: reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port are trusted (0: none)
+    PROXY_COUNT = 0
+    #: gunicorn worker processes and threads per worker (gunicorn_conf.py, check-deploy)
+    WEB_CONCURRENCY = 2
+    WEB_THREADS = 4
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     #: largest spreadsheet or PDF upload accepted, checked before parsing
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -36,9 +45,16 @@ class Defaults:
     MAIL_MAX_ATTEMPTS = 5
     #: base URL used in e-mails, QR codes and API links when no request is active
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: shared by every worker and server in production, e.g. "redis://127.0.0.1:6379"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    #: failed log-ins allowed per e-mail address, and per client address, before 429
+    LOGIN_FAILURE_LIMIT_PER_EMAIL = "10 per 15 minutes"
+    LOGIN_FAILURE_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    #: password-reset requests allowed per e-mail address, and per client address
+    PASSWORD_RESET_LIMIT_PER_EMAIL = "5 per hour"
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = "20 per hour"
     API_PER_PAGE = 50
     API_MAX_PER_PAGE = 500
     PASSWORD_RESET_HOURS = 48
@@ -57,6 +73,10 @@ def load_config(app, overrides=None):
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         instance.mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'training_mgr.sqlite'}"
+    https = app.config.get("PREFERRED_URL_SCHEME") == "https"
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(key) is None:
+            app.config[key] = https
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(instance)
         app.config["SECRET_KEY_GENERATED"] = True

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..core.permissions import roles_required
+from ..core.security import throttle_posts
 from ..core.views import home_url_for
 from ..extensions import db
 from . import services
@@ -25,6 +26,7 @@ def is_safe_next(target: str | None) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle_posts("LOGIN_FAILURE_LIMIT", failures_only=True)
 def login():
     if current_user.is_authenticated:
         return redirect(home_url_for(current_user))

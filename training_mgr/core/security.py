@@ -1,12 +1,14 @@
-"""Loading the user (cookie or API bearer token), request ids and security headers."""
+"""Loading the user (cookie or API bearer token), request ids, security headers, reverse proxies and throttling."""
 import hashlib
 import uuid
 
-from flask import g, request
+from flask import current_app, g, request
+from flask_limiter.util import get_remote_address
 from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..core.db import as_utc, utcnow
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 
 
 def hash_token(token: str) -> str:
@@ -51,9 +53,51 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+#: the app needs none of these browser features; a page that is somehow injected gets none either
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def _posted_email() -> str:
+    """The e-mail address a form was posted for ("" when none: the per-address limit still applies)."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"email:{email}" if email else ""
+
+
+def _form_shown_again(response) -> bool:
+    """A log-in form that comes back (200) failed; a success redirects."""
+    return response.status_code == 200
+
+
+def throttle_posts(config_prefix: str, failures_only: bool = False):
+    """Limit a form's POSTs per posted e-mail and per client address.
+
+    The limits are read from ``<config_prefix>_PER_EMAIL`` and ``<config_prefix>_PER_ADDRESS``.
+    With ``failures_only`` only posts that show the form again count, so the rightful user who
+    types the password correctly is never held back by their own successes.
+    """
+    deduct_when = _form_shown_again if failures_only else None
+    scope = config_prefix.lower()
+    per_email = limiter.limit(
+        lambda: current_app.config[f"{config_prefix}_PER_EMAIL"], key_func=_posted_email, methods=["POST"],
+        deduct_when=deduct_when, scope=f"{scope}-email",
+    )
+    per_address = limiter.limit(
+        lambda: current_app.config[f"{config_prefix}_PER_ADDRESS"], key_func=get_remote_address, methods=["POST"],
+        deduct_when=deduct_when, scope=f"{scope}-address",
+    )
+
+    def decorator(view):
+        return per_email(per_address(view))
+
+    return decorator
 
 
 def init_app(app):
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        # Trust exactly as many X-Forwarded-* hops as there are proxies, so clients cannot forge them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 
@@ -72,6 +116,8 @@ def init_app(app):
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("X-Request-Id", g.get("request_id", ""))
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -1,0 +1,170 @@
+"""Security headers, cookies, sessions, reverse proxies and log-in throttling."""
+import time
+import types
+
+import pytest
+
+from tests.factories import PASSWORD, UserFactory
+from training_mgr.extensions import db
+
+
+def log_in(client, email, password=PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def test_every_page_carries_the_security_headers(client):
+    for url in ("/", "/login", "/no-such-page", "/healthz"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "camera=()" in headers["Permissions-Policy"]
+        assert headers["X-Request-Id"]
+        # plain HTTP: no HSTS, a browser would pin a site that may not have TLS
+        assert "Strict-Transport-Security" not in headers
+
+
+def test_hsts_is_sent_over_https(client):
+    response = client.get("/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def session_cookie(client):
+    return client.get_cookie("session")
+
+
+def test_session_cookie_is_httponly_and_samesite_lax_but_not_secure_over_http(client, people):
+    response = log_in(client, people.officer.email)
+    set_cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
+    assert "Secure" not in set_cookie
+
+
+@pytest.mark.config(PREFERRED_URL_SCHEME="https")
+def test_session_cookie_is_secure_when_configured_for_https(app, client, people):
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    response = client.post("/login", data={"email": people.officer.email, "password": PASSWORD},
+                           base_url="https://localhost")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.config(PREFERRED_URL_SCHEME="https", SESSION_COOKIE_SECURE=False)
+def test_an_explicit_cookie_setting_wins_over_the_scheme(app):
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_log_in_starts_a_new_session(client, people):
+    with client.session_transaction() as sess:
+        sess["planted"] = "by someone else"
+        sess["lang"] = "ar"
+    before = session_cookie(client).value
+    response = log_in(client, people.officer.email)
+    assert response.status_code == 302
+    assert session_cookie(client).value != before
+    with client.session_transaction() as sess:
+        assert "planted" not in sess  # nothing carried over from before the log-in …
+        assert sess["lang"] == "ar"  # … except the chosen language
+        assert sess["_user_id"] == f"{people.officer.id}:{people.officer.session_version}"
+
+
+def test_changing_the_password_ends_every_other_session(app, people):
+    phone, laptop = app.test_client(), app.test_client()
+    for device in (phone, laptop):
+        assert log_in(device, people.officer.email).status_code == 302
+        assert device.get("/officer").status_code == 200
+
+    people.officer.set_password("a brand new passphrase")
+    db.session.commit()
+
+    for device in (phone, laptop):
+        response = device.get("/officer")
+        assert response.status_code == 302 and "/login" in response.location
+    assert log_in(phone, people.officer.email, "a brand new passphrase").status_code == 302
+    assert phone.get("/officer").status_code == 200
+
+
+def add_address_echo(app):
+    from flask import request
+
+    app.add_url_rule("/address-for-test", "address_for_test", lambda: request.remote_addr)
+
+
+@pytest.mark.config(PROXY_COUNT=1)
+def test_behind_a_proxy_the_forwarded_scheme_and_client_address_are_used(app, client):
+    add_address_echo(app)
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.1, 203.0.113.7"}
+    response = client.get("/address-for-test", headers=forwarded)
+    assert response.text == "203.0.113.7"  # the hop our proxy saw, not what the client claimed before it
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(app, client):
+    add_address_echo(app)
+    response = client.get("/address-for-test", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"})
+    assert response.text == "127.0.0.1"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+# --- throttling -------------------------------------------------------------------------------
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
+def test_guessing_a_password_is_stopped_with_a_translated_429(client, people):
+    statuses = [log_in(client, people.officer.email, f"guess-{n}").status_code for n in range(30)]
+    assert statuses[:10] == [200] * 10  # the form comes back with "Wrong e-mail or password"
+    assert set(statuses[10:]) == {429}
+    # even the right password waits now: the attacker cannot tell a hit from a miss
+    assert log_in(client, people.officer.email).status_code == 429
+
+    arabic = client.post("/login?lang=ar", data={"email": people.officer.email, "password": "x"})
+    assert arabic.status_code == 429
+    assert b'dir="rtl"' in arabic.data
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
+def test_the_limit_is_per_email_and_successes_do_not_count(app, people):
+    attacker = app.test_client()
+    for n in range(12):
+        log_in(attacker, people.officer.email, f"guess-{n}")
+    assert log_in(attacker, people.officer.email).status_code == 429
+    # another account from the same address is still usable
+    assert log_in(app.test_client(), people.manager.email).status_code == 302
+
+    # the rightful user logging in and out many times is never held back
+    rightful = app.test_client()
+    for _ in range(15):
+        assert log_in(rightful, people.admin.email).status_code == 302
+        rightful.post("/logout")
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, LOGIN_FAILURE_LIMIT_PER_ADDRESS="5 per 15 minutes")
+def test_one_address_spraying_many_accounts_is_stopped(client, people):
+    statuses = [log_in(client, f"nobody{n}@example.org", "guess").status_code for n in range(6)]
+    assert statuses == [200] * 5 + [429]
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
+def test_the_block_ends_when_the_window_has_passed(client, people, monkeypatch):
+    import limits.storage.memory
+
+    for n in range(10):
+        log_in(client, people.officer.email, f"guess-{n}")
+    assert log_in(client, people.officer.email).status_code == 429
+
+    later = time.time() + 16 * 60
+    monkeypatch.setattr(limits.storage.memory, "time", types.SimpleNamespace(time=lambda: later))
+    assert log_in(client, people.officer.email).status_code == 302
+
+
+def test_without_rate_limiting_configured_failures_are_never_blocked(client, people):
+    statuses = {log_in(client, people.officer.email, f"guess-{n}").status_code for n in range(12)}
+    assert statuses == {200}
+
+
+def test_inactive_users_cannot_log_in(client):
+    user = UserFactory(active=False)
+    assert log_in(client, user.email).status_code == 200
