@@ -29,7 +29,7 @@ def test_the_database_refuses_a_second_mark_for_the_same_day(app):
 
 @pytest.mark.parametrize("model,field,value", [
     (Registration, "status", "maybe"),
-    (AttendanceMark, "status", "sleeping"),
+    (AttendanceMark, "status", "asleep"),
 ])
 def test_statuses_outside_the_allowed_words_are_refused(app, model, field, value):
     obj = RegistrationFactory() if model is Registration else AttendanceMarkFactory()
