@@ -168,3 +168,95 @@ def test_without_rate_limiting_configured_failures_are_never_blocked(client, peo
 def test_inactive_users_cannot_log_in(client):
     user = UserFactory(active=False)
     assert log_in(client, user.email).status_code == 200
+
+
+# --- password policy --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("password, problem", [
+    ("short-pw", "at least 10 characters"),
+    ("x" * 201, "at most 200 characters"),
+    ("1234567890", "most common"),
+    ("Password123", "most common"),  # the list is compared case-insensitively
+    ("qwertyuiop", "most common"),
+    ("ahmed.ali@mofa.gov.iq", "e-mail address"),
+    ("river-stone-lantern", None),
+    ("نهر الحجر الفانوس", None),  # any script is welcome
+])
+def test_password_policy(app, password, problem):
+    from training_mgr.auth.passwords import password_problem
+
+    found = password_problem(password, email="ahmed.ali@mofa.gov.iq")
+    assert found is None if problem is None else problem in found
+
+
+def test_password_equal_to_the_mailbox_name_is_refused(app):
+    from training_mgr.auth.passwords import password_problem
+
+    assert "e-mail" in password_problem("Border.Officer", email="border.officer@example.org")
+
+
+def test_the_policy_validator_refills_the_form_with_the_problem(app):
+    from flask_wtf import FlaskForm
+    from wtforms import EmailField, PasswordField
+
+    from training_mgr.auth.passwords import PasswordPolicy
+
+    class SetPasswordForm(FlaskForm):
+        email = EmailField()
+        password = PasswordField(validators=[PasswordPolicy()])
+
+    with app.test_request_context(method="POST", data={"email": "a.b@example.org", "password": "password1234"}):
+        form = SetPasswordForm()
+        assert not form.validate()
+        assert "most common" in form.password.errors[0]
+    with app.test_request_context(method="POST", data={"email": "a.b@example.org", "password": "river-stone-lantern"}):
+        assert SetPasswordForm().validate()
+
+
+def test_the_policy_validator_uses_the_logged_in_users_email(app, people):
+    from flask_login import login_user
+    from flask_wtf import FlaskForm
+    from wtforms import PasswordField
+
+    from training_mgr.auth.passwords import PasswordPolicy
+
+    class ChangePasswordForm(FlaskForm):
+        password = PasswordField(validators=[PasswordPolicy()])
+
+    with app.test_request_context(method="POST", data={"password": "officer@example.org"}):
+        login_user(people.officer)
+        form = ChangePasswordForm()
+        assert not form.validate()
+        assert "e-mail" in form.password.errors[0]
+
+
+def test_create_user_refuses_a_weak_password(runner):
+    result = runner.invoke(args=["create-user", "new@example.org", "--role", "officer", "--password", "password123"])
+    assert result.exit_code != 0
+    assert "most common" in result.output
+    result = runner.invoke(args=["create-user", "new@example.org", "--role", "officer", "--password", "short"])
+    assert "at least 10 characters" in result.output
+
+
+def test_api_tokens_are_stored_hashed_and_stop_working_when_expired_or_revoked(app, people):
+    from datetime import timedelta
+
+    from training_mgr.auth.services import create_api_token, revoke_api_token
+    from training_mgr.core.db import utcnow
+
+    token, plain = create_api_token(people.manager, "dashboard")
+    assert plain not in (token.token_hash, token.prefix) and len(token.token_hash) == 64
+    client = app.test_client()
+    bearer = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/sessions", headers=bearer).status_code == 200
+    token.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert client.get("/api/v1/sessions", headers=bearer).status_code == 401
+    token.expires_at = None
+    revoke_api_token(token)
+    assert client.get("/api/v1/sessions", headers=bearer).status_code == 401
+    # a bearer token opens the API only, never the HTML pages
+    token.revoked_at = None
+    db.session.commit()
+    assert client.get("/dashboard", headers=bearer).status_code == 302

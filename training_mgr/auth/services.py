@@ -8,6 +8,7 @@ from ..core.db import utcnow
 from ..core.security import hash_token
 from ..extensions import db
 from .models import ROLES, ApiToken, User
+from .passwords import password_problem
 
 
 class AccountError(ValueError):
@@ -40,6 +41,8 @@ def create_user(email: str, role: str, password: str | None = None, name: str | 
         raise AccountError("A valid e-mail address is required.")
     if find_user_by_email(email) is not None:
         raise AccountError(f"A user with e-mail {email} already exists.")
+    if password and (problem := password_problem(password, email)):
+        raise AccountError(problem)
     user = User(email=email, role=role, name=name, participant=participant)
     if password:
         user.set_password(password)
