@@ -3,8 +3,12 @@
 Every seat-changing write first locks its training session row (``lock_seats``), so two people
 asking for the last seat at the same moment are served one after the other and never both get it.
 """
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
@@ -16,6 +20,10 @@ from .models import REGISTRATION_STATUSES, SEAT_STATUSES, Registration
 
 class RegistrationError(ValueError):
     """A registration rule refused the request; the message is shown to the user."""
+
+
+class ReasonRequired(RegistrationError):
+    """Rejecting or withdrawing someone needs a reason."""
 
 
 #: the status changes an officer may make, from -> allowed targets
@@ -115,6 +123,22 @@ def register(training_session, participant, *, source="online", by_user=None, no
     quota) and waitlists after; approval leaves the registration pending. An explicit ``confirmed``
     (an officer adding someone) is still refused when no seat is free.
     """
+    check_can_register(training_session, source=source, by_user=by_user, status=status)
+    lock_seats(training_session)
+    try:
+        registration = add_registration(
+            training_session, participant, source=source, by_user=by_user, nominated_by=nominated_by, status=status
+        )
+    except RegistrationError:
+        db.session.rollback()
+        raise
+    notifications.registration_changed(registration, "received" if registration.status == "pending" else registration.status)
+    db.session.commit()  # the registration and its e-mail together; the e-mail goes out after this
+    return registration
+
+
+def check_can_register(training_session, *, source="online", by_user=None, status=None):
+    """Refuse a registration the training cannot take at all (window closed, training over, unknown status)."""
     if source == "online":
         error = registration_window_error(training_session)
         if error:
@@ -124,9 +148,15 @@ def register(training_session, participant, *, source="online", by_user=None, no
     if status is not None and status not in REGISTRATION_STATUSES:
         raise RegistrationError(f"Unknown status {status!r}.")
 
-    lock_seats(training_session)
+
+def add_registration(training_session, participant, *, source, by_user=None, nominated_by=None, status=None):
+    """Add one registration to the current transaction, whose seats the caller has locked (``lock_seats``).
+
+    Used by ``register`` (one person, one commit) and by the nomination import (many people, one commit).
+    """
+    if participant.id is None:
+        db.session.flush()
     if find_registration(training_session.id, participant.id) is not None:
-        db.session.rollback()
         raise RegistrationError(str(_l("%(name)s is already registered for this training.", name=participant.name)))
 
     if status is None:
@@ -135,7 +165,6 @@ def register(training_session, participant, *, source="online", by_user=None, no
         else:
             status = "confirmed" if has_free_seat(training_session, participant) else "waitlisted"
     elif status == "confirmed" and not has_free_seat(training_session, participant):
-        db.session.rollback()
         raise RegistrationError(str(_l("No seat is free for %(name)s (capacity or quota reached).", name=participant.name)))
 
     now = utcnow()
@@ -156,8 +185,6 @@ def register(training_session, participant, *, source="online", by_user=None, no
         f"{participant.name} registered ({source}) as {status}",
         training_session_id=training_session.id,
     )
-    db.session.commit()
-    notifications.registration_changed(registration, "received" if status == "pending" else status)
     return registration
 
 
@@ -169,7 +196,7 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
     if new_status not in ALLOWED_TRANSITIONS.get(old_status, ()):
         raise RegistrationError(str(_l("A registration cannot go from %(old)s to %(new)s.", old=old_status, new=new_status)))
     if new_status in ("rejected", "withdrawn") and by_user is not None and by_user.role != "participant" and not (reason or "").strip():
-        raise RegistrationError(str(_l("Please give a reason.")))
+        raise ReasonRequired(str(_l("Please give a reason.")))
 
     training_session = registration.training_session
     lock_seats(training_session)
@@ -190,10 +217,10 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
     promoted = []
     if old_status in SEAT_STATUSES and new_status not in SEAT_STATUSES:
         promoted = _promote(training_session, by_user)
-    db.session.commit()
     notifications.registration_changed(registration, new_status)
     for other in promoted:
         notifications.registration_changed(other, "promoted")
+    db.session.commit()
     return promoted
 
 
@@ -201,9 +228,9 @@ def promote_from_waitlist(training_session: TrainingSession, by_user=None):
     """Confirm waitlisted registrations, earliest first, while seats are free; commit; return them."""
     lock_seats(training_session)
     promoted = _promote(training_session, by_user)
-    db.session.commit()
     for registration in promoted:
         notifications.registration_changed(registration, "promoted")
+    db.session.commit()
     return promoted
 
 
@@ -241,3 +268,153 @@ def _set_status(registration, new_status, by_user, reason):
     registration.status_changed_by_id = getattr(by_user, "id", None)
     if new_status == "waitlisted":
         registration.waitlisted_at = now
+
+
+# --- the officer's registration list -------------------------------------------------------------
+
+#: sort keys of the registration list -> columns (ties broken by registration id)
+REGISTRATION_SORTS = ("name", "organisation", "status", "date")
+
+
+def registrations_page(training_session, *, search=None, status=None, organisation_id=None, sex=None,
+                       sort="name", descending=False, page=1, per_page=50):
+    """One page of a training's registrations with their participants and organisations (two queries)."""
+    from ..organisations.models import Organisation
+    from ..participants.models import Participant
+
+    query = (
+        select(Registration)
+        .join(Registration.participant)
+        .outerjoin(Participant.organisation)
+        .options(contains_eager(Registration.participant).contains_eager(Participant.organisation))
+        .where(Registration.training_session_id == training_session.id)
+    )
+    if search:
+        term = search.strip().lower()
+        query = query.where(or_(
+            func.lower(Participant.name).contains(term, autoescape=True),
+            Participant.name_ar.contains(search.strip(), autoescape=True),
+            func.lower(Participant.email).contains(term, autoescape=True),
+        ))
+    if status:
+        query = query.where(Registration.status == status)
+    if organisation_id:
+        query = query.where(Participant.organisation_id == organisation_id)
+    if sex:
+        query = query.where(Participant.sex == sex)
+    column = {
+        "name": func.lower(Participant.name),
+        "organisation": func.lower(Organisation.name),
+        "status": Registration.status,
+        "date": Registration.created_at,
+    }.get(sort, func.lower(Participant.name))
+    query = query.order_by(column.desc() if descending else column.asc(), Registration.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def registered_organisations(training_session):
+    """The organisations of a training's registered participants, by name (for the list's filter)."""
+    from ..organisations.models import Organisation
+    from ..participants.models import Participant
+
+    return db.session.scalars(
+        select(Organisation)
+        .where(Organisation.id.in_(
+            select(Participant.organisation_id)
+            .join(Registration, Registration.participant_id == Participant.id)
+            .where(Registration.training_session_id == training_session.id)
+        ))
+        .order_by(Organisation.name)
+    ).all()
+
+
+@dataclass
+class OrganisationCounts:
+    """Registrations of one organisation (None: participants without one) by status."""
+
+    organisation: object
+    by_status: dict
+    total: int
+
+
+def counts_by_organisation(training_session):
+    """Registrations per organisation × status, with per-status totals: (rows, totals, grand_total)."""
+    from ..organisations.models import Organisation
+    from ..participants.models import Participant
+
+    counted = db.session.execute(
+        select(Participant.organisation_id, Registration.status, func.count(Registration.id))
+        .join(Registration, Registration.participant_id == Participant.id)
+        .where(Registration.training_session_id == training_session.id)
+        .group_by(Participant.organisation_id, Registration.status)
+    ).all()
+    ids = {organisation_id for organisation_id, _, _ in counted if organisation_id is not None}
+    organisations = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
+
+    rows = {}
+    for organisation_id, status, count in counted:
+        row = rows.setdefault(organisation_id, OrganisationCounts(organisations.get(organisation_id), dict.fromkeys(REGISTRATION_STATUSES, 0), 0))
+        row.by_status[status] = count
+        row.total += count
+    ordered = sorted(rows.values(), key=lambda r: (r.organisation is None, (r.organisation.name.lower() if r.organisation else "")))
+    totals = {status: sum(r.by_status[status] for r in ordered) for status in REGISTRATION_STATUSES}
+    return ordered, totals, sum(totals.values())
+
+
+# --- adding people by hand -----------------------------------------------------------------------
+
+def search_participants(term: str, limit: int = 20):
+    """Participants whose name (either script) or e-mail contains ``term``, with their organisations."""
+    from ..participants.models import Participant
+
+    term = (term or "").strip()
+    if not term:
+        return []
+    return db.session.scalars(
+        select(Participant)
+        .options(joinedload(Participant.organisation))
+        .where(or_(
+            func.lower(Participant.name).contains(term.lower(), autoescape=True),
+            Participant.name_ar.contains(term, autoescape=True),
+            func.lower(Participant.email).contains(term.lower(), autoescape=True),
+        ))
+        .order_by(func.lower(Participant.name))
+        .limit(limit)
+    ).all()
+
+
+def participant_by_email(email: str):
+    from ..participants.models import Participant
+
+    return db.session.scalar(select(Participant).where(Participant.email == normalise_email(email)))
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def register_new_participant(training_session, details: dict, *, by_user, nominated_by=None, status=None, source="officer"):
+    """Create a participant from ``details`` (name, name_ar, sex, organisation_id, position, email, phone)
+    and register them, in one commit. An e-mail that already belongs to someone is refused."""
+    from ..participants.models import Participant
+
+    email = normalise_email(details["email"])
+    if participant_by_email(email) is not None:
+        raise RegistrationError(str(_l("Someone with the e-mail %(email)s already exists; pick them from the search instead.", email=email)))
+    participant = Participant(
+        name=details["name"].strip(), name_ar=(details.get("name_ar") or "").strip() or None, sex=details["sex"],
+        organisation_id=details.get("organisation_id"), position=(details.get("position") or "").strip() or None,
+        email=email, phone=(details.get("phone") or "").strip() or None,
+    )
+    try:
+        db.session.add(participant)
+        db.session.flush()
+        audit.record(by_user, "participant.create", participant, f"{participant.name} <{email}> added",
+                     training_session_id=training_session.id)
+        return register(training_session, participant, source=source, by_user=by_user, nominated_by=nominated_by, status=status)
+    except IntegrityError:  # the same e-mail added by someone else a moment ago
+        db.session.rollback()
+        raise RegistrationError(str(_l("Someone with the e-mail %(email)s already exists; pick them from the search instead.", email=email)))
+    except RegistrationError:
+        db.session.rollback()  # the new participant goes with the refused registration
+        raise

@@ -1,16 +1,241 @@
-from flask import Blueprint, abort
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
-from ..core.permissions import STAFF_ROLES, require_view_session, roles_required
+from ..core.labels import REGISTRATION_STATUS_LABELS
+from ..core.permissions import (
+    STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
+)
 from ..extensions import db
+from ..organisations.models import Organisation
+from ..participants.models import Participant
 from ..trainings.models import TrainingSession
+from . import importing, services
+from .forms import (
+    AddExistingParticipantForm, ImportConfirmForm, ImportUploadForm, NewParticipantForm, RegistrationFilterForm,
+    StatusChangeForm,
+)
+from .models import REGISTRATION_STATUSES, Registration
+from .services import ALLOWED_TRANSITIONS, ReasonRequired, RegistrationError
 
 bp = Blueprint("registrations", __name__)
+
+PER_PAGE = 50
+
+
+def _viewable(session_id):
+    training_session = db.get_or_404(TrainingSession, session_id)
+    require_view_session(training_session)
+    return training_session
+
+
+def _manageable(session_id):
+    training_session = db.get_or_404(TrainingSession, session_id)
+    require_manage_session(training_session)
+    return training_session
+
+
+def _registration_of(training_session, registration_id):
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.training_session_id != training_session.id:
+        abort(404)
+    return registration
+
+
+def _organisation_choices():
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return [("", "—")] + [(str(o.id), o.name + (f" ({o.acronym})" if o.acronym else "")) for o in organisations]
 
 
 @bp.get("/officer/sessions/<int:session_id>/registrations")
 @roles_required(*STAFF_ROLES)
 def index(session_id):
-    """Placeholder until this screen lands."""
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
-    abort(404)
+    training_session = _viewable(session_id)
+    form = RegistrationFilterForm(request.args)
+    form.organisation.choices = [("", _("All"))] + [(str(o.id), o.name) for o in services.registered_organisations(training_session)]
+    filters = form.data if form.validate() else {}
+    page = services.registrations_page(
+        training_session,
+        search=filters.get("q"), status=filters.get("status"), organisation_id=filters.get("organisation"),
+        sex=filters.get("sex"), sort=filters.get("sort") or "name", descending=filters.get("order") == "desc",
+        page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    )
+    totals, grand_total = services.counts_by_organisation(training_session)[1:]
+    return render_template(
+        "registrations/index.html", ts=training_session, form=form, page=page, totals=totals, grand_total=grand_total,
+        can_manage=can_manage_session(current_user, training_session), seats_left=services.seats_left(training_session),
+    )
+
+
+@bp.get("/officer/sessions/<int:session_id>/registrations/by-organisation")
+@roles_required(*STAFF_ROLES)
+def by_organisation(session_id):
+    training_session = _viewable(session_id)
+    rows, totals, grand_total = services.counts_by_organisation(training_session)
+    return render_template(
+        "registrations/by_organisation.html", ts=training_session, rows=rows, totals=totals, grand_total=grand_total,
+        statuses=REGISTRATION_STATUSES,
+    )
+
+
+@bp.get("/officer/sessions/<int:session_id>/registrations/add")
+@roles_required(*STAFF_ROLES)
+def add(session_id):
+    training_session = _manageable(session_id)
+    new_form = NewParticipantForm()
+    new_form.organisation_id.choices = _organisation_choices()
+    return _render_add(training_session, new_form)
+
+
+def _render_add(training_session, new_form, status=200):
+    term = request.args.get("q", "").strip()
+    found = services.search_participants(term) if term else []
+    registered = set(db.session.scalars(
+        select(Registration.participant_id).where(
+            Registration.training_session_id == training_session.id,
+            Registration.participant_id.in_([p.id for p in found]),
+        )
+    )) if found else set()
+    return render_template(
+        "registrations/add.html", ts=training_session, term=term, found=found, registered=registered,
+        existing_form=AddExistingParticipantForm(formdata=None), new_form=new_form,
+    ), status
+
+
+@bp.post("/officer/sessions/<int:session_id>/registrations/add-existing")
+@roles_required(*STAFF_ROLES)
+def add_existing(session_id):
+    training_session = _manageable(session_id)
+    form = AddExistingParticipantForm()
+    if not form.validate():
+        flash(_("Please pick a person to add."), "danger")
+        return redirect(url_for(".add", session_id=session_id))
+    participant = db.get_or_404(Participant, form.participant_id.data)
+    try:
+        registration = services.register(
+            training_session, participant, source="officer", by_user=current_user,
+            nominated_by=form.nominated_by.data or None, status=form.status.data or None,
+        )
+    except RegistrationError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".add", session_id=session_id, q=participant.email))
+    flash(_("%(name)s added as %(status)s.", name=participant.name, status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
+    return redirect(url_for(".index", session_id=session_id))
+
+
+@bp.post("/officer/sessions/<int:session_id>/registrations/add-new")
+@roles_required(*STAFF_ROLES)
+def add_new(session_id):
+    training_session = _manageable(session_id)
+    form = NewParticipantForm()
+    form.organisation_id.choices = _organisation_choices()
+    if not form.validate():
+        return _render_add(training_session, form, 422)
+    try:
+        registration = services.register_new_participant(
+            training_session, form.data, by_user=current_user,
+            nominated_by=form.nominated_by.data or None, status=form.status.data or None,
+        )
+    except RegistrationError as error:
+        flash(str(error), "danger")
+        return _render_add(training_session, form, 422)
+    flash(_("%(name)s added as %(status)s.", name=registration.participant.name,
+            status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
+    return redirect(url_for(".index", session_id=session_id))
+
+
+@bp.get("/officer/sessions/<int:session_id>/registrations/<int:registration_id>")
+@roles_required(*STAFF_ROLES)
+def detail(session_id, registration_id):
+    training_session = _viewable(session_id)
+    registration = _registration_of(training_session, registration_id)
+    return _render_detail(training_session, registration, StatusChangeForm(formdata=None))
+
+
+def _render_detail(training_session, registration, form, status=200):
+    form.status.choices = [(s, REGISTRATION_STATUS_LABELS[s]) for s in REGISTRATION_STATUSES
+                           if s in ALLOWED_TRANSITIONS.get(registration.status, ())]
+    return render_template(
+        "registrations/detail.html", ts=training_session, registration=registration, form=form,
+        can_manage=can_manage_session(current_user, training_session),
+    ), status
+
+
+@bp.post("/officer/sessions/<int:session_id>/registrations/<int:registration_id>/status")
+@roles_required(*STAFF_ROLES)
+def change_status(session_id, registration_id):
+    training_session = _manageable(session_id)
+    registration = _registration_of(training_session, registration_id)
+    form = StatusChangeForm()
+    form.status.choices = [(s, REGISTRATION_STATUS_LABELS[s]) for s in REGISTRATION_STATUSES]
+    if not form.validate():
+        return _render_detail(training_session, registration, form, 422)
+    try:
+        promoted = services.change_status(registration, form.status.data, by_user=current_user, reason=form.reason.data.strip() or None)
+    except ReasonRequired as error:
+        form.reason.errors = [str(error)]
+        return _render_detail(training_session, registration, form, 422)
+    except RegistrationError as error:
+        flash(str(error), "danger")
+        return _render_detail(training_session, registration, form, 422)
+    flash(_("%(name)s is now %(status)s.", name=registration.participant.name,
+            status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
+    for other in promoted:
+        flash(_("%(name)s was promoted from the waiting list.", name=other.participant.name), "info")
+    if request.form.get("back") == "list":
+        return redirect(url_for(".index", session_id=session_id))
+    return redirect(url_for(".detail", session_id=session_id, registration_id=registration_id))
+
+
+@bp.route("/officer/sessions/<int:session_id>/registrations/import", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def import_upload(session_id):
+    training_session = _manageable(session_id)
+    form = ImportUploadForm()
+    if not form.validate_on_submit():
+        return render_template("registrations/import.html", ts=training_session, form=form), 422 if form.errors else 200
+    upload = form.file.data
+    max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
+    try:
+        preview = importing.preview_upload(training_session, upload.filename, upload.stream.read(max_bytes + 1), max_bytes)
+    except importing.NominationImportError as error:
+        form.file.errors = [str(error)]
+        return render_template("registrations/import.html", ts=training_session, form=form), 422
+    confirm = ImportConfirmForm(formdata=None)
+    if preview.ok:
+        confirm.payload.data = importing.sign_rows(training_session, upload.filename, preview)
+    return render_template("registrations/import_preview.html", ts=training_session, preview=preview, confirm=confirm,
+                           filename=upload.filename)
+
+
+@bp.post("/officer/sessions/<int:session_id>/registrations/import/confirm")
+@roles_required(*STAFF_ROLES)
+def import_confirm(session_id):
+    training_session = _manageable(session_id)
+    form = ImportConfirmForm()
+    try:
+        if not form.validate():
+            raise importing.NominationImportError(_("This preview has expired or is invalid; please upload the file again."))
+        filename, rows = importing.unsign_rows(training_session, form.payload.data)
+        registrations = importing.import_nominations(training_session, filename, rows, by_user=current_user)
+    except importing.NominationImportError as error:
+        flash(str(error), "danger")
+        preview = getattr(error, "preview", None)
+        if preview is None:
+            return redirect(url_for(".import_upload", session_id=session_id))
+        return render_template("registrations/import_preview.html", ts=training_session, preview=preview,
+                               confirm=ImportConfirmForm(formdata=None), filename=filename), 422
+    flash(_("%(count)s nominations imported.", count=len(registrations)), "success")
+    return redirect(url_for(".index", session_id=session_id))
+
+
+@bp.get("/officer/sessions/<int:session_id>/registrations/import/template.<any(csv, xlsx):kind>")
+@roles_required(*STAFF_ROLES)
+def import_template(session_id, kind):
+    _manageable(session_id)
+    if kind == "csv":
+        body, mimetype = importing.template_csv(), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = importing.template_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=nomination-list.{kind}"})

@@ -1,0 +1,70 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+
+from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
+from ..participants.models import SEXES
+from .models import REGISTRATION_STATUSES
+from .services import REGISTRATION_SORTS
+
+
+def _status_choices(statuses, first=None):
+    return ([first] if first else []) + [(s, REGISTRATION_STATUS_LABELS[s]) for s in statuses]
+
+
+class RegistrationFilterForm(FlaskForm):
+    """Search, filters and sorting of the registration list (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)], description=_l("Name in either script, or e-mail"))
+    status = SelectField(_l("Status"), choices=_status_choices(REGISTRATION_STATUSES, ("", _l("All"))), validators=[Optional()])
+    organisation = SelectField(_l("Organisation"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    sex = SelectField(_l("Sex"), choices=[("", _l("All"))] + [(s, SEX_LABELS[s]) for s in SEXES], validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=list(zip(REGISTRATION_SORTS, (_l("Name"), _l("Organisation"), _l("Status"), _l("Date registered")))), default="name")
+    order = SelectField(_l("Order"), choices=[("asc", _l("Ascending")), ("desc", _l("Descending"))], default="asc")
+
+
+#: how an officer's addition is decided: "" lets the training's rules choose
+ADD_STATUS_CHOICES = [("", _l("By the training's rules")), ("confirmed", _l("Confirmed")),
+                      ("pending", _l("Pending")), ("waitlisted", _l("Waiting list"))]
+
+
+class AddExistingParticipantForm(FlaskForm):
+    participant_id = IntegerField(validators=[InputRequired()])
+    status = SelectField(_l("Registration status"), choices=ADD_STATUS_CHOICES, validators=[Optional()])
+    nominated_by = StringField(_l("Nominated by"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add to the training"))
+
+
+class NewParticipantForm(FlaskForm):
+    name = StringField(_l("Name (Latin script)"), validators=[DataRequired(), Length(max=200)])
+    name_ar = StringField(_l("Name (Arabic script)"), validators=[Optional(), Length(max=200)])
+    sex = SelectField(_l("Sex"), choices=[("", "—")] + [(s, SEX_LABELS[s]) for s in SEXES], validators=[DataRequired()])
+    organisation_id = SelectField(_l("Organisation"), coerce=lambda v: int(v) if v else None, validators=[DataRequired()])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40), Regexp(r"^[0-9+()\-. ]*$", message=_l("Digits, spaces and + ( ) - . only."))])
+    status = SelectField(_l("Registration status"), choices=ADD_STATUS_CHOICES, validators=[Optional()])
+    nominated_by = StringField(_l("Nominated by"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Create and add"))
+
+
+class StatusChangeForm(FlaskForm):
+    status = SelectField(_l("New status"), choices=_status_choices(REGISTRATION_STATUSES), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)],
+                           description=_l("Required to reject or withdraw; the participant is told."))
+    submit = SubmitField(_l("Change status"))
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("Nomination list (CSV or XLSX)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Preview"))
+
+
+class ImportConfirmForm(FlaskForm):
+    payload = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Import all"))
