@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install everything and run the whole test suite: on SQLite, then on a real PostgreSQL server started here.
+# Extra arguments go to pytest (e.g. scripts/test.sh -k api).
+source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
+
+install_system_packages "${SYSTEM_PACKAGES_RUN[@]}" "${SYSTEM_PACKAGES_TEST[@]}"
+install_python_project "[dev]"
+
+PYTEST=("$VENV/bin/pytest" -q -n "${TEST_WORKERS:-2}" -p no:cacheprovider "$@")
+
+echo "== Test suite on SQLite"
+env -u TRAINING_MGR_TEST_DATABASE_URL "${PYTEST[@]}"
+
+echo "== Test suite on PostgreSQL"
+source "$ROOT/scripts/_postgres.sh"
+start_postgres
+TRAINING_MGR_TEST_DATABASE_URL="$PG_TEST_URL" "${PYTEST[@]}"
