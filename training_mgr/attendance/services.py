@@ -1,5 +1,16 @@
-"""Attendance rules shared by the grid, the API, certificate eligibility and reports."""
+"""Attendance rules shared by the grid, the API, certificate eligibility and reports, and the writes of the grid."""
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ..audit import services as audit
+from ..core.db import utcnow
+from ..extensions import db
+from .models import MARKS, AttendanceMark
 
 ATTENDED = ("present", "late")
 
@@ -41,3 +52,157 @@ def certificate_rule_result(training_session, statuses) -> RuleResult:
     share = attended / counted if counted else 0.0
     met = counted > 0 and bool(statuses) and share * 100 >= training_session.cert_min_attendance - 1e-9
     return RuleResult(met=met, attended=attended, counted=counted, share=round(share, 4), recorded=len(statuses))
+
+
+# --- taking attendance ---------------------------------------------------------------------------
+
+class AttendanceError(ValueError):
+    """An attendance write was refused; the message is shown to the user."""
+
+
+@dataclass
+class AttendanceGrid:
+    """Confirmed registrations × session days of one training, with the marks recorded so far."""
+
+    days: list
+    registrations: list
+    #: (registration_id, session_day_id) -> AttendanceMark
+    marks: dict
+
+    def mark(self, registration, day):
+        return self.marks.get((registration.id, day.id))
+
+    def marked_count(self, day) -> int:
+        return sum(1 for r in self.registrations if (r.id, day.id) in self.marks)
+
+
+def attendance_grid(training_session) -> AttendanceGrid:
+    """Everything the grid shows, in a fixed number of queries however many participants there are."""
+    from ..registrations.models import Registration
+
+    registrations = confirmed_registrations(training_session)
+    marks = db.session.scalars(
+        select(AttendanceMark)
+        .join(AttendanceMark.registration)
+        .options(joinedload(AttendanceMark.recorded_by))
+        .where(Registration.training_session_id == training_session.id, Registration.status == "confirmed")
+    ).all()
+    return AttendanceGrid(
+        days=list(training_session.days),
+        registrations=registrations,
+        marks={(m.registration_id, m.session_day_id): m for m in marks},
+    )
+
+
+def confirmed_registrations(training_session) -> list:
+    """Confirmed registrations by participant name, with participants and organisations (one query)."""
+    from ..participants.models import Participant
+    from ..registrations.models import Registration
+
+    return db.session.scalars(
+        select(Registration)
+        .join(Registration.participant)
+        .options(contains_eager(Registration.participant).joinedload(Participant.organisation))
+        .where(Registration.training_session_id == training_session.id, Registration.status == "confirmed")
+        .order_by(func.lower(Participant.name), Registration.id)
+    ).unique().all()
+
+
+def sign_in_sheet_pdf(training_session, day) -> bytes:
+    """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts."""
+    from ..pdf import render_pdf
+
+    return render_pdf("pdf/sign_in_sheet.html", ts=training_session, day=day,
+                      registrations=confirmed_registrations(training_session))
+
+
+def day_of(training_session, day_id: int):
+    """The session day ``day_id`` of this training, or None."""
+    return next((day for day in training_session.days if day.id == day_id), None)
+
+
+def record_day(training_session, day, entries: dict, *, by_user) -> int:
+    """Record one day's marks and commit: ``entries`` maps registration id -> (status or "", note).
+
+    An empty status removes a mark. Only confirmed registrations of this training can be marked.
+    Returns how many cells changed.
+    """
+    confirmed = _confirmed_registrations(training_session)
+    unknown = set(entries) - set(confirmed)
+    if unknown:
+        raise AttendanceError(_l("Attendance can only be taken for confirmed participants of this training."))
+    for status, note in entries.values():
+        if status and status not in MARKS:
+            raise AttendanceError(_l("Unknown attendance mark “%(mark)s”.", mark=status))
+        if note and len(note) > 500:
+            raise AttendanceError(_l("A note may be at most 500 characters long."))
+    existing = _marks_of_day(day)
+    changed = 0
+    with _saving_marks():
+        for registration_id, (status, note) in entries.items():
+            note = (note or "").strip() or None
+            mark = existing.get(registration_id)
+            name = confirmed[registration_id].participant.name
+            if not status:
+                if mark is not None:
+                    db.session.delete(mark)
+                    audit.record(by_user, "attendance.delete", mark, f"{name}, {day.date}: mark {mark.status} removed",
+                                 training_session_id=training_session.id)
+                    changed += 1
+                continue
+            if mark is None:
+                mark = AttendanceMark(registration_id=registration_id, session_day_id=day.id, status=status, note=note,
+                                      recorded_by_id=by_user.id, recorded_at=utcnow())
+                db.session.add(mark)
+                audit.record(by_user, "attendance.create", mark, f"{name}, {day.date}: {status}",
+                             training_session_id=training_session.id)
+                changed += 1
+            elif (mark.status, mark.note) != (status, note):
+                changes = {k: [getattr(mark, k), v] for k, v in (("status", status), ("note", note)) if getattr(mark, k) != v}
+                mark.status, mark.note, mark.recorded_by_id, mark.recorded_at = status, note, by_user.id, utcnow()
+                audit.record(by_user, "attendance.update", mark, f"{name}, {day.date}: {changes.get('status', [status])[0]} → {status}",
+                             changes=changes, training_session_id=training_session.id)
+                changed += 1
+    return changed
+
+
+def mark_all_present(training_session, day, *, by_user) -> int:
+    """Mark every confirmed participant without a mark for ``day`` present and commit; marks already there stay."""
+    confirmed = _confirmed_registrations(training_session)
+    already = set(_marks_of_day(day))
+    now = utcnow()
+    blank = [registration_id for registration_id in confirmed if registration_id not in already]
+    with _saving_marks():
+        for registration_id in blank:
+            db.session.add(AttendanceMark(registration_id=registration_id, session_day_id=day.id, status="present",
+                                          recorded_by_id=by_user.id, recorded_at=now))
+        if blank:
+            audit.record(by_user, "attendance.mark_all_present", training_session,
+                         f"{day.date}: {len(blank)} participants marked present")
+    return len(blank)
+
+
+def _confirmed_registrations(training_session) -> dict:
+    from ..participants.models import Participant
+    from ..registrations.models import Registration
+
+    return {r.id: r for r in db.session.scalars(
+        select(Registration)
+        .options(joinedload(Registration.participant).load_only(Participant.name))
+        .where(Registration.training_session_id == training_session.id, Registration.status == "confirmed")
+    )}
+
+
+def _marks_of_day(day) -> dict:
+    return {m.registration_id: m for m in db.session.scalars(select(AttendanceMark).where(AttendanceMark.session_day_id == day.id))}
+
+
+@contextmanager
+def _saving_marks():
+    """One commit; a cell someone else marked at the same moment makes the whole save fail cleanly."""
+    try:
+        yield
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AttendanceError(_l("Someone else recorded attendance for this day at the same time; please reload and check.")) from None

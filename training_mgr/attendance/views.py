@@ -1,16 +1,97 @@
-from flask import Blueprint, abort
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..core.permissions import STAFF_ROLES, require_view_session, roles_required
+from ..core.permissions import (
+    STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
+)
 from ..extensions import db
 from ..trainings.models import TrainingSession
+from . import services
+from .models import MARKS
 
 bp = Blueprint("attendance", __name__)
+
+
+def _training_and_day(session_id, day_id=None, manage=False):
+    training_session = db.get_or_404(TrainingSession, session_id)
+    (require_manage_session if manage else require_view_session)(training_session)
+    if day_id is None:
+        return training_session, None
+    day = services.day_of(training_session, day_id)
+    if day is None:
+        abort(404)
+    return training_session, day
 
 
 @bp.get("/officer/sessions/<int:session_id>/attendance")
 @roles_required(*STAFF_ROLES)
 def grid(session_id):
-    """Placeholder until this screen lands."""
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
-    abort(404)
+    training_session, _day = _training_and_day(session_id)
+    return render_template(
+        "attendance/grid.html", ts=training_session, grid=services.attendance_grid(training_session),
+        can_manage=can_manage_session(current_user, training_session),
+    )
+
+
+@bp.route("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def day(session_id, day_id):
+    training_session, day = _training_and_day(session_id, day_id, manage=True)
+    submitted = None
+    if request.method == "POST":
+        submitted = _entries_from_form(request.form)
+        try:
+            changed = services.record_day(training_session, day, submitted, by_user=current_user)
+        except services.AttendanceError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Attendance for %(day)s saved (%(count)s changes).", day=_format_day(day), count=changed), "success")
+            return redirect(url_for(".grid", session_id=session_id))
+    return render_template(
+        "attendance/day.html", ts=training_session, day=day, grid=services.attendance_grid(training_session),
+        submitted=submitted, marks=MARKS,
+    ), 422 if submitted is not None else 200
+
+
+@bp.post("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>/all-present")
+@roles_required(*STAFF_ROLES)
+def mark_all_present(session_id, day_id):
+    training_session, day = _training_and_day(session_id, day_id, manage=True)
+    try:
+        count = services.mark_all_present(training_session, day, by_user=current_user)
+    except services.AttendanceError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("%(count)s participants without a mark were marked present for %(day)s. Now record the exceptions.",
+                count=count, day=_format_day(day)), "success")
+    return redirect(url_for(".day", session_id=session_id, day_id=day_id))
+
+
+@bp.get("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>/sign-in-sheet.pdf")
+@roles_required(*STAFF_ROLES)
+def sign_in_sheet(session_id, day_id):
+    training_session, day = _training_and_day(session_id, day_id)
+    return Response(
+        services.sign_in_sheet_pdf(training_session, day), mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=sign-in-sheet-{training_session.id}-{day.date.isoformat()}.pdf"},
+    )
+
+
+def _entries_from_form(form) -> dict:
+    """{registration id: (mark or "", note)} from the fields ``mark-<id>`` and ``note-<id>``."""
+    entries = {}
+    for key, value in form.items():
+        if key.startswith("mark-"):
+            try:
+                registration_id = int(key[5:])
+            except ValueError:
+                abort(400)
+            entries[registration_id] = (value.strip(), form.get(f"note-{registration_id}", ""))
+    return entries
+
+
+def _format_day(day):
+    from ..core.i18n import fmt_date
+
+    return fmt_date(day.date)
