@@ -73,6 +73,8 @@ def load_config(app, overrides=None):
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         instance.mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'training_mgr.sqlite'}"
+    # the flask command resets app.debug to FLASK_DEBUG; check-deploy needs what a server would run with
+    app.config["DEBUG_CONFIGURED"] = bool(app.config.get("DEBUG"))
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(key) is None:

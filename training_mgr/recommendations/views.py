@@ -1,25 +1,145 @@
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
-from ..core.permissions import STAFF_ROLES, require_view_session, EDITOR_ROLES, roles_required
+from ..core.permissions import (
+    STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
+)
 from ..extensions import db
+from ..organisations.models import Organisation
 from ..trainings.models import TrainingSession
+from . import services
+from .forms import FollowUpForm, RecommendationForm, TrackerFilterForm
 from .models import Recommendation
 
 bp = Blueprint("recommendations", __name__)
 
+PER_PAGE = 50
+
+
+def _organisation_choices(first):
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return [("", first)] + [(o.id, o.name) for o in organisations]
+
+
+def _recommendation_form(**kwargs):
+    form = RecommendationForm(**kwargs)
+    form.responsible_organisation_id.choices = _organisation_choices("—")
+    return form
+
+
+def _training(session_id, manage=False):
+    training_session = db.get_or_404(TrainingSession, session_id)
+    (require_manage_session if manage else require_view_session)(training_session)
+    return training_session
+
+
+def _recommendation_of(training_session, recommendation_id):
+    recommendation = db.get_or_404(Recommendation, recommendation_id)
+    if recommendation.training_session_id != training_session.id:
+        abort(404)
+    return recommendation
+
 
 @bp.get("/recommendations")
-@roles_required(*EDITOR_ROLES)
+@roles_required(*STAFF_ROLES)
 def tracker():
-    recommendations = db.session.scalars(select(Recommendation).order_by(Recommendation.due_date)).all()
-    return render_template("recommendations/tracker.html", recommendations=recommendations)
+    form = TrackerFilterForm(request.args)
+    form.organisation.choices = _organisation_choices(_("All"))
+    form.training.choices = [("", _("All"))] + [(t.id, t.title) for t in services.visible_trainings(current_user)]
+    filters = form.data if form.validate() else {}
+    page = services.tracker_page(
+        current_user, status=filters.get("status"), organisation_id=filters.get("organisation"),
+        training_session_id=filters.get("training"), overdue=filters.get("overdue") == "1",
+        page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    )
+    return render_template("recommendations/tracker.html", form=form, page=page, is_overdue=services.is_overdue)
 
 
 @bp.get("/officer/sessions/<int:session_id>/recommendations")
 @roles_required(*STAFF_ROLES)
 def index(session_id):
-    """Placeholder until this screen lands."""
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
-    abort(404)
+    training_session = _training(session_id)
+    return _render_index(training_session, _recommendation_form(formdata=None))
+
+
+def _render_index(training_session, form, status=200):
+    return render_template(
+        "recommendations/index.html", ts=training_session, form=form,
+        recommendations=services.recommendations_of(training_session), is_overdue=services.is_overdue,
+        can_manage=can_manage_session(current_user, training_session),
+    ), status
+
+
+@bp.post("/officer/sessions/<int:session_id>/recommendations")
+@roles_required(*STAFF_ROLES)
+def create(session_id):
+    training_session = _training(session_id, manage=True)
+    form = _recommendation_form()
+    if form.validate():
+        try:
+            services.create_recommendation(training_session, _values(form), by_user=current_user)
+        except services.RecommendationError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Recommendation added."), "success")
+            return redirect(url_for(".index", session_id=session_id))
+    return _render_index(training_session, form, 422)
+
+
+@bp.get("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>")
+@roles_required(*STAFF_ROLES)
+def detail(session_id, recommendation_id):
+    training_session = _training(session_id)
+    recommendation = _recommendation_of(training_session, recommendation_id)
+    return _render_detail(
+        training_session, recommendation,
+        _recommendation_form(obj=recommendation), FollowUpForm(formdata=None, prefix="follow_up", status=recommendation.status),
+    )
+
+
+def _render_detail(training_session, recommendation, form, follow_up, status=200):
+    return render_template(
+        "recommendations/detail.html", ts=training_session, recommendation=recommendation, form=form,
+        follow_up=follow_up, can_manage=can_manage_session(current_user, training_session), is_overdue=services.is_overdue,
+    ), status
+
+
+@bp.post("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>/edit")
+@roles_required(*STAFF_ROLES)
+def edit(session_id, recommendation_id):
+    training_session = _training(session_id, manage=True)
+    recommendation = _recommendation_of(training_session, recommendation_id)
+    form = _recommendation_form()
+    if form.validate():
+        try:
+            changes = services.update_recommendation(recommendation, _values(form), by_user=current_user)
+        except services.RecommendationError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Recommendation saved.") if changes else _("Nothing changed."), "success")
+            return redirect(url_for(".detail", session_id=session_id, recommendation_id=recommendation_id))
+    return _render_detail(training_session, recommendation, form, FollowUpForm(formdata=None, prefix="follow_up", status=recommendation.status), 422)
+
+
+@bp.post("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>/updates")
+@roles_required(*STAFF_ROLES)
+def add_update(session_id, recommendation_id):
+    training_session = _training(session_id, manage=True)
+    recommendation = _recommendation_of(training_session, recommendation_id)
+    follow_up = FollowUpForm(prefix="follow_up")
+    if follow_up.validate():
+        try:
+            services.add_update(recommendation, on=follow_up.date.data, status=follow_up.status.data,
+                                note=follow_up.note.data, by_user=current_user)
+        except services.RecommendationError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Follow-up added."), "success")
+            return redirect(url_for(".detail", session_id=session_id, recommendation_id=recommendation_id))
+    return _render_detail(training_session, recommendation, _recommendation_form(formdata=None, obj=recommendation), follow_up, 422)
+
+
+def _values(form):
+    return {name: form[name].data for name in services.EDITABLE_FIELDS}

@@ -1,0 +1,121 @@
+"""Recommendations agreed at a training and their follow-up log."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..audit import services as audit
+from ..core.permissions import visible_sessions_filter
+from ..extensions import db
+from ..trainings.models import TrainingSession
+from .models import CLOSED_RECOMMENDATION_STATUSES, RECOMMENDATION_STATUSES, Recommendation, RecommendationUpdate
+
+#: what an officer edits on a recommendation
+EDITABLE_FIELDS = ("text", "text_ar", "theme", "responsible_organisation_id", "due_date", "status")
+
+
+class RecommendationError(ValueError):
+    """A recommendation write was refused; the message is shown to the user."""
+
+
+def recommendations_of(training_session) -> list:
+    """A training's recommendations with their organisations and follow-up logs (three queries)."""
+    return db.session.scalars(
+        select(Recommendation)
+        .options(joinedload(Recommendation.responsible_organisation),
+                 selectinload(Recommendation.updates).joinedload(RecommendationUpdate.author))
+        .where(Recommendation.training_session_id == training_session.id)
+        .order_by(Recommendation.id)
+    ).all()
+
+
+def create_recommendation(training_session, values: dict, *, by_user) -> Recommendation:
+    values = _checked(values)
+    recommendation = Recommendation(training_session_id=training_session.id, created_by_id=by_user.id, **values)
+    db.session.add(recommendation)
+    audit.record(by_user, "recommendation.create", recommendation, f"Recommendation added: {_short(recommendation.text)}")
+    db.session.commit()
+    return recommendation
+
+
+def update_recommendation(recommendation, values: dict, *, by_user) -> dict:
+    """Apply the edited fields and commit; returns what changed."""
+    changes = audit.diff(recommendation, EDITABLE_FIELDS, _checked(values))
+    if changes:
+        audit.record(by_user, "recommendation.update", recommendation,
+                     f"Recommendation edited ({', '.join(changes)}): {_short(recommendation.text)}", changes=changes)
+    db.session.commit()
+    return changes
+
+
+def add_update(recommendation, *, on: date, status: str, note: str | None, by_user) -> RecommendationUpdate:
+    """Log a dated follow-up and set the recommendation's status to the update's; commit."""
+    if status not in RECOMMENDATION_STATUSES:
+        raise RecommendationError(_l("Unknown status."))
+    if on is None:
+        raise RecommendationError(_l("Please give the date of the follow-up."))
+    if on > date.today():
+        raise RecommendationError(_l("A follow-up cannot be dated in the future."))
+    update = RecommendationUpdate(recommendation=recommendation, date=on, status=status,
+                                  note=(note or "").strip() or None, author_id=by_user.id)
+    old_status = recommendation.status
+    recommendation.status = status
+    db.session.add(update)
+    audit.record(by_user, "recommendation.follow_up", recommendation,
+                 f"Follow-up on {on}: {old_status} → {status}", changes={"status": [old_status, status]})
+    db.session.commit()
+    return update
+
+
+def tracker_page(user, *, status=None, organisation_id=None, training_session_id=None, overdue=False,
+                 page=1, per_page=50, today=None):
+    """Recommendations across the trainings ``user`` may see, filtered; due first (a fixed number of queries)."""
+    today = today or date.today()
+    visible = visible_sessions_filter(user, select(TrainingSession.id))
+    query = (
+        select(Recommendation)
+        .options(joinedload(Recommendation.responsible_organisation), joinedload(Recommendation.training_session))
+        .where(Recommendation.training_session_id.in_(visible))
+    )
+    if status:
+        query = query.where(Recommendation.status == status)
+    if organisation_id:
+        query = query.where(Recommendation.responsible_organisation_id == organisation_id)
+    if training_session_id:
+        query = query.where(Recommendation.training_session_id == training_session_id)
+    if overdue:
+        query = query.where(Recommendation.due_date < today,
+                            Recommendation.status.not_in(CLOSED_RECOMMENDATION_STATUSES))
+    query = query.order_by(Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def visible_trainings(user) -> list:
+    """Trainings ``user`` may see that have recommendations (for the tracker's filter)."""
+    query = visible_sessions_filter(user, select(TrainingSession)).where(
+        TrainingSession.id.in_(select(Recommendation.training_session_id))
+    ).order_by(TrainingSession.start_date.desc())
+    return db.session.scalars(query).all()
+
+
+def is_overdue(recommendation, today=None) -> bool:
+    today = today or date.today()
+    return (recommendation.due_date is not None and recommendation.due_date < today
+            and recommendation.status not in CLOSED_RECOMMENDATION_STATUSES)
+
+
+def _checked(values: dict) -> dict:
+    values = {k: values.get(k) for k in EDITABLE_FIELDS if k in values}
+    for key in ("text", "text_ar", "theme"):
+        if key in values:
+            values[key] = (values[key] or "").strip() or None
+    if not values.get("text"):
+        raise RecommendationError(_l("Please write the recommendation."))
+    if values.get("status") not in RECOMMENDATION_STATUSES:
+        raise RecommendationError(_l("Unknown status."))
+    return values
+
+
+def _short(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
