@@ -1,0 +1,99 @@
+"""check-deploy: the production checklist fails on every unsafe setting and passes a sound one."""
+import pytest
+from flask_migrate import upgrade
+
+from tests.conftest import make_test_config
+from training_mgr import create_app
+from training_mgr.extensions import db
+
+SOUND = {
+    "TESTING": False,
+    "SECRET_KEY": "9f2c1e8a7b6d5c4f3e2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c",
+    "WEB_CONCURRENCY": 1,
+    "MAIL_SERVER": "smtp.agency.example",
+    "MAIL_DEFAULT_SENDER": "trainings@agency.example",
+    "PREFERRED_URL_SCHEME": "https",
+    "PROXY_COUNT": 1,
+    "PUBLIC_BASE_URL": "https://trainings.agency.example",
+    "RATELIMIT_ENABLED": True,
+}
+
+
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('deploy') / 'deploy.sqlite'}"
+    app = create_app(make_test_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def check_deploy(database_url, **settings):
+    app = create_app(make_test_config(database_url, **{**SOUND, **settings}))
+    result = app.test_cli_runner().invoke(args=["check-deploy"])
+    with app.app_context():
+        db.engine.dispose()
+    return result
+
+
+def test_a_sound_configuration_passes(migrated_database):
+    result = check_deploy(migrated_database)
+    assert result.exit_code == 0, result.output
+    assert "[FAIL]" not in result.output
+    assert "Ready for production." in result.output
+    # SQLite with a single worker is allowed, with a word of advice
+    assert "[WARN] Database: SQLite with one worker" in result.output
+
+
+@pytest.mark.parametrize("settings, complaint", [
+    ({"SECRET_KEY": None}, "Secret key: generated automatically"),
+    ({"SECRET_KEY": "dev"}, "Secret key: a well-known or short value"),
+    ({"SECRET_KEY": "short-but-not-default"}, "Secret key: a well-known or short value"),
+    ({"DEBUG": True}, "Debug mode: debug or testing mode is on"),
+    ({"WEB_CONCURRENCY": 4}, "SQLite with 4 worker processes"),
+    ({"MAIL_SERVER": None}, "E-mail: no mail server"),
+    ({"MAIL_DEFAULT_SENDER": "training-mgr@localhost"}, "cannot receive replies"),
+    ({"PREFERRED_URL_SCHEME": "http"}, "HTTPS: the app is not configured for HTTPS"),
+    ({"SESSION_COOKIE_SECURE": False}, "log-in cookies are not marked Secure"),
+    ({"PUBLIC_BASE_URL": "http://127.0.0.1:5000"}, "QR codes and e-mail links would point there"),
+    ({"RATELIMIT_ENABLED": False}, "rate limiting is switched off"),
+    ({"WEB_CONCURRENCY": 2, "SQLALCHEMY_DATABASE_URI": None}, "counters kept in memory by each of 2 workers"),
+])
+def test_each_unsafe_setting_fails_and_says_what_to_do(migrated_database, monkeypatch, tmp_path, settings, complaint):
+    if "SECRET_KEY" in settings and settings["SECRET_KEY"] is None:
+        # the generated key lives in instance/; keep the real one untouched
+        monkeypatch.setattr("training_mgr.config._instance_secret_key", lambda instance: "generated-" + "x" * 40)
+    if settings.get("SQLALCHEMY_DATABASE_URI", "") is None:
+        settings = {**settings, "SQLALCHEMY_DATABASE_URI": migrated_database}
+    result = check_deploy(migrated_database, **settings)
+    assert result.exit_code == 1
+    failing = [line for line in result.output.splitlines() if line.startswith("[FAIL]")]
+    assert any(complaint in line for line in failing), result.output
+    assert "       -> " in result.output  # every failure says what to change
+
+
+def test_demo_data_and_an_old_schema_fail(migrated_database, tmp_path):
+    from tests.factories import UserFactory
+
+    app = create_app(make_test_config(migrated_database, **SOUND))
+    with app.app_context():
+        UserFactory(email="admin@example.org", role="admin")
+        result = app.test_cli_runner().invoke(args=["check-deploy"])
+        db.session.execute(db.text("DELETE FROM users"))
+        db.session.commit()
+        db.engine.dispose()
+    assert result.exit_code == 1
+    assert "[FAIL] Demo data: demo accounts exist (e.g. admin@example.org)" in result.output
+
+    empty = f"sqlite:///{tmp_path / 'never-migrated.sqlite'}"
+    result = check_deploy(empty)
+    assert result.exit_code == 1
+    assert "Run: flask --app training_mgr db upgrade" in result.output
+
+
+def test_an_unreachable_database_fails(tmp_path):
+    result = check_deploy("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    assert result.exit_code == 1
+    assert "[FAIL] Database: cannot connect" in result.output
+    assert "secret" not in result.output  # the password is never printed

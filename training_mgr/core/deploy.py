@@ -1,0 +1,169 @@
+"""``check-deploy``: the checklist a deployer runs before opening the app to real users.
+
+Each check says whether it passes and, when it does not, what to change. Any failure makes the
+command exit with status 1, so it can guard a deployment script.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+
+#: secret keys seen in examples and tutorials; a key anyone can read is no secret
+WELL_KNOWN_SECRET_KEYS = {"dev", "development", "secret", "secret-key", "changeme", "change-me", "test-secret-key"}
+MIN_SECRET_KEY_LENGTH = 32
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+
+@dataclass
+class Check:
+    name: str
+    #: "pass", "warn" (worth reading, does not fail the run) or "fail"
+    status: str
+    detail: str
+    fix: str = ""
+
+
+def run_checks(app) -> list[Check]:
+    """Every check, in the order a deployer would fix them. Needs an app context."""
+    config = app.config
+    workers = int(config.get("WEB_CONCURRENCY") or 1)
+    return [
+        _secret_key(config),
+        _debug(app),
+        _database(config, workers),
+        _migrations(),
+        _demo_accounts(),
+        _mail(config),
+        _https(config),
+        _public_base_url(config),
+        _rate_limit_storage(config, workers),
+    ]
+
+
+def _secret_key(config) -> Check:
+    key = config.get("SECRET_KEY") or ""
+    name = "Secret key"
+    fix = ("Generate one (python -c 'import secrets; print(secrets.token_hex(32))') and set it in "
+           "TRAINING_MGR_SECRET_KEY, the same on every app server.")
+    if config.get("SECRET_KEY_GENERATED"):
+        return Check(name, "fail", "generated automatically in instance/ on this machine.", fix)
+    if key.lower() in WELL_KNOWN_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+        return Check(name, "fail", f"a well-known or short value ({len(key)} characters).", fix)
+    return Check(name, "pass", f"set in the configuration ({len(key)} characters).")
+
+
+def _debug(app) -> Check:
+    if app.debug or app.config.get("DEBUG_CONFIGURED") or app.config.get("TESTING"):
+        return Check("Debug mode", "fail", "debug or testing mode is on: errors would show code to users.",
+                     "Unset TRAINING_MGR_DEBUG / FLASK_DEBUG and TRAINING_MGR_TESTING.")
+    return Check("Debug mode", "pass", "off.")
+
+
+def _database(config, workers) -> Check:
+    from ..extensions import db
+
+    url = db.engine.url
+    name = "Database"
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # any driver error means the same thing to a deployer
+        return Check(name, "fail", f"cannot connect to {url.render_as_string(hide_password=True)}: {error}",
+                     "Check TRAINING_MGR_SQLALCHEMY_DATABASE_URI and that the database server is running.")
+    if url.get_backend_name() == "sqlite":
+        if workers > 1:
+            return Check(name, "fail", f"SQLite with {workers} worker processes: writers would queue and time out.",
+                         "Use PostgreSQL (TRAINING_MGR_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://…), "
+                         "or run one worker (TRAINING_MGR_WEB_CONCURRENCY=1).")
+        return Check(name, "warn", "SQLite with one worker: fine for a small pilot; PostgreSQL for several servers.")
+    return Check(name, "pass", f"{url.get_backend_name()} at {url.host or 'local socket'}, database {url.database}.")
+
+
+def _migrations() -> Check:
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    from ..extensions import db
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except Exception:
+        return Check("Schema", "fail", "cannot read the schema version.", "Fix the database connection first.")
+    heads = set(script.get_heads())
+    if current != heads:
+        return Check("Schema", "fail", f"at {', '.join(sorted(current)) or 'nothing'}, the code expects "
+                     f"{', '.join(sorted(heads))}.", "Run: flask --app training_mgr db upgrade")
+    return Check("Schema", "pass", f"up to date ({', '.join(sorted(heads))}).")
+
+
+def _demo_accounts() -> Check:
+    from ..auth.models import User
+    from ..extensions import db
+
+    try:
+        demo = db.session.scalar(select(User.email).where(User.email.like("%@example.org")).limit(1))
+    except Exception:
+        db.session.rollback()
+        return Check("Demo data", "fail", "cannot read the user accounts.", "Fix the database and schema first.")
+    if demo:
+        return Check("Demo data", "fail", f"demo accounts exist (e.g. {demo}) with a published password.",
+                     "Deploy on a fresh database: create the first admin with flask --app training_mgr create-user.")
+    return Check("Demo data", "pass", "no demo accounts.")
+
+
+def _mail(config) -> Check:
+    if not config.get("MAIL_SERVER"):
+        return Check("E-mail", "fail", "no mail server: confirmations and password resets would only be logged.",
+                     "Set TRAINING_MGR_MAIL_SERVER, TRAINING_MGR_MAIL_PORT and TRAINING_MGR_MAIL_DEFAULT_SENDER.")
+    if str(config.get("MAIL_DEFAULT_SENDER", "")).endswith("@localhost"):
+        return Check("E-mail", "fail", f"the sender {config['MAIL_DEFAULT_SENDER']} cannot receive replies.",
+                     "Set TRAINING_MGR_MAIL_DEFAULT_SENDER to a real address of your organisation.")
+    return Check("E-mail", "pass", f"sent through {config['MAIL_SERVER']}:{config.get('MAIL_PORT')}.")
+
+
+def _https(config) -> Check:
+    if config.get("PREFERRED_URL_SCHEME") != "https":
+        return Check("HTTPS", "fail", "the app is not configured for HTTPS: passwords would cross the network in clear.",
+                     "Put a TLS reverse proxy in front (see docs/deployment.md) and set "
+                     "TRAINING_MGR_PREFERRED_URL_SCHEME=https and TRAINING_MGR_PROXY_COUNT=1.")
+    if not config.get("SESSION_COOKIE_SECURE") or not config.get("REMEMBER_COOKIE_SECURE"):
+        return Check("HTTPS", "fail", "HTTPS is configured but the log-in cookies are not marked Secure.",
+                     "Remove TRAINING_MGR_SESSION_COOKIE_SECURE / TRAINING_MGR_REMEMBER_COOKIE_SECURE overrides.")
+    if not int(config.get("PROXY_COUNT") or 0):
+        return Check("HTTPS", "warn", "HTTPS with no trusted proxy: fine only if gunicorn terminates TLS itself.",
+                     "Behind a reverse proxy set TRAINING_MGR_PROXY_COUNT to the number of proxies.")
+    return Check("HTTPS", "pass", "served over HTTPS; cookies Secure, HttpOnly, SameSite=Lax.")
+
+
+def _public_base_url(config) -> Check:
+    url = config.get("PUBLIC_BASE_URL") or ""
+    if url == DEFAULT_PUBLIC_BASE_URL or not url.startswith("https://"):
+        return Check("Public address", "fail", f"PUBLIC_BASE_URL is {url!r}: QR codes and e-mail links would point there.",
+                     "Set TRAINING_MGR_PUBLIC_BASE_URL to the https:// address users reach.")
+    return Check("Public address", "pass", f"links and QR codes point to {url}.")
+
+
+def _rate_limit_storage(config, workers) -> Check:
+    name = "Log-in throttling"
+    if not config.get("RATELIMIT_ENABLED"):
+        return Check(name, "fail", "rate limiting is switched off: passwords could be guessed without end.",
+                     "Unset TRAINING_MGR_RATELIMIT_ENABLED.")
+    storage = config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if storage.startswith("memory://") and workers > 1:
+        return Check(name, "fail", f"counters kept in memory by each of {workers} workers: each would allow the full limit.",
+                     "Set TRAINING_MGR_RATELIMIT_STORAGE_URI to a shared store, e.g. redis://127.0.0.1:6379 "
+                     "(pip install 'limits[redis]'), or run one worker.")
+    return Check(name, "pass", f"counters in {storage.split('://')[0]}://.")
+
+
+def format_checks(checks: list[Check]) -> str:
+    lines = []
+    for check in checks:
+        lines.append(f"[{check.status.upper():4}] {check.name}: {check.detail}")
+        if check.fix and check.status != "pass":
+            lines.append(f"       -> {check.fix}")
+    failed = sum(c.status == "fail" for c in checks)
+    lines.append(f"{failed} check(s) failed." if failed else "Ready for production.")
+    return "\n".join(lines)
