@@ -3,17 +3,16 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..attendance.models import AttendanceMark
-from ..attendance.services import attendance_rate
 from ..core.permissions import STAFF_ROLES, can_view_session, visible_sessions_filter
 from ..extensions import csrf, db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation
 from ..registrations.models import Registration
+from ..reports.figures import attendance_by_registration, status_counts
 from ..trainings.models import SessionOrganiser, TrainingSession
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -69,7 +68,7 @@ def sessions():
     )
 
     def serialize(rows):
-        counts = _status_counts([ts.id for ts in rows])
+        counts = status_counts([ts.id for ts in rows]) if rows else {}
         return [
             {
                 "id": ts.id,
@@ -93,38 +92,25 @@ def sessions():
     return paginate(query, serialize)
 
 
-def _status_counts(session_ids):
-    if not session_ids:
-        return {}
-    rows = db.session.execute(
-        select(Registration.training_session_id, Registration.status, func.count(Registration.id))
-        .where(Registration.training_session_id.in_(session_ids))
-        .group_by(Registration.training_session_id, Registration.status)
-    ).all()
-    return {(sid, status): n for sid, status, n in rows}
-
-
 @bp.get("/sessions/<int:session_id>/registrations")
 @api_access
 def session_registrations(session_id):
     training_session = _get_visible_session(session_id)
-    days = {d.id: d.date for d in training_session.days}
     query = (
         select(Registration)
         .where(Registration.training_session_id == training_session.id)
         .options(
             joinedload(Registration.participant).joinedload(Participant.organisation),
-            selectinload(Registration.marks),
             selectinload(Registration.certificates),
         )
         .order_by(Registration.id)
     )
 
     def serialize(rows):
+        attendance = attendance_by_registration(training_session, rows)
         items = []
         for r in rows:
             p = r.participant
-            marks = {days[m.session_day_id].isoformat(): m.status for m in r.marks if m.session_day_id in days}
             cert = r.current_certificate
             items.append(
                 {
@@ -138,8 +124,8 @@ def session_registrations(session_id):
                         "organisation": p.organisation.name if p.organisation else p.organisation_other,
                         "email": p.email,
                     },
-                    "attendance": dict(sorted(marks.items())),
-                    "attendance_rate": attendance_rate(marks.values(), len(days)),
+                    "attendance": attendance[r.id].marks,
+                    "attendance_rate": attendance[r.id].rate,
                     "certificate": {"serial": cert.serial, "code": cert.code, "status": cert.status} if cert else None,
                 }
             )

@@ -1,28 +1,110 @@
-from flask import Blueprint, abort, render_template
-from sqlalchemy import func, select
+"""Reports: the managers' dashboard, the programme report (PDF, XLSX, CSV) and each training's report."""
+from io import BytesIO
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
 
 from ..core.permissions import STAFF_ROLES, require_view_session, roles_required
 from ..extensions import db
-from ..participants.models import Participant
 from ..trainings.models import TrainingSession
+from . import documents
+from .figures import held_sessions, programme_figures
+from .forms import ProgrammeFilterForm
 
 bp = Blueprint("reports", __name__)
 
+MANAGER_ROLES = ("manager", "admin")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TRAININGS_PER_PAGE = 20
+
+
+def _download(data: bytes, filename: str, mimetype: str):
+    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
+
 
 @bp.get("/dashboard")
-@roles_required("manager", "admin")
+@roles_required(*MANAGER_ROLES)
 def dashboard():
-    figures = {
-        "trainings": db.session.scalar(select(func.count(TrainingSession.id))),
-        "participants": db.session.scalar(select(func.count(Participant.id))),
-    }
-    return render_template("reports/dashboard.html", figures=figures)
+    form = ProgrammeFilterForm(request.args)
+    if not form.validate():
+        return render_template("reports/dashboard.html", form=form, figures=None)
+    filters = form.filters()
+    figures = programme_figures(filters)
+    page = db.paginate(
+        select(TrainingSession)
+        .where(TrainingSession.id.in_(held_sessions(filters)))
+        .order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc()),
+        per_page=TRAININGS_PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "reports/dashboard.html",
+        form=form,
+        figures=figures,
+        key_by_training={ts.id: key for ts, key in figures.trainings},
+        trainings_page=page,
+        charts=documents.programme_charts(figures),
+        download_args={k: v for k, v in request.args.items() if k in ("from", "to", "course", "organisation", "country")},
+        organisation_label=documents.organisation_label,
+    )
+
+
+def _programme_download(render, filename, mimetype):
+    """A programme file for the dashboard's filters; bad filters go back to the dashboard, which shows the errors."""
+    form = ProgrammeFilterForm(request.args)
+    if not form.validate():
+        return redirect(url_for("reports.dashboard", **request.args))
+    period = "-".join(str(d) for d in (form.date_from.data, form.date_to.data) if d) or "all"
+    return _download(render(form), filename.format(period=period), mimetype)
+
+
+@bp.get("/dashboard/report.pdf")
+@roles_required(*MANAGER_ROLES)
+def programme_pdf():
+    return _programme_download(
+        lambda form: documents.programme_report_pdf(form.filters()),
+        "programme-report-{period}.pdf",
+        "application/pdf",
+    )
+
+
+@bp.get("/dashboard/report.xlsx")
+@roles_required(*MANAGER_ROLES)
+def programme_xlsx():
+    return _programme_download(
+        lambda form: documents.programme_report_xlsx(form.filters()),
+        "programme-report-{period}.xlsx",
+        XLSX_MIMETYPE,
+    )
+
+
+@bp.get("/dashboard/participants.csv")
+@roles_required(*MANAGER_ROLES)
+def programme_participants_csv():
+    return _programme_download(
+        lambda form: documents.participants_csv(filters=form.filters()),
+        "participants-{period}.csv",
+        "text/csv",
+    )
 
 
 @bp.get("/officer/sessions/<int:session_id>/report.pdf")
 @roles_required(*STAFF_ROLES)
 def session_report(session_id):
-    """Placeholder until this screen lands."""
     training_session = db.get_or_404(TrainingSession, session_id)
     require_view_session(training_session)
-    abort(404)
+    return _download(
+        documents.session_report_pdf(training_session), f"training-{session_id}-report.pdf", "application/pdf"
+    )
+
+
+@bp.get("/officer/sessions/<int:session_id>/participants.csv")
+@roles_required(*STAFF_ROLES)
+def session_participants_csv(session_id):
+    training_session = db.get_or_404(TrainingSession, session_id)
+    require_view_session(training_session)
+    return _download(
+        documents.participants_csv(training_session=training_session),
+        f"training-{session_id}-participants.csv",
+        "text/csv",
+    )

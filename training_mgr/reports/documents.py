@@ -1,0 +1,261 @@
+"""The report files (session PDF, programme PDF and XLSX, participant CSV) and the charts they share
+with the dashboard, all built from ``figures``, in the active language."""
+import io
+from datetime import date
+
+from flask_babel import format_date, get_locale, gettext as _
+
+from ..attendance.services import ATTENDED
+from ..core.exports import csv_bytes, neutralise_formula
+from ..core.i18n import current_language, localized, text_direction
+from ..core.labels import MARK_LABELS, RECOMMENDATION_STATUS_LABELS, REGISTRATION_STATUS_LABELS, SEX_LABELS
+from ..courses.models import Course
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..participants.models import SEXES
+from ..pdf import render_pdf
+from ..recommendations.models import RECOMMENDATION_STATUSES
+from . import figures as F
+from .charts import bar_chart
+
+def country_name(code) -> str:
+    """The country's name in the active language (``IQ`` → Iraq / العراق)."""
+    if not code:
+        return ""
+    return get_locale().territories.get(code.upper(), code)
+
+
+def organisation_label(organisation) -> str:
+    return localized(organisation, "name") if organisation is not None else _("Organisation not in the list")
+
+
+def filter_labels(filters: F.ProgrammeFilters) -> list:
+    """[(what, value)] of the filters in use, printed at the top of the programme reports (dates stay dates)."""
+    labels = []
+    if filters.date_from:
+        labels.append((_("Period from"), filters.date_from))
+    if filters.date_to:
+        labels.append((_("Period to"), filters.date_to))
+    if filters.course_id:
+        labels.append((_("Course"), localized(db.session.get(Course, filters.course_id), "title")))
+    if filters.organisation_id:
+        labels.append((_("Organisation"), localized(db.session.get(Organisation, filters.organisation_id), "name")))
+    if filters.country:
+        labels.append((_("Country"), country_name(filters.country)))
+    return labels or [(_("Period"), _("All trainings held"))]
+
+
+# --- charts -------------------------------------------------------------------------------------------
+
+
+def _rtl():
+    return text_direction() == "rtl"
+
+
+def organisation_chart(organisations):
+    return bar_chart(
+        _("Persons trained by organisation and sex"),
+        [(organisation_label(row.organisation), [row.by_sex[s] for s in SEXES]) for row in organisations],
+        series=[str(SEX_LABELS[s]) for s in SEXES],
+        rtl=_rtl(),
+    )
+
+
+def sex_chart(by_sex):
+    return bar_chart(
+        _("Persons trained by sex"), [(str(SEX_LABELS[s]), by_sex[s]) for s in SEXES], rtl=_rtl()
+    )
+
+
+def recommendation_chart(by_status):
+    return bar_chart(
+        _("Recommendations by status"),
+        [(str(RECOMMENDATION_STATUS_LABELS[s]), by_status[s]) for s in RECOMMENDATION_STATUSES],
+        rtl=_rtl(),
+    )
+
+
+def session_charts(figures: F.SessionFigures) -> dict:
+    return {
+        "organisations": organisation_chart(figures.organisations),
+        "days": bar_chart(
+            _("Participants attending, per day"),
+            [(format_date(row.day.date, "medium"), [row.marks[s] for s in ATTENDED]) for row in figures.days],
+            series=[str(MARK_LABELS[s]) for s in ATTENDED],
+            rtl=_rtl(),
+        ),
+        "recommendations": recommendation_chart(figures.recommendations_by_status),
+    }
+
+
+def programme_charts(figures: F.ProgrammeFigures) -> dict:
+    return {
+        "sex": sex_chart(figures.by_sex),
+        "organisations": organisation_chart(figures.organisations),
+        "courses": bar_chart(
+            _("Persons trained by course"),
+            [(localized(row.course, "title"), row.persons) for row in figures.courses],
+            rtl=_rtl(),
+        ),
+        "recommendations": recommendation_chart(figures.recommendations_by_status),
+    }
+
+
+# --- PDF ----------------------------------------------------------------------------------------------
+
+
+def session_report_pdf(training_session) -> bytes:
+    figures = F.session_figures(training_session)
+    return render_pdf(
+        "pdf/session_report.html",
+        lang=current_language(),
+        figures=figures,
+        training=training_session,
+        charts=session_charts(figures),
+        country_name=country_name,
+        organisation_label=organisation_label,
+        generated_on=date.today(),
+    )
+
+
+def programme_report_pdf(filters: F.ProgrammeFilters) -> bytes:
+    figures = F.programme_figures(filters)
+    return render_pdf(
+        "pdf/programme_report.html",
+        lang=current_language(),
+        figures=figures,
+        filter_labels=filter_labels(filters),
+        charts=programme_charts(figures),
+        country_name=country_name,
+        organisation_label=organisation_label,
+        generated_on=date.today(),
+    )
+
+
+# --- XLSX ---------------------------------------------------------------------------------------------
+
+
+def _cell(value):
+    """Numbers and dates stay typed; everything else becomes neutralised text."""
+    if value is None or isinstance(value, (int, float, date)):
+        return value
+    return neutralise_formula(str(value))
+
+
+def _sheet(workbook, title, header, rows, percent_columns=()):
+    """One table on its own sheet: typed cells, bold frozen header row, columns wide enough to read."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(str(title)[:31])
+    sheet.append([_cell(h) for h in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(str(h)) for h in header]
+    for row in rows:
+        values = [_cell(v) for v in row]
+        sheet.append(values)
+        for i, value in enumerate(values):
+            widths[i] = max(widths[i], len(value) if isinstance(value, str) else 10)
+    for column in percent_columns:
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0%"
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(width + 2, 60)
+    sheet.freeze_panes = "A2"
+    sheet.sheet_view.rightToLeft = _rtl()
+    return sheet
+
+
+def programme_report_xlsx(filters: F.ProgrammeFilters) -> bytes:
+    from openpyxl import Workbook
+
+    figures = F.programme_figures(filters)
+    totals = figures.totals
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+
+    _sheet(workbook, _("Summary"), [_("Figure"), _("Value")], [
+        *filter_labels(filters),
+        (_("Trainings held"), figures.trainings_held),
+        (_("Persons trained (unique)"), figures.persons_trained),
+        *[(_("Persons trained: %(sex)s", sex=SEX_LABELS[s]), figures.by_sex[s]) for s in SEXES],
+        (_("Organisations represented"), figures.entities),
+        (_("Participations (attended at least one day)"), totals.attended),
+        (_("Person-days of training"), totals.person_days),
+        (_("Nominated"), totals.nominated),
+        (_("Registered"), totals.registered),
+        (_("Confirmed"), totals.confirmed),
+        (_("Completed (met the certificate rule)"), totals.completed),
+        (_("Certified"), totals.certified),
+        (_("Certification rate"), totals.certification_rate),
+    ], percent_columns=(1,))
+    _sheet(
+        workbook, _("Trainings"),
+        [_("ID"), _("Title"), _("Start date"), _("End date"), _("City"), _("Country"), _("Nominated"), _("Registered"),
+         _("Confirmed"), _("Attended"), _("Completed"), _("Certified"), _("Person-days"), _("Certification rate")],
+        [(ts.id, localized(ts, "title"), ts.start_date, ts.end_date, localized(ts, "city"), country_name(ts.country),
+          k.nominated, k.registered, k.confirmed, k.attended, k.completed, k.certified, k.person_days,
+          k.certification_rate) for ts, k in figures.trainings],
+        percent_columns=(13,),
+    )
+    sex_header = [str(SEX_LABELS[s]) for s in SEXES]
+    _sheet(workbook, _("By sex"), [_("Sex"), _("Persons trained")],
+           [(SEX_LABELS[s], figures.by_sex[s]) for s in SEXES] + [(_("Total"), figures.persons_trained)])
+    _sheet(
+        workbook, _("By organisation"), [_("Organisation"), *sex_header, _("Total")],
+        [(organisation_label(r.organisation), *[r.by_sex[s] for s in SEXES], r.total) for r in figures.organisations]
+        + [(_("Total"), *[figures.by_sex[s] for s in SEXES], figures.persons_trained)],
+    )
+    _sheet(
+        workbook, _("By course"),
+        [_("Course"), _("Trainings held"), _("Persons trained (unique)"), _("Participations"), _("Person-days"),
+         _("Certified")],
+        [(localized(r.course, "title"), r.trainings, r.persons, r.figures.attended, r.figures.person_days,
+          r.figures.certified) for r in figures.courses],
+    )
+    _sheet(
+        workbook, _("Recommendations"), [_("Status"), _("Recommendations")],
+        [(RECOMMENDATION_STATUS_LABELS[s], figures.recommendations_by_status[s]) for s in RECOMMENDATION_STATUSES]
+        + [(_("Total"), sum(figures.recommendations_by_status.values()))],
+    )
+    _sheet(
+        workbook, _("Overdue recommendations"),
+        [_("Recommendation"), _("Training"), _("Responsible organisation"), _("Due date"), _("Status"),
+         _("Latest update")],
+        [(localized(r, "text"), localized(r.training_session, "title"),
+          organisation_label(r.responsible_organisation) if r.responsible_organisation else "", r.due_date,
+          RECOMMENDATION_STATUS_LABELS[r.status], r.latest_update.date if r.latest_update else None)
+         for r in figures.overdue],
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- CSV ----------------------------------------------------------------------------------------------
+
+
+def participants_csv(filters: F.ProgrammeFilters | None = None, training_session=None) -> bytes:
+    """The participant list of one training, or of every training held for ``filters``: one row per person and training."""
+    rows = F.participant_list(filters, training_session)
+    header = [
+        _("Training ID"), _("Training"), _("Start date"), _("Name"), _("Name (Arabic)"), _("Sex"), _("Organisation"),
+        _("Position"), _("Email"), _("Registration status"), _("Days attended"), _("Attendance rate"),
+        _("Completed"), _("Certificate"),
+    ]
+    lines = []
+    for row in rows:
+        registration, participant = row.registration, row.registration.participant
+        certificate = next((c for c in reversed(registration.certificates) if c.status == "valid"), None)
+        lines.append([
+            registration.training_session_id, localized(registration.training_session, "title"),
+            registration.training_session.start_date, participant.name, participant.name_ar,
+            SEX_LABELS[participant.sex],
+            localized(participant.organisation, "name") if participant.organisation else participant.organisation_other,
+            participant.position, participant.email, REGISTRATION_STATUS_LABELS[registration.status],
+            row.attendance.days_attended, row.attendance.rate, _("Yes") if row.attendance.completed else _("No"),
+            certificate.serial if certificate else "",
+        ])
+    return csv_bytes(header, lines)

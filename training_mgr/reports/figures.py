@@ -1,0 +1,502 @@
+"""The one source of report figures: every PDF, spreadsheet, CSV, the dashboard and the read API take
+their numbers from here, so the same question always gets the same number.
+
+Definitions (also in docs/figures.md):
+
+- **nominated** — every registration of a training, whatever its status.
+- **registered** — registrations still in play: pending, confirmed or waitlisted
+  (not rejected, not withdrawn).
+- **confirmed** — registrations with status confirmed (they hold a seat).
+- **attended** — confirmed registrations with at least one day marked present or late. These are the
+  people a training *trained*; in the programme report each is a *participation*.
+- **completed** — confirmed registrations that met the training's certificate rule
+  (``attendance.services.certificate_rule_result``).
+- **certified** — confirmed registrations holding a valid (not revoked) certificate.
+- **person-days** — days marked present or late of confirmed registrations.
+- **persons trained** — distinct participants among the attended registrations: a person trained at
+  three trainings counts once. Every person has one sex and one organisation (their current one), so
+  the breakdowns by sex and by organisation add up to this total. A person can follow several courses,
+  so the per-course counts need not add up to it.
+- **certification rate** — certified ÷ attended registrations.
+- **overdue recommendation** — due before today and neither implemented nor not pursued.
+
+The programme report covers the trainings *held* in a period: completed trainings (cancelled ones
+never are) whose start date lies in [from, to], optionally of one course and in one country. With an
+organisation filter only that organisation's participants (by their current organisation) are counted,
+and only trainings where at least one of them attended are held for it.
+
+Every figure is computed with aggregate SQL (GROUP BY, COUNT DISTINCT) over the selected trainings, so the
+number of SQL statements does not grow with the data.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from sqlalchemy import and_, distinct, exists, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..attendance.models import MARKS, AttendanceMark
+from ..attendance.services import ATTENDED, attendance_rate, certificate_rule_result
+from ..certificates.models import Certificate
+from ..courses.models import Course
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..participants.models import SEXES, Participant
+from ..recommendations.models import (
+    CLOSED_RECOMMENDATION_STATUSES, RECOMMENDATION_STATUSES, Recommendation,
+)
+from ..registrations.models import Registration
+from ..trainings.models import SessionDay, TrainingSession
+
+#: statuses of a registration still in play
+REGISTERED_STATUSES = ("pending", "confirmed", "waitlisted")
+
+
+@dataclass
+class KeyFigures:
+    """Counts of one training, or summed over the trainings of a programme report."""
+
+    nominated: int = 0
+    registered: int = 0
+    confirmed: int = 0
+    attended: int = 0
+    completed: int = 0
+    certified: int = 0
+    person_days: int = 0
+
+    def __add__(self, other):
+        return KeyFigures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    @property
+    def certification_rate(self) -> float:
+        return round(self.certified / self.attended, 4) if self.attended else 0.0
+
+
+@dataclass
+class OrganisationRow:
+    """Persons trained from one organisation, by sex. ``organisation`` is None for names not in the list."""
+
+    organisation: Organisation | None
+    by_sex: dict = field(default_factory=lambda: dict.fromkeys(SEXES, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_sex.values())
+
+
+@dataclass
+class CourseRow:
+    course: Course
+    trainings: int = 0
+    #: distinct persons trained in this course's trainings
+    persons: int = 0
+    figures: KeyFigures = field(default_factory=KeyFigures)
+
+
+@dataclass
+class DayRow:
+    """Marks of confirmed registrations on one day of a training."""
+
+    day: SessionDay
+    marks: dict
+    unmarked: int
+
+    @property
+    def attended(self) -> int:
+        return sum(self.marks[s] for s in ATTENDED)
+
+
+@dataclass
+class ParticipantAttendance:
+    """One registration's marks by ISO date, its attendance rate (0..1) and the certificate rule's verdict."""
+
+    marks: dict
+    rate: float
+    completed: bool
+
+    @property
+    def days_attended(self) -> int:
+        return sum(1 for s in self.marks.values() if s in ATTENDED)
+
+
+@dataclass
+class ParticipantRow:
+    registration: Registration
+    attendance: ParticipantAttendance
+
+
+@dataclass(frozen=True)
+class ProgrammeFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    course_id: int | None = None
+    organisation_id: int | None = None
+    country: str | None = None
+
+
+@dataclass
+class SessionFigures:
+    training_session: TrainingSession
+    key: KeyFigures
+    organisations: list
+    by_sex: dict
+    days: list
+    participants: list
+    recommendations: list
+    recommendations_by_status: dict
+    overdue: list
+    certificates: list
+
+    @property
+    def persons_trained(self) -> int:
+        return self.key.attended
+
+    @property
+    def entities(self) -> int:
+        return sum(1 for row in self.organisations if row.organisation is not None)
+
+
+@dataclass
+class ProgrammeFigures:
+    filters: ProgrammeFilters
+    #: [(training session, KeyFigures)] by start date
+    trainings: list
+    totals: KeyFigures
+    persons_trained: int
+    by_sex: dict
+    organisations: list
+    courses: list
+    recommendations_by_status: dict
+    overdue: list
+
+    @property
+    def trainings_held(self) -> int:
+        return len(self.trainings)
+
+    @property
+    def entities(self) -> int:
+        return sum(1 for row in self.organisations if row.organisation is not None)
+
+
+# --- building blocks: each one statement, whatever the number of trainings or people ---------------
+
+
+def _in_organisation(query, organisation_id):
+    """Only registrations of participants of ``organisation_id`` (their current organisation), if given."""
+    if organisation_id is None:
+        return query
+    return query.where(
+        Registration.participant_id.in_(select(Participant.id).where(Participant.organisation_id == organisation_id))
+    )
+
+
+def _attended_some_day():
+    return exists().where(AttendanceMark.registration_id == Registration.id, AttendanceMark.status.in_(ATTENDED))
+
+
+def _confirmed(session_ids, organisation_id=None):
+    """A select of confirmed registrations of the given trainings (a list or a select of ids)."""
+    query = select(Registration.id).where(
+        Registration.training_session_id.in_(session_ids), Registration.status == "confirmed"
+    )
+    # never correlated: it is used inside queries on registrations too
+    return _in_organisation(query, organisation_id).correlate(None)
+
+
+def status_counts(session_ids, organisation_id=None) -> dict:
+    """``{(training id, status): registrations}`` for the given trainings."""
+    query = select(Registration.training_session_id, Registration.status, func.count(Registration.id)).where(
+        Registration.training_session_id.in_(session_ids)
+    )
+    query = _in_organisation(query, organisation_id).group_by(Registration.training_session_id, Registration.status)
+    return {(sid, status): n for sid, status, n in db.session.execute(query)}
+
+
+def _key_figures(sessions, session_ids, organisation_id) -> dict:
+    """``{training id: KeyFigures}`` for the given trainings (loaded with their days)."""
+    by_session = {ts.id: KeyFigures() for ts in sessions}
+    for (sid, status), n in status_counts(session_ids, organisation_id).items():
+        key = by_session[sid]
+        key.nominated += n
+        key.registered += n if status in REGISTERED_STATUSES else 0
+        key.confirmed += n if status == "confirmed" else 0
+
+    confirmed = _confirmed(session_ids, organisation_id)
+    attended = db.session.execute(
+        select(Registration.training_session_id, func.count(distinct(Registration.id)), func.count(AttendanceMark.id))
+        .join(AttendanceMark, and_(AttendanceMark.registration_id == Registration.id, AttendanceMark.status.in_(ATTENDED)))
+        .where(Registration.id.in_(confirmed))
+        .group_by(Registration.training_session_id)
+    )
+    for sid, registrations, days in attended:
+        by_session[sid].attended = registrations
+        by_session[sid].person_days = days
+
+    certified = db.session.execute(
+        select(Registration.training_session_id, func.count(distinct(Registration.id)))
+        .join(Certificate, Certificate.registration_id == Registration.id)
+        .where(Registration.id.in_(confirmed), Certificate.status == "valid")
+        .group_by(Registration.training_session_id)
+    )
+    for sid, n in certified:
+        by_session[sid].certified = n
+
+    # The certificate rule is applied in Python, by the same function that decides eligibility,
+    # to each registration's mark counts (one row per registration and mark).
+    marks = db.session.execute(
+        select(Registration.training_session_id, Registration.id, AttendanceMark.status, func.count(AttendanceMark.id))
+        .join(AttendanceMark, AttendanceMark.registration_id == Registration.id)
+        .where(Registration.id.in_(confirmed))
+        .group_by(Registration.training_session_id, Registration.id, AttendanceMark.status)
+    )
+    statuses = defaultdict(list)
+    for sid, registration_id, status, n in marks:
+        statuses[(sid, registration_id)].extend([status] * n)
+    sessions_by_id = {ts.id: ts for ts in sessions}
+    for (sid, _), marked in statuses.items():
+        if certificate_rule_result(sessions_by_id[sid], marked).met:
+            by_session[sid].completed += 1
+    return by_session
+
+
+def _trained_persons(session_ids, organisation_id):
+    """A select of (participant, training) of attended registrations."""
+    query = select(Registration.participant_id, Registration.training_session_id).where(
+        Registration.training_session_id.in_(session_ids), Registration.status == "confirmed", _attended_some_day()
+    )
+    return _in_organisation(query, organisation_id).subquery()
+
+
+def _persons_trained(session_ids, organisation_id) -> int:
+    trained = _trained_persons(session_ids, organisation_id)
+    return db.session.scalar(select(func.count(distinct(trained.c.participant_id))))
+
+
+def _by_organisation_and_sex(session_ids, organisation_id):
+    trained = _trained_persons(session_ids, organisation_id)
+    rows = db.session.execute(
+        select(Participant.organisation_id, Participant.sex, func.count(distinct(Participant.id)))
+        .join(trained, trained.c.participant_id == Participant.id)
+        .group_by(Participant.organisation_id, Participant.sex)
+    ).all()
+    ids = {org_id for org_id, _, _ in rows if org_id is not None}
+    organisations = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    by_organisation = {}
+    for org_id, sex, n in rows:
+        row = by_organisation.setdefault(org_id, OrganisationRow(organisations.get(org_id)))
+        row.by_sex[sex] += n
+    ordered = sorted(
+        by_organisation.values(),
+        key=lambda r: (r.organisation is None, -r.total, r.organisation.name if r.organisation else ""),
+    )
+    by_sex = dict.fromkeys(SEXES, 0)
+    for row in ordered:
+        for sex, n in row.by_sex.items():
+            by_sex[sex] += n
+    return ordered, by_sex
+
+
+def _persons_by_course(session_ids, organisation_id) -> dict:
+    trained = _trained_persons(session_ids, organisation_id)
+    return dict(db.session.execute(
+        select(TrainingSession.course_id, func.count(distinct(trained.c.participant_id)))
+        .join(trained, trained.c.training_session_id == TrainingSession.id)
+        .group_by(TrainingSession.course_id)
+    ).all())
+
+
+def _recommendations_by_status(session_ids) -> dict:
+    counts = dict.fromkeys(RECOMMENDATION_STATUSES, 0)
+    counts.update(db.session.execute(
+        select(Recommendation.status, func.count(Recommendation.id))
+        .where(Recommendation.training_session_id.in_(session_ids))
+        .group_by(Recommendation.status)
+    ).all())
+    return counts
+
+
+def _overdue(session_ids, today) -> list:
+    return list(db.session.scalars(
+        select(Recommendation)
+        .where(
+            Recommendation.training_session_id.in_(session_ids),
+            Recommendation.due_date < today,
+            Recommendation.status.not_in(CLOSED_RECOMMENDATION_STATUSES),
+        )
+        .options(
+            joinedload(Recommendation.responsible_organisation),
+            joinedload(Recommendation.training_session),
+            selectinload(Recommendation.updates),
+        )
+        .order_by(Recommendation.due_date, Recommendation.id)
+    ))
+
+
+def _mark_rows(registration_ids):
+    return db.session.execute(
+        select(AttendanceMark.registration_id, AttendanceMark.session_day_id, AttendanceMark.status)
+        .where(AttendanceMark.registration_id.in_(registration_ids))
+    ).all()
+
+
+def _attendance_of(registrations, sessions_by_id, mark_rows) -> dict:
+    day_dates = {d.id: d.date.isoformat() for ts in sessions_by_id.values() for d in ts.days}
+    marks = defaultdict(dict)
+    for registration_id, day_id, status in mark_rows:
+        if day_id in day_dates:
+            marks[registration_id][day_dates[day_id]] = status
+    result = {}
+    for registration in registrations:
+        training_session = sessions_by_id[registration.training_session_id]
+        by_date = dict(sorted(marks[registration.id].items()))
+        result[registration.id] = ParticipantAttendance(
+            marks=by_date,
+            rate=attendance_rate(by_date.values(), len(training_session.days)),
+            completed=certificate_rule_result(training_session, by_date.values()).met,
+        )
+    return result
+
+
+def attendance_by_registration(training_session, registrations) -> dict:
+    """``{registration id: ParticipantAttendance}`` for some registrations of one training (one statement)."""
+    ids = [r.id for r in registrations]
+    return _attendance_of(registrations, {training_session.id: training_session}, _mark_rows(ids) if ids else [])
+
+
+# --- the reports ------------------------------------------------------------------------------------
+
+
+def session_figures(training_session, today=None) -> SessionFigures:
+    """Everything the session report and the training's row on the dashboard show."""
+    today = today or date.today()
+    ids = [training_session.id]
+    key = _key_figures([training_session], ids, None)[training_session.id]
+    organisations, by_sex = _by_organisation_and_sex(ids, None)
+
+    day_counts = defaultdict(lambda: dict.fromkeys(MARKS, 0))
+    for day_id, status, n in db.session.execute(
+        select(AttendanceMark.session_day_id, AttendanceMark.status, func.count(AttendanceMark.id))
+        .where(AttendanceMark.registration_id.in_(_confirmed(ids)))
+        .group_by(AttendanceMark.session_day_id, AttendanceMark.status)
+    ):
+        day_counts[day_id][status] = n
+    days = [
+        DayRow(day, day_counts[day.id], key.confirmed - sum(day_counts[day.id].values()))
+        for day in training_session.days
+    ]
+
+    participants = participant_list(training_session=training_session)
+    recommendations = db.session.scalars(
+        select(Recommendation)
+        .where(Recommendation.training_session_id == training_session.id)
+        .options(joinedload(Recommendation.responsible_organisation), selectinload(Recommendation.updates))
+        .order_by(Recommendation.id)
+    ).all()
+    certificates = db.session.scalars(
+        select(Certificate)
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .where(Registration.training_session_id == training_session.id)
+        .options(joinedload(Certificate.registration).joinedload(Registration.participant))
+        .order_by(Certificate.serial)
+    ).all()
+    return SessionFigures(
+        training_session=training_session,
+        key=key,
+        organisations=organisations,
+        by_sex=by_sex,
+        days=days,
+        participants=participants,
+        recommendations=recommendations,
+        recommendations_by_status=_recommendations_by_status(ids),
+        overdue=_overdue(ids, today),
+        certificates=certificates,
+    )
+
+
+def held_sessions(filters: ProgrammeFilters):
+    """A select of the ids of the trainings held in the period, for the filters."""
+    query = select(TrainingSession.id).where(TrainingSession.status == "completed")
+    if filters.date_from:
+        query = query.where(TrainingSession.start_date >= filters.date_from)
+    if filters.date_to:
+        query = query.where(TrainingSession.start_date <= filters.date_to)
+    if filters.course_id:
+        query = query.where(TrainingSession.course_id == filters.course_id)
+    if filters.country:
+        query = query.where(TrainingSession.country == filters.country)
+    if filters.organisation_id:
+        query = query.where(
+            exists()
+            .where(
+                Registration.training_session_id == TrainingSession.id,
+                Registration.status == "confirmed",
+                Participant.id == Registration.participant_id,
+                Participant.organisation_id == filters.organisation_id,
+                _attended_some_day(),
+            )
+        )
+    # never correlated: it is nested inside queries on trainings too
+    return query.correlate(None)
+
+
+def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures:
+    """The programme report for a period: a fixed number of statements, however many trainings and people."""
+    today = today or date.today()
+    session_ids = held_sessions(filters)
+    organisation_id = filters.organisation_id
+    sessions = db.session.scalars(
+        select(TrainingSession)
+        .where(TrainingSession.id.in_(session_ids))
+        .options(selectinload(TrainingSession.days))
+        .order_by(TrainingSession.start_date, TrainingSession.id)
+    ).all()
+    by_session = _key_figures(sessions, session_ids, organisation_id)
+    trainings = [(ts, by_session[ts.id]) for ts in sessions]
+    totals = sum((key for _, key in trainings), KeyFigures())
+    organisations, by_sex = _by_organisation_and_sex(session_ids, organisation_id)
+
+    persons_by_course = _persons_by_course(session_ids, organisation_id)
+    courses = {}
+    for ts, key in trainings:
+        row = courses.setdefault(ts.course_id, CourseRow(ts.course, persons=persons_by_course.get(ts.course_id, 0)))
+        row.trainings += 1
+        row.figures = row.figures + key
+    return ProgrammeFigures(
+        filters=filters,
+        trainings=trainings,
+        totals=totals,
+        persons_trained=_persons_trained(session_ids, organisation_id),
+        by_sex=by_sex,
+        organisations=organisations,
+        courses=sorted(courses.values(), key=lambda r: (-r.persons, r.course.title)),
+        recommendations_by_status=_recommendations_by_status(session_ids),
+        overdue=_overdue(session_ids, today),
+    )
+
+
+def participant_list(filters: ProgrammeFilters | None = None, training_session=None) -> list:
+    """Confirmed registrations, with their attendance, of one training or of the trainings held for ``filters``.
+
+    Returns ``[ParticipantRow]`` ordered by training start date, then participant name.
+    """
+    if training_session is not None:
+        sessions, session_ids, organisation_id = [training_session], [training_session.id], None
+    else:
+        session_ids, organisation_id = held_sessions(filters), filters.organisation_id
+        sessions = db.session.scalars(
+            select(TrainingSession).where(TrainingSession.id.in_(session_ids)).options(selectinload(TrainingSession.days))
+        ).all()
+    confirmed = _confirmed(session_ids, organisation_id)
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(TrainingSession, TrainingSession.id == Registration.training_session_id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.id.in_(confirmed))
+        .options(
+            joinedload(Registration.participant).joinedload(Participant.organisation),
+            selectinload(Registration.certificates),
+        )
+        .order_by(TrainingSession.start_date, TrainingSession.id, Participant.name, Registration.id)
+    ).all()
+    attendance = _attendance_of(registrations, {ts.id: ts for ts in sessions}, _mark_rows(confirmed))
+    return [ParticipantRow(r, attendance[r.id]) for r in registrations]
