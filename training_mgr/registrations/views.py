@@ -172,7 +172,7 @@ def change_status(session_id, registration_id):
     if not form.validate():
         return _render_detail(training_session, registration, form, 422)
     try:
-        promoted = services.change_status(registration, form.status.data, by_user=current_user, reason=form.reason.data.strip() or None)
+        promoted = services.change_status(registration, form.status.data, by_user=current_user, reason=(form.reason.data or "").strip() or None)
     except ReasonRequired as error:
         form.reason.errors = [str(error)]
         return _render_detail(training_session, registration, form, 422)
