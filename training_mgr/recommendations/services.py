@@ -57,11 +57,11 @@ def add_update(recommendation, *, on: date, status: str, note: str | None, by_us
         raise RecommendationError(_l("Please give the date of the follow-up."))
     if on > date.today():
         raise RecommendationError(_l("A follow-up cannot be dated in the future."))
-    update = RecommendationUpdate(recommendation=recommendation, date=on, status=status,
+    update = RecommendationUpdate(recommendation_id=recommendation.id, date=on, status=status,
                                   note=(note or "").strip() or None, author_id=by_user.id)
+    db.session.add(update)
     old_status = recommendation.status
     recommendation.status = status
-    db.session.add(update)
     audit.record(by_user, "recommendation.follow_up", recommendation,
                  f"Follow-up on {on}: {old_status} → {status}", changes={"status": [old_status, status]})
     db.session.commit()

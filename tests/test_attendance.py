@@ -1,0 +1,192 @@
+"""Taking attendance: one mark per cell, 'everyone present' then exceptions, who recorded what, the sign-in sheet."""
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from tests.factories import AttendanceMarkFactory, OrganisationFactory, ParticipantFactory, RegistrationFactory, TrainingSessionFactory
+from training_mgr.attendance import services
+from training_mgr.attendance.models import AttendanceMark
+from training_mgr.audit.models import AuditEntry
+from training_mgr.extensions import db
+
+
+@pytest.fixture
+def group(people):
+    """Three confirmed participants and one waitlisted in the officer's training."""
+    training = people.training
+    confirmed = [RegistrationFactory(training_session=training, participant=ParticipantFactory(name=name))
+                 for name in ("Ali", "Hiba", "Zaid")]
+    waiting = RegistrationFactory(training_session=training, status="waitlisted")
+    return confirmed, waiting
+
+
+def _marks(day):
+    return {m.registration_id: m for m in db.session.scalars(select(AttendanceMark).where(AttendanceMark.session_day_id == day.id))}
+
+
+def test_the_database_refuses_a_second_mark_for_the_same_cell(people, group):
+    (ali, *_), _waiting = group
+    day = people.training.days[0]
+    AttendanceMarkFactory(registration=ali, session_day=day)
+    db.session.add(AttendanceMark(registration_id=ali.id, session_day_id=day.id, status="absent"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_everyone_present_fills_only_the_blank_cells(people, group):
+    (ali, hiba, zaid), waiting = group
+    day = people.training.days[0]
+    services.record_day(people.training, day, {hiba.id: ("excused", "Ministry meeting")}, by_user=people.admin)
+
+    filled = services.mark_all_present(people.training, day, by_user=people.officer)
+
+    marks = _marks(day)
+    assert filled == 2
+    assert {r: m.status for r, m in marks.items()} == {ali.id: "present", hiba.id: "excused", zaid.id: "present"}
+    assert waiting.id not in marks  # only confirmed participants are marked
+    assert marks[hiba.id].recorded_by_id == people.admin.id and marks[hiba.id].note == "Ministry meeting"
+    assert marks[ali.id].recorded_by_id == people.officer.id and marks[ali.id].recorded_at is not None
+    assert services.mark_all_present(people.training, day, by_user=people.officer) == 0
+
+
+def test_exceptions_change_marks_and_record_who_and_when(people, group):
+    (ali, hiba, zaid), _ = group
+    day = people.training.days[1]
+    services.mark_all_present(people.training, day, by_user=people.admin)
+    before = _marks(day)[zaid.id].recorded_at
+
+    changed = services.record_day(
+        people.training, day,
+        {ali.id: ("present", ""), hiba.id: ("late", "Traffic at the checkpoint"), zaid.id: ("", "")},
+        by_user=people.officer,
+    )
+
+    marks = _marks(day)
+    assert changed == 2  # Hiba changed, Zaid's mark removed, Ali unchanged
+    assert marks[hiba.id].status == "late" and marks[hiba.id].recorded_by_id == people.officer.id
+    assert marks[ali.id].recorded_by_id == people.admin.id  # untouched
+    assert zaid.id not in marks and before is not None
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["attendance.mark_all_present", "attendance.update", "attendance.delete"]
+
+
+def test_marks_are_refused_for_unknown_values_and_other_trainings(people, group):
+    (ali, *_), waiting = group
+    day = people.training.days[0]
+    with pytest.raises(services.AttendanceError, match="Unknown attendance mark"):
+        services.record_day(people.training, day, {ali.id: ("asleep", "")}, by_user=people.officer)
+    with pytest.raises(services.AttendanceError, match="confirmed participants"):
+        services.record_day(people.training, day, {waiting.id: ("present", "")}, by_user=people.officer)
+    elsewhere = RegistrationFactory()
+    with pytest.raises(services.AttendanceError, match="confirmed participants"):
+        services.record_day(people.training, day, {elsewhere.id: ("present", "")}, by_user=people.officer)
+    assert db.session.scalar(select(func.count(AttendanceMark.id))) == 0
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+def _urls(people):
+    base = f"/officer/sessions/{people.training.id}/attendance"
+    day = people.training.days[0]
+    reads = [base, f"{base}/days/{day.id}/sign-in-sheet.pdf"]
+    writes_get = [f"{base}/days/{day.id}"]
+    posts = [f"{base}/days/{day.id}", f"{base}/days/{day.id}/all-present"]
+    return reads, writes_get, posts
+
+
+def test_every_attendance_page_by_role(people, client, login):
+    reads, writes_get, posts = _urls(people)
+    for url in reads + writes_get:
+        assert client.get(url).status_code == 302, url
+        for user in (people.participant, people.other_officer):
+            assert login(user).get(url).status_code == 403, (url, user.role)
+        for user in (people.officer, people.admin):
+            assert login(user).get(url).status_code == 200, (url, user.role)
+        assert login(people.manager).get(url).status_code == (200 if url in reads else 403), url
+    for url in posts:
+        assert client.post(url).status_code == 302
+        for user in (people.participant, people.other_officer, people.manager):
+            assert login(user).post(url).status_code == 403, (url, user.role)
+    other_day = TrainingSessionFactory().days[0]
+    assert login(people.officer).get(f"/officer/sessions/{people.training.id}/attendance/days/{other_day.id}").status_code == 404
+
+
+def test_taking_a_day_in_the_browser_without_javascript(people, group, login):
+    (ali, hiba, zaid), _ = group
+    day = people.training.days[0]
+    officer = login(people.officer)
+    base = f"/officer/sessions/{people.training.id}/attendance/days/{day.id}"
+
+    response = officer.post(f"{base}/all-present", follow_redirects=True)
+    assert "3 participants without a mark were marked present" in response.text
+    response = officer.post(base, data={f"mark-{ali.id}": "present", f"mark-{hiba.id}": "absent",
+                                        f"note-{hiba.id}": "Ill", f"mark-{zaid.id}": "present"}, follow_redirects=True)
+    assert "saved (1 changes)" in response.text
+    grid = officer.get(f"/officer/sessions/{people.training.id}/attendance").text
+    assert "Absent" in grid and "Ill" in grid and people.officer.display_name in grid
+
+
+def test_a_refused_day_keeps_what_was_chosen(people, group, login):
+    (ali, hiba, _), waiting = group
+    day = people.training.days[0]
+    response = login(people.officer).post(
+        f"/officer/sessions/{people.training.id}/attendance/days/{day.id}",
+        data={f"mark-{ali.id}": "late", f"note-{ali.id}": "Came at ten", f"mark-{waiting.id}": "present"},
+    )
+    assert response.status_code == 422
+    assert "confirmed participants" in response.text
+    assert 'value="late" selected' in response.text and 'value="Came at ten"' in response.text
+    assert db.session.scalar(select(func.count(AttendanceMark.id))) == 0
+
+
+def _fill(training_session, count):
+    organisations = [OrganisationFactory() for _ in range(4)]
+    for i in range(count):
+        registration = RegistrationFactory(training_session=training_session, participant=ParticipantFactory(organisation=organisations[i % 4]))
+        for day in training_session.days[: 1 + i % 3]:
+            db.session.add(AttendanceMark(registration=registration, session_day=day, status="present"))
+    db.session.commit()
+
+
+def test_the_grid_runs_the_same_number_of_queries_for_20_or_200_participants(people, login, count_queries):
+    small, large = people.training, TrainingSessionFactory(officers=[people.officer])
+    _fill(small, 20)
+    _fill(large, 200)
+    officer = login(people.officer)
+
+    def queries(training_session):
+        url = f"/officer/sessions/{training_session.id}/attendance"
+        officer.get(url)
+        with count_queries() as statements:
+            response = officer.get(url)
+        assert response.status_code == 200
+        return len(statements)
+
+    assert queries(small) == queries(large)
+
+
+def test_the_sign_in_sheet_lists_everyone_confirmed_in_both_scripts(people, login):
+    people.training.title_ar = "التدريب الوطني حول حقوق الإنسان على الحدود"
+    people.training.venue = "Al-Nahrain Centre"
+    ministry = OrganisationFactory(name="Border Points Commission", name_ar="هيئة المنافذ الحدودية")
+    RegistrationFactory(training_session=people.training, participant=ParticipantFactory(
+        name="Ahmed Kadhim Al-Rubaie", name_ar="أحمد كاظم الربيعي", organisation=ministry, position="Colonel"))
+    RegistrationFactory(training_session=people.training, status="withdrawn", participant=ParticipantFactory(name="Gone Away"))
+    day = people.training.days[1]
+
+    response = login(people.manager).get(f"/officer/sessions/{people.training.id}/attendance/days/{day.id}/sign-in-sheet.pdf")
+
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    page = reader.pages[0]
+    assert round(float(page.mediabox.width)) == 842 and round(float(page.mediabox.height)) == 595  # A4 landscape
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert people.training.title in text and "التدريب الوطني حول حقوق الإنسان على الحدود" in text
+    assert "Ahmed Kadhim Al-Rubaie" in text and "أحمد كاظم الربيعي" in text  # logical order, shaped letters mapped back
+    assert "هيئة المنافذ الحدودية" in text and "Colonel" in text and "Signature" in text
+    assert "Al-Nahrain Centre" in text
+    assert "Gone Away" not in text
