@@ -178,6 +178,24 @@ def smtp_server():
 def pytest_configure(config):
     config.addinivalue_line("markers", "config(**settings): app configuration for this test")
     config.addinivalue_line("markers", "e2e: browser journey (Playwright + Chromium)")
+    if not hasattr(config, "workerinput"):  # once, before xdist workers start
+        compile_translations()
+
+
+def compile_translations():
+    """Build each language's messages.mo from its .po when missing or older, as the set-up does."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (Path(__file__).resolve().parents[1] / "training_mgr" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po:
+                catalog = read_po(po, locale=po_path.parts[-3])
+            with mo_path.open("wb") as mo:
+                write_mo(mo, catalog)
 
 
 @pytest.fixture
