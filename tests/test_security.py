@@ -260,3 +260,60 @@ def test_api_tokens_are_stored_hashed_and_stop_working_when_expired_or_revoked(a
     token.revoked_at = None
     db.session.commit()
     assert client.get("/dashboard", headers=bearer).status_code == 302
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+
+@pytest.mark.config(MAX_CONTENT_LENGTH=64 * 1024)
+def test_a_request_larger_than_allowed_gets_a_friendly_413_before_parsing(client, people):
+    response = client.post("/login", data={"email": people.officer.email, "password": "x" * (100 * 1024)})
+    assert response.status_code == 413
+    assert "File too large" in response.text
+
+
+def xlsx_bomb(rows: int) -> bytes:
+    """A valid XLSX of a few hundred kilobytes whose sheet unpacks to ``rows`` rows."""
+    import io
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["name", "sex", "organisation", "email"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    original = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for item in original.infolist():
+            content = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb"<dimension[^>]*/>", b"", content)
+                row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+                content = content.replace(b"</sheetData>", row * rows + b"</sheetData>")
+            archive.writestr(item, content)
+    return bomb.getvalue()
+
+
+def test_a_zip_bomb_spreadsheet_is_refused_without_reading_it(people, login):
+    import io
+
+    bomb = xlsx_bomb(1_000_000)
+    assert len(bomb) < 300 * 1024  # well under the upload limit: the size check alone would let it in
+    started = time.monotonic()
+    response = login(people.officer).post(
+        f"/officer/sessions/{people.training.id}/registrations/import",
+        data={"file": (io.BytesIO(bomb), "nominations.xlsx")}, content_type="multipart/form-data",
+    )
+    assert time.monotonic() - started < 5
+    assert response.status_code == 422
+    assert "too large once unpacked" in response.text
+
+
+def test_a_spreadsheet_with_endless_rows_is_refused(app):
+    from training_mgr.registrations.importing import MAX_IMPORT_ROWS, NominationImportError, read_rows
+
+    with pytest.raises(NominationImportError, match=f"at most {MAX_IMPORT_ROWS} rows"):
+        read_rows("xlsx", xlsx_bomb(11 * MAX_IMPORT_ROWS))

@@ -6,6 +6,8 @@ in the confirmation form (nothing is kept on the server in between).
 """
 import csv
 import io
+import zipfile
+from itertools import islice
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -31,6 +33,11 @@ MAX_LENGTHS = {"name": 200, "name_ar": 200, "organisation": 200, "position": 200
 SEX_WORDS = {"female": "female", "f": "female", "woman": "female", "أنثى": "female", "انثى": "female",
              "male": "male", "m": "male", "man": "male", "ذكر": "male"}
 MAX_IMPORT_ROWS = 1000
+#: an XLSX is a zip archive: one that unpacks to more than this is refused unread (a "zip bomb" could
+#: hold millions of rows in a few hundred kilobytes)
+MAX_XLSX_UNPACKED_BYTES = 10 * 1024 * 1024
+#: rows of a sheet read at most, blank ones included
+MAX_XLSX_SHEET_ROWS = 10 * MAX_IMPORT_ROWS
 #: how long a preview may wait for its confirmation
 PREVIEW_MAX_AGE_SECONDS = 3600
 ALLOWED_EXTENSIONS = ("csv", "xlsx")
@@ -131,12 +138,21 @@ def _read_xlsx(data: bytes):
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise NominationImportError(_("This spreadsheet is too large once unpacked; keep only the nomination list in it."))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        table = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        rows = islice(sheet.iter_rows(values_only=True), MAX_XLSX_SHEET_ROWS + 1)
+        table = [[_cell_text(value) for value in row] for row in rows]
         workbook.close()
+    except NominationImportError:
+        raise
     except Exception:  # openpyxl raises many kinds on a damaged or disguised file
         raise NominationImportError(_("This file could not be read as an XLSX spreadsheet.")) from None
+    if len(table) > MAX_XLSX_SHEET_ROWS:
+        raise NominationImportError(_("A nomination list may hold at most %(count)s rows.", count=MAX_IMPORT_ROWS))
     return table
 
 
