@@ -83,3 +83,37 @@ def test_pages_stay_english_by_default(client):
     page = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
     assert '<html lang="en" dir="ltr">' in page
     assert "Password" in page and "كلمة المرور" not in page
+
+
+def test_browser_language_is_the_fallback(client):
+    page = client.get("/login", headers={"Accept-Language": "ar-IQ,ar;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+
+
+def test_the_chosen_language_is_remembered_for_the_visit(client):
+    client.get("/?lang=ar")
+    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    client.get("/login?lang=en")
+    assert '<html lang="en" dir="ltr">' in client.get("/login", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+
+
+def test_the_chosen_language_goes_into_the_profile_and_the_e_mail_language(app, people, login):
+    from training_mgr.audit.models import AuditEntry
+    from training_mgr.extensions import db
+
+    user = people.participant
+    user.locale = user.participant.locale = "en"
+    db.session.commit()
+    client = login(user)
+    client.get("/?lang=ar")
+    db.session.expire_all()
+    assert user.locale == "ar" and user.participant.locale == "ar"
+    assert db.session.query(AuditEntry).filter_by(action="user.language", object_id=user.id).count() == 1
+    # a later visit, in a new browser, speaks Arabic from the profile
+    assert '<html lang="ar" dir="rtl">' in login(user).get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_the_language_switch_keeps_the_page_and_its_query(client):
+    page = client.get("/?q=border&lang=en").get_data(as_text=True)
+    assert 'href="/?q=border&amp;lang=ar"' in page

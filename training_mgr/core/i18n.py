@@ -1,8 +1,9 @@
 """Language choice and locale-aware formatting: the one place dates, numbers and names are formatted."""
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_login import current_user
 
@@ -12,9 +13,10 @@ RTL_LANGUAGES = ("ar",)
 def select_locale():
     """``?lang=`` (remembered), then the user's profile, then the session, then Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # services called from the CLI or tests speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
-        session["lang"] = asked
         return asked
     user = current_user if current_user and current_user.is_authenticated else None
     if user is not None and getattr(user, "locale", None) in languages:
@@ -22,6 +24,29 @@ def select_locale():
     if session.get("lang") in languages:
         return session["lang"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_language_choice():
+    """``?lang=`` on any page: kept in the session, and in the profile of the logged-in user."""
+    asked = request.args.get("lang")
+    if asked not in current_app.config["LANGUAGES"]:
+        return
+    session["lang"] = asked
+    if current_user.is_authenticated and current_user.locale != asked:
+        set_preferred_language(current_user, asked)
+
+
+def set_preferred_language(user, lang: str) -> None:
+    """The language of the user's pages and, for a participant, of their e-mails."""
+    from ..audit import services as audit
+    from ..extensions import db
+
+    changes = {"locale": [user.locale, lang]}
+    user.locale = lang
+    if user.participant is not None:
+        user.participant.locale = lang
+    audit.record(user, "user.language", user, f"{user.email} chose {language_name(lang, 'en')}", changes=changes)
+    db.session.commit()
 
 
 def select_timezone():
@@ -48,10 +73,16 @@ def localized(obj, field: str, lang: str | None = None):
     return english or arabic or ""
 
 
-def fmt_date(value, format="medium"):
+def fmt_date(value, format="medium", tz=None):
+    """A date, or a datetime shown in the UTC of the database or, given ``tz``, in that time zone."""
     if value is None:
         return ""
     if isinstance(value, datetime):
+        if tz:
+            from babel.dates import format_datetime as babel_format_datetime
+
+            aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+            return babel_format_datetime(aware, format, tzinfo=ZoneInfo(tz), locale=get_locale())
         return format_datetime(value, format)
     return format_date(value, format)
 
@@ -77,14 +108,16 @@ def fmt_percent(value, decimals=0):
     return format_percent(value, pattern)
 
 
-def language_name(code: str) -> str:
-    return Locale.parse(code).get_display_name(code)
+def language_name(code: str, in_language: str | None = None) -> str:
+    return Locale.parse(code).get_display_name(in_language or code)
 
 
 def init_app(app):
     app.jinja_env.filters.update(
         date=fmt_date, date_range=fmt_date_range, number=fmt_number, percent=fmt_percent, localized=localized
     )
+
+    app.before_request(remember_language_choice)
 
     from .labels import ALL_LABELS
 
