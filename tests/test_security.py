@@ -317,3 +317,26 @@ def test_a_spreadsheet_with_endless_rows_is_refused(app):
 
     with pytest.raises(NominationImportError, match=f"at most {MAX_IMPORT_ROWS} rows"):
         read_rows("xlsx", xlsx_bomb(11 * MAX_IMPORT_ROWS))
+
+
+# --- faults -----------------------------------------------------------------------------------
+
+
+def test_a_crash_half_way_through_a_write_keeps_nothing_and_logs_the_request_id(app, client, caplog):
+    from sqlalchemy import func, select
+
+    from training_mgr.organisations.models import Organisation
+
+    @app.post("/half-done-for-test")
+    def half_done():
+        db.session.add(Organisation(name="Half-written Ministry", kind="ministry", country="IQ"))
+        db.session.flush()  # the row is in the transaction …
+        raise RuntimeError("… and then the disk was full")
+
+    response = client.post("/half-done-for-test", headers={"X-Request-Id": "req-7f3a"})
+    assert response.status_code == 500
+    assert "req-7f3a" in response.text and "Nothing you sent was saved" in response.text
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+    assert any("req-7f3a" in record.getMessage() and record.exc_info for record in caplog.records)
+    # the next request works normally
+    assert client.get("/healthz").status_code == 200
