@@ -97,3 +97,16 @@ def test_an_unreachable_database_fails(tmp_path):
     assert result.exit_code == 1
     assert "[FAIL] Database: cannot connect" in result.output
     assert "secret" not in result.output  # the password is never printed
+
+
+def test_gunicorn_takes_workers_and_threads_from_the_configuration(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("TRAINING_MGR_WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("TRAINING_MGR_WEB_THREADS", "1")
+    import training_mgr.gunicorn_conf as conf
+
+    conf = importlib.reload(conf)
+    assert (conf.workers, conf.threads, conf.worker_class) == (3, 1, "sync")
+    assert conf.timeout and conf.graceful_timeout and conf.accesslog == "-"
+    assert "x-request-id" in conf.access_log_format
