@@ -30,3 +30,93 @@ class LoginPage(BasePage):
 
     def expect_error(self):
         return re.search(r"Wrong e-mail or password", self.page.content()) is not None
+
+
+class RegistrationsPage(BasePage):
+    """A training's registration list (officer)."""
+
+    path = "/officer/sessions/{session_id}/registrations"
+
+    def add_participant(self):
+        self.page.get_by_role("link", name="Add a participant").click()
+        return AddParticipantPage(self.page)
+
+    def row(self, name: str):
+        return self.page.locator("tbody tr", has_text=name)
+
+
+class AddParticipantPage(BasePage):
+    """Pick a known person by search, or create someone new, and add them to the training."""
+
+    def search(self, term: str):
+        self.page.get_by_placeholder("Name or e-mail").fill(term)
+        self.page.get_by_role("button", name="Search").click()
+        return self
+
+    def add_found(self, name: str):
+        self.page.get_by_role("button", name=f"Add {name}").click()
+        return RegistrationsPage(self.page)
+
+    def create(self, *, name, name_ar, sex, organisation, email, position=""):
+        self.page.get_by_label("Name (Latin script)").fill(name)
+        self.page.get_by_label("Name (Arabic script)").fill(name_ar)
+        self.page.get_by_label("Sex").select_option(label=sex)
+        select = self.page.get_by_label("Organisation")
+        option = select.locator("option", has_text=organisation).first.get_attribute("value")
+        select.select_option(value=option)
+        self.page.get_by_label("Position").fill(position)
+        self.page.get_by_label("Email", exact=True).fill(email)
+        self.page.get_by_role("button", name="Create and add").click()
+        return RegistrationsPage(self.page)
+
+
+class AttendanceDayPage(BasePage):
+    """One day's attendance form: everyone present, then the exceptions."""
+
+    path = "/officer/sessions/{session_id}/attendance/days/{day_id}"
+
+    def mark_everyone_present(self):
+        self.page.get_by_role("button", name="Mark everyone present").click()
+        return self
+
+    def set_mark(self, name: str, mark: str, note: str = ""):
+        row = self.page.locator("tbody tr", has_text=name)
+        row.locator("select").select_option(label=mark)
+        if note:
+            row.get_by_label(f"Note for {name}").fill(note)
+        return self
+
+    def save(self):
+        self.page.get_by_role("button", name="Save attendance").click()
+        return self
+
+
+class RecommendationsPage(BasePage):
+    """A training's recommendations, with the form to record a new one."""
+
+    path = "/officer/sessions/{session_id}/recommendations"
+
+    def record(self, *, text, theme, due_date, status):
+        self.page.get_by_label("Recommendation (English)").fill(text)
+        self.page.get_by_label("Theme").fill(theme)
+        self.page.get_by_label("Due date").fill(due_date)
+        self.page.get_by_label("Status", exact=True).select_option(label=status)
+        self.page.get_by_role("button", name="Add recommendation").click()
+        return self
+
+    def open_recommendation(self, text: str):
+        self.page.get_by_role("link", name=text).click()
+        return RecommendationPage(self.page)
+
+
+class RecommendationPage(BasePage):
+    """One recommendation: its follow-up log and the form to add to it."""
+
+    def add_follow_up(self, *, status, note):
+        self.page.get_by_label("Status after this follow-up").select_option(label=status)
+        self.page.get_by_label("Note", exact=True).fill(note)
+        self.page.get_by_role("button", name="Add follow-up").click()
+        return self
+
+    def follow_up_log(self) -> str:
+        return self.page.locator(".list-group").inner_text()
