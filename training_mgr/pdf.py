@@ -5,9 +5,10 @@ The URL fetcher serves the app's own static files and refuses everything else, s
 by a user (a name containing ``<img src="file:///etc/passwd">``, say) can make the renderer read
 a file or reach the network.
 """
+import base64
 import mimetypes
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, unquote_to_bytes, urlparse
 
 from flask import current_app, render_template
 
@@ -24,7 +25,10 @@ def static_url(filename: str) -> str:
 
 
 def app_only_url_fetcher(url: str, *args, **kwargs):
-    """Serve ``static:/<path>`` from the app's static folder; refuse every other URL."""
+    """Serve ``static:/<path>`` from the app's static folder and decode inline ``data:`` URIs
+    (signature images, QR codes); refuse every other URL."""
+    if url.startswith("data:"):
+        return _decode_data_uri(url)
     static_root = Path(current_app.static_folder).resolve()
     if url.startswith(STATIC_PREFIX):
         relative = unquote(urlparse(url).path.lstrip("/"))
@@ -36,11 +40,31 @@ def app_only_url_fetcher(url: str, *args, **kwargs):
     raise FetchRefused(f"Refused to fetch {url[:100]!r}")
 
 
+def _decode_data_uri(url: str) -> dict:
+    """Bytes already inside the document: nothing is read from anywhere."""
+    header, _, payload = url[len("data:"):].partition(",")
+    media_type, *parameters = header.split(";")
+    data = base64.b64decode(payload) if "base64" in parameters else unquote_to_bytes(payload)
+    return {"string": data, "mime_type": media_type or "text/plain", "redirected_url": url}
+
+
+def _weasyprint_fetcher():
+    """``app_only_url_fetcher`` in the shape WeasyPrint (70+) calls: a URLFetcher whose fetch answers."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AppOnlyURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            found = app_only_url_fetcher(url)
+            return URLFetcherResponse(found["redirected_url"], found["string"], {"Content-Type": found["mime_type"]})
+
+    return AppOnlyURLFetcher()
+
+
 def _html(template: str, context: dict):
     from weasyprint import HTML
 
     markup = render_template(template, static_url=static_url, **context)
-    return HTML(string=markup, base_url=STATIC_PREFIX, url_fetcher=app_only_url_fetcher)
+    return HTML(string=markup, base_url=STATIC_PREFIX, url_fetcher=_weasyprint_fetcher())
 
 
 def render_document(template: str, **context):
@@ -56,3 +80,25 @@ def render_pdf(template: str, **context) -> bytes:
 def write_pages(document, pages) -> bytes:
     """A PDF of some pages of an already laid-out document (used to split a batch into per-person files)."""
     return document.copy(pages).write_pdf()
+
+
+def render_batch(template: str, *, anchor_prefix: str, on_progress=None, **context) -> list[bytes]:
+    """Lay out many documents in one pass and split the result into one PDF per document.
+
+    The template renders every document in turn, each starting on a new page with an element whose
+    id is ``anchor_prefix`` (passed to the template) followed by its index; a document's pages run up to the next such anchor.
+    One layout pass costs far less than one per document (see docs/performance.md); each split file
+    is a complete PDF with its own embedded font subsets. ``on_progress(n)`` is called after each file.
+    """
+    document = render_document(template, anchor_prefix=anchor_prefix, **context)
+    groups = []
+    for page in document.pages:
+        if not groups or any(anchor.startswith(anchor_prefix) for anchor in page.anchors):
+            groups.append([])
+        groups[-1].append(page)
+    files = []
+    for pages in groups:
+        files.append(write_pages(document, pages))
+        if on_progress:
+            on_progress(1)
+    return files

@@ -1,22 +1,198 @@
-from flask import Blueprint, abort
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
+from flask_login import current_user, login_required
 
-from ..core.permissions import STAFF_ROLES, require_view_session, roles_required
-from ..extensions import db
+from ..core.permissions import (
+    EDITOR_ROLES, STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
+)
+from ..extensions import db, limiter
 from ..trainings.models import TrainingSession
+from . import services
+from .forms import IssueForm, ReissueForm, RevokeForm, VerifyCodeForm, VerifyFileForm
+from .models import Certificate
+from .services import CertificateError
 
 bp = Blueprint("certificates", __name__)
+
+#: against guessing codes: the verification pages share one budget per address
+VERIFY_RATE_LIMIT = "30/minute"
+verify_limit = limiter.shared_limit(VERIFY_RATE_LIMIT, scope="certificate-verify")
+
+
+def _training(session_id, manage=False):
+    training_session = db.get_or_404(TrainingSession, session_id)
+    (require_manage_session if manage else require_view_session)(training_session)
+    return training_session
+
+
+def _managed_certificate(certificate_id):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    require_manage_session(certificate.registration.training_session)
+    return certificate
 
 
 @bp.get("/officer/sessions/<int:session_id>/certificates")
 @roles_required(*STAFF_ROLES)
 def index(session_id):
-    """Placeholder until this screen lands."""
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
-    abort(404)
+    training_session = _training(session_id)
+    rows = services.eligibility(training_session)
+    search = (request.args.get("q") or "").strip()
+    if search:
+        needle = search.casefold()
+        rows = [r for r in rows if needle in r.registration.participant.name.casefold()
+                or needle in (r.registration.participant.name_ar or "")]
+    return render_template(
+        "certificates/index.html", ts=training_session, rows=rows, search=search, form=IssueForm(),
+        can_manage=can_manage_session(current_user, training_session),
+        issuing_error=services.issuing_error(training_session),
+        eligible_count=sum(1 for r in rows if r.eligible),
+        valid_count=sum(1 for r in rows if services.valid_certificate(r.registration)),
+    )
 
 
-@bp.get("/verify/<code>")
+@bp.post("/officer/sessions/<int:session_id>/certificates/issue")
+@roles_required(*EDITOR_ROLES)
+def issue(session_id):
+    training_session = _training(session_id, manage=True)
+    form = IssueForm()
+    back = redirect(url_for(".index", session_id=session_id))
+    if not form.validate():
+        flash(_("The form expired. Please submit it again."), "danger")
+        return back
+    if request.form.get("one"):
+        chosen = [request.form.get("one", type=int)]
+    elif request.form.get("scope") == "all":
+        chosen = None
+    else:
+        chosen = form.registration_ids.data
+        if not chosen:
+            flash(_("Tick the people to issue certificates to."), "warning")
+            return back
+    try:
+        issued, skipped = services.issue_certificates(training_session, chosen, by_user=current_user)
+    except CertificateError as error:
+        flash(str(error), "danger")
+        return back
+    if issued:
+        flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
+    if chosen is not None:
+        for row in skipped:
+            flash(_("%(name)s: %(reason)s", name=row.registration.participant.name, reason=row.reason), "warning")
+    elif not issued:
+        flash(_("Nobody else is eligible for a certificate."), "info")
+    return back
+
+
+@bp.route("/officer/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def revoke(certificate_id):
+    certificate = _managed_certificate(certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_certificate(certificate, form.reason.data, by_user=current_user)
+        except CertificateError as error:
+            form.reason.errors.append(str(error))
+        else:
+            flash(_("Certificate %(serial)s revoked.", serial=certificate.serial), "success")
+            return redirect(url_for(".index", session_id=certificate.registration.training_session_id))
+    return render_template("certificates/change.html", certificate=certificate, form=form, action="revoke")
+
+
+@bp.route("/officer/certificates/<int:certificate_id>/reissue", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def reissue(certificate_id):
+    certificate = _managed_certificate(certificate_id)
+    form = ReissueForm()
+    if form.validate_on_submit():
+        try:
+            new = services.reissue_certificate(certificate, form.reason.data, by_user=current_user)
+        except CertificateError as error:
+            form.reason.errors.append(str(error))
+        else:
+            flash(_("Certificate %(new)s issued in place of %(old)s.", new=new.serial, old=certificate.serial), "success")
+            return redirect(url_for(".index", session_id=certificate.registration.training_session_id))
+    return render_template("certificates/change.html", certificate=certificate, form=form, action="reissue")
+
+
+@bp.get("/officer/sessions/<int:session_id>/certificates.<any(pdf, zip):kind>")
+@roles_required(*EDITOR_ROLES)
+def export(session_id, kind):
+    """Every valid certificate of the training: one merged PDF, or a ZIP of the stored files."""
+    training_session = _training(session_id, manage=True)
+    certificates = services.valid_certificates(training_session)
+    if not certificates:
+        flash(_("No valid certificates to download yet."), "warning")
+        return redirect(url_for(".index", session_id=session_id))
+    if kind == "pdf":
+        body, mimetype = services.merged_pdf(certificates), "application/pdf"
+    else:
+        body, mimetype = services.zip_of_pdfs(certificates), "application/zip"
+    filename = f"certificates-training-{training_session.id}.{kind}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/certificates/<int:certificate_id>.pdf")
+@login_required
+def download(certificate_id):
+    """The stored PDF, exactly as issued: to its owner (while valid), and to the training's officers and admins."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    manages = can_manage_session(current_user, certificate.registration.training_session)
+    owns = current_user.participant_id is not None and current_user.participant_id == certificate.registration.participant_id
+    if not (manages or owns):
+        abort(403)
+    if not manages and certificate.status != "valid":
+        abort(404)
+    return Response(
+        certificate.pdf, mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{services.export_filename(certificate)}"',
+                 "Cache-Control": "private, no-store"},
+    )
+
+
+@bp.get("/verify")
+@verify_limit
+def verify_form():
+    """A small form to type the code printed on a certificate."""
+    form = VerifyCodeForm(request.args)
+    if request.args and form.validate():
+        code = services.normalise_code(form.code.data)
+        if code is not None:
+            return redirect(url_for(".verify", code=code))
+        form.code.errors.append(_("This is not a verification code. It has 16 letters and digits, e.g. 7K3M-Q9PX-2HDT-W4NB."))
+    return render_template("certificates/verify_form.html", form=form)
+
+
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@verify_limit
 def verify(code):
-    """Public verification page (placeholder until certificates land)."""
-    abort(404)
+    """Public verification page. Shows only what the certificate itself shows, never contact details."""
+    certificate = services.find_by_code(code)
+    if certificate is None:
+        abort(404)
+    form = VerifyFileForm()
+    file_is_original = None
+    if form.validate_on_submit():
+        data, error = _read_uploaded_pdf(form.file.data)
+        if error:
+            form.file.errors.append(error)
+        else:
+            file_is_original = services.is_original(certificate, data)
+    return render_template(
+        "certificates/verify.html", certificate=certificate, ts=certificate.registration.training_session,
+        participant=certificate.registration.participant, form=form, file_is_original=file_is_original,
+        replacement=services.replacement_of(certificate),
+    )
+
+
+def _read_uploaded_pdf(upload):
+    """The file's bytes, or an error: too large and not-a-PDF are refused before reading it all."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    if request.content_length and request.content_length > limit + 64 * 1024:
+        return None, _("The file is too large (at most %(size)s MB).", size=limit // (1024 * 1024))
+    if not upload.filename.lower().endswith(".pdf") or upload.stream.read(5) != b"%PDF-":
+        return None, _("This is not a PDF file.")
+    data = b"%PDF-" + upload.stream.read(limit)
+    if len(data) > limit:
+        return None, _("The file is too large (at most %(size)s MB).", size=limit // (1024 * 1024))
+    return data, None

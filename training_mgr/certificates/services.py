@@ -1,0 +1,458 @@
+"""Certificate rules: eligibility, serial numbers, verification codes, issuing, revoking and reissuing.
+
+Serial numbers come from one counter row per year, taken under a row lock (PostgreSQL) or the
+write lock (SQLite), so two officers issuing at the same moment never print the same number.
+"""
+import base64
+import hashlib
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import segno
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale, gettext as _
+from pypdf import PdfWriter
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import joinedload, selectinload, undefer
+
+from .. import pdf
+from ..attendance.services import certificate_rule_result
+from ..audit import services as audit
+from ..core.db import as_utc, utcnow
+from ..core.i18n import fmt_date, fmt_date_range
+from ..core.labels import REGISTRATION_STATUS_LABELS
+from ..extensions import db
+from ..participants.models import Participant
+from ..registrations.models import Registration
+from .models import Certificate, CertificateCounter
+
+#: Crockford's base32: no I, L, O or U, so a code read aloud or typed from paper is unambiguous
+CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_GROUPS, CODE_GROUP_LENGTH = 4, 4  # 16 symbols x 5 bits = 80 random bits
+CODE_LENGTH = CODE_GROUPS * CODE_GROUP_LENGTH
+REASON_MAX_LENGTH = 500
+SIGNATURE_MIMETYPES = ("image/png", "image/jpeg")
+PDF_ANCHOR_PREFIX = "certificate-"
+
+
+class CertificateError(ValueError):
+    """A certificate rule refused the request; the message is shown to the user."""
+
+
+# --- eligibility ---------------------------------------------------------------------------
+
+
+@dataclass
+class Eligibility:
+    """Whether one registration may receive a certificate now, and if not, why."""
+
+    registration: Registration
+    #: why not, in words an officer understands; None when eligible
+    reason: str | None
+    #: the certificate rule measured against the marks (None when not confirmed)
+    rule: object | None = None
+
+    @property
+    def eligible(self) -> bool:
+        return self.reason is None
+
+    @property
+    def certificate(self):
+        return self.registration.current_certificate
+
+
+def valid_certificate(registration):
+    return next((c for c in registration.certificates if c.status == "valid"), None)
+
+
+def attendance_reason(training_session, registration):
+    """Why the attendance rule is not met (None when it is), and the measured rule."""
+    statuses = [mark.status for mark in registration.marks]
+    if not statuses:
+        return _("No attendance recorded"), None
+    rule = certificate_rule_result(training_session, statuses)
+    if rule.met:
+        return None, rule
+    if rule.counted == 0:
+        return _("Every day was excused, so no day counts"), rule
+    return _(
+        "Attended %(attended)s of %(counted)s days, %(needed)s%% needed",
+        attended=rule.attended, counted=rule.counted, needed=training_session.cert_min_attendance,
+    ), rule
+
+
+def eligibility_of(training_session, registration) -> Eligibility:
+    if registration.status != "confirmed":
+        label = str(REGISTRATION_STATUS_LABELS[registration.status]).lower()
+        return Eligibility(registration, _("Not confirmed (%(status)s)", status=label))
+    reason, rule = attendance_reason(training_session, registration)
+    if valid_certificate(registration) is not None:
+        return Eligibility(registration, _("Already has a valid certificate"), rule)
+    return Eligibility(registration, reason, rule)
+
+
+def session_registrations(training_session, registration_ids=None):
+    """A training's registrations, by participant name, with marks, certificates and participant loaded."""
+    query = (
+        select(Registration)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.training_session_id == training_session.id)
+        .options(
+            joinedload(Registration.participant),
+            selectinload(Registration.marks),
+            selectinload(Registration.certificates),
+        )
+        .order_by(Participant.name, Registration.id)
+    )
+    if registration_ids is not None:
+        query = query.where(Registration.id.in_(registration_ids))
+    return db.session.scalars(query).unique().all()
+
+
+def eligibility(training_session, registration_ids=None) -> list[Eligibility]:
+    """Every registration of the training (or the given ones) with its eligibility."""
+    return [eligibility_of(training_session, r) for r in session_registrations(training_session, registration_ids)]
+
+
+def issuing_error(training_session):
+    """Why certificates cannot be issued for this training now, or None."""
+    if training_session.status != "completed":
+        return _("Certificates can be issued once the training is marked as completed.")
+    if completion_date(training_session) is None:
+        return _("The training has no end date, so the certificate date is unknown.")
+    return None
+
+
+def completion_date(training_session) -> date | None:
+    """The date printed on certificates: the training's last day, else the day it was marked completed."""
+    if training_session.end_date:
+        return training_session.end_date
+    completed_at = as_utc(training_session.completed_at)
+    if completed_at is None:
+        return None
+    return completed_at.astimezone(ZoneInfo(training_session.timezone)).date()
+
+
+# --- serial numbers and codes --------------------------------------------------------------
+
+
+def _lock_counter(year: int, increment: int) -> int:
+    """Lock the year's counter row until commit, add ``increment``, and return the new last number.
+
+    PostgreSQL: create the row if missing, then SELECT ... FOR UPDATE. SQLite: the UPDATE comes
+    first, as the transaction's first write, which takes the database's write lock.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        db.session.execute(
+            pg_insert(CertificateCounter).values(year=year, last_sequence=0).on_conflict_do_nothing(index_elements=["year"])
+        )
+        last = db.session.scalar(
+            select(CertificateCounter.last_sequence).where(CertificateCounter.year == year).with_for_update()
+        )
+        if increment:
+            db.session.execute(
+                update(CertificateCounter).where(CertificateCounter.year == year)
+                .values(last_sequence=last + increment).execution_options(synchronize_session=False)
+            )
+        return last + increment
+    updated = db.session.execute(
+        update(CertificateCounter).where(CertificateCounter.year == year)
+        .values(last_sequence=CertificateCounter.last_sequence + increment)
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount == 0:
+        db.session.execute(insert(CertificateCounter).values(year=year, last_sequence=increment))
+    return db.session.scalar(select(CertificateCounter.last_sequence).where(CertificateCounter.year == year))
+
+
+def reserve_sequences(year: int, count: int) -> int:
+    """Reserve ``count`` consecutive serial numbers of ``year`` and commit; returns the first.
+
+    Reserving in a short transaction of its own keeps the lock off the PDF rendering that follows.
+    A render that fails afterwards leaves a gap in the numbers: serials are unique, not gapless.
+    """
+    last = _lock_counter(year, count)
+    db.session.commit()
+    return last - count + 1
+
+
+def format_serial(year: int, sequence: int) -> str:
+    return f"{current_app.config['CERTIFICATE_SERIAL_PREFIX']}-{year}-{sequence:04d}"
+
+
+def new_verification_code() -> str:
+    """80 random bits in Crockford base32, in groups of four: e.g. ``7K3M-Q9PX-2HDT-W4NB``."""
+    value = secrets.randbits(CODE_LENGTH * 5)
+    symbols = "".join(CROCKFORD_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(CODE_LENGTH)))
+    return _grouped(symbols)
+
+
+def _grouped(symbols: str) -> str:
+    return "-".join(symbols[i:i + CODE_GROUP_LENGTH] for i in range(0, len(symbols), CODE_GROUP_LENGTH))
+
+
+def normalise_code(text: str) -> str | None:
+    """The stored form of a typed code (any case, hyphens and spaces optional, I/L read as 1, O as 0),
+    or None when it cannot be a code."""
+    symbols = "".join((text or "").upper().split()).replace("-", "").translate(str.maketrans("ILO", "110"))
+    if len(symbols) != CODE_LENGTH or any(c not in CROCKFORD_ALPHABET for c in symbols):
+        return None
+    return _grouped(symbols)
+
+
+def find_by_code(text: str):
+    code = normalise_code(text)
+    if code is None:
+        return None
+    return db.session.scalar(
+        select(Certificate).where(Certificate.code == code)
+        .options(joinedload(Certificate.registration).joinedload(Registration.participant))
+    )
+
+
+def replacement_of(certificate):
+    """The certificate issued in place of this one, if it was reissued."""
+    return db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id))
+
+
+def verification_url(code: str) -> str:
+    """The absolute /verify/<code> address printed as the QR code."""
+    if has_request_context():
+        return url_for("certificates.verify", code=code, _external=True)
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build("certificates.verify", {"code": code}, force_external=True)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_original(certificate, data: bytes) -> bool:
+    """True when ``data`` is byte for byte the PDF issued for ``certificate``."""
+    return certificate.pdf_sha256 is not None and secrets.compare_digest(sha256_hex(data), certificate.pdf_sha256)
+
+
+# --- the PDF -------------------------------------------------------------------------------
+
+
+@dataclass
+class PrintedCertificate:
+    """What one page of the certificate template needs."""
+
+    certificate: Certificate
+    participant: Participant
+    verify_url: str
+    qr_data_uri: str
+
+
+def _signature_data_uri(signatory):
+    if not signatory.signature_image or signatory.signature_mimetype not in SIGNATURE_MIMETYPES:
+        return None
+    return f"data:{signatory.signature_mimetype};base64,{base64.b64encode(signatory.signature_image).decode()}"
+
+
+def _qr_data_uri(url: str) -> str:
+    # A small PNG drawn without smoothing: cheaper to lay out and embed than an SVG of many paths.
+    return segno.make(url, error="m").png_data_uri(scale=4, border=0, dark="#1d2b44")
+
+
+def print_context(training_session) -> dict:
+    """The training's part of the certificate, with dates written in each of its two languages."""
+    completed_on = completion_date(training_session)
+    texts = {}
+    for lang in ("en", "ar"):
+        with force_locale(lang):
+            texts[lang] = {
+                "dates": fmt_date_range(training_session.start_date, training_session.end_date),
+                "completed_on": fmt_date(completed_on, "long"),
+            }
+    return {
+        "ts": training_session,
+        "course": training_session.course,
+        "host": training_session.host,
+        "co_organisers": training_session.co_organisers,
+        "signatories": [(s, _signature_data_uri(s)) for s in training_session.signatories],
+        "texts": texts,
+    }
+
+
+def _printed(certificate, participant) -> PrintedCertificate:
+    url = verification_url(certificate.code)
+    return PrintedCertificate(certificate, participant, url, _qr_data_uri(url))
+
+
+def render_certificates(training_session, pairs, on_progress=None) -> list[bytes]:
+    """One PDF per (certificate, participant), laid out in one pass and split."""
+    printed = [_printed(certificate, participant) for certificate, participant in pairs]
+    return pdf.render_batch(
+        "pdf/certificate.html", anchor_prefix=PDF_ANCHOR_PREFIX, on_progress=on_progress,
+        certificates=printed, **print_context(training_session),
+    )
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+def issue_certificates(training_session, registration_ids=None, *, by_user=None, on_progress=None):
+    """Issue certificates to the eligible ones among ``registration_ids`` (every registration when None)
+    and commit. Returns (issued certificates, ineligible Eligibility rows)."""
+    error = issuing_error(training_session)
+    if error:
+        raise CertificateError(error)
+    rows = eligibility(training_session, registration_ids)
+    eligible = [row.registration for row in rows if row.eligible]
+    skipped = [row for row in rows if not row.eligible]
+    if not eligible:
+        return [], skipped
+    return _issue(training_session, [r.id for r in eligible], by_user=by_user, on_progress=on_progress), skipped
+
+
+def _issue(training_session, registration_ids, *, by_user, on_progress=None, replacing=None, reason=None):
+    issued_on = completion_date(training_session)
+    first = reserve_sequences(issued_on.year, len(registration_ids))
+    # The commit expired everything; one query loads the people again.
+    by_id = {r.id: r for r in session_registrations(training_session, registration_ids)}
+    registrations = [by_id[i] for i in registration_ids]
+    pairs = []
+    for offset, registration in enumerate(registrations):
+        sequence = first + offset
+        certificate = Certificate(
+            registration_id=registration.id, year=issued_on.year, sequence=sequence,
+            serial=format_serial(issued_on.year, sequence), code=new_verification_code(), status="valid",
+            issued_on=issued_on, issued_by_id=getattr(by_user, "id", None),
+            replaces_id=replacing.id if replacing else None,
+        )
+        pairs.append((certificate, registration.participant))
+    files = render_certificates(training_session, pairs, on_progress=on_progress)
+
+    # The year's counter lock again: issuing to the same people at the same moment
+    # cannot leave anyone with two valid certificates.
+    _lock_counter(issued_on.year, 0)
+    already = set(db.session.scalars(
+        select(Certificate.registration_id).where(
+            Certificate.registration_id.in_(registration_ids), Certificate.status == "valid",
+            *([Certificate.id != replacing.id] if replacing else []),
+        )
+    ))
+    if replacing is not None:
+        db.session.refresh(replacing)
+        if replacing.status != "valid":
+            db.session.rollback()
+            raise CertificateError(_("This certificate was changed by someone else meanwhile; please look again."))
+        _revoke(replacing, reason, by_user)
+    issued = []
+    for (certificate, participant), data in zip(pairs, files):
+        if certificate.registration_id in already:
+            continue
+        certificate.pdf, certificate.pdf_sha256 = data, sha256_hex(data)
+        db.session.add(certificate)
+        audit.record(
+            by_user, "certificate.reissued" if replacing else "certificate.issued", certificate,
+            _("Certificate %(serial)s issued to %(name)s", serial=certificate.serial, name=participant.name),
+            {"serial": certificate.serial, "replaces": replacing.serial if replacing else None},
+            training_session_id=training_session.id,
+        )
+        issued.append(certificate)
+    db.session.commit()
+    return issued
+
+
+def _clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Please give a reason."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise CertificateError(_("Please keep the reason under %(max)s characters.", max=REASON_MAX_LENGTH))
+    return reason
+
+
+def _revoke(certificate, reason, by_user):
+    certificate.status = "revoked"
+    certificate.revoked_at = utcnow()
+    certificate.revoked_by_id = getattr(by_user, "id", None)
+    certificate.revoke_reason = reason
+    audit.record(
+        by_user, "certificate.revoked", certificate,
+        _("Certificate %(serial)s revoked", serial=certificate.serial), {"status": ["valid", "revoked"], "reason": reason},
+    )
+
+
+def revoke_certificate(certificate, reason, *, by_user):
+    """Revoke a valid certificate with a (required) reason, and commit."""
+    reason = _clean_reason(reason)
+    if certificate.status != "valid":
+        raise CertificateError(_("This certificate is already revoked."))
+    _revoke(certificate, reason, by_user)
+    db.session.commit()
+    return certificate
+
+
+def reissue_certificate(certificate, reason, *, by_user):
+    """Replace a valid certificate with a new one (new serial, new code) and revoke the old one; commit.
+
+    Used when something printed was wrong (a misspelt name, say): the person must still meet the rule.
+    """
+    reason = _clean_reason(reason)
+    registration = certificate.registration
+    training_session = registration.training_session
+    error = issuing_error(training_session)
+    if error:
+        raise CertificateError(error)
+    if certificate.status != "valid":
+        raise CertificateError(_("Only a valid certificate can be reissued."))
+    if registration.status != "confirmed":
+        raise CertificateError(eligibility_of(training_session, registration).reason)
+    attendance_error, _rule = attendance_reason(training_session, registration)
+    if attendance_error:
+        raise CertificateError(attendance_error)
+    issued = _issue(training_session, [registration.id], by_user=by_user, replacing=certificate, reason=reason)
+    return issued[0]
+
+
+def merged_pdf(certificates, on_progress=None) -> bytes:
+    """The stored PDFs one after the other, as one file for printing."""
+    writer = PdfWriter()
+    for certificate in certificates:
+        writer.append(BytesIO(certificate.pdf))
+        if on_progress:
+            on_progress(1)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def zip_of_pdfs(certificates, on_progress=None) -> bytes:
+    """One stored PDF per person in a ZIP, named by serial and name."""
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates:
+            archive.writestr(export_filename(certificate), certificate.pdf)
+            if on_progress:
+                on_progress(1)
+    return out.getvalue()
+
+
+def export_filename(certificate) -> str:
+    name = re.sub(r"[^A-Za-z0-9]+", "-", certificate.registration.participant.name).strip("-")[:60]
+    return f"{certificate.serial}-{name}.pdf" if name else f"{certificate.serial}.pdf"
+
+
+def valid_certificates(training_session):
+    """A training's valid certificates with their PDFs, by serial."""
+    return db.session.scalars(
+        select(Certificate)
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .where(Registration.training_session_id == training_session.id, Certificate.status == "valid")
+        .options(selectinload(Certificate.registration).joinedload(Registration.participant))
+        .options(undefer(Certificate.pdf))
+        .order_by(Certificate.year, Certificate.sequence)
+    ).all()
