@@ -117,3 +117,20 @@ def test_the_chosen_language_goes_into_the_profile_and_the_e_mail_language(app, 
 def test_the_language_switch_keeps_the_page_and_its_query(client):
     page = client.get("/?q=border&lang=en").get_data(as_text=True)
     assert 'href="/?q=border&amp;lang=ar"' in page
+
+
+def test_dates_and_numbers_follow_the_language(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from training_mgr.core.i18n import fmt_date, fmt_date_range, fmt_number, fmt_percent
+
+    with app.test_request_context():
+        with force_locale("ar"):  # Arabic as Iraqi institutions write it: شباط, not فبراير
+            assert fmt_date_range(date(2022, 2, 15), date(2022, 2, 17)) == "15–17 شباط 2022"
+            assert fmt_date(date(2022, 2, 15), "long") == "15 شباط 2022"
+            assert fmt_percent(0.85) == "85%"
+        with force_locale("en"):
+            assert fmt_date_range(date(2022, 2, 15), date(2022, 2, 17)) == "Feb 15\u2009–\u200917, 2022"
+            assert fmt_number(12345) == "12,345"

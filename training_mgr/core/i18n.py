@@ -1,13 +1,17 @@
 """Language choice and locale-aware formatting: the one place dates, numbers and names are formatted."""
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, dates, numbers
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 RTL_LANGUAGES = ("ar",)
+#: regional conventions each language is formatted with: Arabic as written in Iraq, whose
+#: institutions name the months كانون الثاني، شباط، آذار … rather than يناير، فبراير، مارس …
+FORMAT_LOCALES = {"ar": "ar_IQ"}
 
 
 def select_locale():
@@ -73,39 +77,43 @@ def localized(obj, field: str, lang: str | None = None):
     return english or arabic or ""
 
 
+def formatting_locale() -> Locale:
+    """The active language with its regional conventions (``FORMAT_LOCALES``)."""
+    return _locale(str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    return Locale.parse(FORMAT_LOCALES.get(code, code))
+
+
 def fmt_date(value, format="medium", tz=None):
     """A date, or a datetime shown in the UTC of the database or, given ``tz``, in that time zone."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        if tz:
-            from babel.dates import format_datetime as babel_format_datetime
-
-            aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-            return babel_format_datetime(aware, format, tzinfo=ZoneInfo(tz), locale=get_locale())
-        return format_datetime(value, format)
-    return format_date(value, format)
+        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return dates.format_datetime(aware, format, tzinfo=ZoneInfo(tz) if tz else get_timezone(), locale=formatting_locale())
+    return dates.format_date(value, format, locale=formatting_locale())
 
 
 def fmt_date_range(start: date | None, end: date | None) -> str:
     if not start:
         return ""
     if not end or end == start:
-        return format_date(start, "long")
-    from babel.dates import format_interval
-
-    return format_interval(start, end, "yMMMd", locale=get_locale())
+        return dates.format_date(start, "long", locale=formatting_locale())
+    return dates.format_interval(start, end, "yMMMd", locale=formatting_locale())
 
 
 def fmt_number(value):
-    return "" if value is None else format_decimal(value)
+    return "" if value is None else numbers.format_decimal(value, locale=formatting_locale())
 
 
 def fmt_percent(value, decimals=0):
     if value is None:
         return ""
     pattern = "#,##0%" if decimals == 0 else "#,##0." + "0" * decimals + "%"
-    return format_percent(value, pattern)
+    return numbers.format_percent(value, pattern, locale=formatting_locale())
 
 
 def language_name(code: str, in_language: str | None = None) -> str:

@@ -1,0 +1,132 @@
+"""WCAG 2.1 AA on the pages officials use, in English and in Arabic: axe-core finds no serious or
+critical violation; the page speaks its language and direction; keyboard users can skip to the content;
+the registration form works on a 360 px phone in Arabic."""
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.pages import LoginPage
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+LANGUAGES = ("en", "ar")
+PUBLIC_PAGES = ("/", "/sessions/2", "/sessions/2/register", "/login")
+#: page, and the demo account that opens it
+PRIVATE_PAGES = (
+    ("/account", "ahmed.alrubaie@example.org"),
+    ("/officer/sessions/1/registrations", "officer@example.org"),
+)
+
+
+@pytest.fixture
+def page(page):
+    """The harness's page with axe-core loaded into every document (as an init script, which the
+    Content-Security-Policy does not block, unlike an injected <script>)."""
+    page.add_init_script(path=str(AXE))
+    return page
+
+
+@pytest.fixture
+def phone_page(phone_page):
+    phone_page.add_init_script(path=str(AXE))
+    return phone_page
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run axe-core on the current page; the violations of the given impacts, one line per element."""
+    result = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {node['target']} {node.get('failureSummary', '')}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+        for node in v["nodes"]
+    ]
+
+
+def assert_accessible(page, lang):
+    html = page.locator("html")
+    assert html.get_attribute("lang") == lang
+    assert html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    title = page.title()
+    assert title and not title.startswith("·"), f"page title {title!r}"
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+def log_in(page, email, password):
+    LoginPage(page).open().log_in(email, password)
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_have_no_serious_accessibility_violation(page, path, lang):
+    page.goto(f"{path}?lang={lang}")
+    assert_accessible(page, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("path,email", PRIVATE_PAGES)
+def test_pages_behind_log_in_have_no_serious_accessibility_violation(page, live_server, path, email, lang):
+    log_in(page, email, live_server.password)
+    page.goto(f"{path}?lang={lang}")
+    assert page.url.split("?")[0].endswith(path)
+    assert_accessible(page, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_registration_errors_are_announced_and_linked_to_their_fields(page, lang):
+    page.goto(f"/sessions/2/register?lang={lang}")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    summary = page.locator("#error-summary")
+    assert summary.get_attribute("role") == "alert"
+    invalid = page.locator("[aria-invalid=true]")
+    assert invalid.count() >= 1
+    first = invalid.first
+    described = first.get_attribute("aria-describedby") or ""
+    assert any(page.locator(f"#{id_}").count() for id_ in described.split()), "error not linked to its field"
+    # every link of the summary leads to a field that exists on the page
+    for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        assert page.locator(href).count() == 1, href
+    assert_accessible(page, lang)
+
+
+def test_keyboard_users_can_skip_to_the_content_and_see_the_focus(page):
+    page.goto("/?lang=ar")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline not in ("", "none")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_language_switch_keeps_the_page_and_turns_it_right_to_left(page):
+    page.goto("/sessions/2?lang=en")
+    page.get_by_role("link", name="العربية").click()
+    page.wait_for_url("**/sessions/2?lang=ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/sessions/2?lang=en")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+
+
+def test_registration_form_in_arabic_fits_a_phone(phone_page):
+    page = phone_page
+    page.goto("/sessions/2/register?lang=ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 360 px"
+    # labels start on the right in Arabic
+    label = page.locator("main form label").first
+    box, main = label.bounding_box(), page.locator("main").bounding_box()
+    assert main["x"] + main["width"] - (box["x"] + box["width"]) < 40
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "registration-form-ar-360px.png"), full_page=True)
+    assert_accessible(page, "ar")
