@@ -152,3 +152,18 @@ class RecommendationUpdateFactory(Base):
     date = factory.LazyFunction(date.today)
     status = "in_progress"
     note = "Progress reported."
+
+
+class CompletedTrainingFactory(TrainingSessionFactory):
+    """A training held 15–17 February 2022 and marked completed: certificates can be issued."""
+
+    start_date = date(2022, 2, 15)
+    status = "completed"
+
+
+def attended(training_session, statuses, **registration_fields):
+    """A registration (confirmed unless told) with one mark per day, in the order of ``statuses``."""
+    registration = RegistrationFactory(training_session=training_session, **registration_fields)
+    for day, status in zip(training_session.days, statuses):
+        AttendanceMarkFactory(registration=registration, session_day=day, status=status)
+    return registration
