@@ -1,4 +1,7 @@
 """Recording who changed what. Entries join the caller's transaction, so they commit or roll back with it."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
 from ..extensions import db
 from .models import AuditEntry
 
@@ -54,3 +57,29 @@ def _jsonable(changes):
         return str(v)
 
     return {k: convert(v) for k, v in changes.items()}
+
+
+# --- reading the log ---------------------------------------------------------------------------------
+
+def entries_query(training_session_id: int | None = None, action: str | None = None, user_id: int | None = None):
+    """Audit entries, newest first, with their author; narrowed to one training, action or user."""
+    query = select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
+    if training_session_id is not None:
+        query = query.where(AuditEntry.training_session_id == training_session_id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if user_id is not None:
+        query = query.where(AuditEntry.user_id == user_id)
+    return query
+
+
+def filter_choices(training_session_id: int | None = None) -> tuple[list[str], list]:
+    """The actions and the users that occur in the log (of one training), for the filters."""
+    from ..auth.models import User
+
+    scope = [] if training_session_id is None else [AuditEntry.training_session_id == training_session_id]
+    actions = db.session.scalars(select(AuditEntry.action).where(*scope).distinct().order_by(AuditEntry.action)).all()
+    users = db.session.scalars(
+        select(User).where(User.id.in_(select(AuditEntry.user_id).where(*scope))).order_by(func.lower(User.email))
+    ).all()
+    return actions, users

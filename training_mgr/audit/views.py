@@ -1,25 +1,36 @@
-from flask import Blueprint, abort, render_template
-from sqlalchemy import select
+from flask import Blueprint, render_template, request
 
 from ..core.permissions import STAFF_ROLES, require_view_session, roles_required
 from ..extensions import db
 from ..trainings.models import TrainingSession
-from .models import AuditEntry
+from . import services
+from .forms import AuditFilterForm
 
 bp = Blueprint("audit", __name__)
+
+PER_PAGE = 50
+
+
+def _filtered_page(training_session_id=None):
+    actions, users = services.filter_choices(training_session_id)
+    filters = AuditFilterForm(request.args, actions=actions, users=users)
+    query = services.entries_query(training_session_id, action=filters.action.data or None,
+                                   user_id=filters.user_id.data)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    return filters, page
 
 
 @bp.get("/admin/audit")
 @roles_required("admin")
 def index():
-    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)).all()
-    return render_template("audit/index.html", entries=entries)
+    filters, page = _filtered_page()
+    return render_template("audit/index.html", filters=filters, page=page, ts=None)
 
 
 @bp.get("/officer/sessions/<int:session_id>/audit")
 @roles_required(*STAFF_ROLES)
 def session_log(session_id):
-    """Placeholder until this screen lands."""
     training_session = db.get_or_404(TrainingSession, session_id)
     require_view_session(training_session)
-    abort(404)
+    filters, page = _filtered_page(training_session.id)
+    return render_template("audit/index.html", filters=filters, page=page, ts=training_session)

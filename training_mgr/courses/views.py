@@ -1,15 +1,88 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
-from ..core.permissions import EDITOR_ROLES, roles_required
+from ..core.forms import form_values, show_error
+from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required, visible_sessions_filter
 from ..extensions import db
+from ..trainings.models import TrainingSession
+from . import services
+from .forms import CourseFilterForm, CourseForm
 from .models import Course
 
 bp = Blueprint("courses", __name__)
 
+PER_PAGE = 25
+
 
 @bp.get("/courses")
-@roles_required(*EDITOR_ROLES)
+@roles_required(*STAFF_ROLES)
 def index():
-    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
-    return render_template("courses/index.html", courses=courses)
+    filters = CourseFilterForm(request.args)
+    filters.validate()
+    query = services.course_list_query(filters.q.data if not filters.q.errors else None, filters.archived.data)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    counts = services.training_counts(course.id for course in page.items)
+    return render_template("courses/index.html", page=page, filters=filters, counts=counts)
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def create():
+    form = CourseForm()
+    if form.validate_on_submit():
+        try:
+            course = services.create_course(current_user, form_values(form))
+        except services.CourseError as error:
+            show_error(form, error)
+        else:
+            flash(_("Course “%(title)s” created.", title=course.title), "success")
+            return redirect(url_for("courses.detail", course_id=course.id))
+    return render_template("courses/form.html", form=form, course=None)
+
+
+@bp.get("/courses/<int:course_id>")
+@roles_required(*STAFF_ROLES)
+def detail(course_id):
+    course = db.get_or_404(Course, course_id)
+    trainings = visible_sessions_filter(
+        current_user, select(TrainingSession).where(TrainingSession.course_id == course.id)
+    ).order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc())
+    page = db.paginate(trainings, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    return render_template("courses/detail.html", course=course, page=page)
+
+
+@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def edit(course_id):
+    course = db.get_or_404(Course, course_id)
+    form = CourseForm(obj=course)
+    if form.validate_on_submit():
+        try:
+            changes = services.update_course(course, current_user, form_values(form))
+        except services.CourseError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Course saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            return redirect(url_for("courses.detail", course_id=course.id))
+    return render_template("courses/form.html", form=form, course=course)
+
+
+@bp.post("/courses/<int:course_id>/archive")
+@roles_required(*EDITOR_ROLES)
+def archive(course_id):
+    course = db.get_or_404(Course, course_id)
+    services.archive_course(course, current_user)
+    flash(_("Course “%(title)s” archived. It is hidden from lists and cannot be scheduled.", title=course.title), "success")
+    return redirect(url_for("courses.detail", course_id=course.id))
+
+
+@bp.post("/courses/<int:course_id>/unarchive")
+@roles_required(*EDITOR_ROLES)
+def unarchive(course_id):
+    course = db.get_or_404(Course, course_id)
+    services.unarchive_course(course, current_user)
+    flash(_("Course “%(title)s” restored.", title=course.title), "success")
+    return redirect(url_for("courses.detail", course_id=course.id))

@@ -1,15 +1,110 @@
-from flask import Blueprint, render_template
-from sqlalchemy import select
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
-from ..core.permissions import EDITOR_ROLES, roles_required
+from ..core.forms import country_choices, form_values, show_error
+from ..core.pagination import paginate_rows
+from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
+from . import services
+from .forms import MapOtherForm, OrganisationFilterForm, OrganisationForm
 from .models import Organisation
 
 bp = Blueprint("organisations", __name__)
 
+PER_PAGE = 25
+
+
+def _page_number():
+    return request.args.get("page", 1, type=int)
+
 
 @bp.get("/organisations")
-@roles_required(*EDITOR_ROLES)
+@roles_required(*STAFF_ROLES)
 def index():
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return render_template("organisations/index.html", organisations=organisations)
+    filters = OrganisationFilterForm(request.args)
+    filters.validate()
+    query = services.organisation_list_query(
+        filters.q.data if not filters.q.errors else None, filters.kind.data or None
+    ).options(joinedload(Organisation.parent))
+    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    typed_in = services.count_other_organisation_names()
+    return render_template("organisations/index.html", page=page, filters=filters, typed_in=typed_in)
+
+
+def _form(organisation=None):
+    return OrganisationForm(
+        obj=organisation,
+        organisations=services.all_organisations(),
+        countries=country_choices(_("No country")),
+        exclude_id=organisation.id if organisation else None,
+    )
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def create():
+    form = _form()
+    if request.method == "GET" and request.args.get("name"):
+        form.name.data = request.args["name"][:200]
+    if form.validate_on_submit():
+        try:
+            organisation = services.create_organisation(current_user, form_values(form))
+        except services.OrganisationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Organisation “%(name)s” added.", name=organisation.name), "success")
+            return redirect(url_for("organisations.index", q=organisation.name))
+    return render_template("organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def edit(organisation_id):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = _form(organisation)
+    if form.validate_on_submit():
+        try:
+            changes = services.update_organisation(organisation, current_user, form_values(form))
+        except services.OrganisationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Organisation saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            return redirect(url_for("organisations.index", q=organisation.name))
+    return render_template("organisations/form.html", form=form, organisation=organisation)
+
+
+@bp.get("/organisations/other")
+@roles_required(*EDITOR_ROLES)
+def other_names():
+    """Organisation names typed in by participants because theirs was not in the list."""
+    page = paginate_rows(services.other_organisation_names_query(), _page_number(), PER_PAGE)
+    return render_template("organisations/other.html", page=page)
+
+
+@bp.route("/organisations/other/map", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def map_other():
+    form = MapOtherForm(organisations=services.all_organisations())
+    if request.method == "GET":
+        form.name.data = request.args.get("name", "")
+    typed_name = (form.name.data or "").strip()
+    participants = services.count_participants_with_typed_name(typed_name)
+    if request.method == "GET" and not participants:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            organisation = db.get_or_404(Organisation, form.organisation_id.data)
+            count = services.map_other_organisation(typed_name, organisation, current_user)
+        except services.OrganisationError as error:
+            show_error(form, error)
+        else:
+            flash(ngettext(
+                "“%(typed)s” mapped to %(name)s for %(num)d participant.",
+                "“%(typed)s” mapped to %(name)s for %(num)d participants.",
+                count, typed=typed_name, name=organisation.name,
+            ), "success")
+            return redirect(url_for("organisations.other_names"))
+    return render_template("organisations/map_other.html", form=form, typed_name=typed_name, participants=participants)
+

@@ -1,20 +1,71 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, require_view_session, roles_required, visible_sessions_filter
+from ..core.i18n import fmt_date
+from ..core.forms import country_choices, form_values, show_error, timezone_choices
+from ..core.permissions import (
+    EDITOR_ROLES, STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
+)
+from ..courses import services as courses
+from ..courses.models import Course
 from ..extensions import db
-from .models import TrainingSession
+from ..organisations import services as organisations
+from ..organisations.models import Organisation
+from . import services
+from .forms import (
+    CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OfficersForm, OrganisersForm, QuotaForm,
+    SignatoryForm, TrainingForm,
+)
+from .models import SessionDay, Signatory, TrainingSession
 
 bp = Blueprint("trainings", __name__)
+
+TrainingError = services.TrainingError
+
+
+def _managed(session_id) -> TrainingSession:
+    training_session = db.get_or_404(TrainingSession, session_id)
+    require_manage_session(training_session)
+    return training_session
+
+
+def _back(training_session, endpoint="trainings.detail"):
+    return redirect(url_for(endpoint, session_id=training_session.id))
 
 
 @bp.get("/officer")
 @roles_required(*EDITOR_ROLES)
 def officer_home():
-    query = visible_sessions_filter(current_user, select(TrainingSession)).order_by(TrainingSession.start_date.desc())
-    sessions = db.session.scalars(query).all()
-    return render_template("trainings/officer_home.html", sessions=sessions)
+    home = services.officer_home(current_user, past_page=request.args.get("page", 1, type=int))
+    return render_template("trainings/officer_home.html", home=home)
+
+
+# --- creating and editing ----------------------------------------------------------------------------
+
+def _detail_form_options():
+    return {"countries": country_choices(_("No country")), "timezones": timezone_choices()}
+
+
+@bp.route("/officer/sessions/new", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def create():
+    form = NewTrainingForm(courses=courses.schedulable_courses(), **_detail_form_options())
+    if request.method == "GET":
+        form.course_id.data = request.args.get("course_id", type=int)
+        if not form.country.data:
+            form.country.data = "IQ"
+    if form.validate_on_submit():
+        course = db.session.get(Course, form.course_id.data)
+        try:
+            training_session = services.create_training(course, current_user, form_values(form, exclude=("course_id",)))
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("Training scheduled as a draft with %(days)d day(s). Check the days, then open it for registration.",
+                    days=len(training_session.days)), "success")
+            return _back(training_session)
+    return render_template("trainings/form.html", form=form, ts=None)
 
 
 @bp.get("/officer/sessions/<int:session_id>")
@@ -22,4 +73,294 @@ def officer_home():
 def detail(session_id):
     training_session = db.get_or_404(TrainingSession, session_id)
     require_view_session(training_session)
-    return render_template("trainings/detail.html", ts=training_session)
+    return render_template(
+        "trainings/detail.html",
+        ts=training_session,
+        figures=services.training_figures(training_session),
+        can_manage=can_manage_session(current_user, training_session),
+        next_statuses=services.STATUS_TRANSITIONS[training_session.status],
+        open_problems=services.open_problems(training_session) if training_session.status == "draft" else [],
+    )
+
+
+@bp.route("/officer/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def edit(session_id):
+    ts = _managed(session_id)
+    form = TrainingForm(obj=ts, **_detail_form_options())
+    if request.method == "GET":
+        for name in services.WINDOW_FIELDS:
+            form[name].data = services.to_local(getattr(ts, name), ts.timezone)
+    if form.validate_on_submit():
+        try:
+            changes = services.update_training(ts, current_user, form_values(form))
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("Training saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            return _back(ts)
+    return render_template("trainings/form.html", form=form, ts=ts)
+
+
+# --- session days ------------------------------------------------------------------------------------
+
+def _day(ts, day_id) -> SessionDay:
+    day = db.get_or_404(SessionDay, day_id)
+    if day.training_session_id != ts.id:
+        abort(404)
+    return day
+
+
+def _render_days(ts, add_form=None, failed_day=None, failed_form=None):
+    forms = {day.id: DayTitleForm(prefix=f"day-{day.id}", obj=day) for day in ts.days}
+    if failed_day is not None:
+        forms[failed_day.id] = failed_form
+    return render_template("trainings/days.html", ts=ts, add_form=add_form or DayForm(), title_forms=forms)
+
+
+@bp.route("/officer/sessions/<int:session_id>/days", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def days(session_id):
+    ts = _managed(session_id)
+    form = DayForm()
+    if form.validate_on_submit():
+        try:
+            day = services.add_day(ts, current_user, form.date.data, form.title.data)
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("Day added: %(date)s.", date=fmt_date(day.date, "full")), "success")
+            return _back(ts, "trainings.days")
+    return _render_days(ts, add_form=form)
+
+
+@bp.post("/officer/sessions/<int:session_id>/days/<int:day_id>")
+@roles_required(*EDITOR_ROLES)
+def update_day(session_id, day_id):
+    ts = _managed(session_id)
+    day = _day(ts, day_id)
+    form = DayTitleForm(prefix=f"day-{day.id}")
+    if not form.validate_on_submit():
+        return _render_days(ts, failed_day=day, failed_form=form)
+    services.update_day(day, current_user, form.title.data)
+    flash(_("Day %(date)s saved.", date=fmt_date(day.date, "full")), "success")
+    return _back(ts, "trainings.days")
+
+
+@bp.post("/officer/sessions/<int:session_id>/days/<int:day_id>/remove")
+@roles_required(*EDITOR_ROLES)
+def remove_day(session_id, day_id):
+    ts = _managed(session_id)
+    day = _day(ts, day_id)
+    label = fmt_date(day.date, "full")
+    try:
+        services.remove_day(day, current_user)
+    except TrainingError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("Day removed: %(date)s.", date=label), "success")
+    return _back(ts, "trainings.days")
+
+
+# --- organisers, officers, quotas -------------------------------------------------------------------
+
+@bp.route("/officer/sessions/<int:session_id>/organisers", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def organisers(session_id):
+    ts = _managed(session_id)
+    form = OrganisersForm(organisations=organisations.all_organisations())
+    if request.method == "GET":
+        form.host_id.data = next((o.organisation_id for o in ts.organisers if o.role == "host"), None)
+        form.co_organiser_ids.data = [o.organisation_id for o in ts.organisers if o.role == "co_organiser"]
+    if form.validate_on_submit():
+        try:
+            changes = services.set_organisers(ts, current_user, form.host_id.data, form.co_organiser_ids.data)
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("Organisers saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            return _back(ts)
+    return render_template("trainings/organisers.html", ts=ts, form=form)
+
+
+@bp.route("/officer/sessions/<int:session_id>/officers", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def officers(session_id):
+    ts = _managed(session_id)
+    form = OfficersForm(officers=services.officer_choices())
+    if request.method == "GET":
+        form.officer_ids.data = [u.id for u in ts.officers]
+    if form.validate_on_submit():
+        try:
+            changes = services.set_officers(ts, current_user, form.officer_ids.data)
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("Managing officers saved.") if changes else _("Nothing was changed."),
+                  "success" if changes else "info")
+            if not can_manage_session(current_user, ts):
+                return redirect(url_for("trainings.officer_home"))
+            return _back(ts)
+    return render_template("trainings/officers.html", ts=ts, form=form)
+
+
+@bp.route("/officer/sessions/<int:session_id>/quotas", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def quotas(session_id):
+    ts = _managed(session_id)
+    form = QuotaForm(organisations=organisations.all_organisations())
+    if form.validate_on_submit():
+        try:
+            services.set_quota(ts, current_user, db.session.get(Organisation, form.organisation_id.data),
+                               form.max_seats.data)
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("Quota saved."), "success")
+            return _back(ts, "trainings.quotas")
+    return render_template("trainings/quotas.html", ts=ts, form=form, usage=services.quota_usage(ts))
+
+
+@bp.post("/officer/sessions/<int:session_id>/quotas/<int:organisation_id>/remove")
+@roles_required(*EDITOR_ROLES)
+def remove_quota(session_id, organisation_id):
+    ts = _managed(session_id)
+    services.remove_quota(ts, current_user, organisation_id)
+    flash(_("Quota removed."), "success")
+    return _back(ts, "trainings.quotas")
+
+
+# --- certificate rule and signatories ---------------------------------------------------------------
+
+@bp.route("/officer/sessions/<int:session_id>/certificate-rule", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def certificate_rule(session_id):
+    ts = _managed(session_id)
+    form = CertificateRuleForm(obj=ts)
+    if form.validate_on_submit():
+        try:
+            changes = services.update_certificate_rule(ts, current_user, form_values(form))
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("Certificate rule saved.") if changes else _("Nothing was changed."),
+                  "success" if changes else "info")
+            return _back(ts)
+    return render_template("trainings/certificate_rule.html", ts=ts, form=form)
+
+
+def _uploaded_signature(form) -> bytes | None:
+    upload = form.signature.data
+    if not upload or not getattr(upload, "filename", None):
+        return None
+    return upload.read(services.SIGNATURE_MAX_BYTES + 1)
+
+
+@bp.route("/officer/sessions/<int:session_id>/signatories", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def signatories(session_id):
+    ts = _managed(session_id)
+    form = SignatoryForm()
+    if form.validate_on_submit():
+        try:
+            signatory = services.add_signatory(ts, current_user, form_values(form), _uploaded_signature(form))
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("Signatory “%(name)s” added.", name=signatory.name), "success")
+            return _back(ts, "trainings.signatories")
+    return render_template("trainings/signatories.html", ts=ts, form=form)
+
+
+def _signatory(ts, signatory_id) -> Signatory:
+    signatory = db.get_or_404(Signatory, signatory_id)
+    if signatory.training_session_id != ts.id:
+        abort(404)
+    return signatory
+
+
+@bp.route("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def edit_signatory(session_id, signatory_id):
+    ts = _managed(session_id)
+    signatory = _signatory(ts, signatory_id)
+    form = SignatoryForm(obj=signatory)
+    if form.validate_on_submit():
+        values = form_values(form, exclude=("signature", "remove_signature"))
+        try:
+            changes = services.update_signatory(signatory, current_user, values, _uploaded_signature(form),
+                                                remove_image=form.remove_signature.data)
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("Signatory saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            return _back(ts, "trainings.signatories")
+    return render_template("trainings/signatory_form.html", ts=ts, form=form, signatory=signatory)
+
+
+@bp.post("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/remove")
+@roles_required(*EDITOR_ROLES)
+def remove_signatory(session_id, signatory_id):
+    ts = _managed(session_id)
+    signatory = _signatory(ts, signatory_id)
+    name = signatory.name
+    services.remove_signatory(signatory, current_user)
+    flash(_("Signatory “%(name)s” removed.", name=name), "success")
+    return _back(ts, "trainings.signatories")
+
+
+@bp.get("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/signature")
+@roles_required(*STAFF_ROLES)
+def signature_image(session_id, signatory_id):
+    ts = db.get_or_404(TrainingSession, session_id)
+    require_view_session(ts)
+    signatory = _signatory(ts, signatory_id)
+    if not signatory.signature_image:
+        abort(404)
+    response = Response(signatory.signature_image, mimetype=signatory.signature_mimetype)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- status ------------------------------------------------------------------------------------------
+
+STATUS_MESSAGES = {
+    "open": lambda: _("The training is open for registration."),
+    "closed": lambda: _("Registration is closed."),
+    "completed": lambda: _("The training is marked as completed."),
+}
+
+
+@bp.post("/officer/sessions/<int:session_id>/status")
+@roles_required(*EDITOR_ROLES)
+def change_status(session_id):
+    ts = _managed(session_id)
+    new_status = request.form.get("status", "")
+    if new_status not in STATUS_MESSAGES:  # cancelling has its own form, which asks for the reason
+        abort(400)
+    try:
+        services.change_status(ts, new_status, current_user)
+    except TrainingError as error:
+        flash(str(error), "danger")
+    else:
+        flash(STATUS_MESSAGES[new_status](), "success")
+    return _back(ts)
+
+
+@bp.route("/officer/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def cancel(session_id):
+    ts = _managed(session_id)
+    if "cancelled" not in services.STATUS_TRANSITIONS[ts.status]:
+        flash(_("This training can no longer be cancelled."), "warning")
+        return _back(ts)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.change_status(ts, "cancelled", current_user, reason=form.reason.data)
+        except TrainingError as error:
+            show_error(form, error)
+        else:
+            flash(_("The training is cancelled. Registered participants are being told."), "success")
+            return _back(ts)
+    return render_template("trainings/cancel.html", ts=ts, form=form)

@@ -1,0 +1,68 @@
+"""The audit log: a page per training for its officers, and a global page for admins."""
+import pytest
+
+from tests.factories import CourseFactory, TrainingSessionFactory
+from training_mgr.courses import services as courses
+from training_mgr.trainings import services as trainings
+
+
+@pytest.fixture
+def logged(people):
+    """A few writes on the training by its officer and an admin, and one elsewhere."""
+    ts = people.training
+    trainings.update_training(ts, people.officer, {"capacity": 25})
+    trainings.change_status(ts, "closed", people.admin)
+    courses.create_course(people.admin, {"title": "Document Examination", "default_days": 5})
+    other = TrainingSessionFactory(title="Someone else's")
+    trainings.update_training(other, people.admin, {"city": "Basra"})
+    return ts
+
+
+def test_the_training_log_shows_who_when_what_record_and_changes(people, login, logged):
+    html = login(people.officer).get(f"/officer/sessions/{logged.id}/audit").get_data(as_text=True)
+    assert "training.update" in html and "training.close" in html
+    assert "TrainingSession #%d" % logged.id in html
+    assert "20 → 25" in html and "open → closed" in html
+    assert people.officer.display_name in html and people.admin.display_name in html
+    assert "course.create" not in html and "Basra" not in html
+
+
+def test_the_log_is_filtered_by_action_and_user(people, login, logged):
+    client = login(people.admin)
+    html = client.get(f"/officer/sessions/{logged.id}/audit?action=training.close").get_data(as_text=True)
+    assert "open → closed" in html and "20 → 25" not in html
+    html = client.get(f"/admin/audit?user_id={people.officer.id}").get_data(as_text=True)
+    assert "20 → 25" in html and "Document Examination" not in html
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Course created: Document Examination" in html and "Basra" in html
+    assert client.get("/admin/audit?user_id=abc&action=nope").status_code == 200
+
+
+def test_the_log_is_paginated_newest_first(people, login):
+    course = CourseFactory(title="T")
+    for i in range(60):
+        courses.update_course(course, people.admin, {"title": f"Title {i:02d}"})
+    client = login(people.admin)
+    first = client.get("/admin/audit").get_data(as_text=True)
+    assert "Title 59" in first and "Title 05" not in first
+    assert "Title 05" in client.get("/admin/audit?page=2").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role,training_log,global_log", [
+    ("participant", 403, 403), ("manager", 200, 403), ("other_officer", 403, 403),
+    ("officer", 200, 403), ("admin", 200, 200),
+])
+def test_who_may_read_the_logs(people, login, role, training_log, global_log):
+    client = login(getattr(people, role))
+    assert client.get(f"/officer/sessions/{people.training.id}/audit").status_code == training_log
+    assert client.get("/admin/audit").status_code == global_log
+
+
+def test_anonymous_users_are_sent_to_log_in(client, people):
+    for url in (f"/officer/sessions/{people.training.id}/audit", "/admin/audit"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.location
+
+
+def test_an_unknown_training_is_a_404(people, login):
+    assert login(people.admin).get("/officer/sessions/999/audit").status_code == 404

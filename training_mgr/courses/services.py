@@ -1,0 +1,93 @@
+"""Courses: the curriculum that trainings deliver. Creating, editing, archiving; every write audited."""
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from ..audit import services as audit
+from ..core.db import utcnow
+from ..core.forms import FieldError
+from ..extensions import db
+from ..trainings.models import TrainingSession
+from .models import Course
+
+#: what an officer edits on a course
+COURSE_FIELDS = (
+    "title", "title_ar", "description", "description_ar", "objectives", "objectives_ar",
+    "themes", "themes_ar", "default_days", "certificate_wording", "certificate_wording_ar",
+)
+MAX_DEFAULT_DAYS = 60
+
+
+class CourseError(FieldError):
+    """A course rule refused the request."""
+
+
+def _check(values: dict) -> None:
+    if not (values.get("title") or "").strip():
+        raise CourseError(_("A course needs an English title."), "title")
+    days = values.get("default_days")
+    if days is not None and not 1 <= days <= MAX_DEFAULT_DAYS:
+        raise CourseError(_("The default length must be between 1 and %(max)d days.", max=MAX_DEFAULT_DAYS), "default_days")
+
+
+def create_course(by_user, values: dict) -> Course:
+    _check(values)
+    course = Course(**{name: values.get(name) for name in COURSE_FIELDS if values.get(name) is not None})
+    db.session.add(course)
+    audit.record(by_user, "course.create", course, f"Course created: {course.title}")
+    db.session.commit()
+    return course
+
+
+def update_course(course: Course, by_user, values: dict) -> dict:
+    """Apply the edited fields; return what changed ({} when nothing did)."""
+    _check({"title": course.title, **values})
+    changes = audit.diff(course, COURSE_FIELDS, values)
+    if changes:
+        audit.record(by_user, "course.update", course, f"Course edited: {course.title}", changes=changes)
+        db.session.commit()
+    return changes
+
+
+def archive_course(course: Course, by_user) -> None:
+    """Hide a course from lists and from scheduling; its trainings keep it."""
+    if course.archived_at is not None:
+        return
+    course.archived_at = utcnow()
+    audit.record(by_user, "course.archive", course, f"Course archived: {course.title}")
+    db.session.commit()
+
+
+def unarchive_course(course: Course, by_user) -> None:
+    if course.archived_at is None:
+        return
+    course.archived_at = None
+    audit.record(by_user, "course.unarchive", course, f"Course restored: {course.title}")
+    db.session.commit()
+
+
+def course_list_query(search: str | None = None, include_archived: bool = False):
+    """Courses matching ``search`` in either title, by title."""
+    query = select(Course).order_by(func.lower(Course.title), Course.id)
+    if not include_archived:
+        query = query.where(Course.archived_at.is_(None))
+    if search:
+        pattern = f"%{search.strip()}%"
+        query = query.where(or_(Course.title.ilike(pattern), Course.title_ar.ilike(pattern)))
+    return query
+
+
+def training_counts(course_ids) -> dict[int, int]:
+    """How many trainings each course has, in one query."""
+    rows = db.session.execute(
+        select(TrainingSession.course_id, func.count(TrainingSession.id))
+        .where(TrainingSession.course_id.in_(list(course_ids)))
+        .group_by(TrainingSession.course_id)
+    )
+    return dict(rows.all())
+
+
+def schedulable_courses() -> list[Course]:
+    """Courses a new training can be made from: those not archived."""
+    return db.session.scalars(
+        select(Course).where(Course.archived_at.is_(None)).order_by(func.lower(Course.title))
+    ).all()

@@ -1,0 +1,150 @@
+"""Organisations: the list of national entities and partners, and mapping the names participants typed in."""
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
+
+from ..audit import services as audit
+from ..core.forms import FieldError, is_country_code
+from ..extensions import db
+from ..participants.models import Participant
+from .models import ORGANISATION_KINDS, Organisation
+
+#: what an officer edits on an organisation
+ORGANISATION_FIELDS = ("name", "name_ar", "acronym", "kind", "country", "parent_id")
+
+
+class OrganisationError(FieldError):
+    """An organisation rule refused the request."""
+
+
+def _check(values: dict, organisation: Organisation | None = None) -> None:
+    name = (values.get("name") or "").strip()
+    if not name:
+        raise OrganisationError(_("An organisation needs an English name."), "name")
+    taken = db.session.scalar(
+        select(Organisation.id).where(
+            func.lower(Organisation.name) == name.lower(),
+            Organisation.id != (organisation.id if organisation is not None and organisation.id else -1),
+        )
+    )
+    if taken is not None:
+        raise OrganisationError(_("Another organisation already has this name."), "name")
+    if values.get("kind") not in ORGANISATION_KINDS:
+        raise OrganisationError(_("Choose a kind of organisation."), "kind")
+    if not is_country_code(values.get("country")):
+        raise OrganisationError(_("Choose a country."), "country")
+    parent_id = values.get("parent_id")
+    if parent_id is not None:
+        if db.session.get(Organisation, parent_id) is None:
+            raise OrganisationError(_("Choose a parent organisation from the list."), "parent_id")
+        if organisation is not None and organisation.id is not None and _would_cycle(organisation.id, parent_id):
+            raise OrganisationError(
+                _("An organisation cannot be placed under itself or under one of its own sub-entities."), "parent_id"
+            )
+
+
+def _would_cycle(organisation_id: int, parent_id: int) -> bool:
+    """True when ``parent_id`` is the organisation itself or sits below it."""
+    parents = dict(db.session.execute(select(Organisation.id, Organisation.parent_id)).all())
+    seen = set()
+    current = parent_id
+    while current is not None and current not in seen:
+        if current == organisation_id:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+def create_organisation(by_user, values: dict) -> Organisation:
+    values = {name: values.get(name) for name in ORGANISATION_FIELDS}
+    values["kind"] = values["kind"] or "ministry"
+    _check(values)
+    organisation = Organisation(**values)
+    db.session.add(organisation)
+    audit.record(by_user, "organisation.create", organisation, f"Organisation created: {organisation.name}")
+    db.session.commit()
+    return organisation
+
+
+def update_organisation(organisation: Organisation, by_user, values: dict) -> dict:
+    """Apply the edited fields; return what changed ({} when nothing did)."""
+    merged = {name: values.get(name, getattr(organisation, name)) for name in ORGANISATION_FIELDS}
+    _check(merged, organisation)
+    changes = audit.diff(organisation, ORGANISATION_FIELDS, merged)
+    if changes:
+        audit.record(by_user, "organisation.update", organisation, f"Organisation edited: {organisation.name}",
+                     changes=changes)
+        db.session.commit()
+    return changes
+
+
+def organisation_list_query(search: str | None = None, kind: str | None = None):
+    """Organisations matching ``search`` (either name or the acronym) and ``kind``, by name."""
+    query = select(Organisation).order_by(func.lower(Organisation.name), Organisation.id)
+    if search:
+        pattern = f"%{search.strip()}%"
+        query = query.where(or_(
+            Organisation.name.ilike(pattern), Organisation.name_ar.ilike(pattern), Organisation.acronym.ilike(pattern)
+        ))
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    return query
+
+
+def all_organisations() -> list[Organisation]:
+    """Every organisation by name, for choosing one in a form."""
+    return db.session.scalars(select(Organisation).order_by(func.lower(Organisation.name))).all()
+
+
+# --- organisations typed in by participants -------------------------------------------------------
+
+def _typed_key(column):
+    """Typed-in names are compared without case and surrounding spaces: "moi " and "MoI" are one name."""
+    return func.lower(func.trim(column))
+
+
+def other_organisation_names_query():
+    """(name as typed, how many participants) for every typed-in name not yet mapped, most common first."""
+    key = _typed_key(Participant.organisation_other)
+    return (
+        select(func.min(Participant.organisation_other).label("name"), func.count(Participant.id).label("participants"))
+        .where(Participant.organisation_id.is_(None), Participant.organisation_other.is_not(None),
+               func.trim(Participant.organisation_other) != "")
+        .group_by(key)
+        .order_by(func.count(Participant.id).desc(), key)
+    )
+
+
+def count_other_organisation_names() -> int:
+    return db.session.scalar(select(func.count()).select_from(other_organisation_names_query().subquery()))
+
+
+def participants_with_typed_name(typed_name: str):
+    key = _typed_key(Participant.organisation_other)
+    return select(Participant.id).where(
+        Participant.organisation_id.is_(None), key == (typed_name or "").strip().lower()
+    )
+
+
+def count_participants_with_typed_name(typed_name: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(participants_with_typed_name(typed_name).subquery()))
+
+
+def map_other_organisation(typed_name: str, organisation: Organisation, by_user) -> int:
+    """Give every participant who typed ``typed_name`` the chosen organisation; return how many changed."""
+    ids = db.session.scalars(participants_with_typed_name(typed_name)).all()
+    if not ids:
+        raise OrganisationError(_("No participant has this organisation name any more; it may have been mapped already."))
+    db.session.execute(
+        update(Participant)
+        .where(Participant.id.in_(ids))
+        .values(organisation_id=organisation.id, organisation_other=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    audit.record(
+        by_user, "organisation.map_other", organisation,
+        f"“{typed_name.strip()}” mapped to {organisation.name} for {len(ids)} participant(s)",
+        changes={"organisation_other": [typed_name.strip(), None], "participants": [None, ids]},
+    )
+    db.session.commit()
+    return len(ids)

@@ -1,0 +1,732 @@
+"""Training sessions: scheduling from a course, session days, organisers, officers, quotas, certificate rule,
+signatories, and the status a training moves through. Every write is audited and committed once.
+
+Times are stored in UTC. The registration window arrives here as the training's local wall-clock time
+(what the officer typed) and is converted with the training's time zone.
+"""
+import io
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+
+from ..audit import services as audit
+from ..auth.models import User
+from ..core.db import as_utc, utcnow
+from ..core.forms import FieldError, is_country_code, timezone_names
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..registrations import notifications
+from ..registrations import services as registrations
+from .models import (
+    CONFIRMATION_MODES, LANGUAGES, OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession,
+)
+
+#: status -> the statuses a training may move to from it
+STATUS_TRANSITIONS = {
+    "draft": ("open", "cancelled"),
+    "open": ("closed", "cancelled"),
+    "closed": ("open", "completed", "cancelled"),
+    "completed": (),
+    "cancelled": (),
+}
+#: what each move is called in the audit log
+STATUS_ACTIONS = {"open": "open", "closed": "close", "completed": "complete", "cancelled": "cancel"}
+#: statuses in which a training is still being prepared or run
+ACTIVE_STATUSES = ("draft", "open", "closed")
+
+#: the fields of a training's main edit form
+DETAIL_FIELDS = (
+    "title", "title_ar", "start_date", "end_date", "venue", "venue_ar", "city", "city_ar", "country",
+    "language", "timezone", "capacity", "registration_opens_at", "registration_closes_at",
+    "confirmation_mode", "notes",
+)
+WINDOW_FIELDS = ("registration_opens_at", "registration_closes_at")
+CERTIFICATE_RULE_FIELDS = ("cert_min_attendance", "cert_late_counts", "cert_excused_excluded")
+SIGNATORY_FIELDS = ("name", "name_ar", "title", "title_ar")
+
+#: longest training, in calendar days; a typo in a year must not make thousands of days
+MAX_DAYS = 60
+MAX_SIGNATORIES = 4
+SIGNATURE_MAX_BYTES = 1024 * 1024
+SIGNATURE_MAX_PIXELS = 4000
+SIGNATURE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+class TrainingError(FieldError):
+    """A training rule refused the request."""
+
+
+# --- time --------------------------------------------------------------------------------------------
+
+def _zone(name: str | None):
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def local_today(training_session: TrainingSession, now: datetime | None = None) -> date:
+    """Today's date where the training takes place."""
+    return (now or utcnow()).astimezone(_zone(training_session.timezone)).date()
+
+
+def to_local(value: datetime | None, tz_name: str | None) -> datetime | None:
+    """A stored UTC time as naive wall-clock time in ``tz_name`` (for forms and display)."""
+    if value is None:
+        return None
+    return as_utc(value).astimezone(_zone(tz_name)).replace(tzinfo=None)
+
+
+def to_utc(value: datetime | None, tz_name: str | None) -> datetime | None:
+    """Wall-clock time in ``tz_name`` (naive) as an aware UTC time; aware values are only converted."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_zone(tz_name))
+    return value.astimezone(timezone.utc)
+
+
+def date_span(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+# --- creating and editing ----------------------------------------------------------------------------
+
+def _check_details(values: dict) -> None:
+    """Rules on a training's main fields, each reported beside its field."""
+    if not (values.get("title") or "").strip():
+        raise TrainingError(_("A training needs an English title."), "title")
+    start, end = values.get("start_date"), values.get("end_date")
+    if bool(start) != bool(end):
+        raise TrainingError(_("Give both the first and the last day, or neither."), "end_date" if start else "start_date")
+    if start and end:
+        if end < start:
+            raise TrainingError(_("The last day cannot be before the first day."), "end_date")
+        if (end - start).days + 1 > MAX_DAYS:
+            raise TrainingError(_("A training cannot last more than %(max)d days.", max=MAX_DAYS), "end_date")
+    capacity = values.get("capacity")
+    if capacity is not None and capacity < 1:
+        raise TrainingError(_("The capacity must be at least 1."), "capacity")
+    if not is_country_code(values.get("country")):
+        raise TrainingError(_("Choose a country."), "country")
+    if values.get("language") not in LANGUAGES:
+        raise TrainingError(_("Choose the language of delivery."), "language")
+    if values.get("timezone") not in timezone_names():
+        raise TrainingError(_("Choose a time zone."), "timezone")
+    if values.get("confirmation_mode") not in CONFIRMATION_MODES:
+        raise TrainingError(_("Choose how registrations are confirmed."), "confirmation_mode")
+    opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
+    if opens and closes and as_utc(closes) <= as_utc(opens):
+        raise TrainingError(_("Registration must close after it opens."), "registration_closes_at")
+
+
+def _with_utc_window(values: dict) -> dict:
+    values = dict(values)
+    for name in WINDOW_FIELDS:
+        if name in values:
+            values[name] = to_utc(values[name], values.get("timezone"))
+    return values
+
+
+def create_training(course, by_user, values: dict) -> TrainingSession:
+    """Schedule a draft training of ``course``: title copied from the course, one session day per date.
+
+    Without a last day, the course's default length decides it. The officer who creates it manages it.
+    """
+    if course is None:
+        raise TrainingError(_("Choose a course."), "course_id")
+    if course.archived_at is not None:
+        raise TrainingError(_("This course is archived and cannot be scheduled."), "course_id")
+    values = {name: values.get(name) for name in DETAIL_FIELDS}
+    values["title"] = values["title"] or course.title
+    values["title_ar"] = values["title_ar"] or course.title_ar
+    values["language"] = values["language"] or "en_ar"
+    values["timezone"] = values["timezone"] or "Asia/Baghdad"
+    values["confirmation_mode"] = values["confirmation_mode"] or "automatic"
+    if values["start_date"] and not values["end_date"]:
+        values["end_date"] = values["start_date"] + timedelta(days=(course.default_days or 1) - 1)
+    values = _with_utc_window(values)
+    _check_details(values)
+
+    training_session = TrainingSession(course=course, status="draft", **values)
+    if values["start_date"]:
+        training_session.days = [SessionDay(date=d) for d in date_span(values["start_date"], values["end_date"])]
+    if getattr(by_user, "role", None) == "officer":
+        training_session.officers.append(by_user)
+    db.session.add(training_session)
+    audit.record(by_user, "training.create", training_session,
+                 f"Training scheduled: {training_session.title} ({course.title})")
+    db.session.commit()
+    return training_session
+
+
+def update_training(training_session: TrainingSession, by_user, values: dict) -> dict:
+    """Edit the main fields; days follow the dates. Return what changed ({} when nothing did).
+
+    Days outside the new dates are removed (refused when they hold attendance marks); days the new
+    dates add are created. A raised capacity gives free seats to the waiting list.
+    """
+    ts = training_session
+    merged = {name: values[name] if name in values else getattr(ts, name) for name in DETAIL_FIELDS}
+    for name in WINDOW_FIELDS:  # typed times are read in the training's (possibly new) time zone
+        merged[name] = to_utc(values[name], merged["timezone"]) if name in values else as_utc(getattr(ts, name))
+    _check_details(merged)
+    dates_change = (merged["start_date"], merged["end_date"]) != (ts.start_date, ts.end_date)
+    if dates_change and ts.status == "completed":
+        raise TrainingError(_("The dates of a completed training cannot be changed."), "start_date")
+    capacity = merged["capacity"]
+    if capacity is not None and capacity != ts.capacity:
+        taken = registrations.seats_taken(ts.id)
+        if capacity < taken:
+            raise TrainingError(
+                _("%(taken)d seats are already confirmed; the capacity cannot be lower.", taken=taken), "capacity"
+            )
+    old_capacity = ts.capacity
+    old_start, old_end = ts.start_date, ts.end_date
+    for name in WINDOW_FIELDS:  # SQLite hands back naive UTC; compare like with like
+        setattr(ts, name, as_utc(getattr(ts, name)))
+
+    changes = audit.diff(ts, DETAIL_FIELDS, merged)
+    if dates_change:
+        try:
+            day_changes = _sync_days(ts, old_start, old_end)
+        except TrainingError:
+            db.session.rollback()
+            raise
+        if day_changes:
+            changes["days"] = day_changes
+    if not changes:
+        db.session.rollback()
+        return {}
+    audit.record(by_user, "training.update", ts, f"Training edited: {ts.title}", changes=changes)
+    db.session.commit()
+    if _more_seats(old_capacity, ts.capacity):
+        registrations.promote_from_waitlist(ts, by_user)
+    return changes
+
+
+def _more_seats(old_capacity, new_capacity) -> bool:
+    return old_capacity is not None and (new_capacity is None or new_capacity > old_capacity)
+
+
+def _days_with_marks(day_ids) -> set[int]:
+    from ..attendance.models import AttendanceMark
+
+    if not day_ids:
+        return set()
+    return set(db.session.scalars(
+        select(AttendanceMark.session_day_id).where(AttendanceMark.session_day_id.in_(list(day_ids))).distinct()
+    ))
+
+
+def _sync_days(ts: TrainingSession, old_start: date | None, old_end: date | None) -> list | None:
+    """Make the days fit the training's (new) dates; return [removed dates, added dates] or None."""
+    start, end = ts.start_date, ts.end_date
+    in_range = (lambda d: start <= d <= end) if start and end else (lambda d: False)
+    was_in_range = (lambda d: old_start <= d <= old_end) if old_start and old_end else (lambda d: False)
+    dropped = [day for day in ts.days if not in_range(day.date)]
+    if _days_with_marks(day.id for day in dropped if day.id):
+        raise TrainingError(
+            _("Attendance is already recorded on a day these dates would remove. Keep that day in the dates."),
+            "start_date",
+        )
+    kept = {day.date for day in ts.days if in_range(day.date)}
+    added = [d for d in (date_span(start, end) if start and end else []) if d not in kept and not was_in_range(d)]
+    for day in dropped:
+        ts.days.remove(day)
+    for d in added:
+        ts.days.append(SessionDay(date=d))
+    ts.days.sort(key=lambda day: day.date)
+    if not dropped and not added:
+        return None
+    return [[d.date.isoformat() for d in dropped], [d.isoformat() for d in added]]
+
+
+# --- session days ------------------------------------------------------------------------------------
+
+def _require_days_editable(ts: TrainingSession) -> None:
+    if ts.status == "completed":
+        raise TrainingError(_("The days of a completed training cannot be changed."))
+
+
+def _fit_dates_to_days(ts: TrainingSession) -> None:
+    """The training's first and last day follow its session days."""
+    if ts.days:
+        ts.start_date = min(day.date for day in ts.days)
+        ts.end_date = max(day.date for day in ts.days)
+
+
+def add_day(training_session: TrainingSession, by_user, day_date: date, title: str | None = None) -> SessionDay:
+    """Add one session day; a day outside the dates moves the first or last day to include it."""
+    ts = training_session
+    _require_days_editable(ts)
+    if day_date is None:
+        raise TrainingError(_("Give the date of the day."), "date")
+    if any(day.date == day_date for day in ts.days):
+        raise TrainingError(_("This training already has a day on that date."), "date")
+    dates = [day.date for day in ts.days] + [day_date]
+    if (max(dates) - min(dates)).days + 1 > MAX_DAYS:
+        raise TrainingError(_("A training cannot last more than %(max)d days.", max=MAX_DAYS), "date")
+    day = SessionDay(date=day_date, title=title)
+    ts.days.append(day)
+    ts.days.sort(key=lambda d: d.date)
+    _fit_dates_to_days(ts)
+    audit.record(by_user, "training.day_add", day, f"Day added: {day_date.isoformat()}" + (f" ({title})" if title else ""),
+                 training_session_id=ts.id)
+    db.session.commit()
+    return day
+
+
+def update_day(day: SessionDay, by_user, title: str | None) -> dict:
+    changes = audit.diff(day, ("title",), {"title": title})
+    if changes:
+        audit.record(by_user, "training.day_update", day, f"Day {day.date.isoformat()} renamed",
+                     changes=changes, training_session_id=day.training_session_id)
+        db.session.commit()
+    return changes
+
+
+def remove_day(day: SessionDay, by_user) -> None:
+    """Remove a session day that has no attendance marks; the dates shrink to the remaining days."""
+    ts = day.training_session
+    _require_days_editable(ts)
+    if _days_with_marks([day.id]):
+        raise TrainingError(_("Attendance is already recorded on this day; it cannot be removed."))
+    ts.days.remove(day)
+    _fit_dates_to_days(ts)
+    audit.record(by_user, "training.day_remove", day, f"Day removed: {day.date.isoformat()}",
+                 changes={"date": [day.date, None]}, training_session_id=ts.id)
+    db.session.commit()
+
+
+# --- organisers, officers, quotas -------------------------------------------------------------------
+
+def _organisations_by_id(ids) -> dict[int, Organisation]:
+    ids = set(ids)
+    found = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
+    if len(found) != len(ids):
+        raise TrainingError(_("Choose organisations from the list."), "co_organiser_ids")
+    return found
+
+
+def set_organisers(training_session: TrainingSession, by_user, host_id: int | None, co_organiser_ids) -> dict:
+    """Set the host (or none) and the co-organising partners, in the order given."""
+    ts = training_session
+    co_organiser_ids = list(dict.fromkeys(co_organiser_ids or ()))
+    if host_id is not None and host_id in co_organiser_ids:
+        raise TrainingError(_("The host is already an organiser; do not list it as a co-organiser too."),
+                            "co_organiser_ids")
+    organisations = _organisations_by_id(co_organiser_ids + ([host_id] if host_id is not None else []))
+    wanted = ([(host_id, "host")] if host_id is not None else []) + [(oid, "co_organiser") for oid in co_organiser_ids]
+
+    before = [(o.organisation.name, o.role) for o in ts.organisers]
+    existing = {o.organisation_id: o for o in ts.organisers}
+    for position, (organisation_id, role) in enumerate(wanted):
+        organiser = existing.pop(organisation_id, None)
+        if organiser is None:  # rows are updated in place: a delete and insert of one key would collide
+            ts.organisers.append(SessionOrganiser(organisation=organisations[organisation_id], role=role,
+                                                  position=position))
+        else:
+            organiser.role, organiser.position = role, position
+    for organiser in existing.values():
+        ts.organisers.remove(organiser)
+    ts.organisers.sort(key=lambda o: o.position)
+    after = [(organisations[oid].name, role) for oid, role in wanted]
+    if before == after:
+        db.session.rollback()
+        return {}
+    changes = {"organisers": [[f"{name} ({role})" for name, role in before], [f"{name} ({role})" for name, role in after]]}
+    audit.record(by_user, "training.organisers", ts, f"Organisers set: {', '.join(n for n, _r in after) or '—'}",
+                 changes=changes)
+    db.session.commit()
+    return changes
+
+
+def officer_choices() -> list[User]:
+    """Active programme officers, who can be made to manage a training."""
+    return db.session.scalars(
+        select(User).where(User.role == "officer", User.active.is_(True)).order_by(func.lower(func.coalesce(User.name, User.email)))
+    ).all()
+
+
+def set_officers(training_session: TrainingSession, by_user, officer_ids) -> dict:
+    """Set the officers who manage the training; at least one must remain."""
+    ts = training_session
+    officer_ids = set(officer_ids or ())
+    if not officer_ids:
+        raise TrainingError(_("A training needs at least one managing officer."), "officer_ids")
+    officers = db.session.scalars(
+        select(User).where(User.id.in_(officer_ids), User.role == "officer", User.active.is_(True))
+    ).all()
+    if len(officers) != len(officer_ids):
+        raise TrainingError(_("Choose active programme officers from the list."), "officer_ids")
+    before = sorted(u.email for u in ts.officers)
+    after = sorted(u.email for u in officers)
+    if before == after:
+        return {}
+    ts.officers = sorted(officers, key=lambda u: u.email)
+    changes = {"officers": [before, after]}
+    audit.record(by_user, "training.officers", ts, f"Managing officers: {', '.join(after)}", changes=changes)
+    db.session.commit()
+    return changes
+
+
+def set_quota(training_session: TrainingSession, by_user, organisation: Organisation, max_seats: int) -> OrganisationQuota:
+    """Cap the seats ``organisation`` may take (0 .. capacity); a raised cap serves the waiting list."""
+    ts = training_session
+    if organisation is None:
+        raise TrainingError(_("Choose an organisation."), "organisation_id")
+    if max_seats is None or max_seats < 0:
+        raise TrainingError(_("The quota cannot be negative."), "max_seats")
+    if ts.capacity is not None and max_seats > ts.capacity:
+        raise TrainingError(_("The quota cannot be larger than the capacity (%(capacity)d).", capacity=ts.capacity),
+                            "max_seats")
+    quota = db.session.get(OrganisationQuota, (ts.id, organisation.id))
+    old = quota.max_seats if quota is not None else None
+    if old == max_seats:
+        return quota
+    if quota is None:
+        quota = OrganisationQuota(organisation=organisation, max_seats=max_seats)
+        ts.quotas.append(quota)
+    else:
+        quota.max_seats = max_seats
+    audit.record(by_user, "training.quota_set", ts, f"Quota for {organisation.name}: {max_seats} seat(s)",
+                 changes={"quota": [old, max_seats], "organisation": [None, organisation.name]})
+    db.session.commit()
+    if old is not None and max_seats > old:
+        registrations.promote_from_waitlist(ts, by_user)
+    return quota
+
+
+def remove_quota(training_session: TrainingSession, by_user, organisation_id: int) -> None:
+    ts = training_session
+    quota = db.session.get(OrganisationQuota, (ts.id, organisation_id))
+    if quota is None:
+        return
+    name = quota.organisation.name
+    ts.quotas.remove(quota)
+    audit.record(by_user, "training.quota_remove", ts, f"Quota for {name} removed",
+                 changes={"quota": [quota.max_seats, None], "organisation": [name, None]})
+    db.session.commit()
+    registrations.promote_from_waitlist(ts, by_user)
+
+
+def quota_usage(training_session: TrainingSession) -> dict[int, int]:
+    """Confirmed seats per organisation that has a quota, in one query."""
+    from ..participants.models import Participant
+    from ..registrations.models import SEAT_STATUSES, Registration
+
+    rows = db.session.execute(
+        select(Participant.organisation_id, func.count(Registration.id))
+        .join(Participant, Participant.id == Registration.participant_id)
+        .join(OrganisationQuota, and_(OrganisationQuota.organisation_id == Participant.organisation_id,
+                                      OrganisationQuota.training_session_id == Registration.training_session_id))
+        .where(Registration.training_session_id == training_session.id, Registration.status.in_(SEAT_STATUSES))
+        .group_by(Participant.organisation_id)
+    )
+    return dict(rows.all())
+
+
+# --- certificate rule and signatories ---------------------------------------------------------------
+
+def update_certificate_rule(training_session: TrainingSession, by_user, values: dict) -> dict:
+    minimum = values.get("cert_min_attendance")
+    if minimum is None or not 0 <= minimum <= 100:
+        raise TrainingError(_("Give a share between 0 and 100 percent."), "cert_min_attendance")
+    new = {name: values[name] for name in CERTIFICATE_RULE_FIELDS if name in values}
+    changes = audit.diff(training_session, CERTIFICATE_RULE_FIELDS, new)
+    if changes:
+        audit.record(by_user, "training.certificate_rule", training_session, "Certificate rule changed", changes=changes)
+        db.session.commit()
+    return changes
+
+
+def check_signature_image(data: bytes) -> str:
+    """The MIME type of an acceptable signature image (PNG or JPEG, size-limited), or a TrainingError."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise TrainingError(_("The signature file is empty."), "signature")
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise TrainingError(_("The signature image must be smaller than %(size)s KB.", size=SIGNATURE_MAX_BYTES // 1024),
+                            "signature")
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise TrainingError(_("The signature must be a PNG or JPEG image."), "signature")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, size = image.format, image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise TrainingError(_("The signature image could not be read."), "signature") from None
+    if kind not in SIGNATURE_TYPES:
+        raise TrainingError(_("The signature must be a PNG or JPEG image."), "signature")
+    if max(size) > SIGNATURE_MAX_PIXELS:
+        raise TrainingError(_("The signature image is too large (at most %(px)d pixels a side).",
+                              px=SIGNATURE_MAX_PIXELS), "signature")
+    return SIGNATURE_TYPES[kind]
+
+
+def _check_signatory(values: dict) -> None:
+    if not (values.get("name") or "").strip():
+        raise TrainingError(_("Give the signatory's name."), "name")
+
+
+def add_signatory(training_session: TrainingSession, by_user, values: dict, image: bytes | None = None) -> Signatory:
+    ts = training_session
+    _check_signatory(values)
+    if len(ts.signatories) >= MAX_SIGNATORIES:
+        raise TrainingError(_("A certificate has room for %(max)d signatories at most.", max=MAX_SIGNATORIES))
+    mimetype = check_signature_image(image) if image else None
+    signatory = Signatory(
+        position=max((s.position for s in ts.signatories), default=-1) + 1,
+        signature_image=image or None, signature_mimetype=mimetype,
+        **{name: values.get(name) for name in SIGNATORY_FIELDS},
+    )
+    ts.signatories.append(signatory)
+    audit.record(by_user, "training.signatory_add", signatory, f"Signatory added: {signatory.name}",
+                 training_session_id=ts.id)
+    db.session.commit()
+    return signatory
+
+
+def update_signatory(signatory: Signatory, by_user, values: dict, image: bytes | None = None,
+                     remove_image: bool = False) -> dict:
+    _check_signatory({"name": signatory.name, **values})
+    mimetype = check_signature_image(image) if image else None
+    changes = audit.diff(signatory, SIGNATORY_FIELDS, values)
+    if image:
+        signatory.signature_image, signatory.signature_mimetype = image, mimetype
+        changes["signature_image"] = [None, f"{mimetype}, {len(image)} bytes"]
+    elif remove_image and signatory.signature_image:
+        signatory.signature_image = signatory.signature_mimetype = None
+        changes["signature_image"] = ["image", None]
+    if changes:
+        audit.record(by_user, "training.signatory_update", signatory, f"Signatory edited: {signatory.name}",
+                     changes=changes, training_session_id=signatory.training_session_id)
+        db.session.commit()
+    return changes
+
+
+def remove_signatory(signatory: Signatory, by_user) -> None:
+    ts = signatory.training_session
+    ts.signatories.remove(signatory)
+    audit.record(by_user, "training.signatory_remove", signatory, f"Signatory removed: {signatory.name}",
+                 training_session_id=ts.id)
+    db.session.commit()
+
+
+# --- status ------------------------------------------------------------------------------------------
+
+def open_problems(training_session: TrainingSession) -> list[str]:
+    """What stops the training from opening for registration (empty when it can open)."""
+    ts = training_session
+    problems = []
+    if not ts.start_date or not ts.end_date:
+        problems.append(_("Set the dates."))
+    if not ts.days:
+        problems.append(_("Add at least one session day."))
+    if not ts.capacity:
+        problems.append(_("Set the capacity."))
+    return problems
+
+
+def last_day(training_session: TrainingSession) -> date | None:
+    return max([day.date for day in training_session.days] + ([training_session.end_date] if training_session.end_date else []),
+               default=None)
+
+
+def change_status(training_session: TrainingSession, new_status: str, by_user, reason: str | None = None,
+                  now: datetime | None = None) -> None:
+    """Move the training along draft → open → closed → completed, back from closed to open, or to cancelled.
+
+    Opening needs dates, days and a capacity; completing waits for the last day; cancelling needs a
+    reason, and tells the people registered once the change is committed.
+    """
+    ts = training_session
+    old_status = ts.status
+    if new_status not in STATUS_TRANSITIONS.get(old_status, ()):
+        raise TrainingError(_("A %(old)s training cannot be made %(new)s.", old=_status_label(old_status),
+                              new=_status_label(new_status)))
+    now = now or utcnow()
+    if new_status == "open":
+        problems = open_problems(ts)
+        if problems:
+            raise TrainingError(_("The training cannot open yet:") + " " + " ".join(problems))
+    elif new_status == "completed":
+        last = last_day(ts)
+        if last is None or local_today(ts, now) < last:
+            raise TrainingError(_("A training cannot be completed before its last day."))
+        ts.completed_at = now
+    elif new_status == "cancelled":
+        reason = (reason or "").strip()
+        if not reason:
+            raise TrainingError(_("Give the reason for cancelling."), "reason")
+        ts.cancel_reason, ts.cancelled_at = reason, now
+    ts.status = new_status
+    action = "reopen" if (old_status, new_status) == ("closed", "open") else STATUS_ACTIONS[new_status]
+    audit.record(by_user, f"training.{action}", ts, f"Training {old_status} → {new_status}" + (f": {reason}" if reason else ""),
+                 changes={"status": [old_status, new_status]})
+    db.session.commit()
+    if new_status == "cancelled":
+        notifications.training_cancelled(ts)
+
+
+def _status_label(status: str) -> str:
+    from ..core.labels import SESSION_STATUS_LABELS
+
+    return str(SESSION_STATUS_LABELS.get(status, status)).lower()
+
+
+# --- what the officer sees ---------------------------------------------------------------------------
+
+def registration_counts(training_session_ids) -> dict[int, dict[str, int]]:
+    """{training id: {registration status: count}} in one query."""
+    from ..registrations.models import Registration
+
+    ids = list(training_session_ids)
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    if ids:
+        rows = db.session.execute(
+            select(Registration.training_session_id, Registration.status, func.count(Registration.id))
+            .where(Registration.training_session_id.in_(ids))
+            .group_by(Registration.training_session_id, Registration.status)
+        )
+        for ts_id, status, count in rows:
+            counts[ts_id][status] = count
+    return counts
+
+
+@dataclass
+class TrainingFigures:
+    """The key counts on a training's page."""
+
+    registrations: dict[str, int]
+    seats_taken: int
+    seats_left: int | None
+    recommendations: int
+    overdue_recommendations: int
+    certificates: int
+
+
+def training_figures(training_session: TrainingSession, today: date | None = None) -> TrainingFigures:
+    from ..certificates.models import Certificate
+    from ..recommendations.models import CLOSED_RECOMMENDATION_STATUSES, Recommendation
+    from ..registrations.models import SEAT_STATUSES, Registration
+
+    ts = training_session
+    today = today or local_today(ts)
+    by_status = registration_counts([ts.id])[ts.id]
+    taken = sum(by_status.get(s, 0) for s in SEAT_STATUSES)
+    recommendations, overdue = db.session.execute(
+        select(
+            func.count(Recommendation.id),
+            func.count(Recommendation.id).filter(
+                Recommendation.due_date < today, Recommendation.status.not_in(CLOSED_RECOMMENDATION_STATUSES)
+            ),
+        ).where(Recommendation.training_session_id == ts.id)
+    ).one()
+    certificates = db.session.scalar(
+        select(func.count(Certificate.id))
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .where(Registration.training_session_id == ts.id, Certificate.status == "valid")
+    )
+    return TrainingFigures(
+        registrations=by_status, seats_taken=taken,
+        seats_left=max(ts.capacity - taken, 0) if ts.capacity is not None else None,
+        recommendations=recommendations, overdue_recommendations=overdue, certificates=certificates,
+    )
+
+
+@dataclass
+class OfficerHome:
+    """A programme officer's trainings and what needs their action, each part in a fixed number of queries."""
+
+    upcoming: list = field(default_factory=list)
+    running: list = field(default_factory=list)
+    #: a pagination of trainings that are over (completed, cancelled, or past their last day)
+    past: object = None
+    counts: dict = field(default_factory=dict)
+    pending_nominations: list = field(default_factory=list)
+    missing_attendance: list = field(default_factory=list)
+    overdue_recommendations: list = field(default_factory=list)
+    to_complete: list = field(default_factory=list)
+
+    @property
+    def needs_action(self) -> bool:
+        return bool(self.pending_nominations or self.missing_attendance or self.overdue_recommendations or self.to_complete)
+
+
+#: most rows shown in each "needs action" list
+NEEDS_ACTION_LIMIT = 50
+
+
+def officer_home(user, today: date | None = None, past_page: int = 1, per_page: int = 20) -> OfficerHome:
+    """``user``'s trainings (all of them for an admin) by upcoming / running / over, and what needs action."""
+    from ..attendance.models import AttendanceMark
+    from ..core.permissions import visible_sessions_filter
+    from ..recommendations.models import CLOSED_RECOMMENDATION_STATUSES, Recommendation
+    from ..registrations.models import Registration
+
+    today = today or utcnow().date()
+    visible = lambda query: visible_sessions_filter(user, query)  # noqa: E731
+    home = OfficerHome()
+
+    current = db.session.scalars(visible(
+        select(TrainingSession)
+        .where(TrainingSession.status.in_(ACTIVE_STATUSES),
+               or_(TrainingSession.end_date.is_(None), TrainingSession.end_date >= today))
+        .order_by(TrainingSession.start_date.is_(None), TrainingSession.start_date, TrainingSession.id)
+    )).all()
+    for ts in current:
+        (home.running if ts.start_date and ts.start_date <= today else home.upcoming).append(ts)
+    home.past = db.paginate(visible(
+        select(TrainingSession)
+        .where(or_(TrainingSession.status.not_in(ACTIVE_STATUSES), TrainingSession.end_date < today))
+        .order_by(TrainingSession.end_date.desc(), TrainingSession.id.desc())
+    ), page=past_page, per_page=per_page, error_out=False)
+    home.counts = registration_counts([ts.id for ts in current] + [ts.id for ts in home.past.items])
+
+    title_columns = (TrainingSession.id, TrainingSession.title, TrainingSession.title_ar)
+    home.pending_nominations = db.session.execute(visible(
+        select(*title_columns, func.count(Registration.id).label("pending"))
+        .join(Registration, Registration.training_session_id == TrainingSession.id)
+        .where(Registration.status == "pending", TrainingSession.status.in_(ACTIVE_STATUSES))
+        .group_by(*title_columns)
+        .order_by(func.min(Registration.created_at))
+        .limit(NEEDS_ACTION_LIMIT)
+    )).all()
+
+    home.missing_attendance = db.session.execute(visible(
+        select(*title_columns, SessionDay.id.label("day_id"), SessionDay.date.label("date"),
+               func.count(Registration.id).label("missing"))
+        .join(SessionDay, SessionDay.training_session_id == TrainingSession.id)
+        .join(Registration, and_(Registration.training_session_id == TrainingSession.id,
+                                 Registration.status == "confirmed"))
+        .outerjoin(AttendanceMark, and_(AttendanceMark.registration_id == Registration.id,
+                                        AttendanceMark.session_day_id == SessionDay.id))
+        .where(SessionDay.date < today, AttendanceMark.id.is_(None), TrainingSession.status != "cancelled")
+        .group_by(*title_columns, SessionDay.id, SessionDay.date)
+        .order_by(SessionDay.date.desc(), TrainingSession.id)
+        .limit(NEEDS_ACTION_LIMIT)
+    )).all()
+
+    home.overdue_recommendations = db.session.execute(visible(
+        select(*title_columns, func.count(Recommendation.id).label("overdue"),
+               func.min(Recommendation.due_date).label("oldest_due"))
+        .join(Recommendation, Recommendation.training_session_id == TrainingSession.id)
+        .where(Recommendation.due_date < today, Recommendation.status.not_in(CLOSED_RECOMMENDATION_STATUSES))
+        .group_by(*title_columns)
+        .order_by(func.min(Recommendation.due_date))
+        .limit(NEEDS_ACTION_LIMIT)
+    )).all()
+
+    home.to_complete = db.session.execute(visible(
+        select(*title_columns, TrainingSession.end_date)
+        .where(TrainingSession.status.in_(("open", "closed")), TrainingSession.end_date < today)
+        .order_by(TrainingSession.end_date)
+        .limit(NEEDS_ACTION_LIMIT)
+    )).all()
+    return home
