@@ -134,3 +134,44 @@ def test_dates_and_numbers_follow_the_language(app):
         with force_locale("en"):
             assert fmt_date_range(date(2022, 2, 15), date(2022, 2, 17)) == "Feb 15\u2009–\u200917, 2022"
             assert fmt_number(12345) == "12,345"
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text of a PDF as pypdf extracts it, without the invisible direction marks."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return re.sub(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
+
+
+def test_reports_and_sign_in_sheets_follow_the_language_with_arabic_in_reading_order(people, login):
+    from tests.factories import CompletedTrainingFactory, OrganisationFactory, ParticipantFactory, attended
+
+    training = CompletedTrainingFactory(
+        title="Human Rights at International Borders", title_ar="حقوق الإنسان على الحدود الدولية",
+        officers=[people.officer],
+    )
+    ministry = OrganisationFactory(name="Ministry of Interior", name_ar="وزارة الداخلية")
+    attended(training, ["present", "present", "late"],
+             participant=ParticipantFactory(name="Ahmed Al-Rubaie", name_ar="أحمد الربيعي", organisation=ministry))
+    client = login(people.officer)
+
+    report = client.get(f"/officer/sessions/{training.id}/report.pdf?lang=ar")
+    assert report.status_code == 200 and report.mimetype == "application/pdf"
+    text = _pdf_text(report.data)
+    # the letters of every Arabic word come out in reading order, not reversed as drawn
+    for words in ("تقرير الدورة التدريبية", "حقوق الإنسان على الحدود الدولية", "مكان الانعقاد", "وزارة الداخلية", "شباط"):
+        assert words in text, words
+    assert "Training report" not in text
+
+    english = _pdf_text(client.get(f"/officer/sessions/{training.id}/report.pdf?lang=en").data)
+    assert "Training report" in english and "Feb" in english
+
+    day = training.days[0]
+    sheet = client.get(f"/officer/sessions/{training.id}/attendance/days/{day.id}/sign-in-sheet.pdf?lang=ar")
+    assert sheet.status_code == 200
+    text = _pdf_text(sheet.data)
+    assert "استمارة توقيع الحضور" in text and "أحمد الربيعي" in text and "Ahmed Al-Rubaie" in text
