@@ -110,9 +110,10 @@ def confirmed_registrations(training_session) -> list:
 
 def sign_in_sheet_pdf(training_session, day) -> bytes:
     """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts."""
+    from ..core.i18n import current_language
     from ..pdf import render_pdf
 
-    return render_pdf("pdf/sign_in_sheet.html", ts=training_session, day=day,
+    return render_pdf("pdf/sign_in_sheet.html", ts=training_session, day=day, lang=current_language(),
                       registrations=confirmed_registrations(training_session))
 
 

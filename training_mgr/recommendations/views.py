@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.i18n import localized
 from ..core.permissions import (
     STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
 )
@@ -47,7 +48,7 @@ def _recommendation_of(training_session, recommendation_id):
 def tracker():
     form = TrackerFilterForm(request.args)
     form.organisation.choices = _organisation_choices(_("All"))
-    form.training.choices = [("", _("All"))] + [(t.id, t.title) for t in services.visible_trainings(current_user)]
+    form.training.choices = [("", _("All"))] + [(t.id, localized(t, "title")) for t in services.visible_trainings(current_user)]
     filters = form.data if form.validate() else {}
     page = services.tracker_page(
         current_user, status=filters.get("status"), organisation_id=filters.get("organisation"),
