@@ -1,0 +1,130 @@
+"""The certificate PDF: bilingual text read back, QR target, valid self-contained split files, safety."""
+import logging
+import subprocess
+from io import BytesIO
+
+import pytest
+import segno
+from flask import render_template
+from pypdf import PdfReader
+
+from tests.factories import CompletedTrainingFactory, OrganisationFactory, ParticipantFactory, attended
+from training_mgr import pdf
+from training_mgr.certificates import services
+from training_mgr.extensions import db
+from training_mgr.trainings.models import SessionOrganiser, Signatory
+
+# a 1x1 transparent PNG, standing in for a scanned signature
+SIGNATURE_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+@pytest.fixture
+def certificate(people):
+    training = CompletedTrainingFactory(
+        title="Human Rights at International Borders", title_ar="حقوق الإنسان على الحدود الدولية",
+        officers=[people.officer],
+    )
+    host = OrganisationFactory(name="Al-Nahrain Centre", name_ar="مركز النهرين", kind="institute")
+    iom = OrganisationFactory(name="International Organization for Migration", name_ar="المنظمة الدولية للهجرة", kind="un_agency")
+    db.session.add_all([
+        SessionOrganiser(training_session=training, role="host", organisation=host),
+        SessionOrganiser(training_session=training, role="co_organiser", position=1, organisation=iom),
+        Signatory(training_session=training, name="Chief of Mission", name_ar="رئيس البعثة", title="IOM Iraq",
+                  signature_image=SIGNATURE_PNG, signature_mimetype="image/png"),
+    ])
+    training.course.certificate_wording = "has successfully completed the"
+    training.course.certificate_wording_ar = "قد أتمّ بنجاح"
+    db.session.commit()
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name="Zainab Hussein Al-Jubouri", name_ar="زينب حسين الجبوري"))
+    [issued], _ = services.issue_certificates(training, by_user=people.officer)
+    return issued
+
+
+def pdftotext(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def test_pdf_reads_back_in_english_and_arabic_with_serial_code_and_completion_date(certificate):
+    text = pdftotext(certificate.pdf)
+    for expected in [
+        "Certificate of Completion", "Zainab Hussein Al-Jubouri", "Human Rights at International Borders",
+        "has successfully completed the", "Al-Nahrain Centre", "International Organization for Migration",
+        "Chief of Mission", "IOM Iraq", certificate.serial, certificate.code,
+        "February 17, 2022",  # the training's last day, not the day it was issued
+        # Arabic comes out in logical (reading) order, shaped text mapped back to its letters
+        "شهادة إتمام", "زينب حسين الجبوري", "حقوق الإنسان على الحدود الدولية", "رئيس البعثة", "مركز النهرين",
+    ]:
+        assert expected in text, expected
+    reader = PdfReader(BytesIO(certificate.pdf))
+    assert len(reader.pages) == 1
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape in points
+
+
+def test_arabic_half_is_right_to_left_with_the_amiri_font_embedded(certificate):
+    fonts = subprocess.run(["pdffonts", "-"], input=certificate.pdf, capture_output=True).stdout.decode()
+    if not fonts:  # older pdffonts cannot read stdin
+        reader = PdfReader(BytesIO(certificate.pdf))
+        fonts = " ".join(str(f["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values())
+    assert "Amiri" in fonts
+    context = services.print_context(certificate.registration.training_session)
+    printed = services._printed(certificate, certificate.registration.participant)
+    markup = render_template("pdf/certificate.html", static_url=pdf.static_url, anchor_prefix="c",
+                             certificates=[printed], **context)
+    assert '<div class="half" lang="ar" dir="rtl">' in markup
+    assert "data:image/png;base64," in markup  # the signature, embedded from the database
+
+
+def _qr_image_from_pdf(data: bytes):
+    """The QR image read back out of the PDF (the largest image; the other is the signature), in grey."""
+    images = [img.image for img in PdfReader(BytesIO(data)).pages[0].images]
+    return max(images, key=lambda image: image.width).convert("L")
+
+
+def test_qr_code_points_to_the_absolute_verification_url(certificate):
+    url = "http://localhost/verify/" + certificate.code
+    expected = segno.make(url, error="m")
+    grey = _qr_image_from_pdf(certificate.pdf)
+    size = len(expected.matrix)
+    scale = grey.width // size
+    assert grey.width == size * scale
+    read = [[grey.getpixel((x * scale + scale // 2, y * scale + scale // 2)) < 128 for x in range(size)] for y in range(size)]
+    assert read == [[bool(v) for v in row] for row in expected.matrix]
+    assert certificate.code in pdftotext(certificate.pdf).replace("\n", " ")
+
+
+def test_batch_is_split_into_valid_self_contained_files(people, tmp_path):
+    training = CompletedTrainingFactory(officers=[people.officer])
+    for _ in range(3):
+        attended(training, ["present"] * 3)
+    issued, _ = services.issue_certificates(training, by_user=people.officer)
+    assert len(issued) == 3
+    for certificate in issued:
+        path = tmp_path / f"{certificate.serial}.pdf"
+        path.write_bytes(certificate.pdf)
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        reader = PdfReader(path)
+        assert len(reader.pages) == 1
+        for font in reader.pages[0]["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor  # embedded, not referenced
+        assert certificate.registration.participant.name in pdftotext(certificate.pdf)
+
+
+def test_markup_in_a_name_prints_as_text_and_nothing_is_fetched(people, caplog, monkeypatch):
+    fetched = []
+    original = pdf.app_only_url_fetcher
+    monkeypatch.setattr(pdf, "app_only_url_fetcher", lambda url, *a, **k: fetched.append(url) or original(url))
+    training = CompletedTrainingFactory(officers=[people.officer])
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name='<img src="file:///etc/passwd">'))
+    with caplog.at_level(logging.WARNING):
+        [certificate], _ = services.issue_certificates(training, by_user=people.officer)
+    assert '<img src="file:///etc/passwd">' in pdftotext(certificate.pdf)
+    assert not [url for url in fetched if url.startswith("file:")]
+    assert "refused to fetch" not in caplog.text
+    with pytest.raises(pdf.FetchRefused):
+        original("file:///etc/passwd")
