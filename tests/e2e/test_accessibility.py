@@ -117,12 +117,13 @@ def test_the_language_switch_keeps_the_page_and_turns_it_right_to_left(page):
     assert page.locator("html").get_attribute("dir") == "ltr"
 
 
-def test_registration_form_in_arabic_fits_a_phone(phone_page):
+def test_registration_journey_in_arabic_fits_a_phone(phone_page):
     page = phone_page
-    page.goto("/sessions/2/register?lang=ar")
-    assert page.locator("html").get_attribute("dir") == "rtl"
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 360 px"
+    for path in ("/", "/sessions/2", "/sessions/2/register"):
+        page.goto(f"{path}?lang=ar")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360 px"
     # labels start on the right in Arabic
     label = page.locator("main form label").first
     box, main = label.bounding_box(), page.locator("main").bounding_box()

@@ -37,7 +37,7 @@ def remember_language_choice():
         return
     session["lang"] = asked
     if current_user.is_authenticated and current_user.locale != asked:
-        set_preferred_language(current_user, asked)
+        set_preferred_language(current_user._get_current_object(), asked)
 
 
 def set_preferred_language(user, lang: str) -> None:
