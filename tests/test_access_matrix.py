@@ -1,0 +1,400 @@
+"""Every route × every role: who gets the page, who is sent to log in, who is refused.
+
+The matrix below classifies every (endpoint, method) of the URL map. A route that is not in it fails
+``test_every_route_is_classified``, so a new page cannot appear without someone deciding who may open
+it. URL parameters are filled from one small world: a training managed by ``officer`` with
+registrations of participants A and B, a certificate for A, a recommendation, a signatory, a quota …
+Ownership is checked with A's objects: B, and staff who do not manage the training, must not get them.
+"""
+import io
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from flask import url_for
+
+from tests.conftest import _empty_all_tables
+from tests.factories import (
+    AttendanceMarkFactory, OrganisationFactory, ParticipantFactory, RecommendationUpdateFactory, RegistrationFactory,
+    TrainingSessionFactory, UserFactory,
+)
+from training_mgr.extensions import db
+
+ROLES = ("anonymous", "participant", "other_participant", "manager", "other_officer", "officer", "admin")
+
+# What a role gets: OK (the page or the action), LOGIN (302 to /login), UNAUTHORIZED (API: 401),
+# FORBIDDEN (403), DENIED (403 or 404: someone else's object is as good as unknown).
+OK, LOGIN, UNAUTHORIZED, FORBIDDEN, DENIED = "ok", "login", "401", "403", "403/404"
+
+
+def policy(anonymous=LOGIN, participant=FORBIDDEN, other_participant=FORBIDDEN, manager=FORBIDDEN,
+           other_officer=FORBIDDEN, officer=FORBIDDEN, admin=FORBIDDEN):
+    return dict(anonymous=anonymous, participant=participant, other_participant=other_participant, manager=manager,
+                other_officer=other_officer, officer=officer, admin=admin)
+
+
+PUBLIC = policy(OK, OK, OK, OK, OK, OK, OK)
+ANY_USER = policy(participant=OK, other_participant=OK, manager=OK, other_officer=OK, officer=OK, admin=OK)
+ADMIN = policy(admin=OK)
+STAFF = policy(manager=OK, other_officer=OK, officer=OK, admin=OK)
+EDITORS = policy(other_officer=OK, officer=OK, admin=OK)
+MANAGERS = policy(manager=OK, admin=OK)
+#: reading a training: managers and admins see all, officers the ones they manage
+SESSION_READ = policy(manager=OK, officer=OK, admin=OK)
+#: changing a training: its managing officers and admins; managers never write
+SESSION_WRITE = policy(officer=OK, admin=OK)
+API_STAFF = policy(UNAUTHORIZED, manager=OK, other_officer=OK, officer=OK, admin=OK)
+API_SESSION = policy(UNAUTHORIZED, manager=OK, officer=OK, admin=OK)
+#: participant A's own registration, through their account
+OWN_REGISTRATION = policy(participant=OK, other_participant=DENIED, manager=DENIED, other_officer=DENIED,
+                          officer=DENIED, admin=DENIED)
+#: a participant's own profile and data export; staff accounts have no participant record
+PARTICIPANT_SELF = policy(participant=OK, other_participant=OK, manager=DENIED, other_officer=DENIED,
+                          officer=DENIED, admin=DENIED)
+#: A's certificate PDF: A, and the officers who manage the training, and admins
+OWN_CERTIFICATE = policy(participant=OK, other_participant=DENIED, other_officer=DENIED, officer=OK, admin=OK)
+
+#: (endpoint, method) -> (policy, statuses that count as OK for a GET)
+MATRIX = {
+    ("account.home", "GET"): ANY_USER,
+    ("account.my_data", "GET"): PARTICIPANT_SELF,
+    ("account.password", "GET"): ANY_USER,
+    ("account.password", "POST"): ANY_USER,
+    ("account.profile", "GET"): PARTICIPANT_SELF,
+    ("account.profile", "POST"): PARTICIPANT_SELF,
+    ("account.withdraw", "POST"): OWN_REGISTRATION,
+    ("api.organisations", "GET"): API_STAFF,
+    ("api.sessions", "GET"): API_STAFF,
+    ("api.session_registrations", "GET"): API_SESSION,
+    ("api.session_recommendations", "GET"): API_SESSION,
+    ("attendance.grid", "GET"): SESSION_READ,
+    ("attendance.day", "GET"): SESSION_WRITE,
+    ("attendance.day", "POST"): SESSION_WRITE,
+    ("attendance.mark_all_present", "POST"): SESSION_WRITE,
+    ("attendance.sign_in_sheet", "GET"): SESSION_READ,
+    ("audit.index", "GET"): ADMIN,
+    ("audit.session_log", "GET"): SESSION_READ,
+    ("auth.admin_users", "GET"): ADMIN,
+    ("auth.login", "GET"): PUBLIC,
+    ("auth.login", "POST"): PUBLIC,
+    ("auth.logout", "GET"): PUBLIC,
+    ("auth.logout", "POST"): PUBLIC,
+    ("auth.password_forgot", "GET"): PUBLIC,
+    ("auth.password_forgot", "POST"): PUBLIC,
+    ("auth.password_reset", "GET"): PUBLIC,
+    ("auth.password_reset", "POST"): PUBLIC,
+    ("auth.password_set", "GET"): PUBLIC,
+    ("auth.password_set", "POST"): PUBLIC,
+    ("catalogue.index", "GET"): PUBLIC,
+    ("catalogue.privacy", "GET"): PUBLIC,
+    ("catalogue.session_page", "GET"): PUBLIC,
+    ("catalogue.session_calendar", "GET"): PUBLIC,
+    ("catalogue.register", "GET"): PUBLIC,
+    ("catalogue.register", "POST"): PUBLIC,
+    ("certificates.index", "GET"): SESSION_READ,
+    ("certificates.issue", "POST"): SESSION_WRITE,
+    ("certificates.export", "GET"): SESSION_WRITE,
+    ("certificates.revoke", "GET"): SESSION_WRITE,
+    ("certificates.revoke", "POST"): SESSION_WRITE,
+    ("certificates.reissue", "GET"): SESSION_WRITE,
+    ("certificates.reissue", "POST"): SESSION_WRITE,
+    ("certificates.download", "GET"): OWN_CERTIFICATE,
+    ("certificates.verify_form", "GET"): PUBLIC,
+    ("certificates.verify", "GET"): PUBLIC,
+    ("certificates.verify", "POST"): PUBLIC,
+    ("core.healthz", "GET"): PUBLIC,
+    ("core.home", "GET"): ANY_USER,
+    ("courses.index", "GET"): STAFF,
+    ("courses.detail", "GET"): STAFF,
+    ("courses.create", "GET"): EDITORS,
+    ("courses.create", "POST"): EDITORS,
+    ("courses.edit", "GET"): EDITORS,
+    ("courses.edit", "POST"): EDITORS,
+    ("courses.archive", "POST"): EDITORS,
+    ("courses.unarchive", "POST"): EDITORS,
+    ("organisations.index", "GET"): STAFF,
+    ("organisations.create", "GET"): EDITORS,
+    ("organisations.create", "POST"): EDITORS,
+    ("organisations.edit", "GET"): EDITORS,
+    ("organisations.edit", "POST"): EDITORS,
+    ("organisations.other_names", "GET"): EDITORS,
+    ("organisations.map_other", "GET"): EDITORS,
+    ("organisations.map_other", "POST"): EDITORS,
+    ("recommendations.tracker", "GET"): STAFF,
+    ("recommendations.index", "GET"): SESSION_READ,
+    ("recommendations.detail", "GET"): SESSION_READ,
+    ("recommendations.create", "POST"): SESSION_WRITE,
+    ("recommendations.edit", "POST"): SESSION_WRITE,
+    ("recommendations.add_update", "POST"): SESSION_WRITE,
+    ("registrations.index", "GET"): SESSION_READ,
+    ("registrations.by_organisation", "GET"): SESSION_READ,
+    ("registrations.detail", "GET"): SESSION_READ,
+    ("registrations.add", "GET"): SESSION_WRITE,
+    ("registrations.add_existing", "POST"): SESSION_WRITE,
+    ("registrations.add_new", "POST"): SESSION_WRITE,
+    ("registrations.change_status", "POST"): SESSION_WRITE,
+    ("registrations.import_upload", "GET"): SESSION_WRITE,
+    ("registrations.import_upload", "POST"): SESSION_WRITE,
+    ("registrations.import_confirm", "POST"): SESSION_WRITE,
+    ("registrations.import_template", "GET"): SESSION_WRITE,
+    ("reports.dashboard", "GET"): MANAGERS,
+    ("reports.programme_pdf", "GET"): MANAGERS,
+    ("reports.programme_xlsx", "GET"): MANAGERS,
+    ("reports.programme_participants_csv", "GET"): MANAGERS,
+    ("reports.session_report", "GET"): SESSION_READ,
+    ("reports.session_participants_csv", "GET"): SESSION_READ,
+    ("static", "GET"): PUBLIC,
+    ("trainings.officer_home", "GET"): EDITORS,
+    ("trainings.create", "GET"): EDITORS,
+    ("trainings.create", "POST"): EDITORS,
+    ("trainings.detail", "GET"): SESSION_READ,
+    ("trainings.edit", "GET"): SESSION_WRITE,
+    ("trainings.edit", "POST"): SESSION_WRITE,
+    ("trainings.days", "GET"): SESSION_WRITE,
+    ("trainings.days", "POST"): SESSION_WRITE,
+    ("trainings.update_day", "POST"): SESSION_WRITE,
+    ("trainings.remove_day", "POST"): SESSION_WRITE,
+    ("trainings.organisers", "GET"): SESSION_WRITE,
+    ("trainings.organisers", "POST"): SESSION_WRITE,
+    ("trainings.officers", "GET"): SESSION_WRITE,
+    ("trainings.officers", "POST"): SESSION_WRITE,
+    ("trainings.quotas", "GET"): SESSION_WRITE,
+    ("trainings.quotas", "POST"): SESSION_WRITE,
+    ("trainings.remove_quota", "POST"): SESSION_WRITE,
+    ("trainings.certificate_rule", "GET"): SESSION_WRITE,
+    ("trainings.certificate_rule", "POST"): SESSION_WRITE,
+    ("trainings.signatories", "GET"): SESSION_WRITE,
+    ("trainings.signatories", "POST"): SESSION_WRITE,
+    ("trainings.edit_signatory", "GET"): SESSION_WRITE,
+    ("trainings.edit_signatory", "POST"): SESSION_WRITE,
+    ("trainings.remove_signatory", "POST"): SESSION_WRITE,
+    ("trainings.signature_image", "GET"): SESSION_READ,
+    ("trainings.change_status", "POST"): SESSION_WRITE,
+    ("trainings.cancel", "GET"): SESSION_WRITE,
+    ("trainings.cancel", "POST"): SESSION_WRITE,
+}
+
+#: GET answers other than 200 that mean "allowed" (a redirect to where the user belongs, or an action)
+OK_GET = {
+    "auth.login": {200, 302},  # logged-in users are sent to their home page
+    "auth.logout": {302},
+    "core.home": {302},
+    "certificates.export": {200, 302},  # nothing issued yet: back to the list with a message
+}
+#: an allowed POST with an empty form is handled, not refused: saved and redirected, or shown again with errors
+OK_POST = {200, 302, 303, 400, 409, 422}
+
+#: URL parameters that depend on the route
+ROUTE_PARAMS = {
+    "auth.password_reset": lambda w: {"token": w.reset_token},
+    "auth.password_set": lambda w: {"token": w.set_token},
+    "certificates.export": lambda w: {"kind": "pdf"},
+    "registrations.import_template": lambda w: {"kind": "csv"},
+    "static": lambda w: {"filename": "css/app.css"},
+    "trainings.remove_quota": lambda w: {"organisation_id": w.quota_organisation.id},
+    "organisations.map_other": lambda w: {"name": w.typed_organisation},
+}
+
+PNG_1x1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def build_world():
+    """Everything the routes' parameters refer to; participants A and B each with an account."""
+    from training_mgr.auth.models import UserToken
+    from training_mgr.certificates.models import Certificate
+    from training_mgr.core.db import utcnow
+    from training_mgr.core.security import hash_token
+    from training_mgr.trainings.models import OrganisationQuota, Signatory
+
+    officer = UserFactory(role="officer")
+    other_officer = UserFactory(role="officer")
+    person_a, person_b = ParticipantFactory(), ParticipantFactory()
+    users = SimpleNamespace(
+        participant=UserFactory(role="participant", email=person_a.email, participant=person_a),
+        other_participant=UserFactory(role="participant", email=person_b.email, participant=person_b),
+        manager=UserFactory(role="manager"),
+        other_officer=other_officer,
+        officer=officer,
+        admin=UserFactory(role="admin"),
+    )
+    training = TrainingSessionFactory(officers=[officer])
+    TrainingSessionFactory(officers=[other_officer])  # the other officer manages something else
+    registration_a = RegistrationFactory(training_session=training, participant=person_a)
+    RegistrationFactory(training_session=training, participant=person_b)
+    AttendanceMarkFactory(registration=registration_a, session_day=training.days[0])
+    update = RecommendationUpdateFactory(recommendation__training_session=training)
+    quota_organisation = OrganisationFactory()
+    typed_organisation = "Kurdistan Region Border Office"
+    ParticipantFactory(organisation=None, organisation_other=typed_organisation)
+    signatory = Signatory(training_session_id=training.id, name="Head of Mission", title="Chief of Mission",
+                          signature_image=PNG_1x1, signature_mimetype="image/png")
+    certificate = Certificate(registration_id=registration_a.id, serial="TM-2026-0001", year=2026, sequence=1,
+                              code="7K3M-Q9PX-2HDT-W4NB", issued_on=training.end_date, pdf=blank_pdf(),
+                              pdf_sha256="0" * 64)
+    reset_token, set_token = "reset-token-for-matrix", "set-token-for-matrix"
+    db.session.add_all([
+        OrganisationQuota(training_session_id=training.id, organisation_id=quota_organisation.id, max_seats=2),
+        signatory, certificate,
+        *(UserToken(user=users.participant, purpose=purpose, token_hash=hash_token(plain),
+                    expires_at=utcnow() + timedelta(hours=1))
+          for purpose, plain in (("reset_password", reset_token), ("set_password", set_token))),
+    ])
+    db.session.commit()
+    params = {
+        "session_id": training.id,
+        "registration_id": registration_a.id,
+        "recommendation_id": update.recommendation.id,
+        "day_id": training.days[0].id,
+        "organisation_id": quota_organisation.id,
+        "signatory_id": signatory.id,
+        "certificate_id": certificate.id,
+        "course_id": training.course_id,
+        "code": certificate.code,
+    }
+    return SimpleNamespace(users=users, params=params, quota_organisation=quota_organisation,
+                           typed_organisation=typed_organisation, reset_token=reset_token, set_token=set_token)
+
+
+def blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def url_of(app, world, rule):
+    values = {name: world.params[name] for name in rule.arguments if name in world.params}
+    values.update(ROUTE_PARAMS.get(rule.endpoint, lambda w: {})(world))
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"no value for {missing} in {rule.rule}: add it to the world or ROUTE_PARAMS"
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+def request_as(app, world, role, method, url):
+    client = app.test_client() if role == "anonymous" else app.test_client(user=getattr(world.users, role))
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={}, content_type="multipart/form-data")
+
+
+def outcome_matches(expected, response, endpoint, method):
+    status = response.status_code
+    if expected == LOGIN:
+        return status == 302 and response.location.split("?")[0].endswith("/login")
+    if expected == UNAUTHORIZED:
+        return status == 401
+    if expected == FORBIDDEN:
+        return status == 403
+    if expected == DENIED:
+        return status in (403, 404)
+    if method == "GET":
+        return status in OK_GET.get(endpoint, {200})
+    return status in OK_POST and not (status == 302 and response.location.split("?")[0].endswith("/login"))
+
+
+def test_every_route_is_classified(app):
+    seen = {(rule.endpoint, method) for rule, method in routes(app)}
+    unclassified = sorted(seen - set(MATRIX))
+    assert not unclassified, f"New routes: decide who may open them and add them to MATRIX: {unclassified}"
+    stale = sorted(set(MATRIX) - seen)
+    assert not stale, f"MATRIX lists routes that no longer exist: {stale}"
+
+
+def _route_ids():
+    return [f"{endpoint} {method}" for endpoint, method in MATRIX]
+
+
+@pytest.mark.parametrize("endpoint, method", list(MATRIX), ids=_route_ids())
+def test_route_answers_each_role_as_the_matrix_says(app, endpoint, method):
+    rule = next((r for r in app.url_map.iter_rules() if r.endpoint == endpoint and method in r.methods), None)
+    if rule is None:
+        pytest.skip(f"{endpoint} {method} is not a route (test_every_route_is_classified reports it)")
+    expected = MATRIX[(endpoint, method)]
+    world = build_world()
+    wrong = []
+    # Refusals first, on the same world: a refused request changes nothing. Every allowed POST then
+    # gets a fresh world, so one role's action (say, removing a day) does not change what the next finds.
+    refused = [role for role in ROLES if expected[role] != OK or method == "GET"]
+    allowed_posts = [role for role in ROLES if expected[role] == OK and method == "POST"]
+    for role in refused + allowed_posts:
+        if role in allowed_posts and role != allowed_posts[0]:
+            db.session.remove()
+            _empty_all_tables()
+            world = build_world()
+        url = url_of(app, world, rule)
+        response = request_as(app, world, role, method, url)
+        if not outcome_matches(expected[role], response, endpoint, method):
+            where = f" -> {response.location}" if response.status_code in (301, 302, 303) else ""
+            wrong.append(f"{role}: expected {expected[role]}, got {response.status_code}{where}")
+    assert not wrong, f"{method} {rule.rule}:\n  " + "\n  ".join(wrong)
+
+
+# --- ownership by changing the id in the URL --------------------------------------------------
+
+
+def test_a_participant_cannot_open_another_participants_certificate_by_changing_the_id(app):
+    world = build_world()
+    a, b = world.users.participant, world.users.other_participant
+    url = f"/certificates/{world.params['certificate_id']}.pdf"
+    assert app.test_client(user=a).get(url).status_code == 200
+    assert app.test_client(user=b).get(url).status_code in (403, 404)
+    # and guessing neighbouring ids reveals nothing either
+    for certificate_id in (world.params["certificate_id"] + 1, 999_999):
+        assert app.test_client(user=b).get(f"/certificates/{certificate_id}.pdf").status_code in (403, 404)
+
+
+def test_a_participant_cannot_withdraw_another_participants_registration(app):
+    from training_mgr.registrations.models import Registration
+
+    world = build_world()
+    registration_id = world.params["registration_id"]
+    response = app.test_client(user=world.users.other_participant).post(f"/account/registrations/{registration_id}/withdraw")
+    assert response.status_code in (403, 404)
+    assert db.session.get(Registration, registration_id).status == "confirmed"
+
+
+def test_the_data_export_holds_only_the_participants_own_data(app):
+    world = build_world()
+    a, b = world.users.participant, world.users.other_participant
+    export = app.test_client(user=a).get("/account/my-data.json")
+    assert export.status_code == 200
+    assert a.email in export.text and b.email not in export.text
+    assert b.participant.name not in export.text
+
+
+def test_an_officer_cannot_reach_another_trainings_registration_through_their_own_training(app):
+    """Right training id in the URL, someone else's registration id: not found, not shown."""
+    world = build_world()
+    foreign = RegistrationFactory(training_session=TrainingSessionFactory(officers=[world.users.other_officer]))
+    session_id = world.params["session_id"]
+    officer = app.test_client(user=world.users.officer)
+    assert officer.get(f"/officer/sessions/{session_id}/registrations/{foreign.id}").status_code == 404
+    response = officer.post(f"/officer/sessions/{session_id}/registrations/{foreign.id}/status",
+                            data={"status": "rejected", "reason": "test"})
+    assert response.status_code == 404
+    assert db.session.get(type(foreign), foreign.id).status == "confirmed"
+
+
+def test_an_api_token_of_an_officer_reads_only_their_trainings(app):
+    from training_mgr.auth.services import create_api_token
+
+    world = build_world()
+    _, plain = create_api_token(world.users.other_officer, "script")
+    bearer = {"Authorization": f"Bearer {plain}"}
+    client = app.test_client()
+    assert client.get(f"/api/v1/sessions/{world.params['session_id']}/registrations", headers=bearer).status_code == 403
+    listed = client.get("/api/v1/sessions", headers=bearer).json["items"]
+    assert world.params["session_id"] not in {item["id"] for item in listed}
