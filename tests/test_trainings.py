@@ -53,7 +53,8 @@ def test_a_training_is_scheduled_from_a_course_with_one_day_per_date(officer):
     assert (ts.title, ts.title_ar, ts.status) == ("Human Rights at Borders", "حقوق الإنسان على الحدود", "draft")
     assert [d.date for d in ts.days] == [date(2022, 2, 15), date(2022, 2, 16), date(2022, 2, 17)]
     assert ts.officers == [officer]  # the officer who schedules it manages it
-    assert _actions() == ["training.create"]
+    entry = db.session.scalar(select(AuditEntry))
+    assert (entry.action, entry.training_session_id) == ("training.create", ts.id)
 
 
 def test_without_a_last_day_the_course_length_decides(officer):

@@ -8,9 +8,9 @@ from .models import AuditEntry
 
 def record(user, action: str, obj, summary: str, changes: dict | None = None, training_session_id: int | None = None):
     """Add an audit entry for ``obj`` to the current transaction (the caller commits)."""
+    db.session.flush()  # so a new object (and a new training) has its id
     if training_session_id is None:
         training_session_id = _training_session_id_of(obj)
-    db.session.flush()  # so a new object has its id
     entry = AuditEntry(
         user_id=getattr(user, "id", None),
         action=action,
