@@ -1,0 +1,55 @@
+"""Certificates of the reference training: the officer issues them, a participant downloads theirs,
+an anonymous visitor follows the link printed under the QR code."""
+import re
+import subprocess
+from pathlib import Path
+
+from tests.e2e.pages import BasePage, LoginPage
+from training_mgr.core.demo import REFERENCE_TITLE
+
+
+class CertificatesPage(BasePage):
+    """A training's certificates (officer)."""
+
+    path = "/officer/sessions/{session_id}/certificates"
+
+    def issue_to_everyone(self):
+        self.page.get_by_role("button", name=re.compile(r"Issue to everyone eligible")).click()
+        return self
+
+    def row(self, name: str):
+        return self.page.locator("tbody tr", has_text=name)
+
+
+def test_officer_issues_participant_downloads_visitor_verifies(page, browser, live_server, tmp_path):
+    LoginPage(page).open().log_in("officer@example.org", live_server.password)
+    page.wait_for_url("**/officer")
+    page.get_by_role("link", name=REFERENCE_TITLE).first.click()
+    page.get_by_role("link", name="Certificates", exact=True).click()
+    certificates = CertificatesPage(page).issue_to_everyone()
+    assert re.search(r"\d+ certificates issued\.", certificates.flash_text())
+    assert "TM-2022-" in certificates.row("Zainab Hussein Al-Jubouri").inner_text()
+    page.get_by_role("link", name="Log out").click()
+
+    LoginPage(page).open().log_in("zainab.aljubouri@example.org", live_server.password)
+    page.goto("/account")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Download my certificate")).click()
+    saved = Path(tmp_path / "certificate.pdf")
+    download_info.value.save_as(saved)
+    text = subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Zainab Hussein Al-Jubouri" in text and "زينب" in text
+
+    verify_url = re.search(r"(https?://\S+/verify/[0-9A-Z-]+)", text).group(1)
+    assert verify_url.startswith(live_server.url)
+    visitor = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        phone = visitor.new_page()
+        phone.goto(verify_url)
+        assert "Valid certificate." in phone.locator(".alert").first.inner_text()
+        assert "Zainab Hussein Al-Jubouri" in phone.content()
+        phone.get_by_label("Certificate PDF").set_input_files(str(saved))
+        phone.get_by_role("button", name="Check the file").click()
+        assert "unaltered original" in phone.locator(".alert-success").last.inner_text()
+    finally:
+        visitor.close()
