@@ -182,3 +182,8 @@ def test_reports_and_sign_in_sheets_follow_the_language_with_arabic_in_reading_o
     assert sheet.status_code == 200
     text = _pdf_text(sheet.data)
     assert "استمارة توقيع الحضور" in text and "أحمد الربيعي" in text and "Ahmed Al-Rubaie" in text
+
+
+def test_switching_language_on_a_get_form_does_not_submit_it(client):
+    page = client.get("/verify?lang=ar").get_data(as_text=True)
+    assert 'role="alert"' not in page and "aria-invalid" not in page

@@ -155,7 +155,7 @@ def download(certificate_id):
 def verify_form():
     """A small form to type the code printed on a certificate."""
     form = VerifyCodeForm(request.args)
-    if request.args and form.validate():
+    if "code" in request.args and form.validate():  # ?lang= alone is not a submission
         code = services.normalise_code(form.code.data)
         if code is not None:
             return redirect(url_for(".verify", code=code))
