@@ -44,7 +44,7 @@ def dashboard():
         key_by_training={ts.id: key for ts, key in figures.trainings},
         trainings_page=page,
         charts=documents.programme_charts(figures),
-        download_args={k: v for k, v in request.args.items() if k in ("from", "to", "course", "organisation", "country")},
+        download_args={k: v for k, v in request.args.items() if v and k in ("from", "to", "course", "organisation", "country")},
         organisation_label=documents.organisation_label,
     )
 
