@@ -122,6 +122,87 @@ class RecommendationPage(BasePage):
         return self.page.locator(".list-group").inner_text()
 
 
+class CoursesPage(BasePage):
+    """The list of courses (officer)."""
+
+    path = "/courses"
+
+    def new_course(self):
+        self.page.get_by_role("link", name="New course").click()
+        return CourseFormPage(self.page)
+
+
+class CourseFormPage(BasePage):
+    """Create or edit a course."""
+
+    def fill(self, *, title, title_ar="", default_days=None, themes=""):
+        self.page.get_by_label("Title (English)").fill(title)
+        self.page.get_by_label("Title (Arabic)").fill(title_ar)
+        if default_days is not None:
+            self.page.get_by_label("Default length (days)").fill(str(default_days))
+        self.page.get_by_label("Themes (English)").fill(themes)
+        return self
+
+    def save(self):
+        self.page.get_by_role("button", name="Save").click()
+        return CoursePage(self.page)
+
+    def error_for(self, field_id: str) -> str:
+        return self.page.locator(f"#{field_id}-error").inner_text()
+
+
+class CoursePage(BasePage):
+    """One course, with the button that schedules a training of it."""
+
+    def schedule_training(self):
+        self.page.get_by_role("link", name="Schedule a training").click()
+        return TrainingFormPage(self.page)
+
+
+class TrainingFormPage(BasePage):
+    """Schedule a training (the course is already chosen when coming from the course page)."""
+
+    def fill(self, *, start_date, city, city_ar="", venue="", capacity, confirmation=None):
+        self.page.get_by_label("First day").fill(start_date)
+        self.page.get_by_label("Venue (English)").fill(venue)
+        self.page.get_by_label("City (English)").fill(city)
+        self.page.get_by_label("City (Arabic)").fill(city_ar)
+        self.page.get_by_label("Capacity (seats)").fill(str(capacity))
+        if confirmation:
+            self.page.get_by_label("Confirmation of registrations").select_option(label=confirmation)
+        return self
+
+    def create(self):
+        self.page.get_by_role("button", name="Create training").click()
+        return TrainingPage(self.page)
+
+
+class TrainingPage(BasePage):
+    """A training's officer page: summary, key figures, status buttons and sections."""
+
+    path = "/officer/sessions/{session_id}"
+
+    @property
+    def session_id(self) -> int:
+        return int(self.page.url.split("/sessions/")[1].split("/")[0].split("?")[0])
+
+    def status(self) -> str:
+        return self.page.locator("h1 + p .badge").inner_text()
+
+    def days(self) -> str:
+        return self.page.locator("dt:text-is('Days') + dd").inner_text()
+
+    def change_status(self, button: str):
+        """Press a status button and accept the confirmation it asks for."""
+        self.page.once("dialog", lambda dialog: dialog.accept())
+        self.page.get_by_role("button", name=button).click()
+        return self
+
+    def open_section(self, name: str):
+        self.page.get_by_role("navigation", name="Training sections").get_by_role("link", name=name, exact=True).click()
+        return self
+
+
 class DashboardPage(BasePage):
     """The managers' dashboard: filters, key figures, charts and download buttons."""
 
