@@ -95,16 +95,28 @@ def test_registration_errors_are_announced_and_linked_to_their_fields(page, lang
     assert_accessible(page, lang)
 
 
+FOCUSED = """() => { const e = document.activeElement, s = getComputedStyle(e);
+  return {tag: e.tagName, id: e.id, text: e.textContent.trim().slice(0, 30), outline: s.outlineStyle}; }"""
+
+
 def test_keyboard_users_can_skip_to_the_content_and_see_the_focus(page):
-    page.goto("/?lang=ar")
+    page.goto("/sessions/2/register?lang=ar")
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
     assert skip.evaluate("el => el === document.activeElement")
     assert skip.is_visible()
-    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
-    assert outline not in ("", "none")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+    # every link, button and field of the page, reached by Tab alone, shows where the focus is
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused["outline"] == "solid", f"no visible focus on {focused}"
+        reached.append(focused["id"])
+        if focused["tag"] == "BUTTON":
+            break
+    assert "name" in reached and "email" in reached and "consent" in reached
 
 
 def test_the_language_switch_keeps_the_page_and_turns_it_right_to_left(page):
