@@ -487,6 +487,20 @@ def test_edit_shows_the_window_in_the_training_time_zone(people, login):
     assert 'value="2030-01-20T17:00"' in html
 
 
+def test_saving_the_details_unchanged_records_nothing(people, login):
+    ts = people.training
+    services.update_training(ts, people.officer, {"registration_closes_at": datetime(2030, 1, 20, 17, 0)})
+    before = len(_actions())
+    response = login(people.officer).post(f"/officer/sessions/{ts.id}/edit", data={
+        "title": ts.title, "title_ar": ts.title_ar, "start_date": ts.start_date.isoformat(),
+        "end_date": ts.end_date.isoformat(), "venue": ts.venue, "city": ts.city, "city_ar": ts.city_ar,
+        "country": ts.country, "language": ts.language, "timezone": ts.timezone, "capacity": str(ts.capacity),
+        "registration_closes_at": "2030-01-20T17:00", "confirmation_mode": ts.confirmation_mode,
+    }, follow_redirects=True)
+    assert "Nothing was changed." in response.get_data(as_text=True)
+    assert len(_actions()) == before
+
+
 def test_a_refused_status_change_is_explained_in_a_flash(people, login):
     ts = people.training
     response = login(people.officer).post(f"/officer/sessions/{ts.id}/status", data={"status": "completed"},

@@ -1,16 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from ..core.forms import optional_int
 
 
 class AuditFilterForm(Form):
     """Filters of the audit log, read from the query string."""
 
     action = SelectField(_l("Action"), choices=[], validate_choice=False)
-    user_id = SelectField(_l("Who"), coerce=_optional_int, choices=[], validate_choice=False)
+    user_id = SelectField(_l("Who"), coerce=optional_int, choices=[], validate_choice=False)
 
     def __init__(self, formdata, actions=(), users=(), **kwargs):
         super().__init__(formdata, **kwargs)

@@ -32,6 +32,11 @@ def form_values(form, exclude=()) -> dict:
     return {name: (None if value == "" else value) for name, value in form.data.items() if name not in skip}
 
 
+def optional_int(value):
+    """Coerce for a select whose blank choice means "none"."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 def strip(value):
     """Filter: surrounding white space removed; an empty answer becomes None."""
     if isinstance(value, str):

@@ -62,7 +62,6 @@ def edit(course_id):
         try:
             changes = services.update_course(course, current_user, form_values(form))
         except services.CourseError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash(_("Course saved.") if changes else _("Nothing was changed."), "success" if changes else "info")

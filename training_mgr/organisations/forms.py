@@ -3,13 +3,15 @@ from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, SearchField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..core.forms import strip
+from ..core.forms import optional_int, strip
 from ..core.i18n import localized
 from ..core.labels import ORGANISATION_KIND_LABELS
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+def organisation_options(organisations, blank=None, exclude_id=None):
+    """Select choices of organisations by their name in the active language; ``blank`` adds a "none" choice."""
+    options = [(o.id, localized(o, "name")) for o in organisations if o.id != exclude_id]
+    return ([(None, blank)] if blank is not None else []) + options
 
 
 class OrganisationForm(FlaskForm):
@@ -20,14 +22,14 @@ class OrganisationForm(FlaskForm):
                           description=_l('Short form shown in tables, e.g. "MoI".'))
     kind = SelectField(_l("Kind"), choices=list(ORGANISATION_KIND_LABELS.items()), default="ministry")
     country = SelectField(_l("Country"), choices=[])
-    parent_id = SelectField(_l("Part of"), coerce=_optional_int, choices=[],
+    parent_id = SelectField(_l("Part of"), coerce=optional_int, choices=[],
                             description=_l("The entity this one belongs to, if any."))
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, organisations=(), countries=(), exclude_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = list(countries)
-        self.parent_id.choices = [(None, "—")] + [(o.id, localized(o, "name")) for o in organisations if o.id != exclude_id]
+        self.parent_id.choices = organisation_options(organisations, blank="—", exclude_id=exclude_id)
 
 
 class OrganisationFilterForm(Form):
@@ -40,10 +42,10 @@ class MapOtherForm(FlaskForm):
     """Map one typed-in organisation name to an organisation of the list."""
 
     name = HiddenField(validators=[DataRequired(), Length(max=200)])
-    organisation_id = SelectField(_l("Organisation"), coerce=_optional_int, choices=[],
+    organisation_id = SelectField(_l("Organisation"), coerce=optional_int, choices=[],
                                   validators=[DataRequired(message=_l("Choose an organisation."))])
     submit = SubmitField(_l("Map"))
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = [(None, "—")] + [(o.id, localized(o, "name")) for o in organisations]
+        self.organisation_id.choices = organisation_options(organisations, blank="—")

@@ -8,21 +8,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import strip
+from ..core.forms import optional_int, strip
 from ..core.i18n import localized
 from ..core.labels import CONFIRMATION_MODE_LABELS, LANGUAGE_LABELS
+from ..organisations.forms import organisation_options
 
 AR = {"dir": "rtl", "lang": "ar"}
 WINDOW_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-def organisation_options(organisations, blank=None):
-    options = [(o.id, localized(o, "name")) for o in organisations]
-    return ([(None, blank)] if blank is not None else []) + options
 
 
 class TrainingForm(FlaskForm):

@@ -498,8 +498,8 @@ def update_signatory(signatory: Signatory, by_user, values: dict, image: bytes |
     mimetype = check_signature_image(image) if image else None
     changes = audit.diff(signatory, SIGNATORY_FIELDS, values)
     if image:
+        changes["signature_image"] = ["image" if signatory.signature_image else None, f"{mimetype}, {len(image)} bytes"]
         signatory.signature_image, signatory.signature_mimetype = image, mimetype
-        changes["signature_image"] = [None, f"{mimetype}, {len(image)} bytes"]
     elif remove_image and signatory.signature_image:
         signatory.signature_image = signatory.signature_mimetype = None
         changes["signature_image"] = ["image", None]
