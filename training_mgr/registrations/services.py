@@ -41,11 +41,10 @@ def lock_seats(training_session: TrainingSession) -> None:
 
     The UPDATE takes PostgreSQL's row lock and SQLite's write lock alike; both are held until commit.
     Counting seats afterwards sees every registration committed before the lock was granted.
+    The row lock is FOR NO KEY UPDATE (what an UPDATE of non-key columns takes), not FOR UPDATE:
+    a transaction that already inserted a row referring to the training (a participant's audit
+    entry, say) holds FOR KEY SHARE on it, and two of those upgrading to FOR UPDATE would deadlock.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(TrainingSession.id).where(TrainingSession.id == training_session.id).with_for_update()
-        )
     db.session.execute(
         update(TrainingSession)
         .where(TrainingSession.id == training_session.id)
