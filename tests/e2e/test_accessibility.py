@@ -143,3 +143,41 @@ def test_registration_journey_in_arabic_fits_a_phone(phone_page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "registration-form-ar-360px.png"), full_page=True)
     assert_accessible(page, "ar")
+
+
+def test_a_new_official_registers_in_arabic_on_a_phone_and_gets_the_e_mail_in_arabic(phone_page, live_server):
+    page = phone_page
+    page.goto("/?lang=en")
+    page.get_by_role("link", name="العربية").click()
+    page.wait_for_url("**/?lang=ar")
+    page.locator("main a[href='/sessions/2']").first.click()
+    page.wait_for_url("**/sessions/2")
+    page.locator("main a[href='/sessions/2/register']").first.click()
+    page.wait_for_url("**/sessions/2/register")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.get_by_label("الاسم الكامل بالحروف اللاتينية").fill("Layla Hassan Al-Saadi")
+    page.get_by_label("الاسم الكامل بالحروف العربية").fill("ليلى حسن الساعدي")
+    page.get_by_label("أنثى").check()
+    page.get_by_label("الجهة", exact=True).select_option(index=1)
+    page.get_by_label("البريد الإلكتروني").fill("layla.alsaadi@example.org")
+    page.locator("#consent").check()
+    page.get_by_role("button", name="التسجيل").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "layla.alsaadi@example.org" in page.locator("main").inner_text()
+    assert page.locator("#error-summary").count() == 0
+
+    def received():
+        return {m["Subject"]: m for m in live_server.mail.messages if m["To"] == "layla.alsaadi@example.org"}
+
+    for _ in range(50):  # the registration's message, and the link to choose a password
+        if len(received()) >= 2:
+            break
+        page.wait_for_timeout(200)
+    messages = received()
+    assert len(messages) == 2, list(messages)
+    for subject, message in messages.items():
+        assert message["Content-Language"] == "ar"
+        assert "ليلى حسن الساعدي" in message.get_body(("plain",)).get_content()
+    confirmed = next(m for subject, m in messages.items() if "تأكد مقعدك" in subject)
+    assert "كانون الثاني" in confirmed.get_body(("plain",)).get_content()  # the dates, Iraqi month names

@@ -75,10 +75,10 @@ def _smtp_send(config, message: OutboundEmail) -> None:
     email["Subject"] = message.subject
     email["From"] = config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
-    email["Content-Language"] = message.locale
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    email["Content-Language"] = message.locale  # after add_alternative, which moves Content-* headers into the parts
     with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
