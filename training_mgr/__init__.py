@@ -35,6 +35,7 @@ def create_app(config=None):
     from .config import load_config
     from .core import db as db_setup, errors, i18n, security
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .mail import services as mail
 
     app = Flask(
         __name__,
@@ -55,6 +56,7 @@ def create_app(config=None):
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
 
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(f".{name}.views", __name__).bp)

@@ -42,7 +42,8 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "training-mgr@localhost"
-    MAIL_MAX_ATTEMPTS = 5
+    #: attempts before a message is given up on; with the growing delays, about a day and a half
+    MAIL_MAX_ATTEMPTS = 8
     #: base URL used in e-mails, QR codes and API links when no request is active
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     #: shared by every worker and server in production, e.g. "redis://127.0.0.1:6379"

@@ -1,22 +1,97 @@
-from flask import Blueprint, render_template
-from flask_login import current_user
-from sqlalchemy import select
+import json
 
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from ..auth import services as auth
+from ..auth.forms import ChangePasswordForm
 from ..core.permissions import roles_required
-from ..extensions import db
-from ..registrations.models import Registration
+from ..registrations.services import RegistrationError
+from . import services
+from .forms import ProfileForm
 
-bp = Blueprint("account", __name__)
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+ALL_ROLES = ("participant", "officer", "manager", "admin")
 
 
-@bp.get("/account")
-@roles_required("participant", "officer", "manager", "admin")
+def _own_participant_or_404():
+    if current_user.participant is None:
+        abort(404)
+    return current_user.participant
+
+
+@bp.get("")
+@roles_required(*ALL_ROLES)
 def home():
-    registrations = []
-    if current_user.participant_id:
-        registrations = db.session.scalars(
-            select(Registration)
-            .where(Registration.participant_id == current_user.participant_id)
-            .order_by(Registration.created_at.desc())
-        ).all()
-    return render_template("account/home.html", registrations=registrations)
+    participant = current_user.participant
+    registrations = services.my_registrations(participant) if participant else []
+    return render_template(
+        "account/home.html", participant=participant, registrations=registrations,
+        can_withdraw=services.can_withdraw,
+        certificate_downloads="certificates.download" in current_app.view_functions,
+    )
+
+
+@bp.post("/registrations/<int:registration_id>/withdraw")
+@roles_required(*ALL_ROLES)
+def withdraw(registration_id):
+    registration = services.own_registration(current_user, registration_id)
+    if registration is None:
+        abort(404)
+    try:
+        promoted = services.withdraw(current_user, registration)
+    except RegistrationError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("Your registration is withdrawn."), "success")
+        if promoted:
+            flash(_("Your seat has been given to the next person on the waiting list."), "info")
+    return redirect(url_for("account.home"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles_required(*ALL_ROLES)
+def profile():
+    participant = _own_participant_or_404()
+    form = ProfileForm()
+    form.set_organisation_choices()
+    form.set_language_choices()
+    if request.method == "GET":
+        form.fill_from(participant)
+        form.locale.data = participant.locale
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.details(), form.locale.data)
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("account.home"))
+    return render_template("account/profile.html", form=form, participant=participant)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@roles_required(*ALL_ROLES)
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth.change_password(current_user, form.current_password.data, form.password.data)
+        except auth.WrongPassword as error:
+            form.current_password.errors = list(form.current_password.errors) + [str(error)]
+        except auth.AccountError as error:
+            form.password.errors = list(form.password.errors) + [str(error)]
+        else:
+            login_user(current_user._get_current_object())  # a fresh cookie for this browser; others are logged out
+            flash(_("Your password is changed. You were logged out everywhere else."), "success")
+            return redirect(url_for("account.home"))
+    return render_template("account/password.html", form=form)
+
+
+@bp.get("/my-data.json")
+@roles_required(*ALL_ROLES)
+def my_data():
+    _own_participant_or_404()
+    body = json.dumps(services.export_my_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="my-data.json"',
+        "Cache-Control": "no-store",
+    })

@@ -10,7 +10,7 @@ from ..core.security import throttle_posts
 from ..core.views import home_url_for
 from ..extensions import db
 from . import services
-from .forms import LoginForm
+from .forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from .models import User
 
 bp = Blueprint("auth", __name__)
@@ -60,3 +60,43 @@ def logout():
 def admin_users():
     users = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template("auth/admin_users.html", users=users)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def password_forgot():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        # The same answer whether or not the address has an account.
+        flash(_("If an account uses this address, a message with a link to choose a new password is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/password_forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def password_reset(token):
+    return _choose_password(token, "reset_password")
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+def password_set(token):
+    return _choose_password(token, "set_password")
+
+
+def _choose_password(token, purpose):
+    """Both password links: a still-valid token shows the form; a spent or expired one says so."""
+    user = services.user_for_token(token, purpose)
+    if user is None:
+        return render_template("auth/password_link_invalid.html", message=services.INVALID_LINK), 404
+    form = NewPasswordForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        try:
+            services.set_password_with_token(token, purpose, form.password.data)
+        except services.AccountError as error:
+            form.password.errors = list(form.password.errors) + [str(error)]
+        else:
+            logout_user()
+            flash(_("Your password is saved. You can log in with it now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/password_choose.html", form=form, purpose=purpose, email=user.email)

@@ -1,30 +1,42 @@
-from flask import Blueprint, abort, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from urllib.parse import urlsplit
 
-from ..extensions import db
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.i18n import current_language, localized
 from ..registrations import services as registrations
-from ..trainings.models import SessionOrganiser, TrainingSession
+from . import services
+from .forms import RegistrationForm
 
 bp = Blueprint("catalogue", __name__)
+
+#: highest page number accepted from the address bar (larger ones would overflow the database's OFFSET)
+MAX_PAGE = 10_000
 
 
 @bp.get("/")
 def index():
-    sessions = db.session.scalars(
-        select(TrainingSession)
-        .where(TrainingSession.status == "open")
-        .options(selectinload(TrainingSession.organisers).joinedload(SessionOrganiser.organisation))
-        .order_by(TrainingSession.start_date, TrainingSession.id)
-    ).all()
-    return render_template("catalogue/index.html", sessions=sessions)
+    filters = services.CatalogueFilters.from_args(request.args)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    sessions = services.catalogue_page(filters, page)
+    cities, months = services.filter_choices()
+    return render_template(
+        "catalogue/index.html", sessions=sessions, filters=filters, cities=cities, months=months,
+        seats_left=services.seats_left_by_session(sessions.items),
+    )
+
+
+def _public_session_or_404(session_id):
+    training_session = services.public_session(session_id)
+    if training_session is None:
+        abort(404)
+    return training_session
 
 
 @bp.get("/sessions/<int:session_id>")
 def session_page(session_id):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    if training_session.status == "draft":
-        abort(404)
+    training_session = _public_session_or_404(session_id)
     return render_template(
         "catalogue/session.html",
         ts=training_session,
@@ -33,12 +45,70 @@ def session_page(session_id):
     )
 
 
+@bp.get("/sessions/<int:session_id>.ics")
+def session_calendar(session_id):
+    training_session = _public_session_or_404(session_id)
+    if training_session.start_date is None:
+        abort(404)
+    url = url_for("catalogue.session_page", session_id=training_session.id, _external=True)
+    location = ", ".join(filter(None, [localized(training_session, "venue"), localized(training_session, "city")]))
+    organisers = ", ".join(localized(o.organisation, "name") for o in training_session.organisers)
+    description = "\n".join(filter(None, [
+        localized(training_session.course, "description"),
+        _("Organisers: %(names)s", names=organisers) if organisers else "",
+        url,
+    ]))
+    body = services.calendar_file(
+        training_session, title=localized(training_session, "title"), location=location,
+        description=description, url=url, host=urlsplit(request.host_url).hostname or "localhost",
+    )
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="training-{training_session.id}.ics"',
+    })
+
+
 @bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
 def register(session_id):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    if training_session.status == "draft":
-        abort(404)
-    return render_template("catalogue/register.html", ts=training_session)
+    training_session = _public_session_or_404(session_id)
+    window_error = registrations.registration_window_error(training_session)
+    if window_error:
+        return render_template("catalogue/register_closed.html", ts=training_session, message=window_error)
+
+    own = current_user.participant if current_user.is_authenticated else None
+    form = RegistrationForm()
+    form.set_organisation_choices()
+    if own is not None:
+        form.email.data = own.email  # a logged-in participant registers themself
+        if request.method == "GET":
+            form.fill_from(own)
+    if form.validate_on_submit():
+        try:
+            outcome = services.register_online(
+                training_session, form.details(), form.email.data, current_language(),
+                by_user=current_user if current_user.is_authenticated else None,
+            )
+        except services.AlreadyRegistered as error:
+            form.email.errors = list(form.email.errors) + [str(error)]
+        except registrations.RegistrationError as error:
+            flash(str(error), "danger")
+        else:
+            _flash_outcome(outcome, form.email.data)
+            return redirect(url_for("catalogue.session_page", session_id=training_session.id))
+    return render_template("catalogue/register.html", ts=training_session, form=form, own=own)
+
+
+def _flash_outcome(outcome, email):
+    status = outcome.registration.status
+    if status == "confirmed":
+        flash(_("You are registered and your place is confirmed. A confirmation is on its way to %(email)s.", email=email), "success")
+    elif status == "waitlisted":
+        flash(_("The training is full, so you are on the waiting list. We will write to %(email)s as soon as a place is free for you.", email=email), "warning")
+    else:
+        flash(_("Your registration is received. A programme officer will review it and write to %(email)s with the decision.", email=email), "success")
+    if outcome.details_kept:
+        flash(_("We already had details for this e-mail address and kept them as they were. To correct them, log in and edit your profile."), "info")
+    if outcome.password_link_sent:
+        flash(_("We also sent you a link to choose a password for your account, where you can follow your registrations."), "info")
 
 
 @bp.get("/privacy")

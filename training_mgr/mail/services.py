@@ -1,33 +1,220 @@
 """Outgoing e-mail: queued in the same transaction as its cause, sent over SMTP after the commit.
 
-A message that cannot be sent stays in the outbox and is retried (``flask mail send-pending``);
-the registration or certificate that caused it is never lost. With no MAIL_SERVER set, messages
-are written to the log instead.
+``queue_email`` adds a message to the current transaction. When that transaction commits, the
+messages it wrote are sent at once (``deliver``); when it rolls back, they vanish with it, so no
+message ever goes out for a change that did not happen. A message that cannot be sent stays in the
+outbox with its error and is retried with growing delays by ``flask mail send-pending`` (run it from
+cron every few minutes); the registration or certificate that caused it is never lost.
+With no MAIL_SERVER set, messages are written to the log instead.
 """
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
 
-from flask import current_app
-from sqlalchemy import select
+from flask import current_app, has_app_context, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, inspect, or_, orm, select, update
 
-from ..core.db import as_utc, utcnow
+from ..core.db import utcnow
+from ..core.i18n import text_direction
 from ..extensions import db
 from .models import OutboundEmail
 
+#: keys in ``Session.info``: messages queued in the open transaction, and ids of those just committed
+_QUEUED = "training_mgr.mail.queued"
+_COMMITTED = "training_mgr.mail.committed"
+
+#: how long a sender owns a message it is sending, so a concurrent ``send-pending`` leaves it alone
+_CLAIM = timedelta(minutes=10)
+
+#: delay before the next attempt after the n-th failure: 5, 15, 45 minutes … then every 12 hours
+RETRY_BASE = timedelta(minutes=5)
+RETRY_MAX = timedelta(hours=12)
+
+SUBJECTS = {
+    "registration.received": _l("Registration received: %(title)s"),
+    "registration.confirmed": _l("Your place is confirmed: %(title)s"),
+    "registration.waitlisted": _l("You are on the waiting list: %(title)s"),
+    "registration.promoted": _l("A place is free for you: %(title)s"),
+    "registration.rejected": _l("Your registration was not accepted: %(title)s"),
+    "registration.withdrawn": _l("Your registration is withdrawn: %(title)s"),
+    "training.cancelled": _l("Training cancelled: %(title)s"),
+    "password.set_password": _l("Set your password"),
+    "password.reset_password": _l("Reset your password"),
+}
+
+#: registration event -> the template telling the participant about it
+REGISTRATION_TEMPLATES = {
+    "received": "registration_received",
+    "pending": "registration_received",
+    "confirmed": "registration_confirmed",
+    "waitlisted": "registration_waitlisted",
+    "promoted": "registration_promoted",
+    "rejected": "registration_rejected",
+    "withdrawn": "registration_withdrawn",
+}
+
+
+def init_app(app):
+    """Send what a transaction queued once it commits; forget it when it rolls back."""
+    if not event.contains(orm.Session, "after_commit", _remember_committed):
+        event.listen(orm.Session, "after_commit", _remember_committed)
+        event.listen(orm.Session, "after_soft_rollback", _forget_after_rollback)
+        event.listen(orm.Session, "after_transaction_end", _deliver_committed)
+
 
 def queue_email(recipient, kind, subject, body_text, body_html=None, locale="en") -> OutboundEmail:
+    """Add a message to the current transaction; it is sent after the caller commits."""
     message = OutboundEmail(
-        recipient=recipient, kind=kind, subject=subject, body_text=body_text, body_html=body_html, locale=locale
+        recipient=recipient, kind=kind, subject=subject, body_text=body_text, body_html=body_html,
+        locale=locale, next_attempt_at=utcnow(),
     )
     db.session.add(message)
+    db.session.info.setdefault(_QUEUED, []).append(message)
     return message
 
 
-def send_now(message: OutboundEmail) -> bool:
-    """Try to deliver one queued message; record the outcome and commit. Returns True when sent."""
+def compose(recipient, kind, template, locale, **context) -> OutboundEmail:
+    """Render ``templates/mail/<template>.txt`` and ``.html`` in ``locale`` and queue the message."""
+    locale = locale if locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        context.update(lang=locale, dir=text_direction(locale))
+        subject = str(SUBJECTS[kind]) % {"title": context.get("title", "")}
+        context["subject"] = subject
+        body_text = render_template(f"mail/{template}.txt", **context)
+        body_html = render_template(f"mail/{template}.html", **context)
+    return queue_email(recipient, kind, subject, body_text, body_html, locale=locale)
+
+
+def external_url(endpoint, **values) -> str:
+    """An absolute link for an e-mail: the request's host, or PUBLIC_BASE_URL outside a request."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def notify_registration(registration, event: str) -> OutboundEmail:
+    """Queue the message telling a participant what happened to their registration."""
+    participant = registration.participant
+    training_session = registration.training_session
+    return compose(
+        participant.email, f"registration.{'received' if event == 'pending' else event}",
+        REGISTRATION_TEMPLATES[event], participant.locale,
+        recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
+        title=_localized_title(training_session, participant.locale),
+        session_url=external_url("catalogue.session_page", session_id=training_session.id),
+        account_url=external_url("account.home"),
+    )
+
+
+def notify_training_cancelled(registration) -> OutboundEmail:
+    participant = registration.participant
+    training_session = registration.training_session
+    return compose(
+        participant.email, "training.cancelled", "training_cancelled", participant.locale,
+        recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
+        title=_localized_title(training_session, participant.locale),
+        catalogue_url=external_url("catalogue.index"),
+    )
+
+
+def notify_password_link(user, purpose: str, token: str, hours_valid: int) -> OutboundEmail:
+    """Queue the e-mail carrying a set-password or reset-password link."""
+    endpoint = "auth.password_set" if purpose == "set_password" else "auth.password_reset"
+    participant = user.participant
+    locale = user.locale or (participant.locale if participant else None)
+    return compose(
+        user.email, f"password.{purpose}", f"password_{purpose.split('_')[0]}", locale,
+        recipient_name=_name_in(participant, locale) if participant else user.display_name,
+        link=external_url(endpoint, token=token), hours_valid=hours_valid,
+        login_url=external_url("auth.login"),
+    )
+
+
+def _name_in(participant, locale):
+    return participant.name_ar if locale == "ar" and participant.name_ar else participant.name
+
+
+def _localized_title(training_session, locale):
+    if locale == "ar":
+        return training_session.title_ar or training_session.title
+    return training_session.title or training_session.title_ar
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+def _remember_committed(session):
+    queued = session.info.pop(_QUEUED, None)
+    if queued:
+        session.info[_COMMITTED] = [inspect(m).identity[0] for m in queued if inspect(m).identity]
+
+
+def _deliver_committed(session, transaction):
+    """Send once the transaction has ended and given its connection back to the pool.
+
+    Sending from ``after_commit`` would take a second connection while still holding the first;
+    under load every request would wait for a connection none of them gives back.
+    """
+    if transaction.parent is not None or not has_app_context():
+        return
+    ids = session.info.pop(_COMMITTED, None)
+    if ids:
+        deliver(ids)
+
+
+def _forget_after_rollback(session, previous_transaction):
+    session.info.pop(_QUEUED, None)
+
+
+def deliver(messages, ignore_schedule: bool = False) -> tuple[int, int]:
+    """Try to send these committed messages (or message ids) now; returns (sent, failed).
+
+    Failures stay queued for retry.
+    """
+    sent = failed = 0
+    with orm.Session(db.engine, expire_on_commit=False) as session:
+        for message in messages:
+            outcome = _attempt(session, getattr(message, "id", message), ignore_schedule)
+            sent += outcome is True
+            failed += outcome is False
+    return sent, failed
+
+
+def send_pending(limit: int = 100, include_future: bool = False) -> tuple[int, int]:
+    """Send queued messages that are due (or all pending ones with ``include_future``); returns (sent, failed)."""
+    query = select(OutboundEmail.id).where(OutboundEmail.status == "pending")
+    if not include_future:
+        query = query.where(or_(OutboundEmail.next_attempt_at.is_(None), OutboundEmail.next_attempt_at <= utcnow()))
+    ids = db.session.scalars(query.order_by(OutboundEmail.id).limit(limit)).all()
+    db.session.rollback()  # end the read before sending, which may take a while
+    return deliver(ids, ignore_schedule=include_future)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Delay after the ``attempts``-th failed attempt: 5 min, 15 min, 45 min … at most 12 hours."""
+    return min(RETRY_BASE * 3 ** max(attempts - 1, 0), RETRY_MAX)
+
+
+def _attempt(session, message_id, ignore_schedule) -> bool | None:
+    """Claim one message, send it, record the outcome. None when someone else is sending it."""
+    now = utcnow()
+    claim = update(OutboundEmail).where(OutboundEmail.id == message_id, OutboundEmail.status == "pending")
+    if not ignore_schedule:
+        claim = claim.where(or_(OutboundEmail.next_attempt_at.is_(None), OutboundEmail.next_attempt_at <= now))
+    claimed = session.execute(
+        claim.values(attempts=OutboundEmail.attempts + 1, next_attempt_at=now + _CLAIM)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    if not claimed:
+        return None
+    message = session.get(OutboundEmail, message_id, populate_existing=True)
     config = current_app.config
-    message.attempts += 1
     try:
         if not config.get("MAIL_SERVER"):
             current_app.logger.info("E-mail to %s: %s\n%s", message.recipient, message.subject, message.body_text)
@@ -37,37 +224,21 @@ def send_now(message: OutboundEmail) -> bool:
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
             message.status = "failed"
+            message.next_attempt_at = None
         else:
-            message.next_attempt_at = utcnow() + timedelta(minutes=2 ** message.attempts)
-        current_app.logger.warning("Sending e-mail %s to %s failed: %s", message.id, message.recipient, exc)
-        db.session.commit()
+            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+        current_app.logger.warning(
+            "Sending e-mail %s (%s) to %s failed (attempt %s): %s",
+            message.id, message.kind, message.recipient, message.attempts, exc,
+        )
+        session.commit()
         return False
     message.status = "sent"
     message.sent_at = utcnow()
+    message.next_attempt_at = None
     message.last_error = None
-    db.session.commit()
+    session.commit()
     return True
-
-
-def send_pending(limit: int = 100, include_future: bool = False) -> tuple[int, int]:
-    """Send queued messages that are due; returns (sent, failed)."""
-    query = select(OutboundEmail).where(OutboundEmail.status == "pending").order_by(OutboundEmail.id).limit(limit)
-    sent = failed = 0
-    now = utcnow()
-    for message in db.session.scalars(query).all():
-        if not include_future and message.next_attempt_at is not None and as_utc(message.next_attempt_at) > now:
-            continue
-        if send_now(message):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
-
-
-def deliver(messages) -> None:
-    """Send messages that were just committed; failures stay queued for retry."""
-    for message in messages:
-        send_now(message)
 
 
 def _smtp_send(config, message: OutboundEmail) -> None:
@@ -75,6 +246,8 @@ def _smtp_send(config, message: OutboundEmail) -> None:
     email["Subject"] = message.subject
     email["From"] = config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].strip(">") or None)
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
@@ -85,18 +258,3 @@ def _smtp_send(config, message: OutboundEmail) -> None:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
-
-
-def notify_registration(registration, event: str) -> None:
-    """Tell the participant what happened to their registration (placeholder wording until templates land)."""
-    participant = registration.participant
-    title = registration.training_session.title
-    message = queue_email(
-        participant.email,
-        f"registration.{event}",
-        f"{title}: {event}",
-        f"Dear {participant.name},\n\nYour registration for {title} is now: {event}.\n",
-        locale=participant.locale or "en",
-    )
-    db.session.commit()
-    deliver([message])

@@ -1,4 +1,16 @@
-"""E-mail to participants when their registration or training changes. Called after the commit that made the change."""
+"""E-mail to participants when their registration or training changes.
+
+Each function queues its messages in the current transaction: call it before the commit that makes
+the change. The messages are sent once that commit succeeds, and never if it rolls back.
+"""
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from .models import Registration
+
+#: registrations still expecting the training to happen
+ACTIVE_STATUSES = ("pending", "confirmed", "waitlisted")
 
 
 def registration_changed(registration, event: str) -> None:
@@ -8,5 +20,19 @@ def registration_changed(registration, event: str) -> None:
     mail.notify_registration(registration, event)
 
 
-def training_cancelled(training_session) -> None:
-    """Tell everyone registered (not rejected or withdrawn) that the training is cancelled."""
+def training_cancelled(training_session) -> int:
+    """Tell everyone still registered (pending, confirmed or waitlisted) that the training is cancelled.
+
+    Returns how many messages were queued.
+    """
+    from ..mail import services as mail
+
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.training_session_id == training_session.id, Registration.status.in_(ACTIVE_STATUSES))
+        .options(selectinload(Registration.participant))
+        .order_by(Registration.id)
+    ).all()
+    for registration in registrations:
+        mail.notify_training_cancelled(registration)
+    return len(registrations)

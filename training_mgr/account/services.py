@@ -1,0 +1,144 @@
+"""The participant's own space: their registrations, withdrawing, their profile and a copy of their data."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..attendance.models import AttendanceMark
+from ..audit import services as audit
+from ..core.db import utcnow
+from ..extensions import db
+from ..registrations import services as registrations
+from ..registrations.models import Registration
+from ..trainings.models import TrainingSession
+
+#: registrations a participant may still withdraw
+WITHDRAWABLE_STATUSES = ("pending", "confirmed", "waitlisted")
+
+
+def my_registrations(participant):
+    """The participant's registrations, most recent training first, with trainings and certificates loaded."""
+    return db.session.scalars(
+        select(Registration)
+        .join(Registration.training_session)
+        .where(Registration.participant_id == participant.id)
+        .options(selectinload(Registration.training_session), selectinload(Registration.certificates))
+        .order_by(TrainingSession.start_date.desc(), Registration.id.desc())
+    ).all()
+
+
+def own_registration(user, registration_id: int):
+    """One of the user's own registrations, or None (someone else's is as good as unknown)."""
+    if not user.participant_id:
+        return None
+    return db.session.scalar(
+        select(Registration).where(Registration.id == registration_id, Registration.participant_id == user.participant_id)
+    )
+
+
+def can_withdraw(registration, today: date | None = None) -> bool:
+    """Before the training starts, a pending, confirmed or waitlisted registration can be withdrawn."""
+    training_session = registration.training_session
+    today = today or date.today()
+    return (
+        registration.status in WITHDRAWABLE_STATUSES
+        and training_session.status in ("open", "closed")
+        and (training_session.start_date is None or training_session.start_date > today)
+    )
+
+
+def withdraw(user, registration):
+    """The participant withdraws; a freed seat goes to the first on the waiting list (``change_status``)."""
+    if not can_withdraw(registration):
+        raise registrations.RegistrationError(str(_l("This registration can no longer be withdrawn. Please contact the organisers.")))
+    return registrations.change_status(registration, "withdrawn", by_user=user)
+
+
+def update_profile(user, details: dict, locale: str) -> dict:
+    """Save the participant's own corrections and language; returns the changes made."""
+    participant = user.participant
+    changes = audit.diff(participant, list(details) + ["locale"], dict(details, locale=locale))
+    user.locale = locale
+    user.name = participant.name
+    if changes:
+        audit.record(user, "participant.update", participant, f"{participant.name} updated their profile", changes=changes)
+    db.session.commit()
+    return changes
+
+
+def export_my_data(user) -> dict:
+    """Everything stored about the logged-in participant, and nothing about anyone else."""
+    participant = user.participant
+    regs = db.session.scalars(
+        select(Registration)
+        .where(Registration.participant_id == participant.id)
+        .options(
+            selectinload(Registration.training_session),
+            selectinload(Registration.marks).joinedload(AttendanceMark.session_day),
+            selectinload(Registration.certificates),
+        )
+        .order_by(Registration.id)
+    ).all()
+    organisation = participant.organisation
+    return {
+        "exported_at": utcnow().isoformat(),
+        "participant": {
+            "id": participant.id,
+            "name": participant.name,
+            "name_ar": participant.name_ar,
+            "sex": participant.sex,
+            "organisation": None if organisation is None else {
+                "id": organisation.id, "name": organisation.name, "name_ar": organisation.name_ar,
+            },
+            "organisation_other": participant.organisation_other,
+            "position": participant.position,
+            "email": participant.email,
+            "phone": participant.phone,
+            "locale": participant.locale,
+            "consent_at": _iso(participant.consent_at),
+            "created_at": _iso(participant.created_at),
+            "updated_at": _iso(participant.updated_at),
+        },
+        "account": {
+            "email": user.email,
+            "role": user.role,
+            "locale": user.locale,
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+        },
+        "registrations": [_registration_data(r) for r in regs],
+    }
+
+
+def _registration_data(registration):
+    ts = registration.training_session
+    return {
+        "id": registration.id,
+        "training": {
+            "id": ts.id, "title": ts.title, "title_ar": ts.title_ar,
+            "start_date": _iso(ts.start_date), "end_date": _iso(ts.end_date),
+            "venue": ts.venue, "city": ts.city, "country": ts.country, "status": ts.status,
+        },
+        "status": registration.status,
+        "source": registration.source,
+        "nominated_by": registration.nominated_by,
+        "status_reason": registration.status_reason,
+        "registered_at": _iso(registration.created_at),
+        "status_changed_at": _iso(registration.status_changed_at),
+        "attendance": [
+            {"date": _iso(mark.session_day.date), "status": mark.status, "note": mark.note}
+            for mark in sorted(registration.marks, key=lambda m: m.session_day.date)
+        ],
+        "certificates": [
+            {
+                "serial": c.serial, "verification_code": c.code, "status": c.status, "issued_on": _iso(c.issued_on),
+                "revoked_at": _iso(c.revoked_at), "revoke_reason": c.revoke_reason, "pdf_sha256": c.pdf_sha256,
+            }
+            for c in registration.certificates
+        ],
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None

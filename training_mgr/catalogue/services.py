@@ -1,0 +1,286 @@
+"""The public side: which trainings are open, their calendar file, and registering oneself online."""
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, extract, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..audit import services as audit
+from ..auth.models import User
+from ..auth.services import issue_password_link, normalise_email
+from ..core.db import as_utc, utcnow
+from ..extensions import db
+from ..participants.models import Participant
+from ..registrations import services as registrations
+from ..registrations.models import SEAT_STATUSES, Registration
+from ..trainings.models import LANGUAGES, SessionOrganiser, TrainingSession
+
+PER_PAGE = 20
+#: longest search text taken from the address bar
+MAX_SEARCH_LENGTH = 100
+
+ALREADY_REGISTERED = _l("This e-mail address is already registered for this training. Log in to see your registration.")
+
+
+class AlreadyRegistered(registrations.RegistrationError):
+    """The same person asked twice for the same training."""
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    search: str = ""
+    city: str = ""
+    language: str = ""
+    #: first day of the month trainings must start in
+    month: date | None = None
+
+    @classmethod
+    def from_args(cls, args):
+        """Read the filters from query arguments, ignoring anything malformed instead of failing."""
+        month = None
+        raw_month = _clean(args.get("month", ""), 7)
+        try:
+            month = datetime.strptime(raw_month, "%Y-%m").date() if raw_month else None
+        except ValueError:
+            month = None
+        language = args.get("language", "")
+        return cls(
+            search=_clean(args.get("q", ""), MAX_SEARCH_LENGTH),
+            city=_clean(args.get("city", ""), 100),
+            language=language if language in LANGUAGES else "",
+            month=month,
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.search or self.city or self.language or self.month)
+
+
+def _clean(value: str, max_length: int) -> str:
+    """Control characters (a NUL would upset PostgreSQL) dropped, spaces collapsed, length bounded."""
+    value = "".join(ch for ch in (value or "") if unicodedata.category(ch) != "Cc")
+    return " ".join(value.split())[:max_length]
+
+
+def open_for_registration(now=None):
+    """Trainings a visitor can still register for (or soon can): open, deadline not passed."""
+    now = now or utcnow()
+    return and_(
+        TrainingSession.status == "open",
+        or_(TrainingSession.registration_closes_at.is_(None), TrainingSession.registration_closes_at >= now),
+    )
+
+
+def catalogue_page(filters: CatalogueFilters, page: int = 1):
+    """One page of open trainings, soonest first, with organisers loaded (and seat counts separately)."""
+    query = (
+        select(TrainingSession)
+        .where(open_for_registration())
+        .options(selectinload(TrainingSession.organisers).joinedload(SessionOrganiser.organisation))
+        .order_by(TrainingSession.start_date.is_(None), TrainingSession.start_date, TrainingSession.id)
+    )
+    if filters.search:
+        query = query.where(or_(*(
+            column.icontains(filters.search, autoescape=True)
+            for column in (TrainingSession.title, TrainingSession.title_ar, TrainingSession.city, TrainingSession.city_ar)
+        )))
+    if filters.city:
+        query = query.where(or_(TrainingSession.city == filters.city, TrainingSession.city_ar == filters.city))
+    if filters.language:
+        query = query.where(TrainingSession.language == filters.language)
+    if filters.month:
+        query = query.where(
+            extract("year", TrainingSession.start_date) == filters.month.year,
+            extract("month", TrainingSession.start_date) == filters.month.month,
+        )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=True)
+
+
+def seats_taken_by_session(session_ids) -> dict[int, int]:
+    """Seats held per training, in one GROUP BY query."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.training_session_id, func.count(Registration.id))
+        .where(Registration.training_session_id.in_(session_ids), Registration.status.in_(SEAT_STATUSES))
+        .group_by(Registration.training_session_id)
+    ).all()
+    return dict(rows)
+
+
+def seats_left_by_session(training_sessions) -> dict[int, int | None]:
+    """Free seats per training (None when it has no capacity)."""
+    taken = seats_taken_by_session([ts.id for ts in training_sessions])
+    return {
+        ts.id: None if ts.capacity is None else max(ts.capacity - taken.get(ts.id, 0), 0)
+        for ts in training_sessions
+    }
+
+
+def filter_choices():
+    """Cities (English and Arabic names) and start months of the open trainings, for the filter menus."""
+    rows = db.session.execute(
+        select(TrainingSession.city, TrainingSession.city_ar, TrainingSession.start_date).where(open_for_registration())
+    ).all()
+    cities = sorted({(city, city_ar) for city, city_ar, _start in rows if city or city_ar}, key=lambda c: (c[0] or c[1]).lower())
+    months = sorted({start.replace(day=1) for _city, _city_ar, start in rows if start})
+    return cities, months
+
+
+def public_session(session_id: int):
+    """A training as the public sees it; drafts do not exist for them."""
+    training_session = db.session.get(TrainingSession, session_id)
+    if training_session is None or training_session.status == "draft":
+        return None
+    return training_session
+
+
+# --- calendar file ------------------------------------------------------------------------------
+
+def calendar_file(training_session, *, title: str, location: str, description: str, url: str, host: str) -> str:
+    """An iCalendar (RFC 5545) file with one all-day event spanning the training's dates."""
+    end = training_session.end_date or training_session.start_date
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    modified = as_utc(training_session.updated_at or training_session.created_at or utcnow())
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//training_mgr//Training calendar//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:training-session-{training_session.id}@{host}",
+        f"DTSTAMP:{stamp}",
+        f"LAST-MODIFIED:{modified.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}",
+        f"DTSTART;VALUE=DATE:{training_session.start_date:%Y%m%d}",
+        # all-day events end on the day after the last one (the end is exclusive)
+        f"DTEND;VALUE=DATE:{end + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{ics_escape(title)}",
+        f"LOCATION:{ics_escape(location)}",
+        f"DESCRIPTION:{ics_escape(description)}",
+        f"URL:{url}",
+        f"STATUS:{'CANCELLED' if training_session.status == 'cancelled' else 'CONFIRMED'}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "".join(ics_fold(line) + "\r\n" for line in lines)
+
+
+def ics_escape(text: str) -> str:
+    """TEXT value escaping: backslash, semicolon, comma and line breaks."""
+    text = (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def ics_fold(line: str, limit: int = 75) -> str:
+    """Fold a content line at 75 octets without splitting a UTF-8 character."""
+    parts, current, size = [], "", 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        # continuation lines start with a space, which counts towards their 75 octets
+        if size + width > (limit if not parts else limit - 1):
+            parts.append(current)
+            current, size = "", 0
+        current += ch
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+# --- registering oneself ------------------------------------------------------------------------
+
+@dataclass
+class OnlineRegistration:
+    registration: Registration
+    #: the e-mail belonged to a known participant whose stored details were kept as they were
+    details_kept: bool
+    #: a link to choose a password was e-mailed
+    password_link_sent: bool
+
+
+def register_online(training_session, details: dict, email: str, locale: str, by_user=None) -> OnlineRegistration:
+    """Register the person the form describes, in one commit with their account and e-mails.
+
+    A new e-mail makes a new participant and a participant account without password, with a link to
+    choose one. A known e-mail reuses its participant *as stored*: an anonymous form must not let
+    anyone who knows an address rewrite that person's profile. Only the participant themself,
+    logged in, updates their details by registering.
+    """
+    error = registrations.registration_window_error(training_session)
+    if error:
+        raise registrations.RegistrationError(str(error))
+    email = normalise_email(email)
+    try:
+        return _register_online(training_session, details, email, locale, by_user)
+    except IntegrityError:
+        # The same new e-mail submitted twice at once (a double tap): the other request made the
+        # participant; this one now finds it and answers "already registered".
+        db.session.rollback()
+        return _register_online(training_session, details, email, locale, by_user)
+
+
+def _register_online(training_session, details, email, locale, by_user):
+    # Lock first: the rows written below refer to the training, and on PostgreSQL each such reference
+    # takes a share lock that would deadlock with another request waiting for the seat lock.
+    registrations.lock_seats(training_session)
+    participant = db.session.scalar(select(Participant).where(Participant.email == email))
+    details_kept = False
+    if participant is None:
+        participant = Participant(email=email, locale=locale, consent_at=utcnow(), **details)
+        db.session.add(participant)
+        db.session.flush()
+        audit.record(by_user, "participant.create", participant, f"{participant.name} <{email}> registered online",
+                     training_session_id=training_session.id)
+    elif by_user is not None and by_user.participant_id == participant.id:
+        changes = audit.diff(participant, details.keys(), details)
+        if participant.consent_at is None:
+            participant.consent_at = utcnow()
+        if changes:
+            audit.record(by_user, "participant.update", participant, f"{participant.name} updated their details",
+                         changes=changes, training_session_id=training_session.id)
+    else:
+        details_kept = any(getattr(participant, name) != value for name, value in details.items())
+
+    if registrations.find_registration(training_session.id, participant.id) is not None:
+        db.session.rollback()
+        raise AlreadyRegistered(str(ALREADY_REGISTERED))
+
+    password_link_sent = _give_account(participant, locale)
+    try:
+        registration = registrations.register(training_session, participant, source="online", by_user=by_user)
+    except registrations.RegistrationError:
+        db.session.rollback()
+        if _is_registered(training_session, email):  # the same person a moment ago, in another request
+            raise AlreadyRegistered(str(ALREADY_REGISTERED)) from None
+        raise
+    return OnlineRegistration(registration, details_kept, password_link_sent)
+
+
+def _is_registered(training_session, email) -> bool:
+    return db.session.scalar(
+        select(func.count(Registration.id))
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.training_session_id == training_session.id, Participant.email == email)
+    ) > 0
+
+
+def _give_account(participant, locale) -> bool:
+    """Make sure the participant has an account; e-mail a set-password link when it has no password yet."""
+    user = participant.user or db.session.scalar(select(User).where(User.email == participant.email))
+    if user is None:
+        user = User(email=participant.email, role="participant", name=participant.name, locale=locale, participant=participant)
+        db.session.add(user)
+    elif user.role == "participant" and user.participant_id is None:
+        user.participant = participant  # an account made for this address before the person registered
+    elif user.participant_id != participant.id:
+        return False  # a staff account uses this address; it keeps its own log-in
+    if user.password_hash:
+        return False
+    issue_password_link(user, "set_password")
+    return True

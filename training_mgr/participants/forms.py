@@ -1,0 +1,129 @@
+"""The details a participant gives about themself, checked the same way wherever they are typed."""
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import RadioField, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..core.i18n import localized
+from ..extensions import db
+from ..organisations.models import Organisation
+from .models import SEXES
+
+#: value of the organisation choice "not in the list"
+OTHER_ORGANISATION = "other"
+#: besides letters and combining marks (any script): spaces, apostrophes, hyphens, dots, and the
+#: zero-width (non-)joiners some scripts need inside a name
+NAME_PUNCTUATION = frozenset(" '’‘ʼ-‐.\u200c\u200d")
+#: Arabic-Indic and Extended Arabic-Indic digits, typed on Arabic phone keyboards
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+PHONE_CHARACTERS = frozenset("0123456789+ ()-.")
+
+
+def single_line(value):
+    """Filter: surrounding space removed and inner runs of space collapsed; None stays None."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def person_name(form, field):
+    """Letters of any script, with spaces, apostrophes, hyphens and dots; at least one letter."""
+    value = field.data or ""
+    if not value:
+        return
+    letters = [ch for ch in value if unicodedata.category(ch)[0] in "LM"]
+    if not letters or any(unicodedata.category(ch)[0] not in "LM" and ch not in NAME_PUNCTUATION for ch in value):
+        raise ValidationError(_l("Use letters only, with spaces, apostrophes, hyphens or dots."))
+
+
+def printable(form, field):
+    """No control characters (NUL, line breaks …) in a one-line answer."""
+    if field.data and any(unicodedata.category(ch) in ("Cc", "Cs", "Co") for ch in field.data):
+        raise ValidationError(_l("This answer contains characters that are not allowed."))
+
+
+def phone_number(form, field):
+    if not field.data:
+        return
+    field.data = field.data.translate(ARABIC_DIGITS)
+    digits = sum(ch.isdigit() for ch in field.data)
+    if any(ch not in PHONE_CHARACTERS for ch in field.data) or not 6 <= digits <= 20 or "+" in field.data[1:]:
+        raise ValidationError(_l("Type a telephone number with its digits, e.g. +964 770 123 4567."))
+
+
+class ParticipantDetailsForm(FlaskForm):
+    """Names, sex, organisation, position and phone. Call ``set_organisation_choices()`` before validating."""
+
+    name = StringField(
+        _l("Full name in Latin letters"), filters=[single_line],
+        validators=[DataRequired(), Length(max=200), person_name],
+        description=_l("As it should appear on your certificate, e.g. Ahmed Al-Rubaie."),
+    )
+    name_ar = StringField(
+        _l("Full name in Arabic script"), filters=[single_line],
+        validators=[Optional(), Length(max=200), person_name],
+    )
+    sex = RadioField(
+        _l("Sex"), choices=[("female", _l("Female")), ("male", _l("Male"))], validate_choice=False,
+        validators=[DataRequired(message=_l("Please choose one."))],
+        description=_l("Used only for statistics on who was trained."),
+    )
+    organisation = SelectField(_l("Organisation"), validate_choice=False)
+    organisation_other = StringField(
+        _l("Name of your organisation"), filters=[single_line],
+        validators=[Length(max=200), printable],  # not Optional: "Other" makes it required (below)
+        description=_l("Only if it is not in the list above."),
+    )
+    position = StringField(
+        _l("Position or rank"), filters=[single_line], validators=[Optional(), Length(max=200), printable],
+    )
+    phone = TelField(
+        _l("Telephone"), filters=[single_line], validators=[Optional(), Length(max=40), phone_number],
+    )
+
+    def set_organisation_choices(self):
+        organisations = db.session.scalars(select(Organisation)).all()
+        self.organisation.choices = (
+            [("", _l("Choose your organisation"))]
+            + sorted(((str(o.id), localized(o, "name")) for o in organisations), key=lambda item: item[1].lower())
+            + [(OTHER_ORGANISATION, _l("Other (not in the list)"))]
+        )
+
+    def validate_organisation(self, field):
+        known = {value for value, _label in field.choices}
+        if not field.data:
+            raise ValidationError(_l("Please choose your organisation, or “Other” and type its name."))
+        if field.data not in known:
+            raise ValidationError(_l("Choose an organisation from the list."))
+
+    def validate_organisation_other(self, field):
+        if self.organisation.data == OTHER_ORGANISATION and not field.data:
+            raise ValidationError(_l("Please type the name of your organisation."))
+
+    def validate_sex(self, field):
+        if field.data not in SEXES:
+            raise ValidationError(_l("Please choose one."))
+
+    def details(self) -> dict:
+        """The answers as participant fields (empty answers become None)."""
+        other = self.organisation.data == OTHER_ORGANISATION
+        return {
+            "name": self.name.data,
+            "name_ar": self.name_ar.data or None,
+            "sex": self.sex.data,
+            "organisation_id": None if other else int(self.organisation.data),
+            "organisation_other": self.organisation_other.data if other else None,
+            "position": self.position.data or None,
+            "phone": self.phone.data or None,
+        }
+
+    def fill_from(self, participant):
+        """Pre-fill from a stored participant (on GET)."""
+        self.name.data, self.name_ar.data, self.sex.data = participant.name, participant.name_ar, participant.sex
+        self.organisation.data = (
+            str(participant.organisation_id) if participant.organisation_id
+            else OTHER_ORGANISATION if participant.organisation_other else ""
+        )
+        self.organisation_other.data = participant.organisation_other
+        self.position.data, self.phone.data = participant.position, participant.phone
