@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.i18n import localized
 from ..core.labels import REGISTRATION_STATUS_LABELS
 from ..core.permissions import (
     STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
@@ -45,7 +46,7 @@ def _registration_of(training_session, registration_id):
 
 def _organisation_choices():
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return [("", "—")] + [(str(o.id), o.name + (f" ({o.acronym})" if o.acronym else "")) for o in organisations]
+    return [("", "—")] + [(str(o.id), localized(o, "name") + (f" ({o.acronym})" if o.acronym else "")) for o in organisations]
 
 
 @bp.get("/officer/sessions/<int:session_id>/registrations")
@@ -53,7 +54,7 @@ def _organisation_choices():
 def index(session_id):
     training_session = _viewable(session_id)
     form = RegistrationFilterForm(request.args)
-    form.organisation.choices = [("", _("All"))] + [(str(o.id), o.name) for o in services.registered_organisations(training_session)]
+    form.organisation.choices = [("", _("All"))] + [(str(o.id), localized(o, "name")) for o in services.registered_organisations(training_session)]
     filters = form.data if form.validate() else {}
     page = services.registrations_page(
         training_session,
