@@ -131,13 +131,14 @@ def test_dates_and_numbers_follow_the_language(app):
 
     from flask_babel import force_locale
 
-    from training_mgr.core.i18n import fmt_date, fmt_date_range, fmt_number, fmt_percent
+    from training_mgr.core.i18n import country_name, fmt_date, fmt_date_range, fmt_number, fmt_percent
 
     with app.test_request_context():
         with force_locale("ar"):  # Arabic as Iraqi institutions write it: شباط, not فبراير
             assert fmt_date_range(date(2022, 2, 15), date(2022, 2, 17)) == "15–17 شباط 2022"
             assert fmt_date(date(2022, 2, 15), "long") == "15 شباط 2022"
             assert fmt_percent(0.85) == "85%"
+            assert country_name("IQ") == "العراق"
         with force_locale("en"):
             assert fmt_date_range(date(2022, 2, 15), date(2022, 2, 17)) == "Feb 15\u2009–\u200917, 2022"
             assert fmt_number(12345) == "12,345"

@@ -116,13 +116,21 @@ def fmt_percent(value, decimals=0):
     return numbers.format_percent(value, pattern, locale=formatting_locale())
 
 
+def country_name(code: str | None) -> str:
+    """The country's name in the active language (``IQ`` → Iraq / العراق)."""
+    if not code:
+        return ""
+    return formatting_locale().territories.get(code.upper(), code)
+
+
 def language_name(code: str, in_language: str | None = None) -> str:
     return Locale.parse(code).get_display_name(in_language or code)
 
 
 def init_app(app):
     app.jinja_env.filters.update(
-        date=fmt_date, date_range=fmt_date_range, number=fmt_number, percent=fmt_percent, localized=localized
+        date=fmt_date, date_range=fmt_date_range, number=fmt_number, percent=fmt_percent, localized=localized,
+        country=country_name,
     )
 
     app.before_request(remember_language_choice)
