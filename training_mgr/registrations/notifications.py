@@ -23,7 +23,9 @@ def registration_changed(registration, event: str) -> None:
 def training_cancelled(training_session) -> int:
     """Tell everyone still registered (pending, confirmed or waitlisted) that the training is cancelled.
 
-    Returns how many messages were queued.
+    Unlike the other notices this one commits: called before the cancellation's own commit, the
+    messages join it; called after, they follow in a commit of their own. Either way they are sent
+    once committed. Returns how many messages were queued.
     """
     from ..mail import services as mail
 
@@ -35,4 +37,5 @@ def training_cancelled(training_session) -> int:
     ).all()
     for registration in registrations:
         mail.notify_training_cancelled(registration)
+    db.session.commit()
     return len(registrations)
