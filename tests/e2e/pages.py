@@ -229,3 +229,75 @@ class DashboardPage(BasePage):
         with self.page.expect_download() as info:
             row.get_by_role("link", name=re.compile(r"^Report \(PDF\)")).click()
         return info.value
+
+
+class CataloguePage(BasePage):
+    """The public list of trainings open for registration."""
+
+    path = "/"
+
+    def search(self, text: str):
+        self.page.get_by_label("Search").fill(text)
+        self.page.get_by_role("button", name="Find").click()
+        return self
+
+    def open_training(self, title: str):
+        self.page.get_by_role("link", name=title, exact=True).click()
+        return PublicTrainingPage(self.page)
+
+
+class PublicTrainingPage(BasePage):
+    """A training's public page, with its seats and the way to register."""
+
+    path = "/sessions/{session_id}"
+
+    def register(self):
+        self.page.get_by_role("link", name="Register", exact=True).click()
+        return RegistrationFormPage(self.page)
+
+
+class RegistrationFormPage(BasePage):
+    """The online registration form."""
+
+    def fill(self, *, name, name_ar, sex, organisation, position, email, phone):
+        self.page.get_by_label("Full name in Latin letters").fill(name)
+        self.page.get_by_label("Full name in Arabic script").fill(name_ar)
+        self.page.get_by_label(sex, exact=True).check()
+        self.page.get_by_label("Organisation", exact=True).select_option(label=organisation)
+        self.page.get_by_label("Position or rank").fill(position)
+        self.page.get_by_label("Email").fill(email)
+        self.page.get_by_label("Telephone").fill(phone)
+        self.page.get_by_label("I agree").check()
+        return self
+
+    def submit(self):
+        self.page.get_by_role("button", name="Register").click()
+        return PublicTrainingPage(self.page)
+
+
+class ChoosePasswordPage(BasePage):
+    """The page an e-mailed password link opens."""
+
+    def choose(self, password: str):
+        self.page.get_by_label("New password", exact=True).fill(password)
+        self.page.get_by_label("Repeat the new password").fill(password)
+        self.page.get_by_role("button", name="Save my password").click()
+        return LoginPage(self.page)
+
+
+class AccountPage(BasePage):
+    """The participant's own space: registrations, withdrawing, profile, data."""
+
+    path = "/account"
+
+    def registration(self, title: str):
+        return self.page.locator("li.card", has_text=title)
+
+    def status_of(self, title: str) -> str:
+        return self.registration(title).locator(".badge").first.inner_text()
+
+    def withdraw(self, title: str):
+        """Press Withdraw and accept the confirmation it asks for."""
+        self.page.once("dialog", lambda dialog: dialog.accept())
+        self.registration(title).get_by_role("button", name=re.compile("^Withdraw")).click()
+        return self
