@@ -84,6 +84,7 @@ def test_registration_errors_are_announced_and_linked_to_their_fields(page, lang
     page.wait_for_load_state()
     summary = page.locator("#error-summary")
     assert summary.get_attribute("role") == "alert"
+    assert page.evaluate("document.activeElement.id") == "error-summary"
     invalid = page.locator("[aria-invalid=true]")
     assert invalid.count() >= 1
     first = invalid.first
@@ -92,6 +93,8 @@ def test_registration_errors_are_announced_and_linked_to_their_fields(page, lang
     # every link of the summary leads to a field that exists on the page
     for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
         assert page.locator(href).count() == 1, href
+    summary.locator("a").first.click()
+    assert page.evaluate("document.activeElement.id") == summary.locator("a").first.get_attribute("href")[1:]
     assert_accessible(page, lang)
 
 

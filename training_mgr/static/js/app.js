@@ -6,3 +6,9 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// After a rejected form, take keyboard and screen-reader users to the list of errors (it links to each field).
+const errorSummary = document.getElementById("error-summary");
+if (errorSummary) {
+  errorSummary.focus();
+}
