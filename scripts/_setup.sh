@@ -35,6 +35,6 @@ install_python_project() {
 
 compile_translations() {
   if compgen -G "training_mgr/translations/*/LC_MESSAGES/messages.po" >/dev/null; then
-    "$VENV/bin/pybabel" compile -q -d training_mgr/translations
+    "$VENV/bin/pybabel" -q compile -d training_mgr/translations
   fi
 }
