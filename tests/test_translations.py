@@ -188,3 +188,8 @@ def test_reports_and_sign_in_sheets_follow_the_language_with_arabic_in_reading_o
 def test_switching_language_on_a_get_form_does_not_submit_it(client):
     page = client.get("/verify?lang=ar").get_data(as_text=True)
     assert 'role="alert"' not in page and "aria-invalid" not in page
+
+
+def test_the_language_switch_keeps_repeated_query_values(client):
+    page = client.get("/?city=Baghdad&city=Erbil").get_data(as_text=True)
+    assert "city=Baghdad&amp;city=Erbil&amp;lang=ar" in page
