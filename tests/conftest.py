@@ -59,15 +59,15 @@ def _schema_app(database_url):
 
 
 def _empty_all_tables():
-    tables = list(reversed(db.metadata.sorted_tables))
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-        if db.session.execute(text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first():
-            db.session.execute(text("DELETE FROM sqlite_sequence"))
+        # DELETE and restarting the sequences is many times faster than TRUNCATE on tables this small
+        sequences = db.session.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"))
+        for name in sequences.all():
+            db.session.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
+    elif db.session.execute(text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first():
+        db.session.execute(text("DELETE FROM sqlite_sequence"))
     db.session.commit()
 
 
@@ -93,6 +93,7 @@ def app(_schema_app, database_url, request):
         db.session.remove()
         _empty_all_tables()
         db.session.remove()
+        db.engine.dispose()  # every test makes an app and an engine: give its connections back now
 
 
 @pytest.fixture

@@ -340,3 +340,19 @@ def test_a_crash_half_way_through_a_write_keeps_nothing_and_logs_the_request_id(
     assert any("req-7f3a" in record.getMessage() and record.exc_info for record in caplog.records)
     # the next request works normally
     assert client.get("/healthz").status_code == 200
+
+
+def test_web_templates_have_no_inline_script_for_the_csp_to_block():
+    """The CSP allows scripts from our own files only: inline code or handlers would silently not run."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    offending = []
+    for path in templates.rglob("*.html"):
+        if path.parts[-2] in ("mail", "pdf"):  # e-mails and PDFs are not served under the CSP
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+\s*=", text) or "javascript:" in text:
+            offending.append(str(path.relative_to(templates)))
+    assert not offending, f"Inline script in {offending}: move it to static/js/"
