@@ -356,3 +356,20 @@ def test_web_templates_have_no_inline_script_for_the_csp_to_block():
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+\s*=", text) or "javascript:" in text:
             offending.append(str(path.relative_to(templates)))
     assert not offending, f"Inline script in {offending}: move it to static/js/"
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
+def test_password_reset_requests_are_limited_per_address_and_per_email(app, people):
+    statuses = [app.test_client().post("/password/forgot", data={"email": people.officer.email}).status_code
+                for _ in range(6)]
+    assert statuses == [302] * 5 + [429]  # five links an hour for one account is plenty
+    # another account is not held back by it
+    assert app.test_client().post("/password/forgot", data={"email": people.manager.email}).status_code == 302
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
+def test_guessing_the_current_password_on_the_change_form_is_throttled(login, people):
+    client = login(people.participant)
+    form = {"current_password": "guess", "password": "river-stone-lantern", "confirm": "river-stone-lantern"}
+    statuses = [client.post("/account/password", data=form).status_code for _ in range(11)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user
 from ..auth import services as auth
 from ..auth.forms import ChangePasswordForm
 from ..core.permissions import roles_required
+from ..core.security import throttle_posts
 from ..registrations.services import RegistrationError
 from . import services
 from .forms import ProfileForm
@@ -70,6 +71,7 @@ def profile():
 
 @bp.route("/password", methods=["GET", "POST"])
 @roles_required(*ALL_ROLES)
+@throttle_posts("LOGIN_FAILURE_LIMIT", failures_only=True)  # guessing the current password is guessing a log-in
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -63,6 +63,7 @@ def admin_users():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@throttle_posts("PASSWORD_RESET_LIMIT")
 def password_forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -3,6 +3,7 @@ import hashlib
 import uuid
 
 from flask import current_app, g, request
+from flask_login import current_user
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -58,8 +59,12 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 def _posted_email() -> str:
-    """The e-mail address a form was posted for ("" when none: the per-address limit still applies)."""
-    email = (request.form.get("email") or "").strip().lower()
+    """The account a form was posted for: its e-mail field, else the logged-in user's address.
+
+    "" when neither: then only the per-address limit applies.
+    """
+    email = request.form.get("email") or (current_user.email if current_user.is_authenticated else "")
+    email = email.strip().lower()
     return f"email:{email}" if email else ""
 
 
