@@ -153,6 +153,20 @@ def test_registration_journey_in_arabic_fits_a_phone(phone_page):
     assert_accessible(page, "ar")
 
 
+def test_officer_screens_fit_a_phone_in_both_languages(phone_page, live_server):
+    page = phone_page
+    page.goto("/login?lang=en")
+    page.locator("#email").fill("officer@example.org")
+    page.locator("#password").fill(live_server.password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    for path in ("/officer/sessions/1/registrations", "/officer/sessions/1/attendance", "/officer/sessions/1/attendance/days/1"):
+        for lang in LANGUAGES:
+            page.goto(f"{path}?lang={lang}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path}?lang={lang} scrolls sideways by {overflow}px at 360 px (wide tables scroll on their own)"
+
+
 def test_a_new_official_registers_in_arabic_on_a_phone_and_gets_the_e_mail_in_arabic(phone_page, live_server):
     page = phone_page
     page.goto("/?lang=en")
