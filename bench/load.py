@@ -15,8 +15,9 @@ on 127.0.0.1, logs in as the officer of a 100-person training, and drives each p
 - ``/officer/sessions/<id>/attendance`` — the attendance grid (100 people × the training's days).
 
 It prints throughput, p50/p95/p99 latency, each page's throughput as a fraction of /healthz's, the
-SQL statements one request of each page runs, and whether the targets hold (≥ 1/4 of /healthz, p99 under
-100 ms). Traffic goes to 127.0.0.1 only; every run is bounded by --duration.
+SQL statements one request of each page runs, the workers' CPU time per request (steadier than wall
+time when other processes share the machine), and whether the targets hold (≥ 1/4 of /healthz, p99
+under 100 ms). Traffic goes to 127.0.0.1 only; every run is bounded by --duration.
 """
 import argparse
 import http.cookiejar
@@ -138,9 +139,10 @@ def start_gunicorn(database_url, port, workers, threads):
         "TRAINING_MGR_WEB_THREADS": str(threads),
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # --max-requests 0: a recycled worker would take its CPU time with it
     server = subprocess.Popen(
         [str(gunicorn), "-c", "python:training_mgr.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", "training_mgr:create_app()"],
+         "--access-logfile", "/dev/null", "--max-requests", "0", "training_mgr:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 30
@@ -174,6 +176,16 @@ def check_pages(opener, base, pages):
         with opener.open(f"{base}{path}") as response:
             if response.status != 200 or response.url != f"{base}{path}":
                 raise SystemExit(f"{path} answered {response.status} at {response.url}; not benchmarking a redirect.")
+
+
+def workers_cpu_seconds(server) -> float:
+    """User + system CPU time of gunicorn's worker processes so far (Linux /proc)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def run_wrk(url, cookie, duration, connections, script):
@@ -217,7 +229,9 @@ def main():
             for name in order:
                 url = f"{base}{pages[name]}"
                 run_wrk(url, cookie, 2, args.connections, script)  # warm-up, not counted
+                cpu_before = workers_cpu_seconds(server)
                 figures = run_wrk(url, cookie, args.duration, args.connections, script)
+                figures["cpu_ms"] = (workers_cpu_seconds(server) - cpu_before) * 1000 / max(figures["requests"], 1)
                 results.setdefault(name, []).append(figures)
         finally:
             server.terminate()
@@ -227,7 +241,9 @@ def main():
     print(f"\n{backend}, gunicorn {args.workers} workers × {args.threads} threads, wrk {args.connections} connections, "
           f"{args.duration} s per page, {os.cpu_count()} CPUs\n")
     healthz_rps = sum(f["rps"] for f in results["/healthz"]) / len(results["/healthz"])
-    header = f"{'page':<20} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'SQL':>4} {'× healthz':>9}  target"
+    healthz_cpu = sum(f["cpu_ms"] for f in results["/healthz"]) / len(results["/healthz"])
+    header = (f"{'page':<20} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'SQL':>4} "
+              f"{'× healthz':>9} {'CPU ms/req':>10} {'CPU × healthz':>13}  target")
     print(header)
     print("-" * len(header))
     failures = 0
@@ -237,10 +253,12 @@ def main():
         worst = max(runs, key=lambda f: f["p99_us"])
         ratio = rps / healthz_rps
         errors = sum(f["non_2xx_3xx"] + f["socket_errors"] for f in runs)
+        cpu_ms = sum(f["cpu_ms"] for f in runs) / len(runs)
         ok = name == "/healthz" or (ratio >= TARGET_RATIO and worst["p99_us"] / 1000 < TARGET_P99_MS and not errors)
         failures += not ok
         print(f"{name:<20} {rps:>8.0f} {worst['p50_us'] / 1000:>7.1f} {worst['p95_us'] / 1000:>7.1f} "
-              f"{worst['p99_us'] / 1000:>7.1f} {errors:>6} {statements[name]:>4} {ratio:>9.2f}  "
+              f"{worst['p99_us'] / 1000:>7.1f} {errors:>6} {statements[name]:>4} {ratio:>9.2f} "
+              f"{cpu_ms:>10.1f} {cpu_ms / healthz_cpu:>13.1f}  "
               f"{'—' if name == '/healthz' else ('ok' if ok else 'MISSED')}")
     print(f"\nTargets: at least {TARGET_RATIO:.2f} × /healthz throughput, p99 under {TARGET_P99_MS} ms, no errors.")
     return 1 if failures else 0
