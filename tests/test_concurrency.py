@@ -32,6 +32,7 @@ def live_app(app):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+        db.engine.dispose()  # give back the connections the server's threads opened
 
 
 def _post_registration(port, path, fields, barrier):

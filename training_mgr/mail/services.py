@@ -174,14 +174,17 @@ def _forget_after_rollback(session, previous_transaction):
 def deliver(messages, ignore_schedule: bool = False) -> tuple[int, int]:
     """Try to send these committed messages (or message ids) now; returns (sent, failed).
 
-    Failures stay queued for retry.
+    Failures stay queued for retry. When the server cannot be reached, the rest of the batch is
+    left for the next run instead of making the person who caused it wait for each in turn.
     """
     sent = failed = 0
     with orm.Session(db.engine, expire_on_commit=False) as session:
         for message in messages:
             outcome = _attempt(session, getattr(message, "id", message), ignore_schedule)
-            sent += outcome is True
-            failed += outcome is False
+            sent += outcome == "sent"
+            failed += outcome in ("failed", "unreachable")
+            if outcome == "unreachable":
+                break
     return sent, failed
 
 
@@ -200,8 +203,11 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_BASE * 3 ** max(attempts - 1, 0), RETRY_MAX)
 
 
-def _attempt(session, message_id, ignore_schedule) -> bool | None:
-    """Claim one message, send it, record the outcome. None when someone else is sending it."""
+def _attempt(session, message_id, ignore_schedule) -> str | None:
+    """Claim one message, send it, record the outcome: sent, failed or unreachable (the server).
+
+    None when someone else is sending it.
+    """
     now = utcnow()
     claim = update(OutboundEmail).where(OutboundEmail.id == message_id, OutboundEmail.status == "pending")
     if not ignore_schedule:
@@ -232,13 +238,14 @@ def _attempt(session, message_id, ignore_schedule) -> bool | None:
             message.id, message.kind, message.recipient, message.attempts, exc,
         )
         session.commit()
-        return False
+        unreachable = isinstance(exc, (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected))
+        return "unreachable" if unreachable else "failed"
     message.status = "sent"
     message.sent_at = utcnow()
     message.next_attempt_at = None
     message.last_error = None
     session.commit()
-    return True
+    return "sent"
 
 
 def _smtp_send(config, message: OutboundEmail) -> None:

@@ -69,7 +69,10 @@ class ParticipantDetailsForm(FlaskForm):
         validators=[DataRequired(message=_l("Please choose one."))],
         description=_l("Used only for statistics on who was trained."),
     )
-    organisation = SelectField(_l("Organisation"), validate_choice=False)
+    organisation = SelectField(
+        _l("Organisation"), validate_choice=False,
+        validators=[DataRequired(message=_l("Please choose your organisation, or “Other” and type its name."))],
+    )
     organisation_other = StringField(
         _l("Name of your organisation"), filters=[single_line],
         validators=[Length(max=200), printable],  # not Optional: "Other" makes it required (below)
@@ -91,9 +94,7 @@ class ParticipantDetailsForm(FlaskForm):
         )
 
     def validate_organisation(self, field):
-        known = {value for value, _label in field.choices}
-        if not field.data:
-            raise ValidationError(_l("Please choose your organisation, or “Other” and type its name."))
+        known = {value for value, _label in field.choices if value}
         if field.data not in known:
             raise ValidationError(_l("Choose an organisation from the list."))
 
