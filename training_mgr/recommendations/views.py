@@ -21,7 +21,7 @@ PER_PAGE = 50
 
 def _organisation_choices(first):
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return [("", first)] + [(o.id, o.name) for o in organisations]
+    return [("", first)] + [(o.id, localized(o, "name")) for o in organisations]
 
 
 def _recommendation_form(**kwargs):
