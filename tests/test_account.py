@@ -6,10 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.factories import (
-    PASSWORD, AttendanceMarkFactory, OrganisationFactory, ParticipantFactory, RegistrationFactory,
-    TrainingSessionFactory, UserFactory,
-)
+from tests.factories import PASSWORD, AttendanceMarkFactory, OrganisationFactory, RegistrationFactory, TrainingSessionFactory
 from training_mgr.auth import services as auth
 from training_mgr.auth.models import User, UserToken
 from training_mgr.catalogue import services as catalogue
