@@ -69,7 +69,7 @@ def _posted_email() -> str:
 
 
 def _form_shown_again(response) -> bool:
-    """A log-in form that comes back (200) failed; a success redirects."""
+    """A form that comes back (200) was refused; a success redirects."""
     return response.status_code == 200
 
 
