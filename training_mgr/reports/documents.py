@@ -3,11 +3,11 @@ with the dashboard, all built from ``figures``, in the active language."""
 import io
 from datetime import date
 
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import gettext as _
 
 from ..attendance.services import ATTENDED
 from ..core.exports import csv_bytes, neutralise_formula
-from ..core.i18n import current_language, localized, text_direction
+from ..core.i18n import country_name, current_language, fmt_date, localized, text_direction
 from ..core.labels import MARK_LABELS, RECOMMENDATION_STATUS_LABELS, REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..courses.models import Course
 from ..extensions import db
@@ -17,13 +17,6 @@ from ..pdf import render_pdf
 from ..recommendations.models import RECOMMENDATION_STATUSES
 from . import figures as F
 from .charts import bar_chart
-
-def country_name(code) -> str:
-    """The country's name in the active language (``IQ`` → Iraq / العراق)."""
-    if not code:
-        return ""
-    return get_locale().territories.get(code.upper(), code)
-
 
 def organisation_label(organisation) -> str:
     return localized(organisation, "name") if organisation is not None else _("Organisation not in the list")
@@ -80,7 +73,7 @@ def session_charts(figures: F.SessionFigures) -> dict:
         "organisations": organisation_chart(figures.organisations),
         "days": bar_chart(
             _("Participants attending, per day"),
-            [(format_date(row.day.date, "medium"), [row.marks[s] for s in ATTENDED]) for row in figures.days],
+            [(fmt_date(row.day.date, "medium"), [row.marks[s] for s in ATTENDED]) for row in figures.days],
             series=[str(MARK_LABELS[s]) for s in ATTENDED],
             rtl=_rtl(),
         ),
