@@ -406,6 +406,8 @@ def register_new_participant(training_session, details: dict, *, by_user, nomina
         email=email, phone=(details.get("phone") or "").strip() or None,
     )
     try:
+        # lock before writing anything that refers to the training, or two officers adding people at once deadlock
+        lock_seats(training_session)
         db.session.add(participant)
         db.session.flush()
         audit.record(by_user, "participant.create", participant, f"{participant.name} <{email}> added",
