@@ -117,6 +117,7 @@ def main():
             assert fast[2] == slow[2], (fast[2], slow[2])
             pdf = measure(lambda: documents.programme_report_pdf(ProgrammeFilters()), args.repeat)
             xlsx = measure(lambda: documents.programme_report_xlsx(ProgrammeFilters()), args.repeat)
+            db.session.remove()
             db.drop_all()
 
     print(f"figures: {fast[2]}")
