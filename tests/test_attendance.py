@@ -1,5 +1,6 @@
 """Taking attendance: one mark per cell, 'everyone present' then exceptions, who recorded what, the sign-in sheet."""
 import io
+from datetime import datetime, timezone
 
 import pytest
 from pypdf import PdfReader
@@ -128,6 +129,23 @@ def test_taking_a_day_in_the_browser_without_javascript(people, group, login):
     assert "saved (1 changes)" in response.text
     grid = officer.get(f"/officer/sessions/{people.training.id}/attendance").text
     assert "Absent" in grid and "Ill" in grid and people.officer.display_name in grid
+
+
+def test_the_grid_tells_who_recorded_each_mark_and_when_in_the_training_time_zone(people, group, login):
+    (ali, hiba, zaid), _ = group
+    people.training.timezone = "Asia/Baghdad"
+    day = people.training.days[0]
+    saved_at = datetime(2022, 2, 15, 5, 30, tzinfo=timezone.utc)  # 8:30 in Baghdad
+    AttendanceMarkFactory(registration=ali, session_day=day, recorded_by=people.officer, recorded_at=saved_at)
+    AttendanceMarkFactory(registration=hiba, session_day=day, status="late", recorded_by=people.admin, recorded_at=saved_at)
+    db.session.commit()
+
+    html = login(people.manager).get(f"/officer/sessions/{people.training.id}/attendance").text
+    cells = {name: html.split(f"<bdi>{name}</bdi>", 1)[1].split("</tr>", 1)[0] for name in ("Ali", "Hiba", "Zaid")}
+    assert "Present" in cells["Ali"] and people.officer.display_name in cells["Ali"] and "8:30" in cells["Ali"]
+    assert "Late" in cells["Hiba"] and people.admin.display_name in cells["Hiba"] and "8:30" in cells["Hiba"]
+    assert "not marked" in cells["Zaid"]
+    assert "5:30" not in html
 
 
 def test_a_refused_day_keeps_what_was_chosen(people, group, login):

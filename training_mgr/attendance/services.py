@@ -65,6 +65,7 @@ class AttendanceGrid:
     """Confirmed registrations × session days of one training, with the marks recorded so far."""
 
     days: list
+    #: confirmed registrations by participant name, as rows (id, name, name_ar)
     registrations: list
     #: (registration_id, session_day_id) -> AttendanceMark
     marks: dict
@@ -77,10 +78,17 @@ class AttendanceGrid:
 
 
 def attendance_grid(training_session) -> AttendanceGrid:
-    """Everything the grid shows, in a fixed number of queries however many participants there are."""
+    """Everything the grid shows, in a fixed number of queries however many participants there are.
+
+    The people come as plain rows: loading a hundred registrations and participants as objects cost
+    more than the rest of the page together.
+    """
+    from ..participants.models import Participant
     from ..registrations.models import Registration
 
-    registrations = confirmed_registrations(training_session)
+    registrations = db.session.execute(
+        _confirmed_by_name(training_session, Registration.id, Participant.name, Participant.name_ar)
+    ).all()
     marks = db.session.scalars(
         select(AttendanceMark)
         .join(AttendanceMark.registration)
@@ -100,12 +108,23 @@ def confirmed_registrations(training_session) -> list:
     from ..registrations.models import Registration
 
     return db.session.scalars(
-        select(Registration)
-        .join(Registration.participant)
+        _confirmed_by_name(training_session, Registration)
         .options(contains_eager(Registration.participant).joinedload(Participant.organisation))
+    ).unique().all()
+
+
+def _confirmed_by_name(training_session, *columns):
+    """SELECT ``columns`` of the training's confirmed registrations joined with their participants, by name."""
+    from ..participants.models import Participant
+    from ..registrations.models import Registration
+
+    return (
+        select(*columns)
+        .select_from(Registration)
+        .join(Registration.participant)
         .where(Registration.training_session_id == training_session.id, Registration.status == "confirmed")
         .order_by(func.lower(Participant.name), Registration.id)
-    ).unique().all()
+    )
 
 
 def sign_in_sheet_pdf(training_session, day) -> bytes:
@@ -138,6 +157,7 @@ def record_day(training_session, day, entries: dict, *, by_user) -> int:
         if note and len(note) > 500:
             raise AttendanceError(_l("A note may be at most 500 characters long."))
     existing = _marks_of_day(day)
+    now = utcnow()  # one save, one time: the grid shows each save's time once
     changed = 0
     with _saving_marks():
         for registration_id, (status, note) in entries.items():
@@ -153,14 +173,14 @@ def record_day(training_session, day, entries: dict, *, by_user) -> int:
                 continue
             if mark is None:
                 mark = AttendanceMark(registration_id=registration_id, session_day_id=day.id, status=status, note=note,
-                                      recorded_by_id=by_user.id, recorded_at=utcnow())
+                                      recorded_by_id=by_user.id, recorded_at=now)
                 db.session.add(mark)
                 audit.record(by_user, "attendance.create", mark, f"{name}, {day.date}: {status}",
                              training_session_id=training_session.id)
                 changed += 1
             elif (mark.status, mark.note) != (status, note):
                 changes = {k: [getattr(mark, k), v] for k, v in (("status", status), ("note", note)) if getattr(mark, k) != v}
-                mark.status, mark.note, mark.recorded_by_id, mark.recorded_at = status, note, by_user.id, utcnow()
+                mark.status, mark.note, mark.recorded_by_id, mark.recorded_at = status, note, by_user.id, now
                 audit.record(by_user, "attendance.update", mark, f"{name}, {day.date}: {changes.get('status', [status])[0]} → {status}",
                              changes=changes, training_session_id=training_session.id)
                 changed += 1

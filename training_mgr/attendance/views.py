@@ -1,7 +1,11 @@
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.i18n import fmt_date
+from ..core.labels import MARK_LABELS
 from ..core.permissions import (
     STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
 )
@@ -28,10 +32,48 @@ def _training_and_day(session_id, day_id=None, manage=False):
 @roles_required(*STAFF_ROLES)
 def grid(session_id):
     training_session, _day = _training_and_day(session_id)
+    grid = services.attendance_grid(training_session)
     return render_template(
-        "attendance/grid.html", ts=training_session, grid=services.attendance_grid(training_session),
+        "attendance/grid.html", ts=training_session, grid=grid, rows=_grid_rows(training_session, grid),
         can_manage=can_manage_session(current_user, training_session),
     )
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One recorded mark of the grid, as printed."""
+
+    status: str
+    label: str
+    note: str | None
+    recorded_by: str
+    recorded_at: str
+
+
+def _grid_rows(training_session, grid) -> list:
+    """(registration, [GridCell or None per day]) for every row of the grid.
+
+    A hundred people × several days is hundreds of cells: each label is translated once and each
+    distinct (recorder, time) formatted once per page, not once per cell (a day saved at once shares one time).
+    """
+    labels = {status: str(label) for status, label in MARK_LABELS.items()}
+    unknown = _("unknown")
+    recorded = {}
+    rows = []
+    for registration in grid.registrations:
+        cells = []
+        for day in grid.days:
+            mark = grid.mark(registration, day)
+            if mark is None:
+                cells.append(None)
+                continue
+            key = (mark.recorded_by_id, mark.recorded_at)
+            if key not in recorded:
+                recorded[key] = (mark.recorded_by.display_name if mark.recorded_by else unknown,
+                                 fmt_date(mark.recorded_at, "short", tz=training_session.timezone))
+            cells.append(GridCell(mark.status, labels[mark.status], mark.note, *recorded[key]))
+        rows.append((registration, cells))
+    return rows
 
 
 @bp.route("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>", methods=["GET", "POST"])
@@ -50,7 +92,7 @@ def day(session_id, day_id):
             return redirect(url_for(".grid", session_id=session_id))
     return render_template(
         "attendance/day.html", ts=training_session, day=day, grid=services.attendance_grid(training_session),
-        submitted=submitted, marks=MARKS,
+        submitted=submitted, marks=[(mark, str(MARK_LABELS[mark])) for mark in MARKS],  # translated once, not per row
     ), 422 if submitted is not None else 200
 
 
@@ -92,6 +134,4 @@ def _entries_from_form(form) -> dict:
 
 
 def _format_day(day):
-    from ..core.i18n import fmt_date
-
     return fmt_date(day.date)
