@@ -358,6 +358,18 @@ def test_web_templates_have_no_inline_script_for_the_csp_to_block():
     assert not offending, f"Inline script in {offending}: move it to static/js/"
 
 
+def test_web_templates_have_no_inline_style_for_the_csp_to_block():
+    """The CSP allows styles from our own files only (``style-src 'self'``): a style attribute is silently ignored."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    offending = [str(path.relative_to(templates)) for path in templates.rglob("*.html")
+                 if path.parts[-2] not in ("mail", "pdf")  # e-mails and PDFs are not served under the CSP
+                 and re.search(r"\sstyle\s*=|<style[\s>]", path.read_text(encoding="utf-8"))]
+    assert not offending, f"Inline style in {offending}: use a class in static/css/app.css"
+
+
 @pytest.mark.config(RATELIMIT_ENABLED=True)
 def test_password_reset_requests_are_limited_per_address_and_per_email(app, people):
     statuses = [app.test_client().post("/password/forgot", data={"email": people.officer.email}).status_code
