@@ -1,4 +1,6 @@
 """Registrations of a training: capacity, waiting list, quotas, the officer's list and who may do what."""
+from datetime import datetime, timezone
+
 import pytest
 from sqlalchemy import select
 
@@ -154,7 +156,7 @@ def test_list_search_filters_and_sorting(people):
     RegistrationFactory(training_session=training, status="waitlisted", participant=ParticipantFactory(name="Ali Hassan", sex="male", organisation=customs))
 
     def names(**kwargs):
-        return [r.participant.name for r in services.registrations_page(training, **kwargs).items]
+        return [r.name for r in services.registrations_page(training, **kwargs).items]
 
     assert names() == ["Ali Hassan", "Hiba Jassim", "Zaid Kareem"]
     assert names(sort="name", descending=True) == ["Zaid Kareem", "Hiba Jassim", "Ali Hassan"]
@@ -232,6 +234,21 @@ def test_officer_adds_an_existing_person_and_sees_them_in_the_list(people, login
     assert people.other_participant.participant.name in response.text
     registration = db.session.scalar(select(Registration))
     assert (registration.source, registration.nominated_by, registration.created_by_id) == ("officer", "Director General", people.officer.id)
+
+
+def test_the_list_shows_the_day_of_registration_in_the_training_time_zone_and_links_each_person(people, login):
+    people.training.timezone = "Asia/Baghdad"
+    late_evening = RegistrationFactory(training_session=people.training, status="pending",
+                                       participant=ParticipantFactory(name="Noor Sabah"),
+                                       created_at=datetime(2022, 2, 14, 22, 30, tzinfo=timezone.utc))  # 15 Feb in Baghdad
+    db.session.commit()
+    base = f"/officer/sessions/{people.training.id}/registrations"
+
+    html = login(people.officer).get(base).text
+    row = html.split("<bdi>Noor Sabah</bdi>", 1)[1].split("</tr>", 1)[0]
+    assert "2/15/22" in row and "2/14/22" not in row
+    assert f'action="{base}/{late_evening.id}/status"' in row and f'href="{base}/{late_evening.id}"' in row
+    assert "Manage" not in login(people.manager).get(base).text.split("<tbody>", 1)[1]
 
 
 def test_creating_a_person_with_a_bad_form_keeps_what_was_typed(people, login):

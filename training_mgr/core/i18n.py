@@ -92,9 +92,19 @@ def fmt_date(value, format="medium", tz=None):
     if value is None:
         return ""
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return dates.format_datetime(aware, format, tzinfo=ZoneInfo(tz) if tz else get_timezone(), locale=formatting_locale())
+        return dates.format_datetime(_aware(value), format, tzinfo=ZoneInfo(tz) if tz else get_timezone(),
+                                     locale=formatting_locale())
     return dates.format_date(value, format, locale=formatting_locale())
+
+
+def local_date(value: datetime, tz: str) -> date:
+    """The calendar day a stored datetime falls on in the time zone ``tz``."""
+    return _aware(value).astimezone(ZoneInfo(tz)).date()
+
+
+def _aware(value: datetime) -> datetime:
+    """Stored datetimes are UTC; SQLite gives them back without a time zone."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def fmt_date_range(start: date | None, end: date | None) -> str:

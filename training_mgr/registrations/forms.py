@@ -27,6 +27,12 @@ class RegistrationFilterForm(FlaskForm):
     sort = SelectField(_l("Sort by"), choices=list(zip(REGISTRATION_SORTS, (_l("Name"), _l("Organisation"), _l("Status"), _l("Date registered")))), default="name")
     order = SelectField(_l("Order"), choices=[("asc", _l("Ascending")), ("desc", _l("Descending"))], default="asc")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # translated once per request, not again for every option each time a select is drawn
+        for field in (self.status, self.sex, self.sort, self.order):
+            field.choices = [(value, str(label)) for value, label in field.choices]
+
 
 #: how an officer's addition is decided: "" lets the training's rules choose
 ADD_STATUS_CHOICES = [("", _l("By the training's rules")), ("confirmed", _l("Confirmed")),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
@@ -277,15 +277,18 @@ REGISTRATION_SORTS = ("name", "organisation", "status", "date")
 
 def registrations_page(training_session, *, search=None, status=None, organisation_id=None, sex=None,
                        sort="name", descending=False, page=1, per_page=50):
-    """One page of a training's registrations with their participants and organisations (two queries)."""
+    """One page of a training's registrations, each a row of what the list shows of it (three queries).
+
+    Plain rows, not objects: loading fifty registrations with their participants and organisations as
+    objects cost several times more than the rest of the list's data together.
+    """
     from ..organisations.models import Organisation
     from ..participants.models import Participant
 
     query = (
-        select(Registration)
+        select(Registration.id)
         .join(Registration.participant)
         .outerjoin(Participant.organisation)
-        .options(contains_eager(Registration.participant).contains_eager(Participant.organisation))
         .where(Registration.training_session_id == training_session.id)
     )
     if search:
@@ -308,7 +311,18 @@ def registrations_page(training_session, *, search=None, status=None, organisati
         "date": Registration.created_at,
     }.get(sort, func.lower(Participant.name))
     query = query.order_by(column.desc() if descending else column.asc(), Registration.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    if result.items:
+        rows = {row.id: row for row in db.session.execute(
+            query.with_only_columns(
+                Registration.id, Registration.status, Registration.status_reason, Registration.created_at,
+                Participant.name, Participant.name_ar, Participant.sex, Participant.email, Participant.position,
+                Participant.organisation_other,
+                Organisation.name.label("organisation_name"), Organisation.name_ar.label("organisation_name_ar"),
+            ).where(Registration.id.in_(result.items)).order_by(None)
+        )}
+        result.items = [rows[registration_id] for registration_id in result.items]
+    return result
 
 
 def registered_organisations(training_session):

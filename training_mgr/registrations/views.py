@@ -1,10 +1,12 @@
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..core.i18n import localized
-from ..core.labels import REGISTRATION_STATUS_LABELS
+from ..core.i18n import current_language, fmt_date, local_date, localized
+from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..core.permissions import (
     STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
 )
@@ -12,6 +14,7 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..trainings.models import TrainingSession
+from ..trainings.services import registration_counts
 from . import importing, services
 from .forms import (
     AddExistingParticipantForm, ImportConfirmForm, ImportUploadForm, NewParticipantForm, RegistrationFilterForm,
@@ -62,11 +65,65 @@ def index(session_id):
         sex=filters.get("sex"), sort=filters.get("sort") or "name", descending=filters.get("order") == "desc",
         page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
     )
-    totals, grand_total = services.counts_by_organisation(training_session)[1:]
+    counts = registration_counts([training_session.id])[training_session.id]
+    totals = {status: counts.get(status, 0) for status in REGISTRATION_STATUSES}
+    can_manage = can_manage_session(current_user, training_session)
     return render_template(
-        "registrations/index.html", ts=training_session, form=form, page=page, totals=totals, grand_total=grand_total,
-        can_manage=can_manage_session(current_user, training_session), seats_left=services.seats_left(training_session),
+        "registrations/index.html", ts=training_session, form=form, page=page, totals=totals, grand_total=sum(totals.values()),
+        rows=_list_rows(training_session, page.items, can_manage), can_manage=can_manage,
+        seats_left=services.seats_left(training_session),
     )
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One registration of the list, with what its row prints prepared."""
+
+    #: a row of ``services.registrations_page``: the registration's and its participant's columns
+    registration: object
+    organisation: str
+    sex: str
+    status: str
+    #: the day of registration in the training's time zone (the time is on the registration's page)
+    registered: str
+    detail_url: str
+    #: where "Approve" posts, for a pending or waitlisted registration the user may manage; else None
+    approve_url: str | None
+
+
+def _list_rows(training_session, registrations, can_manage) -> list:
+    """The rows of the list in one pass: labels translated once, each distinct day formatted once and the URLs
+    built once for the page (translating, formatting and url_for per row were most of the page's cost)."""
+    statuses = {status: str(label) for status, label in REGISTRATION_STATUS_LABELS.items()}
+    sexes = {sex: str(label) for sex, label in SEX_LABELS.items()}
+    detail_url = _url_for_each(".detail", session_id=training_session.id)
+    approve_url = _url_for_each(".change_status", session_id=training_session.id)
+    lang = current_language()
+    days = {}
+    rows = []
+    for registration in registrations:
+        day = local_date(registration.created_at, training_session.timezone)
+        if day not in days:
+            days[day] = fmt_date(day, "short")
+        rows.append(ListRow(
+            registration=registration,
+            organisation=localized(registration, "organisation_name", lang) or registration.organisation_other or "—",
+            sex=sexes[registration.sex],
+            status=statuses[registration.status],
+            registered=days[day],
+            detail_url=detail_url(registration.id),
+            approve_url=approve_url(registration.id) if can_manage and registration.status in ("pending", "waitlisted") else None,
+        ))
+    return rows
+
+
+_PLACEHOLDER_ID = 2_147_483_647
+
+
+def _url_for_each(endpoint, **values):
+    """``registration id -> URL`` of ``endpoint``: url_for once for a whole list instead of once per row."""
+    head, tail = url_for(endpoint, registration_id=_PLACEHOLDER_ID, **values).rsplit(str(_PLACEHOLDER_ID), 1)
+    return lambda registration_id: f"{head}{registration_id}{tail}"
 
 
 @bp.get("/officer/sessions/<int:session_id>/registrations/by-organisation")
