@@ -28,6 +28,37 @@ def _worker_database_url(tmp_path_factory, worker_id):
     return f"{base[0]}/{name}"
 
 
+def create_empty_database(name: str, directory) -> str:
+    """A new, empty database of the kind under test (an SQLite file in ``directory``, or a PostgreSQL database)."""
+    if not PG_URL:
+        return f"sqlite:///{directory / (name + '.sqlite')}"
+    base, dbname = PG_URL.rsplit("/", 1)
+    target = f"{dbname}_{name}"
+    _postgres_admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)', f'CREATE DATABASE "{target}"')
+    return f"{base}/{target}"
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("postgresql"):
+        _postgres_admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def _postgres_admin(*statements):
+    import psycopg
+
+    with psycopg.connect(PG_URL.rsplit("/", 1)[0].replace("+psycopg", "") + "/postgres", autocommit=True) as admin:
+        for statement in statements:
+            admin.execute(statement)
+
+
+@pytest.fixture
+def new_database_url(tmp_path, worker_id, request):
+    """A new, empty database of the same kind as the one under test, dropped after the test."""
+    url = create_empty_database(f"{request.module.__name__.rsplit('.', 1)[-1]}_{worker_id}", tmp_path)
+    yield url
+    drop_database(url)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, worker_id):
     return _worker_database_url(tmp_path_factory, worker_id)

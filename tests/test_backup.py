@@ -10,25 +10,6 @@ from training_mgr import create_app
 from training_mgr.extensions import db
 
 
-@pytest.fixture
-def new_database_url(tmp_path, worker_id):
-    """A new, empty database of the same kind as the one under test."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
-        return
-    import psycopg
-
-    base, name = PG_URL.rsplit("/", 1)
-    target = f"{name}_restored_{worker_id}"
-    admin_url = base.replace("+psycopg", "") + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{target}"')
-    yield f"{base}/{target}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-
-
 def all_rows(engine):
     """Every table's rows, sorted, as plain tuples: what must survive a round trip."""
     contents = {}

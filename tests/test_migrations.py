@@ -1,35 +1,16 @@
 """Migrations: an empty database upgrades to head, matches the models, and downgrades to base."""
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
-from tests.conftest import PG_URL, make_test_config
+from tests.conftest import make_test_config
 from training_mgr import create_app
 from training_mgr.extensions import db
 
 
-@pytest.fixture
-def empty_database(tmp_path, worker_id):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    import psycopg
-
-    base, name = PG_URL.rsplit("/", 1)
-    target = f"{name}_migrations_{worker_id}"
-    admin_url = base.replace("+psycopg", "") + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{target}"')
-    yield f"{base}/{target}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-
-
-def test_upgrade_to_head_matches_the_models_and_downgrade_to_base_empties(empty_database):
-    app = create_app(make_test_config(empty_database))
+def test_upgrade_to_head_matches_the_models_and_downgrade_to_base_empties(new_database_url):
+    app = create_app(make_test_config(new_database_url))
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -39,13 +20,13 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_to_base_empties(empty_
         assert {t.name for t in db.metadata.sorted_tables} <= tables
         downgrade(revision="base")
         db.engine.dispose()
-    engine = create_engine(empty_database)
+    engine = create_engine(new_database_url)
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
 
 
-def test_flask_db_check_finds_no_drift(empty_database):
-    app = create_app(make_test_config(empty_database))
+def test_flask_db_check_finds_no_drift(new_database_url):
+    app = create_app(make_test_config(new_database_url))
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     result = runner.invoke(args=["db", "check"])

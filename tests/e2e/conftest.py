@@ -13,26 +13,13 @@ from types import SimpleNamespace
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import PG_URL, make_test_config
+from tests.conftest import create_empty_database, make_test_config
 
 CHROMIUM = os.environ.get("TRAINING_MGR_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEMO_PASSWORD = "demo-password"
 
 pytestmark = pytest.mark.e2e
-
-
-def _fresh_database(tmp_path, name):
-    if not PG_URL:
-        return f"sqlite:///{tmp_path / (name + '.sqlite')}"
-    import psycopg
-
-    base, dbname = PG_URL.rsplit("/", 1)
-    target = f"{dbname}_{name}"
-    with psycopg.connect(base.replace("+psycopg", "") + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{target}"')
-    return f"{base}/{target}"
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +35,7 @@ def live_server(tmp_path_factory, request, worker_id):
     module = request.module.__name__.rsplit(".", 1)[-1]
     mail, stop_mail = start_smtp_server()
     app = create_app(make_test_config(
-        _fresh_database(tmp, f"e2e_{module}_{worker_id}"),
+        create_empty_database(f"e2e_{module}_{worker_id}", tmp),
         TESTING=False,
         WTF_CSRF_ENABLED=True,
         MAIL_SERVER=mail.host,
