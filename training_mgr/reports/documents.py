@@ -18,6 +18,7 @@ from ..recommendations.models import RECOMMENDATION_STATUSES
 from . import figures as F
 from .charts import bar_chart
 
+
 def organisation_label(organisation) -> str:
     return localized(organisation, "name") if organisation is not None else _("Organisation not in the list")
 

@@ -4,12 +4,11 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from ..core.i18n import localized
+from ..core.i18n import country_name, localized
 from ..courses.models import Course
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..trainings.models import TrainingSession
-from .documents import country_name
 from .figures import ProgrammeFilters
 
 
