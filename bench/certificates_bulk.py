@@ -6,8 +6,9 @@ Loads the demo data into a temporary SQLite file and makes N certificates for th
 training (its organisers, signatories and both languages; people with Latin and Arabic names).
 For each N it times, in the same run:
 
-- batch-and-split (``certificates.services.render_certificates``): one HTML with a page per person,
-  laid out by WeasyPrint once, then split into one self-contained PDF per person;
+- the batch (``certificates.services.render_certificates`` → ``pdf.render_batch``): what every
+  certificate shares laid out once (once per distinct layout, e.g. a name on two lines), what is
+  personal laid out per person, each person's file the two layers stacked into one page;
 - the obvious way: ``pdf.render_pdf`` once per person.
 
 It prints wall-clock and CPU seconds and the ratio. Nothing is written to the database.
@@ -78,7 +79,7 @@ def main():
             training_session = db.session.get(TrainingSession, 1)
             services.render_certificates(training_session, people(1))  # load WeasyPrint and the fonts once
 
-            print(f"{'certificates':>12} {'batch+split s':>14} {'(cpu)':>7} {'one each s':>11} {'(cpu)':>7} {'ratio':>6} {'per cert ms':>12}")
+            print(f"{'certificates':>12} {'batch s':>14} {'(cpu)':>7} {'one each s':>11} {'(cpu)':>7} {'ratio':>6} {'per cert ms':>12}")
             for size in args.sizes:
                 pairs = people(size)
                 files, batch_wall, batch_cpu = timed(lambda: services.render_certificates(training_session, pairs))

@@ -6,6 +6,7 @@ from io import BytesIO
 import pytest
 import segno
 from flask import render_template
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from tests.factories import CompletedTrainingFactory, OrganisationFactory, ParticipantFactory, attended
@@ -109,10 +110,46 @@ def test_batch_is_split_into_valid_self_contained_files(people, tmp_path):
         assert check.returncode == 0, check.stdout + check.stderr
         reader = PdfReader(path)
         assert len(reader.pages) == 1
-        for font in reader.pages[0]["/Resources"]["/Font"].values():
-            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        fonts = list(_fonts(reader.pages[0]["/Resources"]))
+        assert fonts
+        for font in fonts:
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert "/FontFile2" in descriptor or "/FontFile3" in descriptor  # embedded, not referenced
         assert certificate.registration.participant.name in pdftotext(certificate.pdf)
+
+
+def _fonts(resources):
+    """The fonts a page uses, with those of the forms it draws (the shared layer of a batch)."""
+    for font in resources.get("/Font", {}).values():
+        yield font.get_object()
+    for xobject in resources.get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        if xobject["/Subtype"] == "/Form":
+            yield from _fonts(xobject["/Resources"])
+
+
+def test_batch_certificates_look_exactly_like_ones_drawn_whole(people, tmp_path):
+    """The batch lays out the shared parts once per layout; a name on two lines gets its own."""
+    training = CompletedTrainingFactory(officers=[people.officer], title_ar="حقوق الإنسان على الحدود الدولية")
+    names = [("Zainab Hussein", "زينب حسين"),
+             ("Mohammed Abdul-Kareem Hussein Ali Al-Jubouri Al-Tamimi", "محمد عبد الكريم حسين"),
+             ("Ali Hassan", "علي عبد الكريم حسين علي الجبوري التميمي الساعدي العبيدي الربيعي"),
+             ("Noor Sabah", None)]
+    for name, name_ar in names:
+        attended(training, ["present"] * 3, participant=ParticipantFactory(name=name, name_ar=name_ar))
+    issued, _ = services.issue_certificates(training, by_user=people.officer)
+    context = services.print_context(training)
+    assert len(issued) == len(names)
+    for certificate in issued:
+        whole = pdf.render_pdf("pdf/certificate.html", anchor_prefix="c", **context,
+                               certificates=[services._printed(certificate, certificate.registration.participant)])
+        images = []
+        for name, data in (("batch", certificate.pdf), ("whole", whole)):
+            (tmp_path / f"{name}.pdf").write_bytes(data)
+            subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)],
+                           check=True)
+            images.append(Image.open(tmp_path / f"{name}.png").convert("RGB"))
+        assert ImageChops.difference(*images).getbbox() is None, certificate.registration.participant.name
 
 
 def test_markup_in_a_name_prints_as_text_and_nothing_is_fetched(people, caplog, monkeypatch):

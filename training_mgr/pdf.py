@@ -78,35 +78,78 @@ def render_pdf(template: str, **context) -> bytes:
     return render_document(template, **context).write_pdf()
 
 
-def render_batch(template: str, *, anchor_prefix: str, on_progress=None, **context) -> list[bytes]:
-    """Lay out many documents in one pass, write one PDF, and split it into one PDF per document.
+#: documents laid out per WeasyPrint document in a batch: some steps of laying out and of splitting
+#: a PDF grow with its length, so a long batch goes in parts
+BATCH_PART = 100
 
-    The template renders every document in turn, each starting on a new page with an element whose
-    id is ``anchor_prefix`` (passed to the template) followed by its index; a document's pages run up
-    to the next such anchor. Layout and font subsetting happen once for the whole batch; splitting
-    the written PDF costs a few milliseconds a file (see docs/performance.md). Each file is a complete
-    PDF carrying the fonts it uses. ``on_progress(n)`` is called after each file.
+
+def render_batch(template: str, documents: str, *, anchor_prefix: str, on_progress=None, **context) -> list[bytes]:
+    """One single-page PDF per document for many documents, laying out what they share once.
+
+    ``context[documents]`` is the list of documents. The template draws each on its own page, whose
+    first element has the id ``anchor_prefix`` followed by the document's index, in the ``layer``
+    it is given: "personal" draws only what differs per document, in the places the rest would push
+    it to; "shared" draws everything else. Elements with ids ``<anchor_prefix><index>-…`` mark the
+    places that depend on a document's own content (where a long name ends, say): documents whose
+    marks fall in the same places share one laid-out "shared" page. The personal layer is given
+    ``shared_marks``, where the first document's marks sit on its shared page ({name: y}), to stand
+    in for parts that are the same for everyone. Each file is the document's personal page with its
+    shared page drawn underneath, so only the personal parts are laid out once per document (see
+    docs/performance.md); every file is complete, with the fonts it uses. ``on_progress(n)`` is
+    called after each file.
     """
-    from pypdf import PdfReader, PdfWriter
+    import pikepdf
 
-    document = render_document(template, anchor_prefix=anchor_prefix, **context)
-    groups = []
-    for number, page in enumerate(document.pages):
-        if not groups or any(anchor.startswith(anchor_prefix) for anchor in page.anchors):
-            groups.append([])
-        groups[-1].append(number)
-    reader = PdfReader(io.BytesIO(document.write_pdf()))
-    metadata = {key: value for key, value in (reader.metadata or {}).items() if isinstance(value, str)}
+    items = context.pop(documents)
+    if not items:
+        return []
+    first = render_document(template, layer="shared", anchor_prefix=anchor_prefix, **{documents: items[:1]}, **context)
+    shared_marks = dict(_layout_marks(first.pages[0], f"{anchor_prefix}0-"))
+    personal_pdfs, layouts = [], []
+    for start in range(0, len(items), BATCH_PART):
+        part = items[start:start + BATCH_PART]
+        personal = render_document(template, layer="personal", anchor_prefix=anchor_prefix, shared_marks=shared_marks,
+                                   **{documents: part}, **context)
+        if len(personal.pages) != len(part):
+            raise ValueError(f"{template} must lay out each document on one page")
+        layouts += [_layout_marks(page, f"{anchor_prefix}{index}-") for index, page in enumerate(personal.pages)]
+        personal_pdfs.append(pikepdf.Pdf.open(io.BytesIO(personal.write_pdf())))
+    distinct = list(dict.fromkeys(layouts))  # the first is the first document's, laid out above
+    shared_docs = [first]
+    if len(distinct) > 1:
+        examples = [items[layouts.index(layout)] for layout in distinct[1:]]
+        shared_docs.append(render_document(template, layer="shared", anchor_prefix=anchor_prefix,
+                                           **{documents: examples}, **context))
+    shared_layouts = [_layout_marks(page, f"{anchor_prefix}{index}-")
+                      for doc in shared_docs for index, page in enumerate(doc.pages)]
+    if not all(_same_layout(*pair) for pair in zip(shared_layouts, distinct)):
+        raise ValueError(f"{template} lays out its shared layer differently from its personal one")
+
+    shared_pdfs = [pikepdf.Pdf.open(io.BytesIO(doc.write_pdf())) for doc in shared_docs]
+    backgrounds = [page.as_form_xobject() for shared_pdf in shared_pdfs for page in shared_pdf.pages]
     files = []
-    for numbers in groups:
-        writer = PdfWriter()
-        for number in numbers:
-            writer.add_page(reader.pages[number])
-        if metadata:
-            writer.add_metadata(metadata)
+    pages = [(source, page) for source in personal_pdfs for page in source.pages]
+    for (source, page), layout in zip(pages, layouts):
+        single = pikepdf.Pdf.new()
+        single.pages.append(page)
+        single.pages[0].add_underlay(single.copy_foreign(backgrounds[distinct.index(layout)]))
+        for key, value in source.docinfo.items():
+            single.docinfo[key] = value
         buffer = io.BytesIO()
-        writer.write(buffer)
+        single.save(buffer)
         files.append(buffer.getvalue())
         if on_progress:
             on_progress(1)
     return files
+
+
+def _layout_marks(page, prefix: str) -> tuple:
+    """Where the page's marks ``<prefix>…`` sit, as sorted (name, y) pairs: the same marks, the same layout."""
+    return tuple(sorted((anchor[len(prefix):], round(position[1], 2)) for anchor, position in page.anchors.items()
+                        if anchor.startswith(prefix)))  # a position starts with x, y
+
+
+def _same_layout(marks, other_marks) -> bool:
+    """The same marks within a hundredth of a pixel (a block standing in for text may add rounding)."""
+    return [name for name, _y in marks] == [name for name, _y in other_marks] and all(
+        abs(y - other_y) < 0.02 for (_name, y), (_other, other_y) in zip(marks, other_marks))

@@ -291,10 +291,10 @@ def _printed(certificate, participant) -> PrintedCertificate:
 
 
 def render_certificates(training_session, pairs, on_progress=None) -> list[bytes]:
-    """One PDF per (certificate, participant), laid out in one pass and split."""
+    """One PDF per (certificate, participant), rendered as a batch (what they share is laid out once)."""
     printed = [_printed(certificate, participant) for certificate, participant in pairs]
     return pdf.render_batch(
-        "pdf/certificate.html", anchor_prefix=PDF_ANCHOR_PREFIX, on_progress=on_progress,
+        "pdf/certificate.html", "certificates", anchor_prefix=PDF_ANCHOR_PREFIX, on_progress=on_progress,
         certificates=printed, **print_context(training_session),
     )
 
