@@ -30,9 +30,10 @@ class Defaults:
     REMEMBER_COOKIE_SECURE = None
     #: reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port are trusted (0: none)
     PROXY_COUNT = 0
-    #: gunicorn worker processes and threads per worker (gunicorn_conf.py, check-deploy)
-    WEB_CONCURRENCY = 2
-    WEB_THREADS = 4
+    #: gunicorn worker processes and threads per worker (gunicorn_conf.py, check-deploy); the pages are
+    #: CPU-bound Python, so one thread per worker and a worker per core (+1) serve most (docs/performance.md)
+    WEB_CONCURRENCY = 3
+    WEB_THREADS = 1
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     #: largest spreadsheet or PDF upload accepted, checked before parsing
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -14,7 +14,8 @@ _config = create_app().config
 bind = "127.0.0.1:8000"
 workers = int(_config["WEB_CONCURRENCY"])
 threads = int(_config["WEB_THREADS"])
-#: threads serve slow phone connections without a process each; pages wait on the database, not the CPU
+#: sync workers behind a buffering reverse proxy, which absorbs slow phone connections; the pages are CPU-bound,
+#: so threads would only queue for the interpreter lock (measured: docs/performance.md)
 worker_class = "gthread" if threads > 1 else "sync"
 
 #: a request taking longer than this is stuck: the worker is replaced and the error logged
