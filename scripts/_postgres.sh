@@ -1,9 +1,13 @@
 # Start a throw-away PostgreSQL server (initdb + pg_ctl as the postgres user) on a free port on 127.0.0.1.
 # Sourced by test.sh; sets PG_TEST_URL and stops the server when the calling script exits.
 
+postgres_bindir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
 start_postgres() {
   local bindir
-  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  bindir="$(postgres_bindir)"
   [ -x "$bindir/initdb" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
   PG_DIR="$(mktemp -d -t training-mgr-pg.XXXXXX)"
   PG_PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -24,7 +28,7 @@ start_postgres() {
 
 stop_postgres() {
   local bindir as_pg=()
-  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  bindir="$(postgres_bindir)"
   [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
   "${as_pg[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"

@@ -13,21 +13,6 @@ from training_mgr.extensions import db
 PG_URL = os.environ.get("TRAINING_MGR_TEST_DATABASE_URL")
 
 
-def _worker_database_url(tmp_path_factory, worker_id):
-    """One database per xdist worker: a PostgreSQL database made for it, or an SQLite file."""
-    if not PG_URL:
-        return f"sqlite:///{tmp_path_factory.getbasetemp() / 'test.sqlite'}"
-    import psycopg
-
-    base = PG_URL.rsplit("/", 1)
-    name = f"{base[1]}_{worker_id}" if worker_id != "master" else base[1]
-    admin = psycopg.connect(base[0].replace("+psycopg", "") + "/postgres", autocommit=True)
-    with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return f"{base[0]}/{name}"
-
-
 def create_empty_database(name: str, directory) -> str:
     """A new, empty database of the kind under test (an SQLite file in ``directory``, or a PostgreSQL database)."""
     if not PG_URL:
@@ -61,7 +46,8 @@ def new_database_url(tmp_path, worker_id, request):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, worker_id):
-    return _worker_database_url(tmp_path_factory, worker_id)
+    """One database per xdist worker, shared by that worker's tests."""
+    return create_empty_database(f"worker_{worker_id}", tmp_path_factory.getbasetemp())
 
 
 def make_test_config(database_url, **extra):
@@ -119,10 +105,8 @@ def app(_schema_app, database_url, request):
     # The test's app context stays pushed, so requests share its ``g``; reset what is cached per request.
     app.before_request_funcs.setdefault(None, []).insert(0, _reset_request_state)
     with app.app_context():
-        _empty_all_tables()
+        _empty_all_tables()  # before, not after: a test starts empty whatever the previous one left
         yield app
-        db.session.remove()
-        _empty_all_tables()
         db.session.remove()
         db.engine.dispose()  # every test makes an app and an engine: give its connections back now
 
