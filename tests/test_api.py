@@ -118,6 +118,27 @@ def test_bearer_token_authenticates_the_api_only(client, people):
     assert client.get("/api/v1/sessions", headers=headers).status_code == 401
 
 
+def test_token_use_is_recorded_at_most_once_a_minute(client, people):
+    from datetime import timedelta
+
+    from training_mgr.core.db import as_utc, utcnow
+
+    token, plain = create_api_token(people.manager, "dashboard")
+    headers = {"Authorization": f"Bearer {plain}"}
+    client.get("/api/v1/sessions", headers=headers)
+    db.session.refresh(token)
+    first_use = as_utc(token.last_used_at)
+    assert first_use is not None
+    client.get("/api/v1/sessions", headers=headers)
+    db.session.refresh(token)
+    assert as_utc(token.last_used_at) == first_use
+    token.last_used_at = utcnow() - timedelta(minutes=2)
+    db.session.commit()
+    client.get("/api/v1/sessions", headers=headers)
+    db.session.refresh(token)
+    assert as_utc(token.last_used_at) > first_use
+
+
 def test_participant_token_is_refused(client, people):
     _, plain = create_api_token(people.participant, "mine")
     assert client.get("/api/v1/sessions", headers={"Authorization": f"Bearer {plain}"}).status_code == 403

@@ -1,6 +1,7 @@
 """Loading the user (cookie or API bearer token), request ids, security headers, reverse proxies and throttling."""
 import hashlib
 import uuid
+from datetime import timedelta
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -10,6 +11,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..core.db import as_utc, utcnow
 from ..extensions import db, limiter, login_manager
+
+
+#: how stale a token's last_used_at may get before an API request writes it again: it only says roughly
+#: when the token was last used, and a busy client would otherwise cost a write and a commit per request
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_token(token: str) -> str:
@@ -44,8 +50,9 @@ def load_user_from_bearer(req):
         return None
     if found.expires_at is not None and as_utc(found.expires_at) < now:
         return None
-    found.last_used_at = now
-    db.session.commit()
+    if found.last_used_at is None or as_utc(found.last_used_at) < now - LAST_USED_RESOLUTION:
+        found.last_used_at = now
+        db.session.commit()
     g.api_token_auth = True
     return found.user
 
