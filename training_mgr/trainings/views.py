@@ -30,6 +30,20 @@ def _managed(session_id) -> TrainingSession:
     return training_session
 
 
+def _viewable(session_id) -> TrainingSession:
+    training_session = db.get_or_404(TrainingSession, session_id)
+    require_view_session(training_session)
+    return training_session
+
+
+def _part_of(ts, model, obj_id):
+    """A day or signatory of ``ts`` by id; 404 when it belongs to another training."""
+    obj = db.get_or_404(model, obj_id)
+    if obj.training_session_id != ts.id:
+        abort(404)
+    return obj
+
+
 def _back(training_session, endpoint="trainings.detail"):
     return redirect(url_for(endpoint, session_id=training_session.id))
 
@@ -71,8 +85,7 @@ def create():
 @bp.get("/officer/sessions/<int:session_id>")
 @roles_required(*STAFF_ROLES)
 def detail(session_id):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
+    training_session = _viewable(session_id)
     return render_template(
         "trainings/detail.html",
         ts=training_session,
@@ -104,13 +117,6 @@ def edit(session_id):
 
 # --- session days ------------------------------------------------------------------------------------
 
-def _day(ts, day_id) -> SessionDay:
-    day = db.get_or_404(SessionDay, day_id)
-    if day.training_session_id != ts.id:
-        abort(404)
-    return day
-
-
 def _render_days(ts, add_form=None, failed_day=None, failed_form=None):
     forms = {day.id: DayTitleForm(prefix=f"day-{day.id}", obj=day) for day in ts.days}
     if failed_day is not None:
@@ -138,7 +144,7 @@ def days(session_id):
 @roles_required(*EDITOR_ROLES)
 def update_day(session_id, day_id):
     ts = _managed(session_id)
-    day = _day(ts, day_id)
+    day = _part_of(ts, SessionDay, day_id)
     form = DayTitleForm(prefix=f"day-{day.id}")
     if not form.validate_on_submit():
         return _render_days(ts, failed_day=day, failed_form=form)
@@ -151,7 +157,7 @@ def update_day(session_id, day_id):
 @roles_required(*EDITOR_ROLES)
 def remove_day(session_id, day_id):
     ts = _managed(session_id)
-    day = _day(ts, day_id)
+    day = _part_of(ts, SessionDay, day_id)
     label = fmt_date(day.date, "full")
     try:
         services.remove_day(day, current_user)
@@ -272,18 +278,11 @@ def signatories(session_id):
     return render_template("trainings/signatories.html", ts=ts, form=form)
 
 
-def _signatory(ts, signatory_id) -> Signatory:
-    signatory = db.get_or_404(Signatory, signatory_id)
-    if signatory.training_session_id != ts.id:
-        abort(404)
-    return signatory
-
-
 @bp.route("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def edit_signatory(session_id, signatory_id):
     ts = _managed(session_id)
-    signatory = _signatory(ts, signatory_id)
+    signatory = _part_of(ts, Signatory, signatory_id)
     form = SignatoryForm(obj=signatory)
     if form.validate_on_submit():
         values = form_values(form, exclude=("signature", "remove_signature"))
@@ -302,7 +301,7 @@ def edit_signatory(session_id, signatory_id):
 @roles_required(*EDITOR_ROLES)
 def remove_signatory(session_id, signatory_id):
     ts = _managed(session_id)
-    signatory = _signatory(ts, signatory_id)
+    signatory = _part_of(ts, Signatory, signatory_id)
     name = signatory.name
     services.remove_signatory(signatory, current_user)
     flash(_("Signatory “%(name)s” removed.", name=name), "success")
@@ -312,9 +311,8 @@ def remove_signatory(session_id, signatory_id):
 @bp.get("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/signature")
 @roles_required(*STAFF_ROLES)
 def signature_image(session_id, signatory_id):
-    ts = db.get_or_404(TrainingSession, session_id)
-    require_view_session(ts)
-    signatory = _signatory(ts, signatory_id)
+    ts = _viewable(session_id)
+    signatory = _part_of(ts, Signatory, signatory_id)
     if not signatory.signature_image:
         abort(404)
     response = Response(signatory.signature_image, mimetype=signatory.signature_mimetype)
