@@ -48,6 +48,13 @@ def _back(training_session, endpoint="trainings.detail"):
     return redirect(url_for(endpoint, session_id=training_session.id))
 
 
+def _flash_saved(changes, saved_message) -> None:
+    if changes:
+        flash(saved_message, "success")
+    else:
+        flash(_("Nothing was changed."), "info")
+
+
 @bp.get("/officer")
 @roles_required(*EDITOR_ROLES)
 def officer_home():
@@ -110,7 +117,7 @@ def edit(session_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            flash(_("Training saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            _flash_saved(changes, _("Training saved."))
             return _back(ts)
     return render_template("trainings/form.html", form=form, ts=ts)
 
@@ -184,7 +191,7 @@ def organisers(session_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            flash(_("Organisers saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            _flash_saved(changes, _("Organisers saved."))
             return _back(ts)
     return render_template("trainings/organisers.html", ts=ts, form=form)
 
@@ -202,8 +209,7 @@ def officers(session_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            flash(_("Managing officers saved.") if changes else _("Nothing was changed."),
-                  "success" if changes else "info")
+            _flash_saved(changes, _("Managing officers saved."))
             if not can_manage_session(current_user, ts):
                 return redirect(url_for("trainings.officer_home"))
             return _back(ts)
@@ -249,8 +255,7 @@ def certificate_rule(session_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            flash(_("Certificate rule saved.") if changes else _("Nothing was changed."),
-                  "success" if changes else "info")
+            _flash_saved(changes, _("Certificate rule saved."))
             return _back(ts)
     return render_template("trainings/certificate_rule.html", ts=ts, form=form)
 
@@ -292,7 +297,7 @@ def edit_signatory(session_id, signatory_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            flash(_("Signatory saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            _flash_saved(changes, _("Signatory saved."))
             return _back(ts, "trainings.signatories")
     return render_template("trainings/signatory_form.html", ts=ts, form=form, signatory=signatory)
 
