@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..core.permissions import STAFF_ROLES, can_view_session, visible_sessions_filter
+from ..core.permissions import STAFF_ROLES, viewable_session, visible_sessions_filter
 from ..extensions import csrf, db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -51,13 +51,6 @@ def paginate(query, serialize):
     return jsonify(items=serialize(rows), page=page, next=next_url)
 
 
-def _get_visible_session(session_id):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    if not can_view_session(current_user, training_session):
-        abort(403)
-    return training_session
-
-
 @bp.get("/sessions")
 @api_access
 def sessions():
@@ -95,7 +88,7 @@ def sessions():
 @bp.get("/sessions/<int:session_id>/registrations")
 @api_access
 def session_registrations(session_id):
-    training_session = _get_visible_session(session_id)
+    training_session = viewable_session(session_id)
     query = (
         select(Registration)
         .where(Registration.training_session_id == training_session.id)
@@ -137,7 +130,7 @@ def session_registrations(session_id):
 @bp.get("/sessions/<int:session_id>/recommendations")
 @api_access
 def session_recommendations(session_id):
-    training_session = _get_visible_session(session_id)
+    training_session = viewable_session(session_id)
     query = (
         select(Recommendation)
         .where(Recommendation.training_session_id == training_session.id)

@@ -3,10 +3,10 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..core.permissions import (
-    EDITOR_ROLES, STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
+    EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, require_manage_session, roles_required,
+    viewable_session,
 )
 from ..extensions import db, limiter
-from ..trainings.models import TrainingSession
 from . import services
 from .forms import IssueForm, ReissueForm, RevokeForm, VerifyCodeForm, VerifyFileForm
 from .models import Certificate
@@ -19,12 +19,6 @@ VERIFY_RATE_LIMIT = "30/minute"
 verify_limit = limiter.shared_limit(VERIFY_RATE_LIMIT, scope="certificate-verify")
 
 
-def _training(session_id, manage=False):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    (require_manage_session if manage else require_view_session)(training_session)
-    return training_session
-
-
 def _managed_certificate(certificate_id):
     certificate = db.get_or_404(Certificate, certificate_id)
     require_manage_session(certificate.registration.training_session)
@@ -34,7 +28,7 @@ def _managed_certificate(certificate_id):
 @bp.get("/officer/sessions/<int:session_id>/certificates")
 @roles_required(*STAFF_ROLES)
 def index(session_id):
-    training_session = _training(session_id)
+    training_session = viewable_session(session_id)
     rows = services.eligibility(training_session)
     search = (request.args.get("q") or "").strip()
     if search:
@@ -53,7 +47,7 @@ def index(session_id):
 @bp.post("/officer/sessions/<int:session_id>/certificates/issue")
 @roles_required(*EDITOR_ROLES)
 def issue(session_id):
-    training_session = _training(session_id, manage=True)
+    training_session = manageable_session(session_id)
     form = IssueForm()
     back = redirect(url_for(".index", session_id=session_id))
     if not form.validate():
@@ -119,7 +113,7 @@ def reissue(certificate_id):
 @roles_required(*EDITOR_ROLES)
 def export(session_id, kind):
     """Every valid certificate of the training: one merged PDF, or a ZIP of the stored files."""
-    training_session = _training(session_id, manage=True)
+    training_session = manageable_session(session_id)
     certificates = services.valid_certificates(training_session)
     if not certificates:
         flash(_("No valid certificates to download yet."), "warning")

@@ -53,6 +53,27 @@ def require_view_session(training_session):
         abort(403)
 
 
+def viewable_session(session_id: int):
+    """The training ``session_id``: 404 when there is none, 403 when the current user may not view it."""
+    training_session = _session_or_404(session_id)
+    require_view_session(training_session)
+    return training_session
+
+
+def manageable_session(session_id: int):
+    """The training ``session_id``: 404 when there is none, 403 when the current user may not manage it."""
+    training_session = _session_or_404(session_id)
+    require_manage_session(training_session)
+    return training_session
+
+
+def _session_or_404(session_id: int):
+    from ..extensions import db
+    from ..trainings.models import TrainingSession
+
+    return db.get_or_404(TrainingSession, session_id)
+
+
 def visible_sessions_filter(user, query):
     """Restrict a TrainingSession select to what ``user`` may see as staff."""
     from ..trainings.models import TrainingSession, session_officers

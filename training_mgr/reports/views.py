@@ -4,7 +4,7 @@ from io import BytesIO
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from ..core.permissions import STAFF_ROLES, require_view_session, roles_required
+from ..core.permissions import STAFF_ROLES, roles_required, viewable_session
 from ..extensions import db
 from ..trainings.models import TrainingSession
 from . import documents
@@ -91,8 +91,7 @@ def programme_participants_csv():
 @bp.get("/officer/sessions/<int:session_id>/report.pdf")
 @roles_required(*STAFF_ROLES)
 def session_report(session_id):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
+    training_session = viewable_session(session_id)
     return _download(
         documents.session_report_pdf(training_session), f"training-{session_id}-report.pdf", "application/pdf"
     )
@@ -101,8 +100,7 @@ def session_report(session_id):
 @bp.get("/officer/sessions/<int:session_id>/participants.csv")
 @roles_required(*STAFF_ROLES)
 def session_participants_csv(session_id):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
+    training_session = viewable_session(session_id)
     return _download(
         documents.participants_csv(training_session=training_session),
         f"training-{session_id}-participants.csv",
