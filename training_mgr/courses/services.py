@@ -5,6 +5,7 @@ from sqlalchemy import func, or_, select
 from ..audit import services as audit
 from ..core.db import utcnow
 from ..core.forms import FieldError
+from ..core.permissions import visible_sessions_filter
 from ..extensions import db
 from ..trainings.models import TrainingSession
 from .models import Course
@@ -84,6 +85,13 @@ def training_counts(course_ids) -> dict[int, int]:
         .group_by(TrainingSession.course_id)
     )
     return dict(rows.all())
+
+
+def course_trainings_query(course: Course, user):
+    """The trainings of ``course`` that ``user`` may see as staff, latest first."""
+    return visible_sessions_filter(
+        user, select(TrainingSession).where(TrainingSession.course_id == course.id)
+    ).order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc())
 
 
 def schedulable_courses() -> list[Course]:

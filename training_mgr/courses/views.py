@@ -1,12 +1,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..core.forms import form_values, show_error
-from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required, visible_sessions_filter
+from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
-from ..trainings.models import TrainingSession
 from . import services
 from .forms import CourseFilterForm, CourseForm
 from .models import Course
@@ -46,9 +44,7 @@ def create():
 @roles_required(*STAFF_ROLES)
 def detail(course_id):
     course = db.get_or_404(Course, course_id)
-    trainings = visible_sessions_filter(
-        current_user, select(TrainingSession).where(TrainingSession.course_id == course.id)
-    ).order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc())
+    trainings = services.course_trainings_query(course, current_user)
     page = db.paginate(trainings, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     return render_template("courses/detail.html", course=course, page=page)
 
