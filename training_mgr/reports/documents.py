@@ -106,7 +106,6 @@ def session_report_pdf(training_session) -> bytes:
         figures=figures,
         training=training_session,
         charts=session_charts(figures),
-        country_name=country_name,
         organisation_label=organisation_label,
         generated_on=date.today(),
     )
@@ -120,7 +119,6 @@ def programme_report_pdf(filters: F.ProgrammeFilters) -> bytes:
         figures=figures,
         filter_labels=filter_labels(filters),
         charts=programme_charts(figures),
-        country_name=country_name,
         organisation_label=organisation_label,
         generated_on=date.today(),
     )
