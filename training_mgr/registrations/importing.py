@@ -18,12 +18,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
+from ..auth.services import normalise_email
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from . import notifications
 from .models import Registration
-from .services import RegistrationError, add_registration, check_can_register, lock_seats, normalise_email
+from .services import RegistrationError, add_registration, check_can_register, lock_seats
 
 #: the columns of a nomination list, in the template's order
 IMPORT_COLUMNS = ("name", "name_ar", "sex", "organisation", "position", "email", "phone", "nominated_by")

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..audit import services as audit
+from ..auth.services import normalise_email
 from ..core.db import as_utc, utcnow
 from ..extensions import db
 from ..trainings.models import OrganisationQuota, TrainingSession
@@ -400,10 +401,6 @@ def participant_by_email(email: str):
     from ..participants.models import Participant
 
     return db.session.scalar(select(Participant).where(Participant.email == normalise_email(email)))
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def register_new_participant(training_session, details: dict, *, by_user, nominated_by=None, status=None, source="officer"):
