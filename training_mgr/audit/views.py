@@ -1,8 +1,7 @@
 from flask import Blueprint, render_template, request
 
-from ..core.permissions import STAFF_ROLES, require_view_session, roles_required
+from ..core.permissions import STAFF_ROLES, roles_required, viewable_session
 from ..extensions import db
-from ..trainings.models import TrainingSession
 from . import services
 from .forms import AuditFilterForm
 
@@ -30,7 +29,6 @@ def index():
 @bp.get("/officer/sessions/<int:session_id>/audit")
 @roles_required(*STAFF_ROLES)
 def session_log(session_id):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
+    training_session = viewable_session(session_id)
     filters, page = _filtered_page(training_session.id)
     return render_template("audit/index.html", filters=filters, page=page, ts=training_session)

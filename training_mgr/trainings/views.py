@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..core.i18n import fmt_date
 from ..core.forms import country_choices, form_values, show_error, timezone_choices
 from ..core.permissions import (
-    EDITOR_ROLES, STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
+    EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session,
 )
 from ..courses import services as courses
 from ..courses.models import Course
@@ -17,23 +17,11 @@ from .forms import (
     CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OfficersForm, OrganisersForm, QuotaForm,
     SignatoryForm, TrainingForm,
 )
-from .models import SessionDay, Signatory, TrainingSession
+from .models import SessionDay, Signatory
 
 bp = Blueprint("trainings", __name__)
 
 TrainingError = services.TrainingError
-
-
-def _managed(session_id) -> TrainingSession:
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_manage_session(training_session)
-    return training_session
-
-
-def _viewable(session_id) -> TrainingSession:
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
-    return training_session
 
 
 def _part_of(ts, model, obj_id):
@@ -92,7 +80,7 @@ def create():
 @bp.get("/officer/sessions/<int:session_id>")
 @roles_required(*STAFF_ROLES)
 def detail(session_id):
-    training_session = _viewable(session_id)
+    training_session = viewable_session(session_id)
     return render_template(
         "trainings/detail.html",
         ts=training_session,
@@ -106,7 +94,7 @@ def detail(session_id):
 @bp.route("/officer/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def edit(session_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     form = TrainingForm(obj=ts, **_detail_form_options())
     if request.method == "GET":
         for name in services.WINDOW_FIELDS:
@@ -134,7 +122,7 @@ def _render_days(ts, add_form=None, failed_day=None, failed_form=None):
 @bp.route("/officer/sessions/<int:session_id>/days", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def days(session_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     form = DayForm()
     if form.validate_on_submit():
         try:
@@ -150,7 +138,7 @@ def days(session_id):
 @bp.post("/officer/sessions/<int:session_id>/days/<int:day_id>")
 @roles_required(*EDITOR_ROLES)
 def update_day(session_id, day_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     day = _part_of(ts, SessionDay, day_id)
     form = DayTitleForm(prefix=f"day-{day.id}")
     if not form.validate_on_submit():
@@ -163,7 +151,7 @@ def update_day(session_id, day_id):
 @bp.post("/officer/sessions/<int:session_id>/days/<int:day_id>/remove")
 @roles_required(*EDITOR_ROLES)
 def remove_day(session_id, day_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     day = _part_of(ts, SessionDay, day_id)
     label = fmt_date(day.date, "full")
     try:
@@ -180,7 +168,7 @@ def remove_day(session_id, day_id):
 @bp.route("/officer/sessions/<int:session_id>/organisers", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def organisers(session_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     form = OrganisersForm(organisations=organisations.all_organisations())
     if request.method == "GET":
         form.host_id.data = next((o.organisation_id for o in ts.organisers if o.role == "host"), None)
@@ -199,7 +187,7 @@ def organisers(session_id):
 @bp.route("/officer/sessions/<int:session_id>/officers", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def officers(session_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     form = OfficersForm(officers=services.officer_choices())
     if request.method == "GET":
         form.officer_ids.data = [u.id for u in ts.officers]
@@ -219,7 +207,7 @@ def officers(session_id):
 @bp.route("/officer/sessions/<int:session_id>/quotas", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def quotas(session_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     form = QuotaForm(organisations=organisations.all_organisations())
     if form.validate_on_submit():
         try:
@@ -236,7 +224,7 @@ def quotas(session_id):
 @bp.post("/officer/sessions/<int:session_id>/quotas/<int:organisation_id>/remove")
 @roles_required(*EDITOR_ROLES)
 def remove_quota(session_id, organisation_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     services.remove_quota(ts, current_user, organisation_id)
     flash(_("Quota removed."), "success")
     return _back(ts, "trainings.quotas")
@@ -247,7 +235,7 @@ def remove_quota(session_id, organisation_id):
 @bp.route("/officer/sessions/<int:session_id>/certificate-rule", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def certificate_rule(session_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     form = CertificateRuleForm(obj=ts)
     if form.validate_on_submit():
         try:
@@ -270,7 +258,7 @@ def _uploaded_signature(form) -> bytes | None:
 @bp.route("/officer/sessions/<int:session_id>/signatories", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def signatories(session_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     form = SignatoryForm()
     if form.validate_on_submit():
         try:
@@ -286,7 +274,7 @@ def signatories(session_id):
 @bp.route("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def edit_signatory(session_id, signatory_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     signatory = _part_of(ts, Signatory, signatory_id)
     form = SignatoryForm(obj=signatory)
     if form.validate_on_submit():
@@ -305,7 +293,7 @@ def edit_signatory(session_id, signatory_id):
 @bp.post("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/remove")
 @roles_required(*EDITOR_ROLES)
 def remove_signatory(session_id, signatory_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     signatory = _part_of(ts, Signatory, signatory_id)
     name = signatory.name
     services.remove_signatory(signatory, current_user)
@@ -316,7 +304,7 @@ def remove_signatory(session_id, signatory_id):
 @bp.get("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/signature")
 @roles_required(*STAFF_ROLES)
 def signature_image(session_id, signatory_id):
-    ts = _viewable(session_id)
+    ts = viewable_session(session_id)
     signatory = _part_of(ts, Signatory, signatory_id)
     if not signatory.signature_image:
         abort(404)
@@ -337,7 +325,7 @@ STATUS_MESSAGES = {
 @bp.post("/officer/sessions/<int:session_id>/status")
 @roles_required(*EDITOR_ROLES)
 def change_status(session_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     new_status = request.form.get("status", "")
     if new_status not in STATUS_MESSAGES:  # cancelling has its own form, which asks for the reason
         abort(400)
@@ -353,7 +341,7 @@ def change_status(session_id):
 @bp.route("/officer/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def cancel(session_id):
-    ts = _managed(session_id)
+    ts = manageable_session(session_id)
     if "cancelled" not in services.STATUS_TRANSITIONS[ts.status]:
         flash(_("This training can no longer be cancelled."), "warning")
         return _back(ts)
