@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..auth.services import normalise_email
+from ..core.exports import csv_bytes
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -328,9 +329,7 @@ def _new_participant(training_session, row: ImportRow, by_user) -> Participant:
 # --- the template ----------------------------------------------------------------------------------
 
 def template_csv() -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(IMPORT_COLUMNS)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets Excel open it as UTF-8
+    return csv_bytes(IMPORT_COLUMNS, [])
 
 
 def template_xlsx() -> bytes:
