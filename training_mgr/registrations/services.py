@@ -293,12 +293,7 @@ def registrations_page(training_session, *, search=None, status=None, organisati
         .where(Registration.training_session_id == training_session.id)
     )
     if search:
-        term = search.strip().lower()
-        query = query.where(or_(
-            func.lower(Participant.name).contains(term, autoescape=True),
-            Participant.name_ar.contains(search.strip(), autoescape=True),
-            func.lower(Participant.email).contains(term, autoescape=True),
-        ))
+        query = query.where(_participant_matches(search.strip()))
     if status:
         query = query.where(Registration.status == status)
     if organisation_id:
@@ -387,14 +382,21 @@ def search_participants(term: str, limit: int = 20):
     return db.session.scalars(
         select(Participant)
         .options(joinedload(Participant.organisation))
-        .where(or_(
-            func.lower(Participant.name).contains(term.lower(), autoescape=True),
-            Participant.name_ar.contains(term, autoescape=True),
-            func.lower(Participant.email).contains(term.lower(), autoescape=True),
-        ))
+        .where(_participant_matches(term))
         .order_by(func.lower(Participant.name))
         .limit(limit)
     ).all()
+
+
+def _participant_matches(term: str):
+    """A participant's name in either script or e-mail contains ``term`` (Latin letters in any case)."""
+    from ..participants.models import Participant
+
+    return or_(
+        func.lower(Participant.name).contains(term.lower(), autoescape=True),
+        Participant.name_ar.contains(term, autoescape=True),
+        func.lower(Participant.email).contains(term.lower(), autoescape=True),
+    )
 
 
 def participant_by_email(email: str):
