@@ -6,11 +6,7 @@ from flask_login import current_user
 
 from ..core.i18n import fmt_date
 from ..core.labels import MARK_LABELS
-from ..core.permissions import (
-    STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
-)
-from ..extensions import db
-from ..trainings.models import TrainingSession
+from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session
 from . import services
 from .models import MARKS
 
@@ -18,8 +14,7 @@ bp = Blueprint("attendance", __name__)
 
 
 def _training_and_day(session_id, day_id=None, manage=False):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    (require_manage_session if manage else require_view_session)(training_session)
+    training_session = (manageable_session if manage else viewable_session)(session_id)
     if day_id is None:
         return training_session, None
     day = services.day_of(training_session, day_id)

@@ -4,12 +4,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..core.i18n import localized
-from ..core.permissions import (
-    STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
-)
+from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session
 from ..extensions import db
 from ..organisations.models import Organisation
-from ..trainings.models import TrainingSession
 from . import services
 from .forms import FollowUpForm, RecommendationForm, TrackerFilterForm
 from .models import Recommendation
@@ -28,12 +25,6 @@ def _recommendation_form(**kwargs):
     form = RecommendationForm(**kwargs)
     form.responsible_organisation_id.choices = _organisation_choices("—")
     return form
-
-
-def _training(session_id, manage=False):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    (require_manage_session if manage else require_view_session)(training_session)
-    return training_session
 
 
 def _recommendation_of(training_session, recommendation_id):
@@ -61,7 +52,7 @@ def tracker():
 @bp.get("/officer/sessions/<int:session_id>/recommendations")
 @roles_required(*STAFF_ROLES)
 def index(session_id):
-    training_session = _training(session_id)
+    training_session = viewable_session(session_id)
     return _render_index(training_session, _recommendation_form(formdata=None))
 
 
@@ -76,7 +67,7 @@ def _render_index(training_session, form, status=200):
 @bp.post("/officer/sessions/<int:session_id>/recommendations")
 @roles_required(*STAFF_ROLES)
 def create(session_id):
-    training_session = _training(session_id, manage=True)
+    training_session = manageable_session(session_id)
     form = _recommendation_form()
     if form.validate():
         try:
@@ -92,7 +83,7 @@ def create(session_id):
 @bp.get("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>")
 @roles_required(*STAFF_ROLES)
 def detail(session_id, recommendation_id):
-    training_session = _training(session_id)
+    training_session = viewable_session(session_id)
     recommendation = _recommendation_of(training_session, recommendation_id)
     return _render_detail(
         training_session, recommendation,
@@ -110,7 +101,7 @@ def _render_detail(training_session, recommendation, form, follow_up, status=200
 @bp.post("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>/edit")
 @roles_required(*STAFF_ROLES)
 def edit(session_id, recommendation_id):
-    training_session = _training(session_id, manage=True)
+    training_session = manageable_session(session_id)
     recommendation = _recommendation_of(training_session, recommendation_id)
     form = _recommendation_form()
     if form.validate():
@@ -127,7 +118,7 @@ def edit(session_id, recommendation_id):
 @bp.post("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>/updates")
 @roles_required(*STAFF_ROLES)
 def add_update(session_id, recommendation_id):
-    training_session = _training(session_id, manage=True)
+    training_session = manageable_session(session_id)
     recommendation = _recommendation_of(training_session, recommendation_id)
     follow_up = FollowUpForm(prefix="follow_up")
     if follow_up.validate():

@@ -7,13 +7,10 @@ from sqlalchemy import select
 
 from ..core.i18n import current_language, fmt_date, local_date, localized
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
-from ..core.permissions import (
-    STAFF_ROLES, can_manage_session, require_manage_session, require_view_session, roles_required,
-)
+from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
-from ..trainings.models import TrainingSession
 from ..trainings.services import registration_counts
 from . import importing, services
 from .forms import (
@@ -26,18 +23,6 @@ from .services import ALLOWED_TRANSITIONS, ReasonRequired, RegistrationError
 bp = Blueprint("registrations", __name__)
 
 PER_PAGE = 50
-
-
-def _viewable(session_id):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_view_session(training_session)
-    return training_session
-
-
-def _manageable(session_id):
-    training_session = db.get_or_404(TrainingSession, session_id)
-    require_manage_session(training_session)
-    return training_session
 
 
 def _registration_of(training_session, registration_id):
@@ -55,7 +40,7 @@ def _organisation_choices():
 @bp.get("/officer/sessions/<int:session_id>/registrations")
 @roles_required(*STAFF_ROLES)
 def index(session_id):
-    training_session = _viewable(session_id)
+    training_session = viewable_session(session_id)
     form = RegistrationFilterForm(request.args)
     form.organisation.choices = [("", _("All"))] + [(str(o.id), localized(o, "name")) for o in services.registered_organisations(training_session)]
     filters = form.data if form.validate() else {}
@@ -129,7 +114,7 @@ def _url_for_each(endpoint, **values):
 @bp.get("/officer/sessions/<int:session_id>/registrations/by-organisation")
 @roles_required(*STAFF_ROLES)
 def by_organisation(session_id):
-    training_session = _viewable(session_id)
+    training_session = viewable_session(session_id)
     rows, totals, grand_total = services.counts_by_organisation(training_session)
     return render_template(
         "registrations/by_organisation.html", ts=training_session, rows=rows, totals=totals, grand_total=grand_total,
@@ -140,7 +125,7 @@ def by_organisation(session_id):
 @bp.get("/officer/sessions/<int:session_id>/registrations/add")
 @roles_required(*STAFF_ROLES)
 def add(session_id):
-    training_session = _manageable(session_id)
+    training_session = manageable_session(session_id)
     new_form = NewParticipantForm()
     new_form.organisation_id.choices = _organisation_choices()
     return _render_add(training_session, new_form)
@@ -164,7 +149,7 @@ def _render_add(training_session, new_form, status=200):
 @bp.post("/officer/sessions/<int:session_id>/registrations/add-existing")
 @roles_required(*STAFF_ROLES)
 def add_existing(session_id):
-    training_session = _manageable(session_id)
+    training_session = manageable_session(session_id)
     form = AddExistingParticipantForm()
     if not form.validate():
         flash(_("Please pick a person to add."), "danger")
@@ -185,7 +170,7 @@ def add_existing(session_id):
 @bp.post("/officer/sessions/<int:session_id>/registrations/add-new")
 @roles_required(*STAFF_ROLES)
 def add_new(session_id):
-    training_session = _manageable(session_id)
+    training_session = manageable_session(session_id)
     form = NewParticipantForm()
     form.organisation_id.choices = _organisation_choices()
     if not form.validate():
@@ -206,7 +191,7 @@ def add_new(session_id):
 @bp.get("/officer/sessions/<int:session_id>/registrations/<int:registration_id>")
 @roles_required(*STAFF_ROLES)
 def detail(session_id, registration_id):
-    training_session = _viewable(session_id)
+    training_session = viewable_session(session_id)
     registration = _registration_of(training_session, registration_id)
     return _render_detail(training_session, registration, StatusChangeForm(formdata=None))
 
@@ -223,7 +208,7 @@ def _render_detail(training_session, registration, form, status=200):
 @bp.post("/officer/sessions/<int:session_id>/registrations/<int:registration_id>/status")
 @roles_required(*STAFF_ROLES)
 def change_status(session_id, registration_id):
-    training_session = _manageable(session_id)
+    training_session = manageable_session(session_id)
     registration = _registration_of(training_session, registration_id)
     form = StatusChangeForm()
     form.status.choices = [(s, REGISTRATION_STATUS_LABELS[s]) for s in REGISTRATION_STATUSES]
@@ -249,7 +234,7 @@ def change_status(session_id, registration_id):
 @bp.route("/officer/sessions/<int:session_id>/registrations/import", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def import_upload(session_id):
-    training_session = _manageable(session_id)
+    training_session = manageable_session(session_id)
     form = ImportUploadForm()
     if not form.validate_on_submit():
         return render_template("registrations/import.html", ts=training_session, form=form), 422 if form.errors else 200
@@ -270,7 +255,7 @@ def import_upload(session_id):
 @bp.post("/officer/sessions/<int:session_id>/registrations/import/confirm")
 @roles_required(*STAFF_ROLES)
 def import_confirm(session_id):
-    training_session = _manageable(session_id)
+    training_session = manageable_session(session_id)
     form = ImportConfirmForm()
     try:
         if not form.validate():
@@ -291,7 +276,7 @@ def import_confirm(session_id):
 @bp.get("/officer/sessions/<int:session_id>/registrations/import/template.<any(csv, xlsx):kind>")
 @roles_required(*STAFF_ROLES)
 def import_template(session_id, kind):
-    _manageable(session_id)
+    manageable_session(session_id)
     if kind == "csv":
         body, mimetype = importing.template_csv(), "text/csv; charset=utf-8"
     else:
