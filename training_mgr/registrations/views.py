@@ -32,9 +32,13 @@ def _registration_of(training_session, registration_id):
     return registration
 
 
-def _organisation_choices():
+def _new_participant_form():
+    form = NewParticipantForm()
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return [("", "—")] + [(str(o.id), localized(o, "name") + (f" ({o.acronym})" if o.acronym else "")) for o in organisations]
+    form.organisation_id.choices = [("", "—")] + [
+        (str(o.id), localized(o, "name") + (f" ({o.acronym})" if o.acronym else "")) for o in organisations
+    ]
+    return form
 
 
 @bp.get("/officer/sessions/<int:session_id>/registrations")
@@ -125,10 +129,7 @@ def by_organisation(session_id):
 @bp.get("/officer/sessions/<int:session_id>/registrations/add")
 @roles_required(*STAFF_ROLES)
 def add(session_id):
-    training_session = manageable_session(session_id)
-    new_form = NewParticipantForm()
-    new_form.organisation_id.choices = _organisation_choices()
-    return _render_add(training_session, new_form)
+    return _render_add(manageable_session(session_id), _new_participant_form())
 
 
 def _render_add(training_session, new_form, status=200):
@@ -171,8 +172,7 @@ def add_existing(session_id):
 @roles_required(*STAFF_ROLES)
 def add_new(session_id):
     training_session = manageable_session(session_id)
-    form = NewParticipantForm()
-    form.organisation_id.choices = _organisation_choices()
+    form = _new_participant_form()
     if not form.validate():
         return _render_add(training_session, form, 422)
     try:
@@ -211,7 +211,6 @@ def change_status(session_id, registration_id):
     training_session = manageable_session(session_id)
     registration = _registration_of(training_session, registration_id)
     form = StatusChangeForm()
-    form.status.choices = [(s, REGISTRATION_STATUS_LABELS[s]) for s in REGISTRATION_STATUSES]
     if not form.validate():
         return _render_detail(training_session, registration, form, 422)
     try:
