@@ -27,6 +27,9 @@ class ReasonRequired(RegistrationError):
     """Rejecting or withdrawing someone needs a reason."""
 
 
+#: registrations awaiting an officer's decision, which the list offers to approve in one click
+AWAITING_DECISION = ("pending", "waitlisted")
+
 #: the status changes an officer may make, from -> allowed targets
 ALLOWED_TRANSITIONS = {
     "pending": {"confirmed", "waitlisted", "rejected", "withdrawn"},

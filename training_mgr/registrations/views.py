@@ -101,7 +101,7 @@ def _list_rows(training_session, registrations, can_manage) -> list:
             status=statuses[registration.status],
             registered=days[day],
             detail_url=detail_url(registration.id),
-            approve_url=approve_url(registration.id) if can_manage and registration.status in ("pending", "waitlisted") else None,
+            approve_url=approve_url(registration.id) if can_manage and registration.status in services.AWAITING_DECISION else None,
         ))
     return rows
 
