@@ -402,6 +402,18 @@ def _participant_matches(term: str):
     )
 
 
+def registered_among(training_session, participants) -> set:
+    """The ids of those of ``participants`` already registered for the training (one query)."""
+    if not participants:
+        return set()
+    return set(db.session.scalars(
+        select(Registration.participant_id).where(
+            Registration.training_session_id == training_session.id,
+            Registration.participant_id.in_([p.id for p in participants]),
+        )
+    ))
+
+
 def participant_by_email(email: str):
     from ..participants.models import Participant
 

@@ -135,14 +135,9 @@ def add(session_id):
 def _render_add(training_session, new_form, status=200):
     term = request.args.get("q", "").strip()
     found = services.search_participants(term) if term else []
-    registered = set(db.session.scalars(
-        select(Registration.participant_id).where(
-            Registration.training_session_id == training_session.id,
-            Registration.participant_id.in_([p.id for p in found]),
-        )
-    )) if found else set()
     return render_template(
-        "registrations/add.html", ts=training_session, term=term, found=found, registered=registered,
+        "registrations/add.html", ts=training_session, term=term, found=found,
+        registered=services.registered_among(training_session, found),
         existing_form=AddExistingParticipantForm(formdata=None), new_form=new_form,
     ), status
 
