@@ -6,6 +6,7 @@ from flask_login import current_user, login_user
 
 from ..auth import services as auth
 from ..auth.forms import ChangePasswordForm
+from ..auth.models import ROLES
 from ..core.permissions import roles_required
 from ..core.security import throttle_posts
 from ..registrations.services import RegistrationError
@@ -14,9 +15,6 @@ from .forms import ProfileForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-ALL_ROLES = ("participant", "officer", "manager", "admin")
-
-
 def _own_participant_or_404():
     if current_user.participant is None:
         abort(404)
@@ -24,7 +22,7 @@ def _own_participant_or_404():
 
 
 @bp.get("")
-@roles_required(*ALL_ROLES)
+@roles_required(*ROLES)
 def home():
     participant = current_user.participant
     registrations = services.my_registrations(participant) if participant else []
@@ -36,7 +34,7 @@ def home():
 
 
 @bp.post("/registrations/<int:registration_id>/withdraw")
-@roles_required(*ALL_ROLES)
+@roles_required(*ROLES)
 def withdraw(registration_id):
     registration = services.own_registration(current_user, registration_id)
     if registration is None:
@@ -53,7 +51,7 @@ def withdraw(registration_id):
 
 
 @bp.route("/profile", methods=["GET", "POST"])
-@roles_required(*ALL_ROLES)
+@roles_required(*ROLES)
 def profile():
     participant = _own_participant_or_404()
     form = ProfileForm()
@@ -70,7 +68,7 @@ def profile():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@roles_required(*ALL_ROLES)
+@roles_required(*ROLES)
 @throttle_posts("LOGIN_FAILURE_LIMIT", failures_only=True)  # guessing the current password is guessing a log-in
 def password():
     form = ChangePasswordForm()
@@ -89,7 +87,7 @@ def password():
 
 
 @bp.get("/my-data.json")
-@roles_required(*ALL_ROLES)
+@roles_required(*ROLES)
 def my_data():
     _own_participant_or_404()
     body = json.dumps(services.export_my_data(current_user), ensure_ascii=False, indent=2)
