@@ -20,6 +20,11 @@ def registration_changed(registration, event: str) -> None:
     mail.notify_registration(registration, event)
 
 
+def registration_added(registration) -> None:
+    """A new registration: "received" while it awaits approval, else its status (confirmed or waitlisted)."""
+    registration_changed(registration, "received" if registration.status == "pending" else registration.status)
+
+
 def training_cancelled(training_session) -> int:
     """Tell everyone still registered (pending, confirmed or waitlisted) that the training is cancelled.
 

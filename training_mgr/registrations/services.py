@@ -135,7 +135,7 @@ def register(training_session, participant, *, source="online", by_user=None, no
     except RegistrationError:
         db.session.rollback()
         raise
-    notifications.registration_changed(registration, "received" if registration.status == "pending" else registration.status)
+    notifications.registration_added(registration)
     db.session.commit()  # the registration and its e-mail together; the e-mail goes out after this
     return registration
 
