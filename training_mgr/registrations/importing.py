@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
@@ -308,7 +308,7 @@ def import_nominations(training_session, filename: str, rows, *, by_user) -> lis
         f"{len(registrations)} nominations imported from {filename}",
     )
     for registration in registrations:
-        notifications.registration_changed(registration, "received" if registration.status == "pending" else registration.status)
+        notifications.registration_added(registration)
     db.session.commit()
     return registrations
 
