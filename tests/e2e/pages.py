@@ -12,6 +12,12 @@ class BasePage:
         self.page.goto(self.path.format(**params))
         return self
 
+    def follow(self, target):
+        """Click a link or a submit button and wait until the page it leads to has loaded."""
+        with self.page.expect_navigation():
+            target.click()
+        return self
+
     def flash_text(self) -> str:
         return self.page.locator(".flash-messages").inner_text()
 
@@ -25,7 +31,7 @@ class LoginPage(BasePage):
     def log_in(self, email: str, password: str):
         self.page.get_by_label("Email").fill(email)
         self.page.get_by_label("Password").fill(password)
-        self.page.get_by_role("button", name="Log in").click()
+        self.follow(self.page.get_by_role("button", name="Log in"))
         return self
 
     def expect_error(self):
@@ -38,7 +44,7 @@ class RegistrationsPage(BasePage):
     path = "/officer/sessions/{session_id}/registrations"
 
     def add_participant(self):
-        self.page.get_by_role("link", name="Add a participant").click()
+        self.follow(self.page.get_by_role("link", name="Add a participant"))
         return AddParticipantPage(self.page)
 
     def row(self, name: str):
@@ -50,11 +56,11 @@ class AddParticipantPage(BasePage):
 
     def search(self, term: str):
         self.page.get_by_placeholder("Name or e-mail").fill(term)
-        self.page.get_by_role("button", name="Search").click()
+        self.follow(self.page.get_by_role("button", name="Search"))
         return self
 
     def add_found(self, name: str):
-        self.page.get_by_role("button", name=f"Add {name}").click()
+        self.follow(self.page.get_by_role("button", name=f"Add {name}"))
         return RegistrationsPage(self.page)
 
     def create(self, *, name, name_ar, sex, organisation, email, position=""):
@@ -66,7 +72,7 @@ class AddParticipantPage(BasePage):
         select.select_option(value=option)
         self.page.get_by_label("Position").fill(position)
         self.page.get_by_label("Email", exact=True).fill(email)
-        self.page.get_by_role("button", name="Create and add").click()
+        self.follow(self.page.get_by_role("button", name="Create and add"))
         return RegistrationsPage(self.page)
 
 
@@ -76,7 +82,7 @@ class AttendanceDayPage(BasePage):
     path = "/officer/sessions/{session_id}/attendance/days/{day_id}"
 
     def mark_everyone_present(self):
-        self.page.get_by_role("button", name="Mark everyone present").click()
+        self.follow(self.page.get_by_role("button", name="Mark everyone present"))
         return self
 
     def set_mark(self, name: str, mark: str, note: str = ""):
@@ -87,7 +93,7 @@ class AttendanceDayPage(BasePage):
         return self
 
     def save(self):
-        self.page.get_by_role("button", name="Save attendance").click()
+        self.follow(self.page.get_by_role("button", name="Save attendance"))
         return self
 
 
@@ -101,11 +107,11 @@ class RecommendationsPage(BasePage):
         self.page.get_by_label("Theme").fill(theme)
         self.page.get_by_label("Due date").fill(due_date)
         self.page.get_by_label("Status", exact=True).select_option(label=status)
-        self.page.get_by_role("button", name="Add recommendation").click()
+        self.follow(self.page.get_by_role("button", name="Add recommendation"))
         return self
 
     def open_recommendation(self, text: str):
-        self.page.get_by_role("link", name=text).click()
+        self.follow(self.page.get_by_role("link", name=text))
         return RecommendationPage(self.page)
 
 
@@ -115,7 +121,7 @@ class RecommendationPage(BasePage):
     def add_follow_up(self, *, status, note):
         self.page.get_by_label("Status after this follow-up").select_option(label=status)
         self.page.get_by_label("Note", exact=True).fill(note)
-        self.page.get_by_role("button", name="Add follow-up").click()
+        self.follow(self.page.get_by_role("button", name="Add follow-up"))
         return self
 
     def follow_up_log(self) -> str:
@@ -128,7 +134,7 @@ class CoursesPage(BasePage):
     path = "/courses"
 
     def new_course(self):
-        self.page.get_by_role("link", name="New course").click()
+        self.follow(self.page.get_by_role("link", name="New course"))
         return CourseFormPage(self.page)
 
 
@@ -144,7 +150,7 @@ class CourseFormPage(BasePage):
         return self
 
     def save(self):
-        self.page.get_by_role("button", name="Save").click()
+        self.follow(self.page.get_by_role("button", name="Save"))
         return CoursePage(self.page)
 
     def error_for(self, field_id: str) -> str:
@@ -155,7 +161,7 @@ class CoursePage(BasePage):
     """One course, with the button that schedules a training of it."""
 
     def schedule_training(self):
-        self.page.get_by_role("link", name="Schedule a training").click()
+        self.follow(self.page.get_by_role("link", name="Schedule a training"))
         return TrainingFormPage(self.page)
 
 
@@ -173,7 +179,7 @@ class TrainingFormPage(BasePage):
         return self
 
     def create(self):
-        self.page.get_by_role("button", name="Create training").click()
+        self.follow(self.page.get_by_role("button", name="Create training"))
         return TrainingPage(self.page)
 
 
@@ -195,11 +201,11 @@ class TrainingPage(BasePage):
     def change_status(self, button: str):
         """Press a status button and accept the confirmation it asks for."""
         self.page.once("dialog", lambda dialog: dialog.accept())
-        self.page.get_by_role("button", name=button).click()
+        self.follow(self.page.get_by_role("button", name=button))
         return self
 
     def open_section(self, name: str):
-        self.page.get_by_role("navigation", name="Training sections").get_by_role("link", name=name, exact=True).click()
+        self.follow(self.page.get_by_role("navigation", name="Training sections").get_by_role("link", name=name, exact=True))
         return self
 
 
@@ -211,7 +217,7 @@ class DashboardPage(BasePage):
     def filter(self, *, date_from="", date_to=""):
         self.page.get_by_label("From").fill(date_from)
         self.page.get_by_label("To", exact=True).fill(date_to)
-        self.page.get_by_role("button", name="Apply filters").click()
+        self.follow(self.page.get_by_role("button", name="Apply filters"))
         return self
 
     def figure(self, name: str) -> str:
@@ -238,11 +244,11 @@ class CataloguePage(BasePage):
 
     def search(self, text: str):
         self.page.get_by_label("Search").fill(text)
-        self.page.get_by_role("button", name="Find").click()
+        self.follow(self.page.get_by_role("button", name="Find"))
         return self
 
     def open_training(self, title: str):
-        self.page.get_by_role("link", name=title, exact=True).click()
+        self.follow(self.page.get_by_role("link", name=title, exact=True))
         return PublicTrainingPage(self.page)
 
 
@@ -252,7 +258,7 @@ class PublicTrainingPage(BasePage):
     path = "/sessions/{session_id}"
 
     def register(self):
-        self.page.get_by_role("link", name="Register", exact=True).click()
+        self.follow(self.page.get_by_role("link", name="Register", exact=True))
         return RegistrationFormPage(self.page)
 
 
@@ -271,7 +277,7 @@ class RegistrationFormPage(BasePage):
         return self
 
     def submit(self):
-        self.page.get_by_role("button", name="Register").click()
+        self.follow(self.page.get_by_role("button", name="Register"))
         return PublicTrainingPage(self.page)
 
 
@@ -281,7 +287,7 @@ class ChoosePasswordPage(BasePage):
     def choose(self, password: str):
         self.page.get_by_label("New password", exact=True).fill(password)
         self.page.get_by_label("Repeat the new password").fill(password)
-        self.page.get_by_role("button", name="Save my password").click()
+        self.follow(self.page.get_by_role("button", name="Save my password"))
         return LoginPage(self.page)
 
 
@@ -299,5 +305,5 @@ class AccountPage(BasePage):
     def withdraw(self, title: str):
         """Press Withdraw and accept the confirmation it asks for."""
         self.page.once("dialog", lambda dialog: dialog.accept())
-        self.registration(title).get_by_role("button", name=re.compile("^Withdraw")).click()
+        self.follow(self.registration(title).get_by_role("button", name=re.compile("^Withdraw")))
         return self

@@ -33,7 +33,7 @@ def test_an_official_registers_from_a_phone_and_withdraws(phone_page, live_serve
     form = training.register()
     assert no_sideways_scrolling(page)
     # an empty form first: every problem is named, nothing is stored
-    page.get_by_role("button", name="Register").click()
+    form.submit()
     assert "Please correct the following:" in page.content()
 
     form.fill(name="Noor Al-Hashimi", name_ar="نور الهاشمي", sex="Female", organisation="Border Points Commission",
