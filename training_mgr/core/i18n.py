@@ -94,7 +94,13 @@ def fmt_date(value, format="medium", tz=None):
     if isinstance(value, datetime):
         return dates.format_datetime(_aware(value), format, tzinfo=ZoneInfo(tz) if tz else get_timezone(),
                                      locale=formatting_locale())
-    return dates.format_date(value, format, locale=formatting_locale())
+    return _format_day(value, format, str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=4096)
+def _format_day(value: date, format: str, code: str) -> str:
+    """Days recur on every page (the lists show a few dozen distinct ones): each is formatted once per process."""
+    return dates.format_date(value, format, locale=_locale(code))
 
 
 def local_date(value: datetime, tz: str) -> date:
@@ -116,7 +122,17 @@ def fmt_date_range(start: date | None, end: date | None) -> str:
 
 
 def fmt_number(value):
-    return "" if value is None else numbers.format_decimal(value, locale=formatting_locale())
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return _format_count(value, str(get_locale() or "en"))
+    return numbers.format_decimal(value, locale=formatting_locale())
+
+
+@lru_cache(maxsize=4096)
+def _format_count(value: int, code: str) -> str:
+    """Counts recur on every page (totals, page numbers): each is formatted once per process."""
+    return numbers.format_decimal(value, locale=_locale(code))
 
 
 def fmt_percent(value, decimals=0):

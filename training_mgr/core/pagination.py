@@ -1,5 +1,5 @@
-"""Pagination for selects of several columns (aggregates), where ``db.paginate`` would keep only the first."""
-from flask_sqlalchemy.pagination import SelectPagination
+"""Pagination for rows rather than objects: selects of several columns, and pages fetched with their count."""
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 from ..extensions import db
 
@@ -14,3 +14,17 @@ class RowPagination(SelectPagination):
 
 def paginate_rows(select, page: int, per_page: int) -> RowPagination:
     return RowPagination(select=select, session=db.session(), page=page, per_page=per_page, error_out=False)
+
+
+class KnownPagination(Pagination):
+    """A page whose items and total the caller fetched already (e.g. in one query with a window count)."""
+
+    def __init__(self, items, *, total: int, page: int, per_page: int):
+        self._known = (list(items), total)
+        super().__init__(page=page, per_page=per_page, error_out=False)
+
+    def _query_items(self):
+        return self._known[0]
+
+    def _query_count(self):
+        return self._known[1]

@@ -2,7 +2,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, Form, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..core.labels import RECOMMENDATION_STATUS_LABELS
@@ -36,9 +36,8 @@ class FollowUpForm(FlaskForm):
             raise ValidationError(_l("A follow-up cannot be dated in the future."))
 
 
-class TrackerFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
+class TrackerFilterForm(Form):
+    """Filters of the recommendations tracker, read from the query string."""
 
     status = SelectField(_l("Status"), choices=[("", _l("All"))] + STATUS_CHOICES, validators=[Optional()])
     organisation = SelectField(_l("Responsible organisation"), coerce=_optional_id, validators=[Optional()])

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, Form, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
@@ -14,11 +14,8 @@ def _status_choices(statuses, first=None):
     return ([first] if first else []) + [(s, REGISTRATION_STATUS_LABELS[s]) for s in statuses]
 
 
-class RegistrationFilterForm(FlaskForm):
-    """Search, filters and sorting of the registration list (a GET form)."""
-
-    class Meta:
-        csrf = False
+class RegistrationFilterForm(Form):
+    """Search, filters and sorting of the registration list, read from the query string (nothing to protect)."""
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)], description=_l("Name in either script, or e-mail"))
     status = SelectField(_l("Status"), choices=_status_choices(REGISTRATION_STATUSES, ("", _l("All"))), validators=[Optional()])

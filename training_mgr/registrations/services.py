@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..audit import services as audit
 from ..auth.services import normalise_email
 from ..core.db import as_utc, utcnow
+from ..core.pagination import KnownPagination
 from ..extensions import db
 from ..trainings.models import OrganisationQuota, TrainingSession
 from . import notifications
@@ -65,11 +66,18 @@ def seats_taken(training_session_id: int) -> int:
     )
 
 
-def seats_left(training_session: TrainingSession) -> int | None:
-    """Free seats, or None when the training has no capacity set."""
+def seats_left(training_session: TrainingSession, by_status: dict[str, int] | None = None) -> int | None:
+    """Free seats, or None when the training has no capacity set.
+
+    ``by_status``: the training's registrations counted by status, when the caller has them already.
+    """
     if training_session.capacity is None:
         return None
-    return max(training_session.capacity - seats_taken(training_session.id), 0)
+    if by_status is None:
+        taken = seats_taken(training_session.id)
+    else:
+        taken = sum(by_status.get(status, 0) for status in SEAT_STATUSES)
+    return max(training_session.capacity - taken, 0)
 
 
 def _organisation_seats_taken(training_session_id: int, organisation_id: int) -> int:
@@ -281,7 +289,7 @@ REGISTRATION_SORTS = ("name", "organisation", "status", "date")
 
 def registrations_page(training_session, *, search=None, status=None, organisation_id=None, sex=None,
                        sort="name", descending=False, page=1, per_page=50):
-    """One page of a training's registrations, each a row of what the list shows of it (three queries).
+    """One page of a training's registrations, each a row of what the list shows of it (one query).
 
     Plain rows, not objects: loading fifty registrations with their participants and organisations as
     objects cost several times more than the rest of the list's data together.
@@ -310,27 +318,32 @@ def registrations_page(training_session, *, search=None, status=None, organisati
         "date": Registration.created_at,
     }.get(sort, func.lower(Participant.name))
     query = query.order_by(column.desc() if descending else column.asc(), Registration.id)
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    if result.items:
-        rows = {row.id: row for row in db.session.execute(
-            query.with_only_columns(
-                Registration.id, Registration.status, Registration.status_reason, Registration.created_at,
-                Participant.name, Participant.name_ar, Participant.sex, Participant.email, Participant.position,
-                Participant.organisation_other,
-                Organisation.name.label("organisation_name"), Organisation.name_ar.label("organisation_name_ar"),
-            ).where(Registration.id.in_(result.items)).order_by(None)
-        )}
-        result.items = [rows[registration_id] for registration_id in result.items]
-    return result
+    # the page and the number of matches in one statement: the count is a window over every match
+    rows = db.session.execute(
+        query.with_only_columns(
+            Registration.id, Registration.status, Registration.status_reason, Registration.created_at,
+            Participant.name, Participant.name_ar, Participant.sex, Participant.email, Participant.position,
+            Participant.organisation_other,
+            Organisation.name.label("organisation_name"), Organisation.name_ar.label("organisation_name_ar"),
+            func.count().over().label("matches"),
+        ).limit(per_page).offset((max(page, 1) - 1) * per_page)
+    ).all()
+    if rows:
+        total = rows[0].matches
+    elif page > 1:  # past the last page: the count still tells the pager where the last page is
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    else:
+        total = 0
+    return KnownPagination(rows, total=total, page=page, per_page=per_page)
 
 
 def registered_organisations(training_session):
-    """The organisations of a training's registered participants, by name (for the list's filter)."""
+    """The organisations of a training's registered participants as (id, name, name_ar) rows, by name (the list's filter)."""
     from ..organisations.models import Organisation
     from ..participants.models import Participant
 
-    return db.session.scalars(
-        select(Organisation)
+    return db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.name_ar)
         .where(Organisation.id.in_(
             select(Participant.organisation_id)
             .join(Registration, Registration.participant_id == Participant.id)

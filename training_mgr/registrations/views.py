@@ -60,7 +60,7 @@ def index(session_id):
     return render_template(
         "registrations/index.html", ts=training_session, form=form, page=page, totals=totals, grand_total=sum(totals.values()),
         rows=_list_rows(training_session, page.items, can_manage), can_manage=can_manage,
-        seats_left=services.seats_left(training_session),
+        seats_left=services.seats_left(training_session, counts),
     )
 
 
