@@ -139,6 +139,16 @@ def test_recommendations_by_status_and_overdue(app):
     assert figures.overdue == [late]
 
 
+def test_overdue_pages_cover_the_whole_overdue_list(app):
+    ts = completed_training()
+    for i in range(7):
+        RecommendationFactory(training_session=ts, status="agreed", due_date=date(2022, 6, 1) + timedelta(days=i))
+    figures = programme_figures(ProgrammeFilters(), today=date(2023, 1, 1))
+    pages = [figures.overdue_page(n, per_page=3) for n in (1, 2, 3)]
+    assert [page.total for page in pages] == [7, 7, 7] == [len(figures.overdue)] * 3
+    assert [r for page in pages for r in page.items] == figures.overdue
+
+
 def test_programme_statements_do_not_grow_with_the_data(app, count_queries):
     def statements():
         with count_queries() as seen:

@@ -3,7 +3,7 @@ Arabic reads back in order; formula injection is neutralised; managers read and 
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -11,11 +11,13 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.factories import (
-    AttendanceMarkFactory, OrganisationFactory, ParticipantFactory, RegistrationFactory, TrainingSessionFactory,
+    AttendanceMarkFactory, OrganisationFactory, ParticipantFactory, RecommendationFactory, RegistrationFactory,
+    TrainingSessionFactory,
 )
 from training_mgr.auth.models import User
 from training_mgr.core.demo import seed_demo
 from training_mgr.core.exports import csv_bytes, neutralise_formula
+from training_mgr.core.synthetic import seed_synthetic
 from training_mgr.extensions import db
 from training_mgr.reports.charts import bar_chart
 
@@ -135,6 +137,12 @@ def test_formula_injection_is_neutralised_in_xlsx_and_csv(app, login, people):
     (row,) = sheet_rows(workbook, "By organisation")[1:-1]
     assert row[0] == '\'=HYPERLINK("http://evil.example","click")'
     assert workbook["By organisation"]["A2"].data_type == "s"
+    participants = workbook["Participants"]
+    assert sorted(row[3] for row in sheet_rows(workbook, "Participants")[1:]) == sorted(
+        ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1", "'@cmd"]
+    )
+    assert all(cell.data_type == "s" for (cell,) in participants.iter_rows(min_row=2, min_col=4, max_col=4))
+    assert {row[6] for row in sheet_rows(workbook, "Participants")[1:]} == {'\'=HYPERLINK("http://evil.example","click")'}
 
     data = client.get(f"/officer/sessions/{ts.id}/participants.csv").data
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
@@ -152,10 +160,11 @@ def test_xlsx_has_typed_cells_frozen_headers_and_one_sheet_per_table(demo_manage
     english = load_workbook(io.BytesIO(demo_manager.get("/dashboard/report.xlsx").data))
     assert english.sheetnames == [
         "Summary", "Trainings", "By sex", "By organisation", "By course", "Recommendations", "Overdue recommendations",
+        "Participants",
     ]
     assert not english["Summary"].sheet_view.rightToLeft
     workbook = load_workbook(io.BytesIO(demo_manager.get("/dashboard/report.xlsx?lang=ar").data))
-    assert len(workbook.sheetnames) == 7
+    assert len(workbook.sheetnames) == 8
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet["A1"].font.bold
@@ -164,6 +173,117 @@ def test_xlsx_has_typed_cells_frozen_headers_and_one_sheet_per_table(demo_manage
     assert trainings["C2"].is_date and trainings["G2"].data_type == "n"
     assert trainings.column_dimensions["B"].width > 20
     assert trainings["B2"].value.startswith("التدريب الوطني")
+
+
+def comparable(value):
+    """A value read back from the spreadsheet or the CSV, in a form both give alike (a spreadsheet keeps 1.0 as 1)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, (int, float)) or re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    return value
+
+
+def test_xlsx_participants_sheet_lists_the_same_people_as_the_csv(demo_manager):
+    csv_rows = list(csv.reader(io.StringIO(
+        demo_manager.get(f"/dashboard/participants.csv?{YEAR_2022}").data.decode("utf-8-sig")
+    )))
+    workbook = load_workbook(io.BytesIO(demo_manager.get(f"/dashboard/report.xlsx?{YEAR_2022}").data))
+    rows = sheet_rows(workbook, "Participants")
+    assert len(rows) == 1 + 20  # the demo's 20 officials
+    assert [[comparable(v) for v in row] for row in rows] == [[comparable(v) for v in row] for row in csv_rows]
+    header = rows[0]
+    by_name = {row[header.index("Name")]: row for row in rows[1:]}
+    zainab = by_name["Zainab Hussein Al-Jubouri"]
+    assert zainab[header.index("Name (Arabic)")] == "زينب حسين الجبوري"
+    assert zainab[header.index("Start date")] == datetime(2022, 2, 15)
+    assert isinstance(zainab[header.index("Days attended")], int)
+    sheet = workbook["Participants"]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    rates = [cell for (cell,) in sheet.iter_rows(min_row=2, min_col=header.index("Attendance rate") + 1,
+                                                 max_col=header.index("Attendance rate") + 1)]
+    assert all(cell.number_format == "0.0%" for cell in rates)
+    assert sorted(cell.value for cell in rates)[:2] == [0.6667, 0.6667]  # an absence and an excused day
+
+    arabic = load_workbook(io.BytesIO(demo_manager.get(f"/dashboard/report.xlsx?{YEAR_2022}&lang=ar").data))
+    sheet = arabic.worksheets[-1]
+    assert sheet.sheet_view.rightToLeft and sheet.max_row == 21
+    assert "زينب حسين الجبوري" in [row[4] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_programme_downloads_and_dashboard_statements_do_not_grow_with_the_data(login, people, count_queries):
+    manager = login(people.manager)
+    urls = ("/dashboard", "/dashboard/report.xlsx", "/dashboard/participants.csv")
+
+    def statements():
+        counts = []
+        for url in urls:
+            with count_queries() as seen:
+                assert manager.get(url).status_code == 200
+            counts.append(len(seen))
+        return counts
+
+    seed_synthetic(4, 5, seed=1)
+    few = statements()
+    seed_synthetic(40, 30, seed=2)
+    many = statements()
+    people_listed = load_workbook(io.BytesIO(manager.get("/dashboard/report.xlsx").data))["Participants"].max_row - 1
+    assert people_listed > 100
+    assert many == few
+
+
+def overdue_rows(html: str) -> list:
+    section = html[html.index('id="overdue-heading"'):]
+    section = section[:section.index("</section>")]
+    return re.findall(r"Follow-up action (\d+)", section)
+
+
+def trainings_rows(html: str) -> list:
+    return re.findall(r'data-download="session-report-(\d+)"', html)
+
+
+def test_dashboard_pages_overdue_recommendations_apart_from_the_trainings(login, people):
+    trainings = [
+        TrainingSessionFactory(start_date=date(2022, 1, 1) + timedelta(days=7 * i), status="completed")
+        for i in range(22)
+    ]
+    for i in range(30):
+        RecommendationFactory(
+            training_session=trainings[i % 3], text=f"Follow-up action {i:02d}",
+            due_date=date(2022, 6, 1) + timedelta(days=i), status="in_progress",
+        )
+    RecommendationFactory(training_session=trainings[0], due_date=date(2022, 6, 1), status="implemented")
+    manager = login(people.manager)
+    newest_first = [str(ts.id) for ts in reversed(trainings)]
+
+    first = manager.get("/dashboard").get_data(as_text=True)
+    assert overdue_rows(first) == [f"{i:02d}" for i in range(25)]
+    assert 'data-figure="overdue">30<' in first
+    assert trainings_rows(first) == newest_first[:20]
+    assert 'href="/dashboard?overdue_page=2"' in first and 'href="/dashboard?page=2"' in first
+    assert 'aria-label="Pages of overdue recommendations"' in first and 'aria-label="Pages of trainings held"' in first
+
+    second = manager.get("/dashboard?overdue_page=2").get_data(as_text=True)
+    assert overdue_rows(second) == [f"{i:02d}" for i in range(25, 30)]
+    assert 'data-figure="overdue">30<' in second
+    assert trainings_rows(second) == newest_first[:20]  # the trainings stay on their first page
+    assert 'href="/dashboard?overdue_page=2&amp;page=2"' in second  # the trainings' pages keep this page
+
+    trainings_second = manager.get("/dashboard?page=2").get_data(as_text=True)
+    assert trainings_rows(trainings_second) == newest_first[20:]
+    assert overdue_rows(trainings_second) == [f"{i:02d}" for i in range(25)]
+    assert 'href="/dashboard?page=2&amp;overdue_page=2"' in trainings_second
+
+    # the spreadsheet and the PDF list every overdue recommendation, not one page of them
+    workbook = load_workbook(io.BytesIO(manager.get("/dashboard/report.xlsx").data))
+    assert [row[0] for row in sheet_rows(workbook, "Overdue recommendations")[1:]] == [
+        f"Follow-up action {i:02d}" for i in range(30)
+    ]
+    assert re.findall(r"Follow-up action (\d+)", pdf_text(manager.get("/dashboard/report.pdf").data)) == [
+        f"{i:02d}" for i in range(30)
+    ]
 
 
 def test_dashboard_shows_the_same_figures_and_charts_with_filters(demo_manager):

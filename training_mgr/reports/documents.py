@@ -221,27 +221,32 @@ def programme_report_xlsx(filters: F.ProgrammeFilters) -> bytes:
           RECOMMENDATION_STATUS_LABELS[r.status], r.latest_update.date if r.latest_update else None)
          for r in figures.overdue],
     )
+    _sheet(workbook, _("Participants"), *participant_table(filters), percent_columns=(ATTENDANCE_RATE_COLUMN,))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-# --- CSV ----------------------------------------------------------------------------------------------
+# --- participant list (CSV, and a sheet of the programme XLSX) ----------------------------------------
 
 
-def participants_csv(filters: F.ProgrammeFilters | None = None, training_session=None) -> bytes:
-    """The participant list of one training, or of every training held for ``filters``: one row per person and training."""
-    rows = F.participant_list(filters, training_session)
+#: the column of ``participant_table`` holding the attendance rate (0..1), shown as a percentage in the XLSX
+ATTENDANCE_RATE_COLUMN = 11
+
+
+def participant_table(filters: F.ProgrammeFilters | None = None, training_session=None) -> tuple[list, list]:
+    """Header and rows of the participant list of one training, or of every training held for ``filters``:
+    one row per person and training. Values stay typed; the CSV and the XLSX neutralise formulas on writing."""
     header = [
         _("Training ID"), _("Training"), _("Start date"), _("Name"), _("Name (Arabic)"), _("Sex"), _("Organisation"),
         _("Position"), _("Email"), _("Registration status"), _("Days attended"), _("Attendance rate"),
         _("Completed"), _("Certificate"),
     ]
-    lines = []
-    for row in rows:
+    rows = []
+    for row in F.participant_list(filters, training_session):
         registration, participant = row.registration, row.registration.participant
         certificate = next((c for c in reversed(registration.certificates) if c.status == "valid"), None)
-        lines.append([
+        rows.append([
             registration.training_session_id, localized(registration.training_session, "title"),
             registration.training_session.start_date, participant.name, participant.name_ar,
             SEX_LABELS[participant.sex],
@@ -250,4 +255,9 @@ def participants_csv(filters: F.ProgrammeFilters | None = None, training_session
             row.attendance.days_attended, row.attendance.rate, _("Yes") if row.attendance.completed else _("No"),
             certificate.serial if certificate else "",
         ])
-    return csv_bytes(header, lines)
+    return header, rows
+
+
+def participants_csv(filters: F.ProgrammeFilters | None = None, training_session=None) -> bytes:
+    """The participant list of one training, or of every training held for ``filters``."""
+    return csv_bytes(*participant_table(filters, training_session))

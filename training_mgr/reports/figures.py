@@ -32,9 +32,10 @@ one statement however many rows there are (``selectinload`` sends one per 500 pa
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cached_property
 
-from sqlalchemy import and_, distinct, exists, func, select
-from sqlalchemy.orm import joinedload, subqueryload
+from sqlalchemy import Select, and_, distinct, exists, func, select
+from sqlalchemy.orm import contains_eager, joinedload, subqueryload
 
 from ..attendance.models import MARKS, AttendanceMark
 from ..attendance.services import ATTENDED, attendance_rate, certificate_rule_result
@@ -168,7 +169,17 @@ class ProgrammeFigures:
     organisations: list
     courses: list
     recommendations_by_status: dict
-    overdue: list
+    #: the overdue recommendations of the trainings held, by due date: ``overdue`` lists them all (the
+    #: PDF and the spreadsheet), ``overdue_page`` a page of them (the dashboard); both count the same rows
+    overdue_query: Select = field(repr=False)
+
+    @cached_property
+    def overdue(self) -> list:
+        return list(db.session.scalars(self.overdue_query))
+
+    def overdue_page(self, page: int, per_page: int):
+        """One page of ``overdue``; its ``total`` is the number of overdue recommendations."""
+        return db.paginate(self.overdue_query, page=page, per_page=per_page, error_out=False)
 
     @property
     def trainings_held(self) -> int:
@@ -316,8 +327,9 @@ def _recommendations_by_status(session_ids) -> dict:
     return counts
 
 
-def _overdue(session_ids, today) -> list:
-    return list(db.session.scalars(
+def _overdue_recommendations(session_ids, today) -> Select:
+    """A select of the overdue recommendations of the given trainings, with what the lists show of them."""
+    return (
         select(Recommendation)
         .where(
             Recommendation.training_session_id.in_(session_ids),
@@ -330,7 +342,7 @@ def _overdue(session_ids, today) -> list:
             subqueryload(Recommendation.updates),
         )
         .order_by(Recommendation.due_date, Recommendation.id)
-    ))
+    )
 
 
 def _mark_rows(registration_ids):
@@ -409,7 +421,7 @@ def session_figures(training_session, today=None) -> SessionFigures:
         participants=participants,
         recommendations=recommendations,
         recommendations_by_status=_recommendations_by_status(ids),
-        overdue=_overdue(ids, today),
+        overdue=list(db.session.scalars(_overdue_recommendations(ids, today))),
         certificates=certificates,
     )
 
@@ -471,7 +483,7 @@ def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures
         organisations=organisations,
         courses=sorted(courses.values(), key=lambda r: (-r.persons, r.course.title)),
         recommendations_by_status=_recommendations_by_status(session_ids),
-        overdue=_overdue(session_ids, today),
+        overdue_query=_overdue_recommendations(session_ids, today),
     )
 
 
@@ -494,6 +506,7 @@ def participant_list(filters: ProgrammeFilters | None = None, training_session=N
         .join(Participant, Participant.id == Registration.participant_id)
         .where(Registration.id.in_(confirmed))
         .options(
+            contains_eager(Registration.training_session),
             joinedload(Registration.participant).joinedload(Participant.organisation),
             subqueryload(Registration.certificates),
         )

@@ -16,6 +16,7 @@ bp = Blueprint("reports", __name__)
 MANAGER_ROLES = ("manager", "admin")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRAININGS_PER_PAGE = 20
+OVERDUE_PER_PAGE = 25
 
 
 def _download(data: bytes, filename: str, mimetype: str):
@@ -43,6 +44,7 @@ def dashboard():
         figures=figures,
         key_by_training={ts.id: key for ts, key in figures.trainings},
         trainings_page=page,
+        overdue_page=figures.overdue_page(request.args.get("overdue_page", 1, type=int), OVERDUE_PER_PAGE),
         charts=documents.programme_charts(figures),
         download_args={k: v for k, v in request.args.items() if v and k in ("from", "to", "course", "organisation", "country")},
         organisation_label=documents.organisation_label,
