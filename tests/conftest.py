@@ -93,6 +93,7 @@ def _reset_request_state():
     from flask_babel import refresh
 
     g.pop("_login_user", None)
+    g.pop("csrf_token", None)  # Flask-WTF keeps the request's signed token there
     refresh()
 
 

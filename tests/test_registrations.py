@@ -304,6 +304,7 @@ def _fill(training_session, count):
                             status=("confirmed", "waitlisted", "pending")[i % 3])
 
 
+@pytest.mark.config(PAGE_CACHE_ENTRIES=0)  # the statements of drawing the page, not of serving it again
 def test_the_list_runs_the_same_number_of_queries_for_20_or_200_participants(people, login, count_queries):
     small, large = people.training, TrainingSessionFactory(officers=[people.officer])
     _fill(small, 20)

@@ -33,7 +33,7 @@ def create_app(config=None):
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .config import load_config
-    from .core import db as db_setup, errors, i18n, security
+    from .core import db as db_setup, errors, i18n, pagecache, security
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .mail import services as mail
 
@@ -48,6 +48,7 @@ def create_app(config=None):
 
     db_setup.init_app(app)
     db.init_app(app)
+    pagecache.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)

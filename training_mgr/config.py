@@ -61,6 +61,8 @@ class Defaults:
     API_MAX_PER_PAGE = 500
     PASSWORD_RESET_HOURS = 48
     CERTIFICATE_SERIAL_PREFIX = "TM"
+    #: officers' long pages kept per worker process until the next write to the database (0: none)
+    PAGE_CACHE_ENTRIES = 256
 
 
 def load_config(app, overrides=None):

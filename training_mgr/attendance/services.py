@@ -67,7 +67,8 @@ class AttendanceGrid:
     days: list
     #: confirmed registrations by participant name, as rows (id, name, name_ar)
     registrations: list
-    #: (registration_id, session_day_id) -> AttendanceMark
+    #: (registration_id, session_day_id) -> the mark as a row (status, note, recorded_at, recorded_by_id,
+    #: recorded_by_name: None when the recorder's account is gone)
     marks: dict
 
     def mark(self, registration, day):
@@ -80,19 +81,24 @@ class AttendanceGrid:
 def attendance_grid(training_session) -> AttendanceGrid:
     """Everything the grid shows, in a fixed number of queries however many participants there are.
 
-    The people come as plain rows: loading a hundred registrations and participants as objects cost
-    more than the rest of the page together.
+    The people and the marks come as plain rows: loading a hundred registrations, participants and their
+    marks as objects cost more than the rest of the page together.
     """
+    from ..auth.models import User
     from ..participants.models import Participant
     from ..registrations.models import Registration
 
     registrations = db.session.execute(
         _confirmed_by_name(training_session, Registration.id, Participant.name, Participant.name_ar)
     ).all()
-    marks = db.session.scalars(
-        select(AttendanceMark)
+    marks = db.session.execute(
+        select(
+            AttendanceMark.registration_id, AttendanceMark.session_day_id, AttendanceMark.status, AttendanceMark.note,
+            AttendanceMark.recorded_at, AttendanceMark.recorded_by_id,
+            func.coalesce(func.nullif(User.name, ""), User.email).label("recorded_by_name"),  # User.display_name
+        )
         .join(AttendanceMark.registration)
-        .options(joinedload(AttendanceMark.recorded_by))
+        .outerjoin(User, User.id == AttendanceMark.recorded_by_id)
         .where(Registration.training_session_id == training_session.id, Registration.status == "confirmed")
     ).all()
     return AttendanceGrid(

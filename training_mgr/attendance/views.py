@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from ..core.i18n import fmt_date
 from ..core.labels import MARK_LABELS
-from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session
+from ..core.pagecache import cached_page
+from ..core.permissions import STAFF_ROLES, manageable_session, roles_required, viewable_session, viewed_session
 from . import services
 from .models import MARKS
 
@@ -25,12 +26,13 @@ def _training_and_day(session_id, day_id=None, manage=False):
 
 @bp.get("/officer/sessions/<int:session_id>/attendance")
 @roles_required(*STAFF_ROLES)
+@cached_page
 def grid(session_id):
-    training_session, _day = _training_and_day(session_id)
+    training_session, can_manage = viewed_session(session_id)
     grid = services.attendance_grid(training_session)
     return render_template(
         "attendance/grid.html", ts=training_session, grid=grid, rows=_grid_rows(training_session, grid),
-        can_manage=can_manage_session(current_user, training_session),
+        can_manage=can_manage,
     )
 
 
@@ -64,7 +66,7 @@ def _grid_rows(training_session, grid) -> list:
                 continue
             key = (mark.recorded_by_id, mark.recorded_at)
             if key not in recorded:
-                recorded[key] = (mark.recorded_by.display_name if mark.recorded_by else unknown,
+                recorded[key] = (mark.recorded_by_name or unknown,
                                  fmt_date(mark.recorded_at, "short", tz=training_session.timezone))
             cells.append(GridCell(mark.status, labels[mark.status], mark.note, *recorded[key]))
         rows.append((registration, cells))

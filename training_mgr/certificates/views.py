@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from ..core.permissions import (
     EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, require_manage_session, roles_required,
-    viewable_session,
+    viewed_session,
 )
 from ..extensions import db, limiter
 from . import services
@@ -28,7 +28,7 @@ def _managed_certificate(certificate_id):
 @bp.get("/officer/sessions/<int:session_id>/certificates")
 @roles_required(*STAFF_ROLES)
 def index(session_id):
-    training_session = viewable_session(session_id)
+    training_session, can_manage = viewed_session(session_id)
     rows = services.eligibility(training_session)
     search = (request.args.get("q") or "").strip()
     if search:
@@ -37,7 +37,7 @@ def index(session_id):
                 or needle in (r.registration.participant.name_ar or "")]
     return render_template(
         "certificates/index.html", ts=training_session, rows=rows, search=search, form=IssueForm(),
-        can_manage=can_manage_session(current_user, training_session),
+        can_manage=can_manage,
         issuing_error=services.issuing_error(training_session),
         eligible_count=sum(1 for r in rows if r.eligible),
         valid_count=sum(1 for r in rows if services.valid_certificate(r.registration)),

@@ -72,6 +72,16 @@ def viewable_session(session_id: int):
     return training_session
 
 
+def viewed_session(session_id: int):
+    """(the training ``session_id``, whether the current user may also manage it) for a page that shows it to
+    every reader and its buttons to managers: 404 when there is none, 403 when the user may not view it."""
+    training_session = _session_or_404(session_id)
+    manages = can_manage_session(current_user, training_session)
+    if not manages:
+        require_view_session(training_session)
+    return training_session, manages
+
+
 def manageable_session(session_id: int):
     """The training ``session_id``: 404 when there is none, 403 when the current user may not manage it."""
     training_session = _session_or_404(session_id)

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from ..core.i18n import current_language, fmt_date, local_date, localized
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
-from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session
+from ..core.pagecache import cached_page
+from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session, viewed_session
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -43,8 +44,9 @@ def _new_participant_form():
 
 @bp.get("/officer/sessions/<int:session_id>/registrations")
 @roles_required(*STAFF_ROLES)
+@cached_page
 def index(session_id):
-    training_session = viewable_session(session_id)
+    training_session, can_manage = viewed_session(session_id)
     form = RegistrationFilterForm(request.args)
     form.organisation.choices = [("", _("All"))] + [(str(o.id), localized(o, "name")) for o in services.registered_organisations(training_session)]
     filters = form.data if form.validate() else {}
@@ -56,7 +58,6 @@ def index(session_id):
     )
     counts = registration_counts([training_session.id])[training_session.id]
     totals = {status: counts.get(status, 0) for status in REGISTRATION_STATUSES}
-    can_manage = can_manage_session(current_user, training_session)
     return render_template(
         "registrations/index.html", ts=training_session, form=form, page=page, totals=totals, grand_total=sum(totals.values()),
         rows=_list_rows(training_session, page.items, can_manage), can_manage=can_manage,

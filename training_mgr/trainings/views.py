@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..core.i18n import fmt_date
 from ..core.forms import country_choices, form_values, show_error, timezone_choices
 from ..core.permissions import (
-    EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session,
+    EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session, viewed_session,
 )
 from ..courses import services as courses
 from ..courses.models import Course
@@ -80,12 +80,12 @@ def create():
 @bp.get("/officer/sessions/<int:session_id>")
 @roles_required(*STAFF_ROLES)
 def detail(session_id):
-    training_session = viewable_session(session_id)
+    training_session, can_manage = viewed_session(session_id)
     return render_template(
         "trainings/detail.html",
         ts=training_session,
         figures=services.training_figures(training_session),
-        can_manage=can_manage_session(current_user, training_session),
+        can_manage=can_manage,
         next_statuses=services.STATUS_TRANSITIONS[training_session.status],
         open_problems=services.open_problems(training_session) if training_session.status == "draft" else [],
     )
