@@ -63,6 +63,7 @@ def test_odd_search_parameters_never_fail(client, query):
     assert client.get("/", query_string=query).status_code == 200
 
 
+@pytest.mark.config(PAGE_CACHE_ENTRIES=0)  # the statements of drawing the page, not of serving it again
 def test_the_catalogue_runs_the_same_number_of_queries_however_many_trainings(client, count_queries):
     def add(n):
         for _ in range(n):

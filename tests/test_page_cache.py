@@ -1,10 +1,11 @@
 """The officers' long pages are drawn once per state of the data: served again quickly, never stale."""
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import update
 
-from tests.factories import AttendanceMarkFactory, ParticipantFactory, RegistrationFactory
+from tests.factories import AttendanceMarkFactory, ParticipantFactory, RegistrationFactory, TrainingSessionFactory
 from training_mgr.core.pagecache import data_state
 from training_mgr.extensions import db
 from training_mgr.participants.models import Participant
@@ -102,3 +103,36 @@ def test_the_cache_can_be_switched_off(people, login, count_queries):
     with count_queries() as statements:
         officer.get(_list(people))
     assert len(statements) > 2
+
+
+def _open_training(**fields):
+    return TrainingSessionFactory(status="open", capacity=5, **fields)
+
+
+def test_a_visitor_sees_a_seat_taken_at_once_and_gets_no_cookie(client):
+    training = _open_training()
+    first = client.get(f"/sessions/{training.id}")
+    assert "5 seats left" in first.text and "Set-Cookie" not in first.headers
+    RegistrationFactory(training_session=training, status="confirmed")
+    again = client.get(f"/sessions/{training.id}")
+    assert "4 seats left" in again.text and "Set-Cookie" not in again.headers
+
+
+def test_a_registration_window_that_closes_shows_within_a_minute(client, monkeypatch):
+    from training_mgr.core import pagecache
+    from training_mgr.registrations import services as registrations
+
+    closes = datetime(2030, 3, 1, 12, 0, tzinfo=timezone.utc)
+    training = _open_training(registration_closes_at=closes)
+    db.session.commit()
+
+    def at(moment):
+        monkeypatch.setattr(pagecache, "utcnow", lambda: moment)
+        monkeypatch.setattr(registrations, "utcnow", lambda: moment)
+        return client.get(f"/sessions/{training.id}").text
+
+    register = f'href="/sessions/{training.id}/register"'
+    assert register in at(closes - timedelta(seconds=30))
+    assert register in at(closes - timedelta(seconds=1))  # the same minute: served again
+    closed = at(closes + timedelta(seconds=1))
+    assert "registration deadline for this training has passed" in closed and register not in closed

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.i18n import current_language, localized
+from ..core.pagecache import cached_page
 from ..registrations import services as registrations
 from . import services
 from .forms import RegistrationForm
@@ -16,6 +17,7 @@ MAX_PAGE = 10_000
 
 
 @bp.get("/")
+@cached_page(per_minute=True)  # which trainings are open for registration changes with the time too
 def index():
     filters = services.CatalogueFilters.from_args(request.args)
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
@@ -35,6 +37,7 @@ def _public_session_or_404(session_id):
 
 
 @bp.get("/sessions/<int:session_id>")
+@cached_page(per_minute=True)
 def session_page(session_id):
     training_session = _public_session_or_404(session_id)
     return render_template(

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
+from .pagecache import start_new_epoch
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_CUSTOM_MAGIC = b"PGDMP"
 
@@ -63,6 +65,7 @@ def restore_database(engine, source: Path, replace: bool = False) -> str:
         options = ["--clean", "--if-exists"] if replace else []
         _run(_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
              *options, f"--dbname={engine.url.database}", str(source), env=_pg_env(engine.url))
+    start_new_epoch(engine)
     return f"Restored {source} into the {backend} database {engine.url.database}."
 
 

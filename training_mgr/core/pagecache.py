@@ -1,4 +1,4 @@
-"""Officers' long pages drawn once per state of the data and served again until anything is written.
+"""Busy pages drawn once per state of the data and served again until anything is written.
 
 Every commit that writes (INSERT, UPDATE, DELETE — through the ORM, Core or plain SQL alike: an engine event
 sees the statements) raises one counter, ``data_state.data_version``, in the same transaction. A cached page is
@@ -14,15 +14,16 @@ never stored: the token is put back per request, and a request with messages wai
 import secrets
 import threading
 from collections import OrderedDict
-from functools import wraps
+from functools import partial, wraps
 
 from flask import current_app, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 
 from ..extensions import db
+from .db import utcnow
 from .i18n import current_language
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "TRUNCATE")
@@ -77,18 +78,29 @@ def _forget_writes(conn):
     conn.info.pop(_WRITTEN, None)
 
 
+def start_new_epoch(engine) -> None:
+    """After a restore: the data went back in time, so versions counted from the backup's must not meet pages
+    that app servers still running drew of the lost timeline at the same numbers."""
+    if "data_state" in inspect(engine).get_table_names():  # an older backup gets its row from `db upgrade`
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE data_state SET epoch = :epoch"), {"epoch": secrets.randbits(62)})
+
+
 def data_state():
     """(epoch, version) of the data as this request sees it; None before anything was ever written."""
     row = db.session.execute(text("SELECT epoch, data_version FROM data_state WHERE id = 1")).first()
     return tuple(row) if row else None
 
 
-def cached_page(view):
-    """Serve the view's page from the cache while the data is unchanged (GET, logged-in pages).
+def cached_page(view=None, *, per_minute=False):
+    """Serve the view's page from the cache while the data is unchanged (GET requests).
 
-    Only a 200 HTML page is stored. Apply it inside the access check: a page is stored per user and per state
-    of the data, and whether the user may see it can only change with the data.
+    ``per_minute``: the page also depends on the time (a registration window opening or closing), so it is
+    drawn afresh at least every minute. Only a 200 HTML page is stored. Apply it inside the access check: a
+    page is stored per user and per state of the data, and whether the user may see it changes only with them.
     """
+    if view is None:
+        return partial(cached_page, per_minute=per_minute)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -98,13 +110,16 @@ def cached_page(view):
         state = data_state()
         if state is None:
             return view(*args, **kwargs)
-        key = (request.full_path, current_user.get_id(), current_language(), state)
+        key = (request.full_path, current_user.get_id(), current_language(), state,
+               utcnow().replace(second=0, microsecond=0) if per_minute else None)
         page = cache.get(key)
         if page is None:
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.mimetype != "text/html" or response.direct_passthrough:
                 return response
-            page = response.get_data(as_text=True).replace(generate_csrf(), _TOKEN_PLACEHOLDER)
+            page = response.get_data(as_text=True)
+            if current_app.config["WTF_CSRF_FIELD_NAME"] in session:  # else the page cannot hold a token
+                page = page.replace(generate_csrf(), _TOKEN_PLACEHOLDER)
             cache.put(key, page)
         if _TOKEN_PLACEHOLDER in page:
             page = page.replace(_TOKEN_PLACEHOLDER, generate_csrf())
