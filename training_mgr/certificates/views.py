@@ -3,7 +3,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..core.permissions import (
-    EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, require_manage_session, roles_required,
+    EDITOR_ROLES, STAFF_ROLES, manageable_session, require_certificate_download, require_manage_session, roles_required,
     viewed_session,
 )
 from ..extensions import db, limiter
@@ -131,12 +131,7 @@ def export(session_id, kind):
 def download(certificate_id):
     """The stored PDF, exactly as issued: to its owner (while valid), and to the training's officers and admins."""
     certificate = db.get_or_404(Certificate, certificate_id)
-    manages = can_manage_session(current_user, certificate.registration.training_session)
-    owns = current_user.participant_id is not None and current_user.participant_id == certificate.registration.participant_id
-    if not (manages or owns):
-        abort(403)
-    if not manages and certificate.status != "valid":
-        abort(404)
+    require_certificate_download(certificate)
     return Response(
         certificate.pdf, mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{services.export_filename(certificate)}"',

@@ -96,6 +96,17 @@ def _session_or_404(session_id: int):
     return db.get_or_404(TrainingSession, session_id)
 
 
+def require_certificate_download(certificate) -> None:
+    """A certificate's PDF goes to its training's managers (any status) and to its owner while it is valid:
+    403 for anyone else, 404 for the owner of a revoked one."""
+    manages = can_manage_session(current_user, certificate.registration.training_session)
+    owns = current_user.participant_id is not None and current_user.participant_id == certificate.registration.participant_id
+    if not (manages or owns):
+        abort(403)
+    if not manages and certificate.status != "valid":
+        abort(404)
+
+
 def visible_sessions_filter(user, query):
     """Restrict a TrainingSession select to what ``user`` may see as staff."""
     from ..trainings.models import TrainingSession, session_officers

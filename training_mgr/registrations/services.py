@@ -157,7 +157,7 @@ def check_can_register(training_session, *, source="online", by_user=None, statu
     elif training_session.status in ("completed", "cancelled") and status not in (None, "pending") and by_user is None:
         raise RegistrationError(str(_l("This training is over.")))
     if status is not None and status not in REGISTRATION_STATUSES:
-        raise RegistrationError(f"Unknown status {status!r}.")
+        raise RegistrationError(str(_l("Unknown status.")))
 
 
 def add_registration(training_session, participant, *, source, by_user=None, nominated_by=None, status=None):

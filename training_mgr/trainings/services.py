@@ -634,8 +634,7 @@ def training_figures(training_session: TrainingSession, today: date | None = Non
         .where(Registration.training_session_id == ts.id, Certificate.status == "valid")
     )
     return TrainingFigures(
-        registrations=by_status, seats_taken=taken,
-        seats_left=max(ts.capacity - taken, 0) if ts.capacity is not None else None,
+        registrations=by_status, seats_taken=taken, seats_left=registrations.seats_left(ts, by_status),
         recommendations=recommendations, overdue_recommendations=overdue, certificates=certificates,
     )
 
