@@ -62,7 +62,6 @@ def assert_accessible(page, lang):
 
 def log_in(page, email, password):
     LoginPage(page).open().log_in(email, password)
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -85,8 +84,8 @@ def test_pages_behind_log_in_have_no_serious_accessibility_violation(page, live_
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_registration_errors_are_announced_and_linked_to_their_fields(page, lang):
     page.goto(f"/sessions/2/register?lang={lang}")
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
     summary = page.locator("#error-summary")
     assert summary.get_attribute("role") == "alert"
     assert page.evaluate("document.activeElement.id") == "error-summary"
@@ -158,8 +157,8 @@ def test_officer_screens_fit_a_phone_in_both_languages(phone_page, live_server):
     page.goto("/login?lang=en")
     page.locator("#email").fill("officer@example.org")
     page.locator("#password").fill(live_server.password)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
     for path in ("/officer/sessions/1/registrations", "/officer/sessions/1/attendance", "/officer/sessions/1/attendance/days/1"):
         for lang in LANGUAGES:
             page.goto(f"{path}?lang={lang}")
@@ -183,8 +182,8 @@ def test_a_new_official_registers_in_arabic_on_a_phone_and_gets_the_e_mail_in_ar
     page.get_by_label("الجهة", exact=True).select_option(index=1)
     page.get_by_label("البريد الإلكتروني").fill("layla.alsaadi@example.org")
     page.locator("#consent").check()
-    page.get_by_role("button", name="التسجيل").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="التسجيل").click()
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert "layla.alsaadi@example.org" in page.locator("main").inner_text()
     assert page.locator("#error-summary").count() == 0
