@@ -1,4 +1,6 @@
 """The application factory, configuration precedence, health check and error pages."""
+import pytest
+
 from training_mgr import create_app
 
 
@@ -59,3 +61,18 @@ def test_a_crash_rolls_back_and_shows_a_request_id(app, client):
     assert response.status_code == 500
     assert b"abc123" in response.data
     assert b"Something went wrong" in response.data
+
+
+LISTS = ("/", "/organisations", "/organisations/other", "/courses", "/courses/{course}", "/officer",
+         "/officer/sessions/{training}/registrations", "/recommendations", "/dashboard", "/admin/audit",
+         "/api/v1/sessions", "/api/v1/sessions/{training}/registrations")
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-3", "two"])
+def test_any_page_number_in_the_address_bar_gives_a_page(people, login, page):
+    """A page number too large for the database, negative or not a number: a page, never an error."""
+    admin = login(people.admin)
+    for path in LISTS:
+        url = path.format(course=people.training.course_id, training=people.training.id)
+        response = admin.get(url, query_string={"page": page, "overdue_page": page})
+        assert response.status_code == 200, (url, response.status_code)

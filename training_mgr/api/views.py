@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.permissions import STAFF_ROLES, viewable_session, visible_sessions_filter
 from ..extensions import csrf, db
+from ..core.pagination import requested_page
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation
@@ -38,7 +39,7 @@ def api_access(view):
 def paginate(query, serialize):
     """``{"items": [...], "page": N, "next": URL or null}`` for a select ordered by the caller."""
     config = current_app.config
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = requested_page()
     per_page = request.args.get("per_page", config["API_PER_PAGE"], type=int) or config["API_PER_PAGE"]
     per_page = min(max(per_page, 1), config["API_MAX_PER_PAGE"])
     rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()

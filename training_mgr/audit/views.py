@@ -2,6 +2,7 @@ from flask import Blueprint, render_template, request
 
 from ..core.permissions import STAFF_ROLES, roles_required, viewable_session
 from ..extensions import db
+from ..core.pagination import requested_page
 from . import services
 from .forms import AuditFilterForm
 
@@ -15,7 +16,7 @@ def _filtered_page(training_session_id=None):
     filters = AuditFilterForm(request.args, actions=actions, users=users)
     query = services.entries_query(training_session_id, action=filters.action.data or None,
                                    user_id=filters.user_id.data)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
     return filters, page
 
 

@@ -6,22 +6,18 @@ from flask_login import current_user
 
 from ..core.i18n import current_language, localized
 from ..core.pagecache import cached_page
+from ..core.pagination import requested_page
 from ..registrations import services as registrations
 from . import services
 from .forms import RegistrationForm
 
 bp = Blueprint("catalogue", __name__)
 
-#: highest page number accepted from the address bar (larger ones would overflow the database's OFFSET)
-MAX_PAGE = 10_000
-
-
 @bp.get("/")
 @cached_page(per_minute=True)  # which trainings are open for registration changes with the time too
 def index():
     filters = services.CatalogueFilters.from_args(request.args)
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    sessions = services.catalogue_page(filters, page)
+    sessions = services.catalogue_page(filters, requested_page())
     cities, months = services.filter_choices()
     return render_template(
         "catalogue/index.html", sessions=sessions, filters=filters, cities=cities, months=months,

@@ -1,7 +1,16 @@
 """Pagination for rows rather than objects: selects of several columns, and pages fetched with their count."""
+from flask import request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 from ..extensions import db
+
+#: highest page number taken from the address bar: a larger one would overflow the database's OFFSET
+MAX_PAGE = 10_000
+
+
+def requested_page(name: str = "page") -> int:
+    """The page number the query string asks for, kept within 1..MAX_PAGE (not a number: the first page)."""
+    return min(max(request.args.get(name, 1, type=int), 1), MAX_PAGE)
 
 
 class RowPagination(SelectPagination):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from ..core.forms import form_values, show_error
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
+from ..core.pagination import requested_page
 from . import services
 from .forms import CourseFilterForm, CourseForm
 from .models import Course
@@ -20,7 +21,7 @@ def index():
     filters = CourseFilterForm(request.args)
     filters.validate()
     query = services.course_list_query(filters.q.data if not filters.q.errors else None, filters.archived.data)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
     counts = services.training_counts(course.id for course in page.items)
     return render_template("courses/index.html", page=page, filters=filters, counts=counts)
 
@@ -45,7 +46,7 @@ def create():
 def detail(course_id):
     course = db.get_or_404(Course, course_id)
     trainings = services.course_trainings_query(course, current_user)
-    page = db.paginate(trainings, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(trainings, page=requested_page(), per_page=PER_PAGE, error_out=False)
     return render_template("courses/detail.html", course=course, page=page)
 
 

@@ -7,6 +7,7 @@ from ..core.forms import country_choices, form_values, show_error
 from ..core.pagination import paginate_rows
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
+from ..core.pagination import requested_page
 from . import services
 from .forms import MapOtherForm, OrganisationFilterForm, OrganisationForm
 from .models import Organisation
@@ -14,10 +15,6 @@ from .models import Organisation
 bp = Blueprint("organisations", __name__)
 
 PER_PAGE = 25
-
-
-def _page_number():
-    return request.args.get("page", 1, type=int)
 
 
 @bp.get("/organisations")
@@ -28,7 +25,7 @@ def index():
     query = services.organisation_list_query(
         filters.q.data if not filters.q.errors else None, filters.kind.data or None
     ).options(joinedload(Organisation.parent))
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
     typed_in = services.count_other_organisation_names()
     return render_template("organisations/index.html", page=page, filters=filters, typed_in=typed_in)
 
@@ -79,7 +76,7 @@ def edit(organisation_id):
 @roles_required(*EDITOR_ROLES)
 def other_names():
     """Organisation names typed in by participants because theirs was not in the list."""
-    page = paginate_rows(services.other_organisation_names_query(), _page_number(), PER_PAGE)
+    page = paginate_rows(services.other_organisation_names_query(), requested_page(), PER_PAGE)
     return render_template("organisations/other.html", page=page)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..core.i18n import localized
 from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session
 from ..extensions import db
+from ..core.pagination import requested_page
 from ..organisations.models import Organisation
 from . import services
 from .forms import FollowUpForm, RecommendationForm, TrackerFilterForm
@@ -44,7 +45,7 @@ def tracker():
     page = services.tracker_page(
         current_user, status=filters.get("status"), organisation_id=filters.get("organisation"),
         training_session_id=filters.get("training"), overdue=filters.get("overdue") == "1",
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+        page=requested_page(), per_page=PER_PAGE,
     )
     return render_template("recommendations/tracker.html", form=form, page=page, is_overdue=services.is_overdue)
 

@@ -10,6 +10,7 @@ from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..core.pagecache import cached_page
 from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session, viewed_session
 from ..extensions import db
+from ..core.pagination import requested_page
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..trainings.services import registration_counts
@@ -54,7 +55,7 @@ def index(session_id):
         training_session,
         search=filters.get("q"), status=filters.get("status"), organisation_id=filters.get("organisation"),
         sex=filters.get("sex"), sort=filters.get("sort") or "name", descending=filters.get("order") == "desc",
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+        page=requested_page(), per_page=PER_PAGE,
     )
     counts = registration_counts([training_session.id])[training_session.id]
     totals = {status: counts.get(status, 0) for status in REGISTRATION_STATUSES}

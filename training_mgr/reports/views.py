@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..core.permissions import STAFF_ROLES, roles_required, viewable_session
 from ..extensions import db
+from ..core.pagination import requested_page
 from ..trainings.models import TrainingSession
 from . import documents
 from .figures import held_sessions, programme_figures
@@ -35,6 +36,7 @@ def dashboard():
         select(TrainingSession)
         .where(TrainingSession.id.in_(held_sessions(filters)))
         .order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc()),
+        page=requested_page(),
         per_page=TRAININGS_PER_PAGE,
         error_out=False,
     )
@@ -44,7 +46,7 @@ def dashboard():
         figures=figures,
         key_by_training={ts.id: key for ts, key in figures.trainings},
         trainings_page=page,
-        overdue_page=figures.overdue_page(request.args.get("overdue_page", 1, type=int), OVERDUE_PER_PAGE),
+        overdue_page=figures.overdue_page(requested_page("overdue_page"), OVERDUE_PER_PAGE),
         charts=documents.programme_charts(figures),
         download_args={k: v for k, v in request.args.items() if v and k in ("from", "to", "course", "organisation", "country")},
         organisation_label=documents.organisation_label,

@@ -10,6 +10,7 @@ from ..core.permissions import (
 from ..courses import services as courses
 from ..courses.models import Course
 from ..extensions import db
+from ..core.pagination import requested_page
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
 from . import services
@@ -46,7 +47,7 @@ def _flash_saved(changes, saved_message) -> None:
 @bp.get("/officer")
 @roles_required(*EDITOR_ROLES)
 def officer_home():
-    home = services.officer_home(current_user, past_page=request.args.get("page", 1, type=int))
+    home = services.officer_home(current_user, past_page=requested_page())
     return render_template("trainings/officer_home.html", home=home)
 
 
