@@ -19,8 +19,9 @@ SQL statements one request of each page runs (drawn, and seen again), the worker
 (steadier than wall time when other processes share the machine), and whether the targets hold (≥ 1/4
 of /healthz, p99 under 100 ms). The registrations list and the attendance grid have a page cache
 (``core/pagecache.py``): wrk asks for the same page again and again with nothing written in between, so
-they are served from it; ``--page-cache-entries 0`` measures drawing every request instead. Traffic goes
-to 127.0.0.1 only; every run is bounded by --duration.
+they are served from it; ``--page-cache-entries 0`` measures drawing every request instead, and
+``--writes-per-second N`` changes a person of the benchmarked training N times a second meanwhile (each
+write makes kept pages stale). Traffic goes to 127.0.0.1 only; every run is bounded by --duration.
 """
 import argparse
 import http.cookiejar
@@ -33,12 +34,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +49,7 @@ from training_mgr import create_app  # noqa: E402
 from training_mgr.auth.models import User  # noqa: E402
 from training_mgr.core.synthetic import seed_synthetic  # noqa: E402
 from training_mgr.extensions import db  # noqa: E402
+from training_mgr.participants.models import Participant  # noqa: E402
 from training_mgr.registrations.models import Registration  # noqa: E402
 from training_mgr.trainings.models import TrainingSession, session_officers  # noqa: E402
 
@@ -106,7 +109,7 @@ def prepare_database(database_url, sessions, participants, page_cache_entries=No
     statement_counts = count_statements(app, user_id, pages)  # outside the context: each request its own session
     with app.app_context():
         db.engine.dispose()
-    return email, pages, statement_counts
+    return email, pages, statement_counts, training.id
 
 
 def count_statements(app, user_id, pages):
@@ -201,6 +204,28 @@ def workers_cpu_seconds(server) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+class SteadyWriter(threading.Thread):
+    """Changes one registered person of the benchmarked training ``per_second`` times a second, each in its own
+    commit (what officers and online registrations do to a busy training), so that kept pages go stale."""
+
+    def __init__(self, database_url, training_id, per_second):
+        super().__init__(daemon=True)
+        self.app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+        self.training_id, self.per_second, self.stop, self.writes = training_id, per_second, threading.Event(), 0
+
+    def run(self):
+        with self.app.app_context():
+            person = db.session.scalar(select(Registration.participant_id)
+                                       .where(Registration.training_session_id == self.training_id).limit(1))
+            while not self.stop.wait(1 / self.per_second):
+                self.writes += 1
+                db.session.execute(update(Participant).where(Participant.id == person)
+                                   .values(position=f"Border officer {self.writes}"))
+                db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+
+
 def run_wrk(url, cookie, duration, connections, script):
     result = subprocess.run(
         ["wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{duration}s",
@@ -222,6 +247,8 @@ def main():
     parser.add_argument("--connections", type=int, default=8, help="open connections (default 8)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers (default: one per CPU)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1: sync workers, as in production)")
+    parser.add_argument("--writes-per-second", type=float, default=0,
+                        help="meanwhile, change a person of the benchmarked training this often (default 0: reads only)")
     parser.add_argument("--page-cache-entries", type=int,
                         help="TRAINING_MGR_PAGE_CACHE_ENTRIES for the server (default: the app's; 0 draws every page afresh)")
     args = parser.parse_args()
@@ -230,7 +257,8 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
-        email, pages, statements = prepare_database(database_url, args.sessions, args.participants, args.page_cache_entries)
+        email, pages, statements, training_id = prepare_database(
+            database_url, args.sessions, args.participants, args.page_cache_entries)
         script = Path(tmp) / "report.lua"
         script.write_text(WRK_REPORT)
         port = free_port()
@@ -244,9 +272,15 @@ def main():
             for name in order:
                 url = f"{base}{pages[name]}"
                 run_wrk(url, cookie, 2, args.connections, script)  # warm-up, not counted
+                writer = SteadyWriter(database_url, training_id, args.writes_per_second) if args.writes_per_second else None
+                if writer:
+                    writer.start()
                 cpu_before = workers_cpu_seconds(server)
                 figures = run_wrk(url, cookie, args.duration, args.connections, script)
                 figures["cpu_ms"] = (workers_cpu_seconds(server) - cpu_before) * 1000 / max(figures["requests"], 1)
+                if writer:
+                    writer.stop.set()
+                    writer.join()
                 results.setdefault(name, []).append(figures)
         finally:
             server.terminate()
@@ -254,8 +288,9 @@ def main():
 
     backend = database_url.split(":", 1)[0].split("+")[0]
     cache = "page cache off" if args.page_cache_entries == 0 else "page cache on"
-    print(f"\n{backend}, gunicorn {args.workers} workers × {args.threads} threads, {cache}, wrk {args.connections} "
-          f"connections, {args.duration} s per page, {os.cpu_count()} CPUs\n")
+    writes = f", {args.writes_per_second:g} writes/s meanwhile" if args.writes_per_second else ""
+    print(f"\n{backend}, gunicorn {args.workers} workers × {args.threads} threads, {cache}{writes}, wrk "
+          f"{args.connections} connections, {args.duration} s per page, {os.cpu_count()} CPUs\n")
     healthz_rps = sum(f["rps"] for f in results["/healthz"]) / len(results["/healthz"])
     healthz_cpu = sum(f["cpu_ms"] for f in results["/healthz"]) / len(results["/healthz"])
     header = (f"{'page':<20} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'SQL':>5} "
