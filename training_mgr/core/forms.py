@@ -3,7 +3,7 @@ import zoneinfo
 from functools import cache
 
 from flask import flash
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext as _
 
 
 class FieldError(ValueError):
@@ -21,6 +21,14 @@ def show_error(form, error: FieldError) -> None:
         field.errors = list(field.errors) + [str(error)]
     else:
         flash(str(error), "danger")
+
+
+def flash_saved(changes, saved_message) -> None:
+    """After an edit form is saved: ``saved_message`` when something changed, else that nothing was."""
+    if changes:
+        flash(saved_message, "success")
+    else:
+        flash(_("Nothing was changed."), "info")
 
 
 def form_values(form, exclude=()) -> dict:

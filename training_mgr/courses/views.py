@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.forms import form_values, show_error
+from ..core.forms import flash_saved, form_values, show_error
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
 from ..core.pagination import requested_page
@@ -61,7 +61,7 @@ def edit(course_id):
         except services.CourseError as error:
             show_error(form, error)
         else:
-            flash(_("Course saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            flash_saved(changes, _("Course saved."))
             return redirect(url_for("courses.detail", course_id=course.id))
     return render_template("courses/form.html", form=form, course=course)
 

@@ -3,7 +3,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ..core.forms import country_choices, form_values, show_error
+from ..core.forms import country_choices, flash_saved, form_values, show_error
 from ..core.pagination import paginate_rows
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
@@ -67,7 +67,7 @@ def edit(organisation_id):
         except services.OrganisationError as error:
             show_error(form, error)
         else:
-            flash(_("Organisation saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            flash_saved(changes, _("Organisation saved."))
             return redirect(url_for("organisations.index", q=organisation.name))
     return render_template("organisations/form.html", form=form, organisation=organisation)
 

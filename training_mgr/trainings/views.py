@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.i18n import fmt_date
-from ..core.forms import country_choices, form_values, show_error, timezone_choices
+from ..core.forms import country_choices, flash_saved, form_values, show_error, timezone_choices
 from ..core.permissions import (
     EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session, viewed_session,
 )
@@ -35,13 +35,6 @@ def _part_of(ts, model, obj_id):
 
 def _back(training_session, endpoint="trainings.detail"):
     return redirect(url_for(endpoint, session_id=training_session.id))
-
-
-def _flash_saved(changes, saved_message) -> None:
-    if changes:
-        flash(saved_message, "success")
-    else:
-        flash(_("Nothing was changed."), "info")
 
 
 @bp.get("/officer")
@@ -106,7 +99,7 @@ def edit(session_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            _flash_saved(changes, _("Training saved."))
+            flash_saved(changes, _("Training saved."))
             return _back(ts)
     return render_template("trainings/form.html", form=form, ts=ts)
 
@@ -180,7 +173,7 @@ def organisers(session_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            _flash_saved(changes, _("Organisers saved."))
+            flash_saved(changes, _("Organisers saved."))
             return _back(ts)
     return render_template("trainings/organisers.html", ts=ts, form=form)
 
@@ -198,7 +191,7 @@ def officers(session_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            _flash_saved(changes, _("Managing officers saved."))
+            flash_saved(changes, _("Managing officers saved."))
             if not can_manage_session(current_user, ts):
                 return redirect(url_for("trainings.officer_home"))
             return _back(ts)
@@ -244,7 +237,7 @@ def certificate_rule(session_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            _flash_saved(changes, _("Certificate rule saved."))
+            flash_saved(changes, _("Certificate rule saved."))
             return _back(ts)
     return render_template("trainings/certificate_rule.html", ts=ts, form=form)
 
@@ -286,7 +279,7 @@ def edit_signatory(session_id, signatory_id):
         except TrainingError as error:
             show_error(form, error)
         else:
-            _flash_saved(changes, _("Signatory saved."))
+            flash_saved(changes, _("Signatory saved."))
             return _back(ts, "trainings.signatories")
     return render_template("trainings/signatory_form.html", ts=ts, form=form, signatory=signatory)
 
