@@ -580,3 +580,9 @@ def test_signatory_upload_is_checked(people, login):
     signatory = ts.signatories[0]
     image = client.get(f"/officer/sessions/{ts.id}/signatories/{signatory.id}/signature")
     assert image.status_code == 200 and image.mimetype == "image/png"
+    # editing shows the current signature, offers to remove it and to keep it by leaving the file empty
+    edit = client.get(f"/officer/sessions/{ts.id}/signatories/{signatory.id}/edit").get_data(as_text=True)
+    assert f"/signatories/{signatory.id}/signature" in edit and 'name="remove_signature"' in edit
+    assert "Leave empty to keep the current image." in edit and 'value="Giorgi Gigauri"' in edit
+    adding = client.get(f"/officer/sessions/{ts.id}/signatories").get_data(as_text=True)
+    assert 'name="remove_signature"' not in adding and "Leave empty to keep" not in adding
