@@ -6,9 +6,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, viewable_session, visible_sessions_filter
 from ..extensions import csrf, db
-from ..core.pagination import requested_page
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation

@@ -1,8 +1,8 @@
 from flask import Blueprint, render_template, request
 
+from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, roles_required, viewable_session
 from ..extensions import db
-from ..core.pagination import requested_page
 from . import services
 from .forms import AuditFilterForm
 

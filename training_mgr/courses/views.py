@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.forms import flash_saved, form_values, show_error
+from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
-from ..core.pagination import requested_page
 from . import services
 from .forms import CourseFilterForm, CourseForm
 from .models import Course

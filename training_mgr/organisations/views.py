@@ -4,10 +4,9 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..core.forms import country_choices, flash_saved, form_values, show_error
-from ..core.pagination import paginate_rows
+from ..core.pagination import paginate_rows, requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
-from ..core.pagination import requested_page
 from . import services
 from .forms import MapOtherForm, OrganisationFilterForm, OrganisationForm
 from .models import Organisation

@@ -4,9 +4,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..core.i18n import localized
+from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session
 from ..extensions import db
-from ..core.pagination import requested_page
 from ..organisations.models import Organisation
 from . import services
 from .forms import FollowUpForm, RecommendationForm, TrackerFilterForm

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from ..core.i18n import current_language, fmt_date, local_date, localized
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..core.pagecache import cached_page
+from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session, viewed_session
 from ..extensions import db
-from ..core.pagination import requested_page
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..trainings.services import registration_counts

@@ -4,9 +4,9 @@ from io import BytesIO
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
+from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, roles_required, viewable_session
 from ..extensions import db
-from ..core.pagination import requested_page
 from ..trainings.models import TrainingSession
 from . import documents
 from .figures import held_sessions, programme_figures

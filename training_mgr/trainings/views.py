@@ -4,13 +4,13 @@ from flask_login import current_user
 
 from ..core.i18n import fmt_date
 from ..core.forms import country_choices, flash_saved, form_values, show_error, timezone_choices
+from ..core.pagination import requested_page
 from ..core.permissions import (
     EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session, viewed_session,
 )
 from ..courses import services as courses
 from ..courses.models import Course
 from ..extensions import db
-from ..core.pagination import requested_page
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
 from . import services
