@@ -73,3 +73,21 @@ def test_anonymous_users_are_sent_to_log_in(client, people):
 
 def test_an_unknown_training_is_a_404(people, login):
     assert login(people.admin).get("/officer/sessions/999/audit").status_code == 404
+
+
+def test_a_trainings_log_reads_in_its_time_zone_and_the_global_log_in_utc(people, login):
+    from datetime import datetime, timezone
+
+    from training_mgr.audit.models import AuditEntry
+    from training_mgr.extensions import db
+
+    people.training.timezone = "Asia/Baghdad"
+    trainings.update_training(people.training, people.officer, {"capacity": 30})
+    entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    entry.created_at = datetime(2022, 2, 15, 5, 30, tzinfo=timezone.utc)  # 8:30 in Baghdad
+    db.session.commit()
+    admin = login(people.admin)
+    own = text_of(admin.get(f"/officer/sessions/{people.training.id}/audit"))
+    assert "8:30" in own and "5:30" not in own and "(Asia/Baghdad)" in own
+    everything = text_of(admin.get("/admin/audit"))
+    assert "5:30" in everything and "Times are in UTC." in everything
