@@ -3,7 +3,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import exists, inspect, select
+from sqlalchemy import select
 
 STAFF_ROLES = ("admin", "officer", "manager")
 EDITOR_ROLES = ("admin", "officer")
@@ -40,19 +40,7 @@ def can_manage_session(user, training_session) -> bool:
         return False
     if user.role == "admin":
         return True
-    return user.role == "officer" and _is_officer_of(user, training_session)
-
-
-def _is_officer_of(user, training_session) -> bool:
-    """From the loaded officers when the page has them, else one small query (not the officers' whole rows)."""
-    from ..extensions import db
-    from ..trainings.models import session_officers
-
-    if "officers" not in inspect(training_session).unloaded:
-        return any(o.id == user.id for o in training_session.officers)
-    return db.session.scalar(select(exists().where(
-        session_officers.c.training_session_id == training_session.id, session_officers.c.user_id == user.id,
-    )))
+    return user.role == "officer" and any(o.id == user.id for o in training_session.officers)
 
 
 def require_manage_session(training_session):
