@@ -44,6 +44,9 @@ def test_a_sound_configuration_passes(migrated_database):
     assert "Ready for production." in result.output
     # SQLite with a single worker is allowed, with a word of advice
     assert "[WARN] Database: SQLite with one worker" in result.output
+    # unset, the trusted hosts are the loopback names and the public address's host
+    assert "[PASS] Trusted hosts: requests for localhost, 127.0.0.1, [::1], trainings.agency.example are answered" \
+        in result.output
 
 
 @pytest.mark.parametrize("settings, complaint", [
@@ -57,6 +60,9 @@ def test_a_sound_configuration_passes(migrated_database):
     ({"PREFERRED_URL_SCHEME": "http"}, "HTTPS: the app is not configured for HTTPS"),
     ({"SESSION_COOKIE_SECURE": False}, "log-in cookies are not marked Secure"),
     ({"PUBLIC_BASE_URL": "http://127.0.0.1:5000"}, "QR codes and e-mail links would point there"),
+    ({"PUBLIC_BASE_URL": None}, "Public address: PUBLIC_BASE_URL is ''"),
+    ({"PUBLIC_BASE_URL": "https://"}, "Public address: PUBLIC_BASE_URL is 'https://'"),
+    ({"TRUSTED_HOSTS": "intranet.agency.example, localhost"}, "the public address trainings.agency.example would answer 400"),
     ({"RATELIMIT_ENABLED": False}, "rate limiting is switched off"),
     ({"WEB_CONCURRENCY": 2, "SQLALCHEMY_DATABASE_URI": None}, "counters kept in memory by each of 2 workers"),
 ])

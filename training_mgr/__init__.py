@@ -33,7 +33,7 @@ def create_app(config=None):
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .config import load_config
-    from .core import db as db_setup, errors, i18n, pagecache, security
+    from .core import db as db_setup, errors, i18n, pagecache, security, urls
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .mail import services as mail
 
@@ -56,6 +56,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     security.init_app(app)
+    urls.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
 

@@ -5,6 +5,7 @@ This is the only module that reads the environment (through ``from_prefixed_env`
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "TRAINING_MGR"
 
@@ -45,8 +46,12 @@ class Defaults:
     MAIL_DEFAULT_SENDER = "training-mgr@localhost"
     #: attempts before a message is given up on; with the growing delays, about a day and a half
     MAIL_MAX_ATTEMPTS = 8
-    #: base URL used in e-mails, QR codes and API links when no request is active
+    #: the address users reach the app at: the only source of absolute links (e-mails, QR codes, .ics, API next)
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: host names requests may use, others answer 400; a list, or comma-separated in the environment
+    #: ("training.example.org, .example.org": a leading dot trusts subdomains). None: loopback names and
+    #: the host of PUBLIC_BASE_URL (``trusted_hosts``)
+    TRUSTED_HOSTS = None
     #: shared by every worker and server in production, e.g. "redis://127.0.0.1:6379"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
@@ -77,6 +82,7 @@ def load_config(app, overrides=None):
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         instance.mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'training_mgr.sqlite'}"
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"), app.config.get("PUBLIC_BASE_URL"))
     # the flask command resets app.debug to FLASK_DEBUG; check-deploy needs what a server would run with
     app.config["DEBUG_CONFIGURED"] = bool(app.config.get("DEBUG"))
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
@@ -87,6 +93,30 @@ def load_config(app, overrides=None):
         app.config["SECRET_KEY"] = _instance_secret_key(instance)
         app.config["SECRET_KEY_GENERATED"] = True
     return app.config
+
+
+#: host names of a request made on this machine, trusted when TRUSTED_HOSTS is unset. Werkzeug 3.1 cannot
+#: match an IPv6 literal against the list: "[::1]" is there for when it can; use "localhost" meanwhile.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def trusted_hosts(value, public_base_url: str | None) -> list[str]:
+    """``TRUSTED_HOSTS`` as the list Flask expects.
+
+    ``value``: a list, or a comma-separated string as the environment gives it (Werkzeug would take a
+    bare string for a single name and refuse every request).
+    None or empty: ``LOOPBACK_HOSTS`` plus the host of ``public_base_url``.
+    """
+    if isinstance(value, str):
+        value = value.split(",")
+    hosts = [name.strip().lower() for name in (value or ()) if name and name.strip()]
+    if hosts:
+        return hosts
+    hosts = list(LOOPBACK_HOSTS)
+    public_host = urlsplit(public_base_url or "").hostname
+    if public_host and public_host not in hosts:
+        hosts.append(public_host)
+    return hosts
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -1,17 +1,19 @@
 """Read API v1 (JSON): officers, managers and admins, by browser session or bearer token."""
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.pagination import requested_page
+from ..core.urls import public_url
 from ..core.permissions import STAFF_ROLES, viewable_session, visible_sessions_filter
 from ..extensions import csrf, db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation
+from ..registrations import services as registrations
 from ..registrations.models import Registration
 from ..reports.figures import attendance_by_registration, status_counts
 from ..trainings.models import SessionOrganiser, TrainingSession
@@ -48,7 +50,7 @@ def paginate(query, serialize):
     next_url = None
     if has_next:
         args = {**(request.view_args or {}), **request.args.to_dict(), "page": page + 1, "per_page": per_page}
-        next_url = url_for(request.endpoint, _external=True, **args)
+        next_url = public_url(request.endpoint, **args)
     return jsonify(items=serialize(rows), page=page, next=next_url)
 
 
@@ -63,6 +65,8 @@ def sessions():
 
     def serialize(rows):
         counts = status_counts([ts.id for ts in rows]) if rows else {}
+        # seats as capacity counts them: confirmed, and held for someone to confirm (whose status shows as pending)
+        taken = registrations.seats_taken_by_session([ts.id for ts in rows])
         return [
             {
                 "id": ts.id,
@@ -76,7 +80,7 @@ def sessions():
                 "country": ts.country,
                 "status": ts.status,
                 "capacity": ts.capacity,
-                "seats_taken": counts.get((ts.id, "confirmed"), 0),
+                "seats_taken": taken.get(ts.id, 0),
                 "waitlisted": counts.get((ts.id, "waitlisted"), 0),
                 "organisers": [o.organisation.name for o in ts.organisers],
             }

@@ -11,11 +11,10 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale, gettext as _
 from pypdf import PdfWriter
 from sqlalchemy import insert, select, update
@@ -27,6 +26,7 @@ from ..audit import services as audit
 from ..core.db import as_utc, utcnow
 from ..core.i18n import fmt_date, fmt_date_range
 from ..core.labels import REGISTRATION_STATUS_LABELS
+from ..core.urls import public_url
 from ..extensions import db
 from ..participants.models import Participant
 from ..registrations.models import Registration
@@ -224,12 +224,8 @@ def replacement_of(certificate):
 
 
 def verification_url(code: str) -> str:
-    """The absolute /verify/<code> address printed as the QR code."""
-    if has_request_context():
-        return url_for("certificates.verify", code=code, _external=True)
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build("certificates.verify", {"code": code}, force_external=True)
+    """The absolute /verify/<code> address printed as the QR code, under PUBLIC_BASE_URL."""
+    return public_url("certificates.verify", code=code)
 
 
 def sha256_hex(data: bytes) -> str:

@@ -4,8 +4,10 @@ Each check says whether it passes and, when it does not, what to change. Any fai
 command exit with status 1, so it can guard a deployment script.
 """
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sqlalchemy import select, text
+from werkzeug.sansio.utils import host_is_trusted
 
 #: secret keys seen in examples and tutorials; a key anyone can read is no secret
 WELL_KNOWN_SECRET_KEYS = {"dev", "development", "secret", "secret-key", "changeme", "change-me", "test-secret-key"}
@@ -35,6 +37,7 @@ def run_checks(app) -> list[Check]:
         _mail(config),
         _https(config),
         _public_base_url(config),
+        _trusted_hosts(config),
         _rate_limit_storage(config, workers),
     ]
 
@@ -139,10 +142,21 @@ def _https(config) -> Check:
 
 def _public_base_url(config) -> Check:
     url = config.get("PUBLIC_BASE_URL") or ""
-    if url == DEFAULT_PUBLIC_BASE_URL or not url.startswith("https://"):
+    if url == DEFAULT_PUBLIC_BASE_URL or not url.startswith("https://") or not urlsplit(url).hostname:
         return Check("Public address", "fail", f"PUBLIC_BASE_URL is {url!r}: QR codes and e-mail links would point there.",
                      "Set TRAINING_MGR_PUBLIC_BASE_URL to the https:// address users reach.")
     return Check("Public address", "pass", f"links and QR codes point to {url}.")
+
+
+def _trusted_hosts(config) -> Check:
+    """Which Host headers are answered; the public address must be one of them."""
+    hosts = list(config.get("TRUSTED_HOSTS") or [])  # never empty: load_config fills in the defaults
+    name = "Trusted hosts"
+    public_host = urlsplit(config.get("PUBLIC_BASE_URL") or "").netloc
+    if public_host and not host_is_trusted(public_host, hosts):
+        return Check(name, "fail", f"{', '.join(hosts)}: the public address {public_host} would answer 400.",
+                     f"Add {urlsplit(config.get('PUBLIC_BASE_URL')).hostname} to TRAINING_MGR_TRUSTED_HOSTS.")
+    return Check(name, "pass", f"requests for {', '.join(hosts)} are answered; any other host gets 400.")
 
 
 def _rate_limit_storage(config, workers) -> Check:

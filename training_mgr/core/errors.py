@@ -4,6 +4,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from .ratelimit import retry_in
+from .urls import host_refused, untrusted_host_response
 
 
 def _wants_json():
@@ -15,9 +17,13 @@ def init_app(app):
     def http_error(error):
         if _wants_json():
             return jsonify(error=error.name, status=error.code), error.code
+        if host_refused():
+            return untrusted_host_response()
         if isinstance(error, CSRFError):
             return render_template("errors/csrf.html", error=error), 400
         template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
+        if error.code == 429:  # the page says when to try again
+            return render_template(template, error=error, retry_in=retry_in()), 429
         return render_template(template, error=error), error.code
 
     @app.errorhandler(Exception)
@@ -26,4 +32,6 @@ def init_app(app):
         app.logger.exception("Unhandled error (request id %s)", g.get("request_id"))
         if _wants_json():
             return jsonify(error="Internal Server Error", status=500, request_id=g.get("request_id")), 500
+        if host_refused():  # no page can be drawn with links for an untrusted host
+            return untrusted_host_response()
         return render_template("errors/500.html", request_id=g.get("request_id")), 500

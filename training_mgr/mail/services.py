@@ -11,15 +11,15 @@ import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from urllib.parse import urlsplit
 
-from flask import current_app, has_app_context, has_request_context, render_template, url_for
+from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect, or_, orm, select, update
 
 from ..core.db import utcnow
 from ..core.i18n import text_direction
+from ..core.urls import public_url
 from ..extensions import db
 from .models import OutboundEmail
 
@@ -89,15 +89,6 @@ def compose(recipient, kind, template, locale, **context) -> OutboundEmail:
     return queue_email(recipient, kind, subject, body_text, body_html, locale=locale)
 
 
-def external_url(endpoint, **values) -> str:
-    """An absolute link for an e-mail: the request's host, or PUBLIC_BASE_URL outside a request."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
-    return adapter.build(endpoint, values, force_external=True)
-
-
 def notify_registration(registration, event: str) -> OutboundEmail:
     """Queue the message telling a participant what happened to their registration."""
     participant = registration.participant
@@ -107,8 +98,8 @@ def notify_registration(registration, event: str) -> OutboundEmail:
         REGISTRATION_TEMPLATES[event], participant.locale,
         recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
         title=_localized_title(training_session, participant.locale),
-        session_url=external_url("catalogue.session_page", session_id=training_session.id),
-        account_url=external_url("account.home"),
+        session_url=public_url("catalogue.session_page", session_id=training_session.id),
+        account_url=public_url("account.home"),
     )
 
 
@@ -119,7 +110,7 @@ def notify_training_cancelled(registration) -> OutboundEmail:
         participant.email, "training.cancelled", "training_cancelled", participant.locale,
         recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
         title=_localized_title(training_session, participant.locale),
-        catalogue_url=external_url("catalogue.index"),
+        catalogue_url=public_url("catalogue.index"),
     )
 
 
@@ -131,8 +122,8 @@ def notify_password_link(user, purpose: str, token: str, hours_valid: int) -> Ou
     return compose(
         user.email, f"password.{purpose}", f"password_{purpose.split('_')[0]}", locale,
         recipient_name=_name_in(participant, locale) if participant else user.display_name,
-        link=external_url(endpoint, token=token), hours_valid=hours_valid,
-        login_url=external_url("auth.login"),
+        link=public_url(endpoint, token=token), hours_valid=hours_valid,
+        login_url=public_url("auth.login"),
     )
 
 

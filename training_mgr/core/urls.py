@@ -1,0 +1,58 @@
+"""Absolute links, and which host names a request may use.
+
+Every absolute link the app hands out (e-mails, QR codes on certificates, .ics files, the API's
+``next`` links) is built by ``public_url`` from the configured ``PUBLIC_BASE_URL``, never from the
+request: the ``Host`` header is chosen by the client, and a password-reset link built from it would
+carry a valid token to whatever host an attacker names.
+
+Requests for a host outside ``TRUSTED_HOSTS`` are refused by Flask (400) before routing; the list is
+parsed in ``config.load_config`` (``config.trusted_hosts``). Flask has no URL adapter for such a
+request, so its error page must not build links (``untrusted_host_response``).
+"""
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, render_template, request
+from flask.globals import request_ctx
+from werkzeug.exceptions import SecurityError
+
+
+def public_url(endpoint: str, **values) -> str:
+    """The absolute address of ``endpoint`` under ``PUBLIC_BASE_URL``, e.g.
+    ``public_url("certificates.verify", code="7K3M-…")`` -> ``"https://training.example.org/verify/7K3M-…"``.
+
+    Works in and outside a request (e-mails are also composed by ``flask`` commands and jobs) and gives
+    the same answer in both. ``values`` are the endpoint's arguments; extra ones become the query string.
+    Raises ``werkzeug.routing.BuildError`` for an unknown endpoint or a missing argument.
+    """
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http",
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def public_host() -> str:
+    """The host name of ``PUBLIC_BASE_URL`` (no port), e.g. for the ``UID`` of a calendar event."""
+    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+
+
+def host_refused() -> bool:
+    """True inside a request whose host Flask refused: it then has no URL adapter, and ``url_for`` fails."""
+    return has_request_context() and request_ctx.url_adapter is None
+
+
+def untrusted_host_response():
+    """The 400 page for a request whose host is not trusted: a page of its own that builds no links,
+    since Flask has no URL adapter for the request (``base.html`` would fail and answer 500)."""
+    return render_template("errors/untrusted_host.html", public_base_url=current_app.config["PUBLIC_BASE_URL"]), 400
+
+
+def refuse_untrusted_host():
+    """Raise Flask's 400 for an untrusted host before any other ``before_request`` function (the rate
+    limiter, the user loader, the language choice) reads or writes anything for that request."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
+
+
+def init_app(app):
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
