@@ -4,7 +4,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
-from .ratelimit import retry_in
 from .urls import host_refused, untrusted_host_response
 
 
@@ -22,8 +21,6 @@ def init_app(app):
         if isinstance(error, CSRFError):
             return render_template("errors/csrf.html", error=error), 400
         template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
-        if error.code == 429:  # the page says when to try again
-            return render_template(template, error=error, retry_in=retry_in()), 429
         return render_template(template, error=error), error.code
 
     @app.errorhandler(Exception)
