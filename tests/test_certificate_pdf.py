@@ -1,6 +1,7 @@
 """The certificate PDF: bilingual text read back, QR target, valid self-contained split files, safety."""
 import logging
 import subprocess
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -165,3 +166,76 @@ def test_markup_in_a_name_prints_as_text_and_nothing_is_fetched(people, caplog, 
     assert "refused to fetch" not in caplog.text
     with pytest.raises(pdf.FetchRefused):
         original("file:///etc/passwd")
+
+
+# --- a file handed to one person holds that person only ---------------------------------------
+
+def _every_image(data: bytes):
+    """Every image stream in a PDF file, reachable from its pages or not, as PIL images
+    (a transparency mask is part of its image, not one of its own)."""
+    import pikepdf
+
+    with pikepdf.open(BytesIO(data)) as document:
+        images = [obj for obj in document.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
+        masks = {image.SMask.objgen for image in images if "/SMask" in image}
+        return [pikepdf.PdfImage(image).as_pil_image() for image in images if image.objgen not in masks]
+
+
+def _decoded_links(images) -> list[str]:
+    import zxingcpp
+
+    return [found.text for image in images for found in zxingcpp.read_barcodes(image.convert("RGB"))]
+
+
+def test_each_persons_file_holds_that_person_only(login, people):
+    """Bulk issue renders many people in one batch; the split files must not carry the others' QR codes,
+    names or codes, unseen: a reader of one file (or of the zip's, or the data export) finds one person."""
+    training = CompletedTrainingFactory(officers=[people.officer])
+    db.session.add(Signatory(training_session=training, name="Chief of Mission",
+                             signature_image=SIGNATURE_PNG, signature_mimetype="image/png"))
+    me = people.participant.participant
+    me.name, me.name_ar = "Layla Hassan", "ليلى حسن"
+    attended(training, ["present"] * 3, participant=me)
+    for name, name_ar in [("Omar Saadi", "عمر الساعدي"), ("Noor Tamimi", "نور التميمي"), ("Haider Ani", "حيدر العاني")]:
+        attended(training, ["present"] * 3, participant=ParticipantFactory(name=name, name_ar=name_ar))
+    issued, _ = services.issue_certificates(training, by_user=people.officer)
+    assert len(issued) == 4
+    holders = {c.code: c.registration.participant for c in issued}
+    serials = {c.code: c.serial for c in issued}
+
+    def assert_only(code, data):
+        images = _every_image(data)
+        assert _decoded_links(images) == [f"http://localhost/verify/{code}"]  # one QR code, this person's
+        assert len(images) == 2  # that QR code and the signature, nothing else
+        text = pdftotext(data)
+        person = holders[code]
+        assert person.name in text and person.name_ar in text and code in text and serials[code] in text
+        for other_code, other in holders.items():
+            if other_code != code:
+                assert other.name not in text and other.name_ar not in text, other.name
+                assert other_code not in text and serials[other_code] not in text
+
+    for certificate in issued:
+        assert_only(certificate.code, certificate.pdf)
+
+    mine = next(c for c in issued if c.registration.participant_id == me.id)
+    downloaded = login(people.participant).get(f"/certificates/{mine.id}.pdf")
+    assert downloaded.status_code == 200
+    assert_only(mine.code, downloaded.data)
+
+    officer = login(people.officer)
+    archive = zipfile.ZipFile(BytesIO(officer.get(f"/officer/sessions/{training.id}/certificates.zip").data))
+    assert len(archive.namelist()) == 4
+    for certificate in issued:
+        assert_only(certificate.code, archive.read(services.export_filename(certificate)))
+
+    # the merged file is the officer's print run: every person, each once, on their own page
+    merged = officer.get(f"/officer/sessions/{training.id}/certificates.pdf").data
+    assert sorted(_decoded_links(_every_image(merged))) == sorted(f"http://localhost/verify/{c}" for c in holders)
+    pages = [page.extract_text() for page in PdfReader(BytesIO(merged)).pages]
+    assert [sum(p.name in page for p in holders.values()) for page in pages] == [1, 1, 1, 1]
+
+    exported = login(people.participant).get("/account/my-data.json").get_data(as_text=True)
+    assert mine.code in exported and mine.serial in exported
+    assert all(code not in exported for code in holders if code != mine.code)
+    assert all(p.name not in exported for p in holders.values() if p.id != me.id)

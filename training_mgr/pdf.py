@@ -95,8 +95,9 @@ def render_batch(template: str, documents: str, *, anchor_prefix: str, on_progre
     ``shared_marks``, where the first document's marks sit on its shared page ({name: y}), to stand
     in for parts that are the same for everyone. Each file is the document's personal page with its
     shared page drawn underneath, so only the personal parts are laid out once per document (see
-    docs/performance.md); every file is complete, with the fonts it uses. ``on_progress(n)`` is
-    called after each file.
+    docs/performance.md); every file is complete, with the fonts it uses, and holds none of the
+    other documents' images (a person's file must not carry the others' QR codes). ``on_progress(n)``
+    is called after each file.
     """
     import pikepdf
 
@@ -126,6 +127,8 @@ def render_batch(template: str, documents: str, *, anchor_prefix: str, on_progre
         raise ValueError(f"{template} lays out its shared layer differently from its personal one")
 
     shared_pdfs = [pikepdf.Pdf.open(io.BytesIO(doc.write_pdf())) for doc in shared_docs]
+    for page in (page for source in shared_pdfs + personal_pdfs for page in source.pages):
+        _keep_own_resources(page)
     backgrounds = [page.as_form_xobject() for shared_pdf in shared_pdfs for page in shared_pdf.pages]
     files = []
     pages = [(source, page) for source in personal_pdfs for page in source.pages]
@@ -141,6 +144,25 @@ def render_batch(template: str, documents: str, *, anchor_prefix: str, on_progre
         if on_progress:
             on_progress(1)
     return files
+
+
+def _keep_own_resources(page) -> None:
+    """Give ``page`` a resource dictionary of its own holding only what its content draws.
+
+    WeasyPrint writes one resource dictionary for all the pages of a document: a page copied out
+    alone would carry every other page's images with it (the other people's QR codes, unseen but
+    decodable). Fonts stay shared: a page's text uses the document's one subset of each font.
+    """
+    import pikepdf
+
+    resources = page.obj.get("/Resources")
+    if resources is None:
+        return
+    page.obj.Resources = pikepdf.Dictionary({
+        key: pikepdf.Dictionary(dict(value.items())) if isinstance(value, pikepdf.Dictionary) else value
+        for key, value in resources.items()
+    })
+    page.remove_unreferenced_resources()
 
 
 def _layout_marks(page, prefix: str) -> tuple:
