@@ -33,7 +33,7 @@ def create_app(config=None):
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .config import load_config
-    from .core import db as db_setup, errors, i18n, pagecache, security, urls
+    from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, security, urls
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .mail import services as mail
 
@@ -57,6 +57,7 @@ def create_app(config=None):
     i18n.init_app(app)
     security.init_app(app)
     urls.init_app(app)
+    cachecontrol.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
 
