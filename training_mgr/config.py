@@ -14,6 +14,10 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = None  # filled in with SQLite in instance/ when unset
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    #: PostgreSQL: longest wait (ms) for a seat or serial-number lock, and for any statement while taking it;
+    #: then the user is asked to try again (``core.db.bounded_lock_wait``)
+    LOCK_TIMEOUT_MS = 3000
+    STATEMENT_TIMEOUT_MS = 5000
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

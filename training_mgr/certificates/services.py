@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 from .. import pdf
 from ..attendance.services import certificate_rule_result
 from ..audit import services as audit
-from ..core.db import as_utc, utcnow
+from ..core.db import as_utc, bounded_lock_wait, utcnow
 from ..core.i18n import fmt_date, fmt_date_range
 from ..core.labels import REGISTRATION_STATUS_LABELS
 from ..core.urls import public_url
@@ -145,7 +145,14 @@ def completion_date(training_session) -> date | None:
 def _lock_counter(year: int, increment: int) -> int:
     """Lock the year's counter row until commit, add ``increment``, and return the new last number.
 
-    PostgreSQL: create the row if missing, then SELECT ... FOR UPDATE. SQLite: the UPDATE comes
+    A lock held too long by someone else raises ``core.db.Busy`` ("try again", ``bounded_lock_wait``).
+    """
+    with bounded_lock_wait():
+        return _take_counter(year, increment)
+
+
+def _take_counter(year: int, increment: int) -> int:
+    """PostgreSQL: create the row if missing, then SELECT ... FOR UPDATE. SQLite: the UPDATE comes
     first, as the transaction's first write, which takes the database's write lock.
     """
     if db.session.get_bind().dialect.name == "postgresql":

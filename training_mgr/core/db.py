@@ -1,7 +1,24 @@
-"""Small helpers shared by the models of every feature."""
+"""Small helpers shared by the models of every feature, and bounded waits for row locks."""
+import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import CheckConstraint
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, text
+from sqlalchemy.exc import OperationalError
+
+#: what a user is told when a lock could not be had in time; shown with HTTP 503 (``core.errors``)
+BUSY_MESSAGE = _l("This training is busy, please try again in a moment.")
+#: PostgreSQL gave up waiting: lock_not_available (lock_timeout) and query_canceled (statement_timeout)
+_GAVE_UP_SQLSTATES = ("55P03", "57014")
+
+
+class Busy(RuntimeError):
+    """A lock stayed taken longer than the configured wait; nothing was written. ``str()`` is for the user."""
+
+    def __init__(self, message=BUSY_MESSAGE):
+        super().__init__(str(message))
 
 
 def utcnow() -> datetime:
@@ -22,10 +39,51 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+@contextmanager
+def bounded_lock_wait():
+    """Run the locking statement(s) inside the ``with`` block with bounded waits, in ``db.session``.
+
+    PostgreSQL: ``lock_timeout`` = ``LOCK_TIMEOUT_MS`` and ``statement_timeout`` = ``STATEMENT_TIMEOUT_MS``
+    (config, in ms) for the block only (``set_config(..., is_local => true)``, put back to the
+    connection's own values after it), so a lock held by a stuck transaction makes the request give up
+    after about 3 s instead of holding a worker until gunicorn kills it. The transaction is rolled back
+    and ``Busy`` raised (the user is asked to try again, HTTP 503).
+
+    SQLite has no such settings: a writer waits for the database's write lock up to ``busy_timeout``
+    (``_sqlite_pragmas``, 30 s), then fails with "database is locked", which is raised as ``Busy`` too.
+    SQLite is meant for one worker, where that lock is held only for the length of one commit.
+    """
+    from ..extensions import db
+
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        config = current_app.config
+        db.session.execute(
+            text("SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)"),
+            {"lock": str(int(config["LOCK_TIMEOUT_MS"])), "statement": str(int(config["STATEMENT_TIMEOUT_MS"]))},
+        )
+    try:
+        yield
+    except OperationalError as error:
+        if not _gave_up_waiting(error.orig):
+            raise
+        db.session.rollback()
+        raise Busy() from error
+    if postgres:
+        db.session.execute(text(
+            "SELECT set_config('lock_timeout', (SELECT reset_val FROM pg_settings WHERE name = 'lock_timeout'), true),"
+            " set_config('statement_timeout', (SELECT reset_val FROM pg_settings WHERE name = 'statement_timeout'), true)"
+        ))
+
+
+def _gave_up_waiting(driver_error) -> bool:
+    if isinstance(driver_error, sqlite3.OperationalError):
+        return "database is locked" in str(driver_error)
+    return getattr(driver_error, "sqlstate", None) in _GAVE_UP_SQLSTATES
+
+
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """Foreign keys on, WAL so readers don't block the writer, and a wait instead of 'database is locked'."""
-    import sqlite3
-
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -4,7 +4,12 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from .db import Busy
 from .urls import host_refused, untrusted_host_response
+
+
+#: seconds a client is told to wait before trying a request that found a lock taken
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 def _wants_json():
@@ -22,6 +27,16 @@ def init_app(app):
             return render_template("errors/csrf.html", error=error), 400
         template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
         return render_template(template, error=error), error.code
+
+    @app.errorhandler(Busy)
+    def busy(error):
+        """A lock was not granted in time (``core.db.bounded_lock_wait``): nothing was saved; try again."""
+        db.session.rollback()
+        app.logger.warning("Gave up waiting for a lock (request id %s): %s", g.get("request_id"), error.__cause__)
+        headers = {"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)}
+        if _wants_json():
+            return jsonify(error="Service Unavailable", status=503, message=str(error)), 503, headers
+        return render_template("errors/busy.html", message=str(error)), 503, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ..audit import services as audit
 from ..auth.services import normalise_email
-from ..core.db import as_utc, utcnow
+from ..core.db import as_utc, bounded_lock_wait, utcnow
 from ..core.pagination import KnownPagination
 from ..extensions import db
 from ..trainings.models import OrganisationQuota, TrainingSession
@@ -49,13 +49,15 @@ def lock_seats(training_session: TrainingSession) -> None:
     The row lock is FOR NO KEY UPDATE (what an UPDATE of non-key columns takes), not FOR UPDATE:
     a transaction that already inserted a row referring to the training (a participant's audit
     entry, say) holds FOR KEY SHARE on it, and two of those upgrading to FOR UPDATE would deadlock.
+    A lock held too long by someone else raises ``core.db.Busy`` ("try again", ``bounded_lock_wait``).
     """
-    db.session.execute(
-        update(TrainingSession)
-        .where(TrainingSession.id == training_session.id)
-        .values(seat_version=TrainingSession.seat_version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    with bounded_lock_wait():
+        db.session.execute(
+            update(TrainingSession)
+            .where(TrainingSession.id == training_session.id)
+            .values(seat_version=TrainingSession.seat_version + 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def seats_taken(training_session_id: int) -> int:
