@@ -2,9 +2,10 @@
 import pytest
 
 from tests.conftest import make_test_config
-from tests.factories import PASSWORD, TrainingSessionFactory
+from tests.factories import PASSWORD, CompletedTrainingFactory, ParticipantFactory, TrainingSessionFactory, attended
 from training_mgr import create_app
 from training_mgr.auth.services import create_api_token
+from training_mgr.certificates import services as certificates
 from training_mgr.extensions import db
 
 
@@ -52,6 +53,15 @@ def test_a_form_holding_a_session_token_is_no_store_but_public_pages_and_static_
     # from then on the visitor carries a session
     assert no_store(client.get("/"))
     assert not no_store(client.get("/static/css/app.css"))
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=True)
+def test_a_certificate_verification_page_showing_the_holders_name_is_no_store(app, people):
+    training = CompletedTrainingFactory(officers=[people.officer])
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name="Zainab Al-Jubouri"))
+    [certificate], _ = certificates.issue_certificates(training, by_user=people.officer)
+    response = app.test_client().get(f"/verify/{certificate.code}")  # a stranger, no session yet
+    assert "Zainab Al-Jubouri" in response.get_data(as_text=True) and no_store(response)
 
 
 # --- /healthz -----------------------------------------------------------------------------------
