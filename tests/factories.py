@@ -30,6 +30,13 @@ class OrganisationFactory(Base):
     kind = "ministry"
     country = "IQ"
 
+    @factory.post_generation
+    def steward(obj, create, extracted, **kwargs):
+        if extracted:
+            obj.steward = extracted
+            if create:
+                db.session.commit()
+
 
 class UserFactory(Base):
     class Meta:
@@ -55,6 +62,13 @@ class CourseFactory(Base):
     title = factory.Sequence(lambda n: f"Course {n}")
     title_ar = factory.Sequence(lambda n: f"دورة {n}")
     default_days = 3
+
+    @factory.post_generation
+    def officers(obj, create, extracted, **kwargs):
+        if extracted:
+            obj.officers.extend(extracted)
+            if create:
+                db.session.commit()
 
 
 class TrainingSessionFactory(Base):

@@ -5,6 +5,9 @@ The matrix below classifies every (endpoint, method) of the URL map. A route tha
 it. URL parameters are filled from one small world: a training managed by ``officer`` with
 registrations of participants A and B, a certificate for A, a recommendation, a signatory, a quota …
 Ownership is checked with A's objects: B, and staff who do not manage the training, must not get them.
+``officer`` also manages the training's course and stewards the quota's organisation; ``other_officer`` manages
+a training (and course) of their own and nothing of ``officer``'s, so every write route is tried by an officer on
+another officer's training, course and records.
 """
 import io
 from datetime import timedelta
@@ -15,7 +18,7 @@ from flask import url_for
 
 from tests.conftest import _empty_all_tables
 from tests.factories import (
-    AttendanceMarkFactory, OrganisationFactory, ParticipantFactory, RecommendationUpdateFactory, RegistrationFactory,
+    AttendanceMarkFactory, CourseFactory, OrganisationFactory, ParticipantFactory, RecommendationUpdateFactory, RegistrationFactory,
     TrainingSessionFactory, UserFactory,
 )
 from training_mgr.extensions import db
@@ -43,6 +46,10 @@ MANAGERS = policy(manager=OK, admin=OK)
 SESSION_READ = policy(manager=OK, officer=OK, admin=OK)
 #: changing a training: its managing officers and admins; managers never write
 SESSION_WRITE = policy(officer=OK, admin=OK)
+#: changing a course: its managing officers (not every officer) and admins
+COURSE_WRITE = policy(officer=OK, admin=OK)
+#: changing an organisation: its steward and admins
+ORGANISATION_WRITE = policy(officer=OK, admin=OK)
 API_STAFF = policy(UNAUTHORIZED, manager=OK, other_officer=OK, officer=OK, admin=OK)
 API_SESSION = policy(UNAUTHORIZED, manager=OK, officer=OK, admin=OK)
 #: participant A's own registration, through their account
@@ -108,18 +115,20 @@ MATRIX = {
     ("courses.detail", "GET"): STAFF,
     ("courses.create", "GET"): EDITORS,
     ("courses.create", "POST"): EDITORS,
-    ("courses.edit", "GET"): EDITORS,
-    ("courses.edit", "POST"): EDITORS,
-    ("courses.archive", "POST"): EDITORS,
-    ("courses.unarchive", "POST"): EDITORS,
+    ("courses.edit", "GET"): COURSE_WRITE,
+    ("courses.edit", "POST"): COURSE_WRITE,
+    ("courses.archive", "POST"): COURSE_WRITE,
+    ("courses.unarchive", "POST"): COURSE_WRITE,
+    ("courses.officers", "GET"): COURSE_WRITE,
+    ("courses.officers", "POST"): COURSE_WRITE,
     ("organisations.index", "GET"): STAFF,
     ("organisations.create", "GET"): EDITORS,
     ("organisations.create", "POST"): EDITORS,
-    ("organisations.edit", "GET"): EDITORS,
-    ("organisations.edit", "POST"): EDITORS,
-    ("organisations.other_names", "GET"): EDITORS,
-    ("organisations.map_other", "GET"): EDITORS,
-    ("organisations.map_other", "POST"): EDITORS,
+    ("organisations.edit", "GET"): ORGANISATION_WRITE,
+    ("organisations.edit", "POST"): ORGANISATION_WRITE,
+    ("organisations.other_names", "GET"): ADMIN,
+    ("organisations.map_other", "GET"): ADMIN,
+    ("organisations.map_other", "POST"): ADMIN,
     ("recommendations.tracker", "GET"): STAFF,
     ("recommendations.index", "GET"): SESSION_READ,
     ("recommendations.detail", "GET"): SESSION_READ,
@@ -226,13 +235,14 @@ def build_world():
         officer=officer,
         admin=UserFactory(role="admin"),
     )
-    training = TrainingSessionFactory(officers=[officer])
-    TrainingSessionFactory(officers=[other_officer])  # the other officer manages something else
+    training = TrainingSessionFactory(course=CourseFactory(officers=[officer]), officers=[officer])
+    # the other officer manages a training and a course of their own, and nothing of the officer's
+    TrainingSessionFactory(course=CourseFactory(officers=[other_officer]), officers=[other_officer])
     registration_a = RegistrationFactory(training_session=training, participant=person_a)
     RegistrationFactory(training_session=training, participant=person_b)
     AttendanceMarkFactory(registration=registration_a, session_day=training.days[0])
     update = RecommendationUpdateFactory(recommendation__training_session=training)
-    quota_organisation = OrganisationFactory()
+    quota_organisation = OrganisationFactory(steward=officer)
     typed_organisation = "Kurdistan Region Border Office"
     ParticipantFactory(organisation=None, organisation_other=typed_organisation)
     signatory = Signatory(training_session_id=training.id, name="Head of Mission", title="Chief of Mission",

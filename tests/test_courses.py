@@ -95,15 +95,17 @@ def test_anonymous_users_are_sent_to_log_in(client, app, method, url):
     assert response.status_code == 302 and "/login" in response.location
 
 
-@pytest.mark.parametrize("role,read,write", [
-    ("participant", 403, 403), ("manager", 200, 403), ("officer", 200, 200), ("admin", 200, 200),
+@pytest.mark.parametrize("role,read,create,write", [
+    ("participant", 403, 403, 403), ("manager", 200, 403, 403), ("other_officer", 200, 200, 403),
+    ("officer", 200, 200, 200), ("admin", 200, 200, 200),
 ])
-def test_who_may_read_and_write_courses(people, login, role, read, write):
-    course = CourseFactory()
+def test_who_may_read_and_write_courses(people, login, role, read, create, write):
+    """Every officer creates courses and reads them all; only the course's own officers (and admins) change it."""
+    course = CourseFactory(officers=[people.officer])
     client = login(getattr(people, role))
     assert client.get("/courses").status_code == read
     assert client.get(f"/courses/{course.id}").status_code == read
-    assert client.get("/courses/new").status_code == write
+    assert client.get("/courses/new").status_code == create
     assert client.get(f"/courses/{course.id}/edit").status_code == write
     assert client.post(f"/courses/{course.id}/archive").status_code == (302 if write == 200 else write)
 
@@ -142,7 +144,7 @@ def test_edit_keeps_the_typed_values_when_it_fails(people, login):
 
 
 def test_archive_asks_first_and_then_hides_the_course(people, login):
-    course = CourseFactory(title="Old curriculum")
+    course = CourseFactory(title="Old curriculum", officers=[people.officer])
     client = login(people.officer)
     page = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert "data-confirm=" in page

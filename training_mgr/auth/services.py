@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
@@ -29,6 +29,15 @@ def normalise_email(email: str) -> str:
 
 def find_user_by_email(email: str):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def active_officers() -> list[User]:
+    """Active programme officers by name: who can be made to manage a training or a course, or steward an
+    organisation."""
+    return db.session.scalars(
+        select(User).where(User.role == "officer", User.active.is_(True))
+        .order_by(func.lower(func.coalesce(User.name, User.email)))
+    ).all()
 
 
 def authenticate(email: str, password: str):

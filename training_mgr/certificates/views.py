@@ -3,7 +3,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..core.permissions import (
-    EDITOR_ROLES, STAFF_ROLES, manageable_session, require_certificate_download, require_manage_session, roles_required,
+    EDITOR_ROLES, STAFF_ROLES, manageable_certificate, manageable_session, require_certificate_download, roles_required,
     viewed_session,
 )
 from ..extensions import db, limiter
@@ -17,12 +17,6 @@ bp = Blueprint("certificates", __name__)
 #: against guessing codes: the verification pages share one budget per address
 VERIFY_RATE_LIMIT = "30/minute"
 verify_limit = limiter.shared_limit(VERIFY_RATE_LIMIT, scope="certificate-verify")
-
-
-def _managed_certificate(certificate_id):
-    certificate = db.get_or_404(Certificate, certificate_id)
-    require_manage_session(certificate.registration.training_session)
-    return certificate
 
 
 @bp.get("/officer/sessions/<int:session_id>/certificates")
@@ -80,7 +74,7 @@ def issue(session_id):
 @bp.route("/officer/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def revoke(certificate_id):
-    certificate = _managed_certificate(certificate_id)
+    certificate = manageable_certificate(certificate_id)
     form = RevokeForm()
     if form.validate_on_submit():
         try:
@@ -96,7 +90,7 @@ def revoke(certificate_id):
 @bp.route("/officer/certificates/<int:certificate_id>/reissue", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def reissue(certificate_id):
-    certificate = _managed_certificate(certificate_id)
+    certificate = manageable_certificate(certificate_id)
     form = ReissueForm()
     if form.validate_on_submit():
         try:

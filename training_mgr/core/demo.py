@@ -170,6 +170,9 @@ def seed_demo(password: str = "demo-password"):
         certificate_wording_ar="قد أتمّ بنجاح",
     )
 
+    if officer not in course.officers:  # the demo officer manages the course as well as its trainings
+        course.officers.append(officer)
+
     reference = db.session.scalar(select(TrainingSession).where(TrainingSession.title == REFERENCE_TITLE))
     if reference is None:
         reference = _create_reference(course, orgs, officer)

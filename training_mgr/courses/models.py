@@ -1,8 +1,17 @@
-from sqlalchemy import CheckConstraint, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import utcnow
 from ..extensions import db
+
+#: officers who manage a course: edit, archive and restore it, and choose its managing officers (admins manage
+#: all; see ``core.permissions.can_manage_course``)
+course_officers = Table(
+    "course_officers",
+    db.metadata,
+    Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Course(db.Model):
@@ -28,6 +37,9 @@ class Course(db.Model):
     archived_at = mapped_column(db.DateTime(timezone=True))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
+
+    #: the officers who manage this course (not those of its trainings: see ``can_manage_course``)
+    officers = relationship("User", secondary=course_officers, order_by="User.email")
 
     @property
     def theme_list(self) -> list[str]:

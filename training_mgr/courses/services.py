@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from ..audit import services as audit
+from ..auth.services import active_officers
 from ..core.db import utcnow
 from ..core.forms import FieldError
 from ..core.permissions import visible_sessions_filter
@@ -31,8 +32,12 @@ def _check(values: dict) -> None:
 
 
 def create_course(by_user, values: dict) -> Course:
+    """A new course from ``values``; an officer who creates it is its first managing officer (an admin manages
+    every course without being listed). Raises CourseError."""
     _check(values)
     course = Course(**{name: values.get(name) for name in COURSE_FIELDS if values.get(name) is not None})
+    if by_user.role == "officer":
+        course.officers.append(by_user)
     db.session.add(course)
     audit.record(by_user, "course.create", course, f"Course created: {course.title}")
     db.session.commit()
@@ -64,6 +69,27 @@ def unarchive_course(course: Course, by_user) -> None:
     course.archived_at = None
     audit.record(by_user, "course.unarchive", course, f"Course restored: {course.title}")
     db.session.commit()
+
+
+def set_course_officers(course: Course, by_user, officer_ids) -> dict:
+    """Set the officers who manage ``course``; return what changed ({} when nothing did).
+
+    Only active programme officers can be chosen (CourseError otherwise). The list may be left empty: the course is
+    then the admins' alone. Who may call this is ``core.permissions.can_manage_course``."""
+    officer_ids = set(officer_ids or ())
+    officers = [u for u in active_officers() if u.id in officer_ids]
+    if len(officers) != len(officer_ids):
+        raise CourseError(_("Choose active programme officers from the list."), "officer_ids")
+    before = sorted(u.email for u in course.officers)
+    after = sorted(u.email for u in officers)
+    if before == after:
+        return {}
+    course.officers = officers
+    changes = {"officers": [before, after]}
+    audit.record(by_user, "course.officers", course, f"Course managing officers: {', '.join(after) or '—'}",
+                 changes=changes)
+    db.session.commit()
+    return changes
 
 
 def course_list_query(search: str | None = None, include_archived: bool = False):

@@ -4,10 +4,10 @@ from flask_login import current_user
 
 from ..core.forms import flash_saved, form_values, show_error
 from ..core.pagination import requested_page
-from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
+from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, can_manage_course, manageable_course, roles_required
 from ..extensions import db
 from . import services
-from .forms import CourseFilterForm, CourseForm
+from .forms import CourseFilterForm, CourseForm, CourseOfficersForm
 from .models import Course
 
 bp = Blueprint("courses", __name__)
@@ -47,13 +47,14 @@ def detail(course_id):
     course = db.get_or_404(Course, course_id)
     trainings = services.course_trainings_query(course, current_user)
     page = db.paginate(trainings, page=requested_page(), per_page=PER_PAGE, error_out=False)
-    return render_template("courses/detail.html", course=course, page=page)
+    return render_template("courses/detail.html", course=course, page=page,
+                           can_manage=can_manage_course(current_user, course))
 
 
 @bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def edit(course_id):
-    course = db.get_or_404(Course, course_id)
+    course = manageable_course(course_id)
     form = CourseForm(obj=course)
     if form.validate_on_submit():
         try:
@@ -69,7 +70,7 @@ def edit(course_id):
 @bp.post("/courses/<int:course_id>/archive")
 @roles_required(*EDITOR_ROLES)
 def archive(course_id):
-    course = db.get_or_404(Course, course_id)
+    course = manageable_course(course_id)
     services.archive_course(course, current_user)
     flash(_("Course “%(title)s” archived. It is hidden from lists and cannot be scheduled.", title=course.title), "success")
     return redirect(url_for("courses.detail", course_id=course.id))
@@ -78,7 +79,25 @@ def archive(course_id):
 @bp.post("/courses/<int:course_id>/unarchive")
 @roles_required(*EDITOR_ROLES)
 def unarchive(course_id):
-    course = db.get_or_404(Course, course_id)
+    course = manageable_course(course_id)
     services.unarchive_course(course, current_user)
     flash(_("Course “%(title)s” restored.", title=course.title), "success")
     return redirect(url_for("courses.detail", course_id=course.id))
+
+
+@bp.route("/courses/<int:course_id>/officers", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def officers(course_id):
+    course = manageable_course(course_id)
+    form = CourseOfficersForm(officers=services.active_officers())
+    if request.method == "GET":
+        form.officer_ids.data = [u.id for u in course.officers]
+    if form.validate_on_submit():
+        try:
+            changes = services.set_course_officers(course, current_user, form.officer_ids.data)
+        except services.CourseError as error:
+            show_error(form, error)
+        else:
+            flash_saved(changes, _("Managing officers saved."))
+            return redirect(url_for("courses.detail", course_id=course.id))
+    return render_template("courses/officers.html", course=course, form=form)

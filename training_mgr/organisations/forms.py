@@ -24,12 +24,21 @@ class OrganisationForm(FlaskForm):
     country = SelectField(_l("Country"), choices=[])
     parent_id = SelectField(_l("Part of"), coerce=optional_int, choices=[],
                             description=_l("The entity this one belongs to, if any."))
+    steward_id = SelectField(_l("Steward"), coerce=optional_int, choices=[],
+                             description=_l("The programme officer who may edit this organisation besides the admins."))
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, organisations=(), countries=(), exclude_id=None, **kwargs):
+    def __init__(self, *args, organisations=(), countries=(), exclude_id=None, stewards=None, **kwargs):
+        """``stewards``: the officers an admin may name steward; None (not an admin) leaves the field out."""
         super().__init__(*args, **kwargs)
         self.country.choices = list(countries)
         self.parent_id.choices = organisation_options(organisations, blank="—", exclude_id=exclude_id)
+        if stewards is None:
+            del self.steward_id
+        else:
+            self.steward_id.choices = [(None, _l("None: admins only"))] + [
+                (u.id, f"{u.display_name} <{u.email}>") for u in stewards
+            ]
 
 
 class OrganisationFilterForm(Form):

@@ -1,10 +1,21 @@
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import one_of, utcnow
 from ..extensions import db
 
 ORGANISATION_KINDS = ("ministry", "commission", "authority", "un_agency", "institute", "ngo", "other")
+
+#: the steward of an organisation: the one officer who may edit it besides the admins — the officer who added it,
+#: or one an admin names. At most one row per organisation; none means admins only. A table of its own rather than
+#: a column, so that the organisations table, which participants, quotas and organisers point at, is never rebuilt
+#: on SQLite, and users → participants → organisations gains no cycle.
+organisation_stewards = Table(
+    "organisation_stewards",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+)
 
 
 class Organisation(db.Model):
@@ -26,6 +37,12 @@ class Organisation(db.Model):
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Organisation"]] = relationship(back_populates="parent")
+    #: the officer who may edit it besides the admins, or None (see ``core.permissions.can_manage_organisation``)
+    steward = relationship("User", secondary="organisation_stewards", uselist=False)
+
+    @property
+    def steward_id(self) -> int | None:
+        return self.steward.id if self.steward is not None else None
 
     def __repr__(self):
         return f"<Organisation {self.id} {self.name!r}>"

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from ..audit import services as audit
+from ..auth.services import active_officers
 from ..core.forms import FieldError, is_country_code
 from ..extensions import db
 from ..participants.models import Participant
@@ -55,11 +56,36 @@ def _would_cycle(organisation_id: int, parent_id: int) -> bool:
     return False
 
 
+def _steward(by_user, steward_id):
+    """The active officer ``steward_id`` (None for none), when ``by_user`` is an admin; OrganisationError
+    otherwise. Only admins name stewards (``core.permissions.can_manage_organisation``)."""
+    if by_user.role != "admin":
+        raise OrganisationError(_("Only an admin can choose the steward of an organisation."), "steward_id")
+    if steward_id is None:
+        return None
+    steward = next((u for u in active_officers() if u.id == steward_id), None)
+    if steward is None:
+        raise OrganisationError(_("Choose an active programme officer from the list."), "steward_id")
+    return steward
+
+
+def steward_choices():
+    """Who can be named steward of an organisation: the active programme officers."""
+    return active_officers()
+
+
 def create_organisation(by_user, values: dict) -> Organisation:
+    """Add an organisation to the list. Officers may add one (a ministry missing while they register people) and
+    become its steward; an admin names the steward with ``values["steward_id"]`` or leaves it to the admins.
+    Raises OrganisationError."""
+    steward = _steward(by_user, values.get("steward_id")) if "steward_id" in values else None
+    if by_user.role == "officer":
+        steward = by_user
     values = {name: values.get(name) for name in ORGANISATION_FIELDS}
     values["kind"] = values["kind"] or "ministry"
     _check(values)
     organisation = Organisation(**values)
+    organisation.steward = steward
     db.session.add(organisation)
     audit.record(by_user, "organisation.create", organisation, f"Organisation created: {organisation.name}")
     db.session.commit()
@@ -67,10 +93,18 @@ def create_organisation(by_user, values: dict) -> Organisation:
 
 
 def update_organisation(organisation: Organisation, by_user, values: dict) -> dict:
-    """Apply the edited fields; return what changed ({} when nothing did)."""
+    """Apply the edited fields; return what changed ({} when nothing did). ``values["steward_id"]``, when given,
+    names the steward (admins only). Raises OrganisationError."""
     merged = {name: values.get(name, getattr(organisation, name)) for name in ORGANISATION_FIELDS}
     _check(merged, organisation)
+    steward_changed = False
+    if "steward_id" in values:
+        steward = _steward(by_user, values["steward_id"])
+        steward_changed = steward is not organisation.steward
     changes = audit.diff(organisation, ORGANISATION_FIELDS, merged)
+    if steward_changed:
+        changes["steward"] = [getattr(organisation.steward, "email", None), getattr(steward, "email", None)]
+        organisation.steward = steward
     if changes:
         audit.record(by_user, "organisation.update", organisation, f"Organisation edited: {organisation.name}",
                      changes=changes)

@@ -5,7 +5,10 @@ from sqlalchemy.orm import joinedload
 
 from ..core.forms import country_choices, flash_saved, form_values, show_error
 from ..core.pagination import paginate_rows, requested_page
-from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
+from ..core.permissions import (
+    EDITOR_ROLES, ORGANISATION_CURATOR_ROLES, STAFF_ROLES, managed_organisation_ids, manageable_organisation,
+    roles_required,
+)
 from ..extensions import db
 from . import services
 from .forms import MapOtherForm, OrganisationFilterForm, OrganisationForm
@@ -25,8 +28,11 @@ def index():
         filters.q.data if not filters.q.errors else None, filters.kind.data or None
     ).options(joinedload(Organisation.parent))
     page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
-    typed_in = services.count_other_organisation_names()
-    return render_template("organisations/index.html", page=page, filters=filters, typed_in=typed_in)
+    curator = current_user.role in ORGANISATION_CURATOR_ROLES
+    typed_in = services.count_other_organisation_names() if curator else None
+    editable = managed_organisation_ids(current_user, (o.id for o in page.items))
+    return render_template("organisations/index.html", page=page, filters=filters, typed_in=typed_in,
+                           editable=editable)
 
 
 def _form(organisation=None):
@@ -35,6 +41,7 @@ def _form(organisation=None):
         organisations=services.all_organisations(),
         countries=country_choices(_("No country")),
         exclude_id=organisation.id if organisation else None,
+        stewards=services.steward_choices() if current_user.role == "admin" else None,
     )
 
 
@@ -58,7 +65,7 @@ def create():
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def edit(organisation_id):
-    organisation = db.get_or_404(Organisation, organisation_id)
+    organisation = manageable_organisation(organisation_id)
     form = _form(organisation)
     if form.validate_on_submit():
         try:
@@ -72,7 +79,7 @@ def edit(organisation_id):
 
 
 @bp.get("/organisations/other")
-@roles_required(*EDITOR_ROLES)
+@roles_required(*ORGANISATION_CURATOR_ROLES)
 def other_names():
     """Organisation names typed in by participants because theirs was not in the list."""
     page = paginate_rows(services.other_organisation_names_query(), requested_page(), PER_PAGE)
@@ -80,7 +87,7 @@ def other_names():
 
 
 @bp.route("/organisations/other/map", methods=["GET", "POST"])
-@roles_required(*EDITOR_ROLES)
+@roles_required(*ORGANISATION_CURATOR_ROLES)
 def map_other():
     form = MapOtherForm(organisations=services.all_organisations())
     if request.method == "GET":

@@ -1,11 +1,13 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..core.i18n import localized
 from ..core.pagination import requested_page
-from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session
+from ..core.permissions import (
+    STAFF_ROLES, can_manage_session, manageable_session, roles_required, session_part_or_404, viewable_session,
+)
 from ..extensions import db
 from ..organisations.models import Organisation
 from . import services
@@ -26,13 +28,6 @@ def _recommendation_form(**kwargs):
     form = RecommendationForm(**kwargs)
     form.responsible_organisation_id.choices = _organisation_choices("—")
     return form
-
-
-def _recommendation_of(training_session, recommendation_id):
-    recommendation = db.get_or_404(Recommendation, recommendation_id)
-    if recommendation.training_session_id != training_session.id:
-        abort(404)
-    return recommendation
 
 
 @bp.get("/recommendations")
@@ -85,7 +80,7 @@ def create(session_id):
 @roles_required(*STAFF_ROLES)
 def detail(session_id, recommendation_id):
     training_session = viewable_session(session_id)
-    recommendation = _recommendation_of(training_session, recommendation_id)
+    recommendation = session_part_or_404(training_session, Recommendation, recommendation_id)
     return _render_detail(
         training_session, recommendation,
         _recommendation_form(obj=recommendation), FollowUpForm(formdata=None, prefix="follow_up", status=recommendation.status),
@@ -103,7 +98,7 @@ def _render_detail(training_session, recommendation, form, follow_up, status=200
 @roles_required(*STAFF_ROLES)
 def edit(session_id, recommendation_id):
     training_session = manageable_session(session_id)
-    recommendation = _recommendation_of(training_session, recommendation_id)
+    recommendation = session_part_or_404(training_session, Recommendation, recommendation_id)
     form = _recommendation_form()
     if form.validate():
         try:
@@ -120,7 +115,7 @@ def edit(session_id, recommendation_id):
 @roles_required(*STAFF_ROLES)
 def add_update(session_id, recommendation_id):
     training_session = manageable_session(session_id)
-    recommendation = _recommendation_of(training_session, recommendation_id)
+    recommendation = session_part_or_404(training_session, Recommendation, recommendation_id)
     follow_up = FollowUpForm(prefix="follow_up")
     if follow_up.validate():
         try:

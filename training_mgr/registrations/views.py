@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,7 +9,10 @@ from ..core.i18n import current_language, fmt_date, local_date, localized
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..core.pagecache import cached_page
 from ..core.pagination import requested_page
-from ..core.permissions import STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session, viewed_session
+from ..core.permissions import (
+    STAFF_ROLES, can_manage_session, manageable_session, roles_required, session_part_or_404, viewable_session,
+    viewed_session,
+)
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -25,13 +28,6 @@ from .services import ALLOWED_TRANSITIONS, ReasonRequired, RegistrationError
 bp = Blueprint("registrations", __name__)
 
 PER_PAGE = 50
-
-
-def _registration_of(training_session, registration_id):
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.training_session_id != training_session.id:
-        abort(404)
-    return registration
 
 
 def _new_participant_form():
@@ -189,7 +185,7 @@ def add_new(session_id):
 @roles_required(*STAFF_ROLES)
 def detail(session_id, registration_id):
     training_session = viewable_session(session_id)
-    registration = _registration_of(training_session, registration_id)
+    registration = session_part_or_404(training_session, Registration, registration_id)
     return _render_detail(training_session, registration, StatusChangeForm(formdata=None))
 
 
@@ -206,7 +202,7 @@ def _render_detail(training_session, registration, form, status=200):
 @roles_required(*STAFF_ROLES)
 def change_status(session_id, registration_id):
     training_session = manageable_session(session_id)
-    registration = _registration_of(training_session, registration_id)
+    registration = session_part_or_404(training_session, Registration, registration_id)
     form = StatusChangeForm()
     if not form.validate():
         return _render_detail(training_session, registration, form, 422)

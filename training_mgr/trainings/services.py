@@ -347,9 +347,9 @@ def set_organisers(training_session: TrainingSession, by_user, host_id: int | No
 
 def officer_choices() -> list[User]:
     """Active programme officers, who can be made to manage a training."""
-    return db.session.scalars(
-        select(User).where(User.role == "officer", User.active.is_(True)).order_by(func.lower(func.coalesce(User.name, User.email)))
-    ).all()
+    from ..auth.services import active_officers
+
+    return active_officers()
 
 
 def set_officers(training_session: TrainingSession, by_user, officer_ids) -> dict:

@@ -6,7 +6,8 @@ from ..core.i18n import fmt_date
 from ..core.forms import country_choices, flash_saved, form_values, show_error, timezone_choices
 from ..core.pagination import requested_page
 from ..core.permissions import (
-    EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, roles_required, viewable_session, viewed_session,
+    EDITOR_ROLES, STAFF_ROLES, can_manage_session, manageable_session, roles_required, session_part_or_404,
+    viewable_session, viewed_session,
 )
 from ..courses import services as courses
 from ..courses.models import Course
@@ -23,14 +24,6 @@ from .models import SessionDay, Signatory
 bp = Blueprint("trainings", __name__)
 
 TrainingError = services.TrainingError
-
-
-def _part_of(ts, model, obj_id):
-    """A day or signatory of ``ts`` by id; 404 when it belongs to another training."""
-    obj = db.get_or_404(model, obj_id)
-    if obj.training_session_id != ts.id:
-        abort(404)
-    return obj
 
 
 def _back(training_session, endpoint="trainings.detail"):
@@ -133,7 +126,7 @@ def days(session_id):
 @roles_required(*EDITOR_ROLES)
 def update_day(session_id, day_id):
     ts = manageable_session(session_id)
-    day = _part_of(ts, SessionDay, day_id)
+    day = session_part_or_404(ts, SessionDay, day_id)
     form = DayTitleForm(prefix=f"day-{day.id}")
     if not form.validate_on_submit():
         return _render_days(ts, failed_day=day, failed_form=form)
@@ -146,7 +139,7 @@ def update_day(session_id, day_id):
 @roles_required(*EDITOR_ROLES)
 def remove_day(session_id, day_id):
     ts = manageable_session(session_id)
-    day = _part_of(ts, SessionDay, day_id)
+    day = session_part_or_404(ts, SessionDay, day_id)
     label = fmt_date(day.date, "full")
     try:
         services.remove_day(day, current_user)
@@ -269,7 +262,7 @@ def signatories(session_id):
 @roles_required(*EDITOR_ROLES)
 def edit_signatory(session_id, signatory_id):
     ts = manageable_session(session_id)
-    signatory = _part_of(ts, Signatory, signatory_id)
+    signatory = session_part_or_404(ts, Signatory, signatory_id)
     form = SignatoryForm(obj=signatory)
     if form.validate_on_submit():
         values = form_values(form, exclude=("signature", "remove_signature"))
@@ -288,7 +281,7 @@ def edit_signatory(session_id, signatory_id):
 @roles_required(*EDITOR_ROLES)
 def remove_signatory(session_id, signatory_id):
     ts = manageable_session(session_id)
-    signatory = _part_of(ts, Signatory, signatory_id)
+    signatory = session_part_or_404(ts, Signatory, signatory_id)
     name = signatory.name
     services.remove_signatory(signatory, current_user)
     flash(_("Signatory “%(name)s” removed.", name=name), "success")
@@ -299,7 +292,7 @@ def remove_signatory(session_id, signatory_id):
 @roles_required(*STAFF_ROLES)
 def signature_image(session_id, signatory_id):
     ts = viewable_session(session_id)
-    signatory = _part_of(ts, Signatory, signatory_id)
+    signatory = session_part_or_404(ts, Signatory, signatory_id)
     if not signatory.signature_image:
         abort(404)
     response = Response(signatory.signature_image, mimetype=signatory.signature_mimetype)
