@@ -121,6 +121,8 @@ MATRIX = {
     ("courses.unarchive", "POST"): COURSE_WRITE,
     ("courses.officers", "GET"): COURSE_WRITE,
     ("courses.officers", "POST"): COURSE_WRITE,
+    ("participants.erase", "GET"): ADMIN,
+    ("participants.erase", "POST"): ADMIN,
     ("organisations.index", "GET"): STAFF,
     ("organisations.create", "GET"): EDITORS,
     ("organisations.create", "POST"): EDITORS,
@@ -269,6 +271,7 @@ def build_world():
         "certificate_id": certificate.id,
         "course_id": training.course_id,
         "code": certificate.code,
+        "participant_id": person_a.id,
     }
     return SimpleNamespace(users=users, params=params, quota_organisation=quota_organisation,
                            typed_organisation=typed_organisation, reset_token=reset_token, set_token=set_token)

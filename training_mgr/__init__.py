@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "courses",
     "trainings",
     "registrations",
+    "participants",
     "attendance",
     "recommendations",
     "certificates",
@@ -24,7 +25,7 @@ BLUEPRINTS = (
 )
 
 #: feature packages that add ``flask`` commands through a ``cli.register(app)`` function
-CLI_MODULES = ("core", "auth", "certificates", "reports", "mail")
+CLI_MODULES = ("core", "auth", "certificates", "reports", "mail", "participants")
 
 
 def create_app(config=None):

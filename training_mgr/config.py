@@ -70,6 +70,9 @@ class Defaults:
     API_MAX_PER_PAGE = 500
     PASSWORD_RESET_HOURS = 48
     CERTIFICATE_SERIAL_PREFIX = "TM"
+    #: years after their latest training ended (or, never registered, after their record was made) that a
+    #: participant's details are erased by ``flask participants apply-retention`` (0 or None: never)
+    RETENTION_YEARS = 7
     #: officers' long pages kept per worker process until the next write to the database (0: none)
     PAGE_CACHE_ENTRIES = 256
 

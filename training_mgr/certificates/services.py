@@ -450,11 +450,13 @@ def export_filename(certificate) -> str:
 
 
 def valid_certificates(training_session):
-    """A training's valid certificates with their PDFs, by serial."""
+    """A training's valid certificates with their PDFs, by serial (not those whose PDF was deleted when their
+    holder was erased)."""
     return db.session.scalars(
         select(Certificate)
         .join(Registration, Registration.id == Certificate.registration_id)
-        .where(Registration.training_session_id == training_session.id, Certificate.status == "valid")
+        .where(Registration.training_session_id == training_session.id, Certificate.status == "valid",
+               Certificate.pdf.is_not(None))
         .options(selectinload(Certificate.registration).joinedload(Registration.participant))
         .options(undefer(Certificate.pdf))
         .order_by(Certificate.year, Certificate.sequence)

@@ -126,6 +126,8 @@ def download(certificate_id):
     """The stored PDF, exactly as issued: to its owner (while valid), and to the training's officers and admins."""
     certificate = db.get_or_404(Certificate, certificate_id)
     require_certificate_download(certificate)
+    if certificate.pdf is None:  # deleted when its holder was erased
+        abort(404)
     return Response(
         certificate.pdf, mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{services.export_filename(certificate)}"',

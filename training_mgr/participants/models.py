@@ -33,6 +33,9 @@ class Participant(db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="en")
     #: when the person consented to the processing of their personal data
     consent_at = mapped_column(db.DateTime(timezone=True))
+    #: when the person's details were erased (on request or by the retention rule); what identified them is
+    #: replaced by placeholders, while sex, organisation, registrations and marks stay for the reports
+    erased_at = mapped_column(db.DateTime(timezone=True))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
 

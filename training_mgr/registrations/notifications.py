@@ -14,10 +14,14 @@ ACTIVE_STATUSES = ("pending", "confirmed", "waitlisted")
 
 
 def registration_changed(registration, event: str) -> None:
-    """``event`` is one of received, confirmed, waitlisted, promoted, rejected, withdrawn, pending."""
+    """``event`` is one of received, confirmed, waitlisted, promoted, rejected, withdrawn, pending.
+
+    Nobody is written to whose details were erased: their address is a placeholder that nothing can deliver to.
+    """
     from ..mail import services as mail
 
-    mail.notify_registration(registration, event)
+    if registration.participant.erased_at is None:
+        mail.notify_registration(registration, event)
 
 
 def registration_added(registration) -> None:
@@ -40,6 +44,7 @@ def training_cancelled(training_session) -> int:
         .options(selectinload(Registration.participant))
         .order_by(Registration.id)
     ).all()
+    registrations = [r for r in registrations if r.participant.erased_at is None]
     for registration in registrations:
         mail.notify_training_cancelled(registration)
     db.session.commit()

@@ -169,6 +169,8 @@ def add_registration(training_session, participant, *, source, by_user=None, nom
     """
     if participant.id is None:
         db.session.flush()
+    if participant.erased_at is not None:
+        raise RegistrationError(str(_l("This person's details were erased: they cannot be registered again. Add them as a new person.")))
     if find_registration(training_session.id, participant.id) is not None:
         raise RegistrationError(str(_l("%(name)s is already registered for this training.", name=participant.name)))
 
@@ -400,7 +402,7 @@ def search_participants(term: str, limit: int = 20):
     return db.session.scalars(
         select(Participant)
         .options(joinedload(Participant.organisation))
-        .where(_participant_matches(term))
+        .where(_participant_matches(term), Participant.erased_at.is_(None))
         .order_by(func.lower(Participant.name))
         .limit(limit)
     ).all()
