@@ -8,7 +8,7 @@ cd "$ROOT"
 
 # Debian packages: WeasyPrint's Pango, PDF tools used by tests, Chromium for browser tests, PostgreSQL.
 SYSTEM_PACKAGES_RUN=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
-SYSTEM_PACKAGES_TEST=(chromium poppler-utils qpdf postgresql)
+SYSTEM_PACKAGES_TEST=(chromium poppler-utils qpdf postgresql redis-server)
 
 install_system_packages() {
   local missing=()

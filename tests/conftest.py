@@ -57,6 +57,7 @@ def make_test_config(database_url, **extra):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "FORM_MIN_FILL_SECONDS": 0,  # tests post forms at once; tests/test_registration_abuse.py checks the fill time
         "MAIL_SERVER": None,
         "SERVER_NAME": None,
         "PUBLIC_BASE_URL": "http://localhost",

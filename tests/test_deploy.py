@@ -64,7 +64,7 @@ def test_a_sound_configuration_passes(migrated_database):
     ({"PUBLIC_BASE_URL": "https://"}, "Public address: PUBLIC_BASE_URL is 'https://'"),
     ({"TRUSTED_HOSTS": "intranet.agency.example, localhost"}, "the public address trainings.agency.example would answer 400"),
     ({"RATELIMIT_ENABLED": False}, "rate limiting is switched off"),
-    ({"WEB_CONCURRENCY": 2, "SQLALCHEMY_DATABASE_URI": None}, "counters kept in memory by each of 2 workers"),
+    ({"WEB_CONCURRENCY": 2, "RATELIMIT_STORAGE_URI": "memory://"}, "counters kept in memory by each of 2 workers"),
 ])
 def test_each_unsafe_setting_fails_and_says_what_to_do(migrated_database, monkeypatch, tmp_path, settings, complaint):
     if "SECRET_KEY" in settings and settings["SECRET_KEY"] is None:

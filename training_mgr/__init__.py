@@ -34,8 +34,8 @@ def create_app(config=None):
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .config import load_config
-    from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, security, urls
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, urls
+    from .extensions import babel, csrf, db, login_manager, migrate
     from .mail import services as mail
 
     app = Flask(
@@ -53,7 +53,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    ratelimit.init_app(app)  # chooses the shared store of the rate-limit counters
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     security.init_app(app)

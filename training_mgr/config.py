@@ -56,16 +56,48 @@ class Defaults:
     #: ("training.example.org, .example.org": a leading dot trusts subdomains). None: loopback names and
     #: the host of PUBLIC_BASE_URL (``trusted_hosts``)
     TRUSTED_HOSTS = None
-    #: shared by every worker and server in production, e.g. "redis://127.0.0.1:6379"
-    RATELIMIT_STORAGE_URI = "memory://"
+    #: Redis shared by every app server, e.g. "redis://127.0.0.1:6379/0"; when set, the rate-limit counters live
+    #: there (``core.ratelimit``); unset, they live in the database, which every worker and server shares too
+    REDIS_URL = None
+    #: where the rate-limit counters live; None: chosen by ``core.ratelimit.storage_settings`` (REDIS_URL, else the
+    #: database). "memory://" keeps them per process: only for tests and single-process tools
+    RATELIMIT_STORAGE_URI = None
+    #: false switches every rate limit off: load tests and benchmarks that stand for many users on one address
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    #: failed log-ins allowed per e-mail address, and per client address, before 429
-    LOGIN_FAILURE_LIMIT_PER_EMAIL = "10 per 15 minutes"
+    RATELIMIT_STRATEGY = "fixed-window"
+    RATELIMIT_KEY_PREFIX = "training_mgr"
+    # Limits are "N per period", several joined by ";" (each must hold). Every limit is counted across all workers
+    # and servers; more answer 429 with the time to wait. "Client address" is the connection's, or the one the
+    # trusted proxies report (PROXY_COUNT), so many people behind one office NAT share it.
+    #: failed log-ins (the form shown again; successes do not count) for one account from one client address:
+    #: stops a guesser there without touching the rightful user anywhere else
+    LOGIN_FAILURE_LIMIT_PER_EMAIL_AND_ADDRESS = "10 per 15 minutes"
+    #: failed log-ins from one client address, whatever the accounts (one password tried on many accounts); an
+    #: office of 30 colleagues can each mistype once in a quarter of an hour
     LOGIN_FAILURE_LIMIT_PER_ADDRESS = "30 per 15 minutes"
-    #: password-reset requests allowed per e-mail address, and per client address
-    PASSWORD_RESET_LIMIT_PER_EMAIL = "5 per hour"
-    PASSWORD_RESET_LIMIT_PER_ADDRESS = "20 per hour"
+    #: failed log-ins for one account from all addresses together (many machines guessing one account): looser, and
+    #: a growing wait rather than a lock — past 50 failures the account waits out the hour, past 150 the day. A
+    #: browser that has logged in to the account before is exempt, so a stranger's guessing never locks the
+    #: rightful user out of their usual device
+    LOGIN_FAILURE_LIMIT_PER_EMAIL = "50 per hour; 150 per day"
+    #: password-reset requests (each may send an e-mail) per e-mail address: enough for a lost message or two,
+    #: not enough to flood someone's mailbox
+    PASSWORD_RESET_LIMIT_PER_EMAIL = "3 per hour; 10 per day"
+    #: password-reset requests per client address: a burst of 5, then 20 an hour for an office behind one address
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = "5 per minute; 20 per hour"
+    #: online registrations (valid posts of the public form: each may take a seat and send e-mail) per client
+    #: address. A script from one address gets at most 5 seats at once and 30 an hour; 20 colleagues behind one
+    #: office NAT registering within the same hour all get through (more than 5 in the same minute wait a
+    #: minute, and the 429 page says so); the day's 60 still lets one office fill two trainings in a day
+    REGISTRATION_LIMIT_PER_ADDRESS = "5 per minute; 30 per hour; 60 per day"
+    #: online registrations per e-mail address: one person signing up for a few trainings, not a mail bomb
+    REGISTRATION_LIMIT_PER_EMAIL = "3 per hour; 10 per day"
+    #: certificate verification pages (by code, form or QR scan) per client address: against guessing codes
+    VERIFY_LIMIT_PER_ADDRESS = "30 per minute"
+    #: public forms (registration, forgotten password) posted sooner than this many seconds after they were drawn
+    #: are refused as a bot's (``core.bottrap``); a person needs longer to fill them in. 0 switches the check off
+    FORM_MIN_FILL_SECONDS = 3
     API_PER_PAGE = 50
     API_MAX_PER_PAGE = 500
     PASSWORD_RESET_HOURS = 48

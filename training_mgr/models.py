@@ -3,7 +3,7 @@ from .attendance.models import AttendanceMark  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import ApiToken, User, UserToken  # noqa: F401
 from .certificates.models import Certificate, CertificateCounter  # noqa: F401
-from .core.models import DataState  # noqa: F401
+from .core.models import DataState, RateLimitCounter  # noqa: F401
 from .courses.models import Course  # noqa: F401
 from .mail.models import OutboundEmail  # noqa: F401
 from .organisations.models import Organisation  # noqa: F401

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..core.bottrap import BotTrapMixin
 from .passwords import MAX_LENGTH, MIN_LENGTH, PasswordPolicy
 
 
@@ -16,7 +17,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BotTrapMixin, FlaskForm):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],

@@ -1,10 +1,12 @@
 """Accounts: creating users, checking passwords, API tokens, password links."""
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
@@ -40,10 +42,24 @@ def active_officers() -> list[User]:
     ).all()
 
 
+@cache
+def _dummy_password_hash(method: str | None) -> str:
+    """A hash of a random password made as ``User.set_password`` makes them (same method and cost)."""
+    return generate_password_hash(secrets.token_hex(16), **({"method": method} if method else {}))
+
+
 def authenticate(email: str, password: str):
-    """The active user with this e-mail and password, or None (callers show one generic message)."""
+    """The active user with this e-mail and password, or None (callers show one generic message).
+
+    An unknown address, an inactive account and one without a password yet take as long as a wrong
+    password: the password is checked against a dummy hash of the same method and cost, so the answer's
+    timing does not tell whether an address has an account (OWASP ASVS 2.2.x, account enumeration).
+    """
     user = find_user_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active or not user.password_hash:
+        check_password_hash(_dummy_password_hash(current_app.config.get("PASSWORD_HASH_METHOD")), password)
+        return None
+    if not user.check_password(password):
         return None
     user.last_login_at = utcnow()
     db.session.commit()

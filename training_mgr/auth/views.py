@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from ..core.bottrap import TRAPPED
 from ..core.permissions import roles_required
-from ..core.security import throttle_posts
+from ..core.security import acted, count_this_post, remember_device, throttle_posts
 from ..core.views import home_url_for
 from ..extensions import db
 from . import services
@@ -43,7 +44,9 @@ def login():
         login_user(user)
         flash(_("Welcome, %(name)s.", name=user.display_name), "success")
         target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else home_url_for(user))
+        response = redirect(target if is_safe_next(target) else home_url_for(user))
+        remember_device(response, user.email)  # others' failed guesses never hold this browser back
+        return response
     return render_template("auth/login.html", form=form)
 
 
@@ -63,14 +66,17 @@ def admin_users():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@throttle_posts("PASSWORD_RESET_LIMIT")
+@throttle_posts("PASSWORD_RESET_LIMIT", counts=acted)  # per client address and per e-mail (config.py)
 def password_forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        count_this_post()
         services.request_password_reset(form.email.data)
         # The same answer whether or not the address has an account.
         flash(_("If an account uses this address, a message with a link to choose a new password is on its way."), "info")
         return redirect(url_for("auth.login"))
+    if form.trapped:
+        flash(TRAPPED, "danger")
     return render_template("auth/password_forgot.html", form=form)
 
 

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from ..core.bottrap import BotTrapMixin
 from ..participants.forms import ParticipantDetailsForm
 
 
@@ -9,7 +10,7 @@ def lower_case_email(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
-class RegistrationForm(ParticipantDetailsForm):
+class RegistrationForm(BotTrapMixin, ParticipantDetailsForm):
     email = EmailField(
         _l("Email"), filters=[lower_case_email],
         validators=[DataRequired(), Length(max=254), Email(check_deliverability=False, message=_l("Type a valid e-mail address, e.g. name@example.org."))],

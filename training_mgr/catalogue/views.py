@@ -2,9 +2,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.bottrap import TRAPPED
 from ..core.i18n import current_language, localized
 from ..core.pagecache import cached_page
 from ..core.pagination import requested_page
+from ..core.security import acted, count_this_post, throttle_posts
 from ..core.urls import public_host, public_url
 from ..registrations import services as registrations
 from . import services
@@ -66,6 +68,7 @@ def session_calendar(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
+@throttle_posts("REGISTRATION_LIMIT", counts=acted)  # per client address and per e-mail (config.py)
 def register(session_id):
     training_session = _public_session_or_404(session_id)
     window_error = registrations.registration_window_error(training_session)
@@ -80,6 +83,7 @@ def register(session_id):
         if request.method == "GET":
             form.fill_from(own)
     if form.validate_on_submit():
+        count_this_post()
         try:
             outcome = services.register_online(
                 training_session, form.details(), form.email.data, current_language(),
@@ -92,6 +96,8 @@ def register(session_id):
         else:
             _flash_outcome(outcome, form.email.data)
             return redirect(url_for("catalogue.session_page", session_id=training_session.id))
+    elif form.trapped:
+        flash(TRAPPED, "danger")
     return render_template("catalogue/register.html", ts=training_session, form=form, own=own)
 
 

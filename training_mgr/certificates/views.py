@@ -14,9 +14,9 @@ from .services import CertificateError
 
 bp = Blueprint("certificates", __name__)
 
-#: against guessing codes: the verification pages share one budget per address
-VERIFY_RATE_LIMIT = "30/minute"
-verify_limit = limiter.shared_limit(VERIFY_RATE_LIMIT, scope="certificate-verify")
+#: against guessing codes: the verification pages share one budget per client address (VERIFY_LIMIT_PER_ADDRESS),
+#: counted across every worker and server
+verify_limit = limiter.shared_limit(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], scope="certificate-verify")
 
 
 @bp.get("/officer/sessions/<int:session_id>/certificates")

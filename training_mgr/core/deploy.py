@@ -167,9 +167,12 @@ def _rate_limit_storage(config, workers) -> Check:
     storage = config.get("RATELIMIT_STORAGE_URI") or "memory://"
     if storage.startswith("memory://") and workers > 1:
         return Check(name, "fail", f"counters kept in memory by each of {workers} workers: each would allow the full limit.",
-                     "Set TRAINING_MGR_RATELIMIT_STORAGE_URI to a shared store, e.g. redis://127.0.0.1:6379 "
-                     "(pip install 'limits[redis]'), or run one worker.")
-    return Check(name, "pass", f"counters in {storage.split('://')[0]}://.")
+                     "Unset TRAINING_MGR_RATELIMIT_STORAGE_URI: the counters then live in the database that every "
+                     "worker and server shares (or in Redis with TRAINING_MGR_REDIS_URL).")
+    if storage.startswith("memory://"):
+        return Check(name, "pass", "counters in the memory of the one worker.")
+    where = "the database" if storage.startswith("trainingdb://") else "Redis"
+    return Check(name, "pass", f"counters in {where}, shared by every worker and server.")
 
 
 def format_checks(checks: list[Check]) -> str:

@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from .db import Busy
+from .ratelimit import retry_in
 from .urls import host_refused, untrusted_host_response
 
 
@@ -26,6 +27,8 @@ def init_app(app):
         if isinstance(error, CSRFError):
             return render_template("errors/csrf.html", error=error), 400
         template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
+        if error.code == 429:  # the page says when to try again
+            return render_template(template, error=error, retry_in=retry_in()), 429
         return render_template(template, error=error), error.code
 
     @app.errorhandler(Busy)

@@ -1,4 +1,4 @@
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, Double, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -18,3 +18,21 @@ class DataState(db.Model):
     #: numbers of two different databases are never taken for the same data
     epoch: Mapped[int] = mapped_column(BigInteger)
     data_version: Mapped[int] = mapped_column(BigInteger)
+
+
+class RateLimitCounter(db.Model):
+    """One rate-limit counter for one window, shared by every worker and server (``core.ratelimit``).
+
+    Written only by ``core.ratelimit.DatabaseStorage``, on its own connection, with one atomic upsert per hit;
+    rows whose window has ended are deleted now and then.
+    """
+
+    __tablename__ = "rate_limit_counters"
+
+    #: SHA-256 (hex) of the limiter's key, which names the limit and holds an e-mail or client address: the
+    #: table keeps neither in the clear
+    counter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: requests counted in the current window
+    hits: Mapped[int]
+    #: end of the current window, in Unix seconds
+    expires_at: Mapped[float] = mapped_column(Double, index=True)

@@ -30,6 +30,9 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "TRUNCATE")
 _WRITTEN = "training_mgr.data_written"
 #: stands for the CSRF token in a stored page; the requesting session's own token replaces it when served
 _TOKEN_PLACEHOLDER = "\x00csrf-token\x00"
+#: execution option of an engine whose writes are bookkeeping, not data (``core.ratelimit``'s counters): they
+#: leave the data version alone, or every counted log-in attempt would make every cached page stale
+NOT_DATA = "training_mgr.not_data"
 
 
 class PageCache:
@@ -56,6 +59,8 @@ class PageCache:
 
 
 def _note_write(conn, cursor, statement, parameters, context, executemany):
+    if conn.get_execution_options().get(NOT_DATA):
+        return
     # Alembic's own bookkeeping is left out: the first migrations run before the data_state table exists.
     if statement.lstrip()[:8].upper().startswith(_WRITES) and "alembic_version" not in statement:
         conn.info[_WRITTEN] = True

@@ -2,6 +2,7 @@
 import hashlib
 import uuid
 from datetime import timedelta
+from functools import wraps
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -65,41 +66,133 @@ CSP = (
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
-def _posted_email() -> str:
-    """The account a form was posted for: its e-mail field, else the logged-in user's address.
-
-    "" when neither: then only the per-address limit applies.
-    """
+def _posted_email_address() -> str:
+    """The account a form was posted for, lower-cased: its e-mail field, else the logged-in user's address."""
     email = request.form.get("email") or (current_user.email if current_user.is_authenticated else "")
-    email = email.strip().lower()
-    return f"email:{email}" if email else ""
+    return email.strip().lower()
 
 
-def _form_shown_again(response) -> bool:
+def _posted_email() -> str:
+    # a post without any e-mail (refused by the form anyway) shares one counter rather than escaping the limit
+    return f"email:{_posted_email_address()}"
+
+
+def _posted_email_and_address() -> str:
+    return f"email:{_posted_email_address()}|address:{get_remote_address()}"
+
+
+def failed(response) -> bool:
     """A form that comes back (200) was refused; a success redirects."""
     return response.status_code == 200
 
 
-def throttle_posts(config_prefix: str, failures_only: bool = False):
-    """Limit a form's POSTs per posted e-mail and per client address.
+def count_this_post() -> None:
+    """Say that this post got past the form's checks and now acts (takes a seat, sends e-mail): a throttle made
+    with ``counts=acted`` counts only such posts."""
+    g.throttle_post_acted = True
 
-    The limits are read from ``<config_prefix>_PER_EMAIL`` and ``<config_prefix>_PER_ADDRESS``.
-    With ``failures_only`` only posts that show the form again count, so the rightful user who
-    types the password correctly is never held back by their own successes.
+
+def acted(response) -> bool:
+    return bool(g.get("throttle_post_acted"))
+
+
+#: the signed cookie naming the accounts that have logged in from this browser (``remember_device``)
+KNOWN_DEVICE_COOKIE = "known_device"
+KNOWN_DEVICE_DAYS = 365
+#: accounts remembered per browser, the most recent kept
+KNOWN_DEVICE_ACCOUNTS = 5
+
+
+def _device_serializer():
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def _account_mark(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:20]
+
+
+def _known_accounts() -> list[str]:
+    from itsdangerous import BadSignature
+
+    value = request.cookies.get(KNOWN_DEVICE_COOKIE)
+    if not value:
+        return []
+    try:
+        marks = _device_serializer().loads(value)
+    except BadSignature:
+        return []
+    return [m for m in marks if isinstance(m, str)] if isinstance(marks, list) else []
+
+
+def is_known_device(email: str | None = None) -> bool:
+    """Whether this browser has logged in to the account of ``email`` (default: the posted one) before."""
+    email = email if email is not None else _posted_email_address()
+    return bool(email) and _account_mark(email) in _known_accounts()
+
+
+def remember_device(response, email: str) -> None:
+    """After a successful log-in: mark this browser as one the account uses (a signed cookie holding a hash of
+    the address, for a year), so that the per-account ceiling on failed log-ins never stops it."""
+    mark = _account_mark(email)
+    marks = [m for m in _known_accounts() if m != mark][-(KNOWN_DEVICE_ACCOUNTS - 1):] + [mark]
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE, _device_serializer().dumps(marks), max_age=KNOWN_DEVICE_DAYS * 24 * 3600,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), httponly=True, samesite="Lax",
+    )
+
+
+def throttle_posts(config_prefix: str, failures_only: bool = False, counts=None):
+    """Limit a form's POSTs, counted in the storage every worker and server shares (``core.ratelimit``).
+
+    Limits come from the configuration, each optional (unset or empty: not applied):
+    ``<prefix>_PER_EMAIL_AND_ADDRESS`` (the posted e-mail, or the logged-in user's, from one client address),
+    ``<prefix>_PER_ADDRESS`` (one client address, whatever the e-mail) and ``<prefix>_PER_EMAIL`` (one
+    e-mail from every address; a browser that logged in to that account before is exempt from this one
+    when ``failures_only``). A post over any of them answers 429.
+
+    ``counts(response) -> bool`` chooses which posts count: ``failed`` (the same as ``failures_only``: only
+    refused log-ins, so the rightful user is never held back by their own successes), ``acted`` (only posts
+    that got past the form's checks, see ``count_this_post``), or None: every post. A post is counted before
+    the view runs — posts arriving together on several workers cannot all slip under a limit — and given back
+    afterwards when it turns out not to count, or was refused with 429.
     """
-    deduct_when = _form_shown_again if failures_only else None
+    from flask_limiter.errors import RateLimitExceeded
+
+    from .ratelimit import give_back
+
+    counts = failed if failures_only and counts is None else counts
     scope = config_prefix.lower()
-    per_email = limiter.limit(
-        lambda: current_app.config[f"{config_prefix}_PER_EMAIL"], key_func=_posted_email, methods=["POST"],
-        deduct_when=deduct_when, scope=f"{scope}-email",
-    )
-    per_address = limiter.limit(
-        lambda: current_app.config[f"{config_prefix}_PER_ADDRESS"], key_func=get_remote_address, methods=["POST"],
-        deduct_when=deduct_when, scope=f"{scope}-address",
-    )
+    scopes = []
+
+    def limit(suffix, key_func, exempt=None):
+        key = f"{config_prefix}_{suffix}"
+        scopes.append(f"{scope}-{suffix.lower()}")
+        return limiter.limit(
+            lambda: current_app.config.get(key) or "1 per second", key_func=key_func, methods=["POST"],
+            scope=scopes[-1], exempt_when=lambda: not current_app.config.get(key) or bool(exempt and exempt()),
+        )
+
+    per_pair = limit("PER_EMAIL_AND_ADDRESS", _posted_email_and_address)
+    per_address = limit("PER_ADDRESS", get_remote_address)
+    per_email = limit("PER_EMAIL", _posted_email, exempt=is_known_device if counts is failed else None)
 
     def decorator(view):
-        return per_email(per_address(view))
+        limited = per_pair(per_email(per_address(view)))
+
+        @wraps(view)
+        def throttled(*args, **kwargs):
+            try:
+                response = current_app.make_response(limited(*args, **kwargs))
+            except RateLimitExceeded:
+                give_back(scopes)
+                raise
+            if counts is not None and request.method == "POST" and not counts(response):
+                give_back(scopes)
+            return response
+
+        return throttled
 
     return decorator
 
