@@ -119,6 +119,12 @@ def test_an_environment_switch_turns_every_limit_off(database_url, monkeypatch, 
     assert {log_in(client, people.officer.email, "wrong").status_code for _ in range(5)} == {200}
 
 
+@pytest.mark.config(RATELIMIT_ENABLED=True, REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+def test_while_the_shared_store_is_unreachable_each_worker_counts_alone_rather_than_failing(client, people):
+    statuses = [log_in(client, people.officer.email, f"guess-{n}").status_code for n in range(12)]
+    assert statuses == [200] * 10 + [429] * 2
+
+
 @pytest.mark.config(RATELIMIT_ENABLED=True)
 def test_counted_attempts_leave_the_page_cache_alone(app, client, people):
     from training_mgr.core.pagecache import data_state

@@ -66,6 +66,9 @@ class Defaults:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
+    #: while the shared store cannot be reached (Redis down), each worker counts in its own memory rather than
+    #: answering 500: the limits hold per worker until the store is back (checked with growing pauses)
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_KEY_PREFIX = "training_mgr"
     # Limits are "N per period", several joined by ";" (each must hold). Every limit is counted across all workers
     # and servers; more answer 429 with the time to wait. "Client address" is the connection's, or the one the

@@ -149,9 +149,11 @@ def init_app(app) -> None:
     uri, options = storage_settings(app.config)
     app.config["RATELIMIT_STORAGE_URI"] = uri
     app.config["RATELIMIT_STORAGE_OPTIONS"] = options
-    # The limiter is one object for every app made in this process (tests make many); it merges each app's
-    # storage options into the previous ones, which a different store would not accept.
+    # The limiter is one object for every app made in this process (tests make many): it merges each app's
+    # storage options into the previous ones, which a different store would not accept, and a store that
+    # failed before is not the one made now.
     limiter._storage_options = {}
+    limiter._storage_dead = False
     limiter.init_app(app)
 
 
@@ -164,7 +166,7 @@ def give_back(scopes) -> None:
     """
     if not limiter.enabled:
         return
-    storage = limiter.storage
+    storage = limiter.limiter.storage  # the shared store, or the in-memory fallback while it is unreachable
     for request_limit in limiter.current_limits:
         scope = request_limit.request_args[-1]
         if any(scope == name or scope.endswith(":" + name) for name in scopes) and storage.get(request_limit.key) > 0:
