@@ -58,6 +58,8 @@ OWN_REGISTRATION = policy(participant=OK, other_participant=DENIED, manager=DENI
 #: a participant's own profile and data export; staff accounts have no participant record
 PARTICIPANT_SELF = policy(participant=OK, other_participant=OK, manager=DENIED, other_officer=DENIED,
                           officer=DENIED, admin=DENIED)
+#: the officer's own API token, through their account page: anyone else's is as good as unknown
+OWN_API_TOKEN = policy(officer=OK, manager=DENIED, other_officer=DENIED, admin=DENIED)
 #: A's certificate PDF: A, and the officers who manage the training, and admins
 OWN_CERTIFICATE = policy(participant=OK, other_participant=DENIED, other_officer=DENIED, officer=OK, admin=OK)
 
@@ -70,6 +72,10 @@ MATRIX = {
     ("account.profile", "GET"): PARTICIPANT_SELF,
     ("account.profile", "POST"): PARTICIPANT_SELF,
     ("account.withdraw", "POST"): OWN_REGISTRATION,
+    ("account.create_token", "GET"): STAFF,
+    ("account.create_token", "POST"): STAFF,
+    ("account.revoke_token", "GET"): OWN_API_TOKEN,
+    ("account.revoke_token", "POST"): OWN_API_TOKEN,
     ("api.organisations", "GET"): API_STAFF,
     ("api.sessions", "GET"): API_STAFF,
     ("api.session_registrations", "GET"): API_SESSION,
@@ -82,6 +88,17 @@ MATRIX = {
     ("audit.index", "GET"): ADMIN,
     ("audit.session_log", "GET"): SESSION_READ,
     ("auth.admin_users", "GET"): ADMIN,
+    ("auth.admin_user", "GET"): ADMIN,
+    ("auth.admin_user_create", "GET"): ADMIN,
+    ("auth.admin_user_create", "POST"): ADMIN,
+    ("auth.admin_user_role", "GET"): ADMIN,
+    ("auth.admin_user_role", "POST"): ADMIN,
+    ("auth.admin_user_deactivate", "GET"): ADMIN,
+    ("auth.admin_user_deactivate", "POST"): ADMIN,
+    ("auth.admin_user_reactivate", "POST"): ADMIN,
+    ("auth.admin_user_reset_password", "GET"): ADMIN,
+    ("auth.admin_user_reset_password", "POST"): ADMIN,
+    ("auth.admin_user_invite", "POST"): ADMIN,
     ("auth.login", "GET"): PUBLIC,
     ("auth.login", "POST"): PUBLIC,
     ("auth.logout", "GET"): PUBLIC,
@@ -220,7 +237,7 @@ def routes(app):
 
 def build_world():
     """Everything the routes' parameters refer to; participants A and B each with an account."""
-    from training_mgr.auth.models import UserToken
+    from training_mgr.auth.models import ApiToken, UserToken
     from training_mgr.certificates.models import Certificate
     from training_mgr.core.db import utcnow
     from training_mgr.core.security import hash_token
@@ -253,7 +270,10 @@ def build_world():
                               code="7K3M-Q9PX-2HDT-W4NB", issued_on=training.end_date, pdf=blank_pdf(),
                               pdf_sha256="0" * 64)
     reset_token, set_token = "reset-token-for-matrix", "set-token-for-matrix"
+    api_token = ApiToken(user_id=officer.id, name="officer's script", token_hash=hash_token("api-token-for-matrix"),
+                         prefix="tm_matrix")
     db.session.add_all([
+        api_token,
         OrganisationQuota(training_session_id=training.id, organisation_id=quota_organisation.id, max_seats=2),
         signatory, certificate,
         *(UserToken(user=users.participant, purpose=purpose, token_hash=hash_token(plain),
@@ -272,6 +292,8 @@ def build_world():
         "course_id": training.course_id,
         "code": certificate.code,
         "participant_id": person_a.id,
+        "token_id": api_token.id,
+        "user_id": users.other_participant.id,
     }
     return SimpleNamespace(users=users, params=params, quota_organisation=quota_organisation,
                            typed_organisation=typed_organisation, reset_token=reset_token, set_token=set_token)

@@ -140,8 +140,17 @@ def test_token_use_is_recorded_at_most_once_a_minute(client, people):
 
 
 def test_participant_token_is_refused(client, people):
-    _, plain = create_api_token(people.participant, "mine")
+    _, plain = create_api_token(people.officer, "mine")
+    people.officer.role = "participant"  # set behind the services' back, which would also revoke the token
+    db.session.commit()
     assert client.get("/api/v1/sessions", headers={"Authorization": f"Bearer {plain}"}).status_code == 403
+
+
+def test_participants_cannot_be_given_a_token(people):
+    from training_mgr.auth.services import AccountError
+
+    with pytest.raises(AccountError, match="Only officers, managers and admins"):
+        create_api_token(people.participant, "mine")
 
 
 def test_expired_token_is_refused(client, people):

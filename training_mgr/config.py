@@ -104,6 +104,8 @@ class Defaults:
     API_PER_PAGE = 50
     API_MAX_PER_PAGE = 500
     PASSWORD_RESET_HOURS = 48
+    #: staff (admin, officer, manager) sessions end after this many minutes without a request (0: never)
+    STAFF_IDLE_TIMEOUT_MINUTES = 480
     CERTIFICATE_SERIAL_PREFIX = "TM"
     #: years after their latest training ended (or, never registered, after their record was made) that a
     #: participant's details are erased by ``flask participants apply-retention`` (0 or None: never)

@@ -18,7 +18,9 @@ PRIVATE_PAGES = (
         "/officer/sessions/1/registrations", "/officer", "/officer/sessions/1", "/officer/sessions/1/attendance",
         "/officer/sessions/1/attendance/days/1", "/officer/sessions/1/recommendations", "/officer/sessions/1/certificates",
     )),
-    ("manager@example.org", ("/dashboard",)),
+    ("manager@example.org", ("/dashboard", "/account", "/account/tokens/new")),
+    ("admin@example.org", ("/admin/users", "/admin/users/new", "/admin/users/2", "/admin/users/2/role",
+                           "/admin/users/2/deactivate")),
 )
 
 

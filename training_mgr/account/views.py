@@ -1,17 +1,18 @@
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from ..auth import services as auth
 from ..auth.forms import ChangePasswordForm
 from ..auth.models import ROLES
-from ..core.permissions import roles_required
+from ..core.forms import show_error
+from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.security import throttle_posts
 from ..registrations.services import RegistrationError
 from . import services
-from .forms import ProfileForm
+from .forms import ApiTokenForm, ConfirmForm, ProfileForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -30,6 +31,8 @@ def home():
         "account/home.html", participant=participant, registrations=registrations,
         can_withdraw=services.can_withdraw,
         certificate_downloads="certificates.download" in current_app.view_functions,
+        tokens=auth.api_tokens_of(current_user) if current_user.role in STAFF_ROLES else None,
+        token_state=auth.token_state,
     )
 
 
@@ -95,3 +98,39 @@ def my_data():
         "Content-Disposition": 'attachment; filename="my-data.json"',
         "Cache-Control": "no-store",
     })
+
+
+# --- read-API tokens (staff only: the API is theirs) ------------------------------------------------
+
+@bp.route("/tokens/new", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def create_token():
+    form = ApiTokenForm()
+    if form.validate_on_submit():
+        try:
+            token, plain = auth.create_api_token(current_user, form.name.data, **form.expiry())
+        except auth.AccountError as error:
+            show_error(form, error)
+        else:
+            # shown on this one answer only, never stored in plain, never cached
+            response = make_response(render_template("account/token_created.html", token=token, plain=plain))
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    return render_template("account/token_new.html", form=form)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def revoke_token(token_id):
+    token = auth.own_api_token(current_user, token_id)
+    if token is None:
+        abort(404)
+    if token.revoked_at is not None:
+        flash(_("This token was already revoked."), "info")
+        return redirect(url_for("account.home", _anchor="api-tokens"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        auth.revoke_api_token(token, by=current_user)
+        flash(_("The token “%(name)s” is revoked: it no longer opens the API.", name=token.name), "success")
+        return redirect(url_for("account.home", _anchor="api-tokens"))
+    return render_template("account/token_revoke.html", token=token, form=form)

@@ -3,15 +3,17 @@ from urllib.parse import urljoin, urlparse
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from ..core.bottrap import TRAPPED
+from ..core.forms import show_error
+from ..core.labels import ROLE_LABELS
+from ..core.pagination import requested_page
 from ..core.permissions import roles_required
 from ..core.security import acted, count_this_post, remember_device, throttle_posts
 from ..core.views import home_url_for
 from ..extensions import db
-from . import services
-from .forms import ForgotPasswordForm, LoginForm, NewPasswordForm
+from . import admin, services
+from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, NewPasswordForm, NewUserForm, RoleForm, UserSearchForm
 from .models import User
 
 bp = Blueprint("auth", __name__)
@@ -52,17 +54,130 @@ def login():
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.log_out(current_user._get_current_object())  # every copy of this cookie stops working
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("catalogue.index"))
 
 
+# --- admins' user management ----------------------------------------------------------------------
+
 @bp.get("/admin/users")
 @roles_required("admin")
 def admin_users():
-    users = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("auth/admin_users.html", users=users)
+    search = UserSearchForm(request.args)
+    sort = search.sort.data or admin.DEFAULT_SORT
+    query = admin.users_query(search.q.data, search.role.data, search.state.data, sort)
+    page = db.paginate(query, page=requested_page(), per_page=admin.PER_PAGE, error_out=False)
+    return render_template("auth/admin_users.html", search=search, page=page, sort=sort)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def admin_user_create():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        invite = form.how.data == "invite"
+        try:
+            user = admin.create_account(current_user, form.email.data, form.role.data, name=form.name.data,
+                                        password=None if invite else form.password.data, invite=invite)
+        except services.AccountError as error:
+            show_error(form, error)
+        else:
+            if invite:
+                flash(_("The account %(email)s is created and an invitation to choose a password is on its way.", email=user.email), "success")
+            else:
+                flash(_("The account %(email)s is created.", email=user.email), "success")
+            return redirect(url_for("auth.admin_user", user_id=user.id))
+    return render_template("auth/admin_user_new.html", form=form)
+
+
+@bp.get("/admin/users/<int:user_id>")
+@roles_required("admin")
+def admin_user(user_id):
+    user = db.get_or_404(User, user_id)
+    return render_template("auth/admin_user.html", user=user, tokens=services.api_tokens_of(user),
+                           token_state=services.token_state)
+
+
+@bp.route("/admin/users/<int:user_id>/role", methods=["GET", "POST"])
+@roles_required("admin")
+def admin_user_role(user_id):
+    user = db.get_or_404(User, user_id)
+    form = RoleForm(data={"role": user.role})
+    if form.validate_on_submit():
+        try:
+            changed = admin.change_role(current_user, user, form.role.data)
+        except services.AccountError as error:
+            show_error(form, error)
+        else:
+            if changed:
+                flash(_("%(email)s is now: %(role)s.", email=user.email, role=ROLE_LABELS[user.role]), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("auth.admin_user", user_id=user.id))
+    return render_template("auth/admin_user_role.html", user=user, form=form)
+
+
+@bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@roles_required("admin")
+def admin_user_deactivate(user_id):
+    user = db.get_or_404(User, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            done = admin.deactivate(current_user, user)
+        except services.AccountError as error:
+            flash(str(error), "danger")
+        else:
+            if done:
+                flash(_("%(email)s is deactivated: logged out everywhere, API tokens revoked.", email=user.email), "success")
+            else:
+                flash(_("This account was already deactivated."), "info")
+        return redirect(url_for("auth.admin_user", user_id=user.id))
+    return render_template("auth/admin_user_confirm.html", user=user, form=form, action="deactivate")
+
+
+@bp.post("/admin/users/<int:user_id>/reactivate")
+@roles_required("admin")
+def admin_user_reactivate(user_id):
+    user = db.get_or_404(User, user_id)
+    if admin.reactivate(current_user, user):
+        flash(_("%(email)s is active again and can log in.", email=user.email), "success")
+    else:
+        flash(_("This account was already active."), "info")
+    return redirect(url_for("auth.admin_user", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/reset-password", methods=["GET", "POST"])
+@roles_required("admin")
+def admin_user_reset_password(user_id):
+    user = db.get_or_404(User, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            admin.force_password_reset(current_user, user)
+        except services.AccountError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("The password of %(email)s is cleared and a link to choose a new one is on its way.", email=user.email), "success")
+        return redirect(url_for("auth.admin_user", user_id=user.id))
+    return render_template("auth/admin_user_confirm.html", user=user, form=form, action="reset_password")
+
+
+@bp.post("/admin/users/<int:user_id>/invite")
+@roles_required("admin")
+def admin_user_invite(user_id):
+    user = db.get_or_404(User, user_id)
+    try:
+        admin.send_invitation(current_user, user)
+    except services.AccountError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("A new invitation to choose a password is on its way to %(email)s.", email=user.email), "success")
+    return redirect(url_for("auth.admin_user", user_id=user.id))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

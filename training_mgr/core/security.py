@@ -1,11 +1,13 @@
 """Loading the user (cookie or API bearer token), request ids, security headers, reverse proxies and throttling."""
 import hashlib
+import time
 import uuid
 from datetime import timedelta
 from functools import wraps
 
-from flask import current_app, g, request
-from flask_login import current_user
+from flask import current_app, flash, g, redirect, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_url, logout_user
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -17,6 +19,14 @@ from ..extensions import db, limiter, login_manager
 #: how stale a token's last_used_at may get before an API request writes it again: it only says roughly
 #: when the token was last used, and a busy client would otherwise cost a write and a commit per request
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+#: session key: when this browser last made a request as staff (Unix seconds), for the idle timeout
+LAST_SEEN_KEY = "_last_seen"
+#: the last-seen time is written again only when older than this, so the cookie is not rewritten on every request
+LAST_SEEN_RESOLUTION = 60
+#: roles whose sessions end after STAFF_IDLE_TIMEOUT_MINUTES (as core.permissions.STAFF_ROLES)
+IDLE_TIMEOUT_ROLES = ("admin", "officer", "manager")
+IDLE_MESSAGE = _l("Your session ended after a period of inactivity. Please log in again.")
 
 
 def hash_token(token: str) -> str:
@@ -31,9 +41,40 @@ def load_user(user_id: str):
     if not uid.isdigit():
         return None
     user = db.session.get(User, int(uid))
-    if user is None or str(user.session_version) != version:
-        return None  # the password changed since this cookie was made
+    if user is None or not user.active or str(user.session_version) != version:
+        return None  # deactivated, or logged out, or the password changed since this cookie was made
     return user
+
+
+def end_idle_staff_session():
+    """End a staff session that made no request for STAFF_IDLE_TIMEOUT_MINUTES (``before_request``).
+
+    The time of the last request is kept in the signed session cookie and refreshed at most once a
+    minute. An idle session is logged out in this browser and sent to log in with a message; the API
+    then answers 401. Participants' sessions, API tokens and static files are not concerned.
+    """
+    if request.endpoint == "static" or not current_user.is_authenticated or g.get("api_token_auth"):
+        return None
+    if current_user.role not in IDLE_TIMEOUT_ROLES:
+        return None
+    now = int(time.time())
+    last_seen = session.get(LAST_SEEN_KEY)
+    timeout = int(current_app.config["STAFF_IDLE_TIMEOUT_MINUTES"]) * 60
+    if isinstance(last_seen, int) and timeout > 0 and now - last_seen > timeout:
+        logout_user()
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        if request.path.startswith("/api/"):
+            return None
+        flash(IDLE_MESSAGE, "info")
+        if request.endpoint in ("auth.login", "auth.logout"):
+            return None
+        return redirect(login_url("auth.login", next_url=request.url if request.method == "GET" else None))
+    if not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_RESOLUTION:
+        session[LAST_SEEN_KEY] = now
+    return None
 
 
 @login_manager.request_loader
@@ -214,6 +255,8 @@ def init_app(app):
     @app.before_request
     def assign_request_id():
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
+
+    app.before_request(end_idle_staff_session)
 
     @app.after_request
     def security_headers(response):

@@ -44,6 +44,8 @@ SUBJECTS = {
     "training.cancelled": _l("Training cancelled: %(title)s"),
     "password.set_password": _l("Set your password"),
     "password.reset_password": _l("Reset your password"),
+    "password.invite": _l("Your account is ready: choose your password"),
+    "password.forced_reset": _l("Your password was reset: choose a new one"),
 }
 
 #: registration event -> the template telling the participant about it
@@ -114,16 +116,22 @@ def notify_training_cancelled(registration) -> OutboundEmail:
     )
 
 
-def notify_password_link(user, purpose: str, token: str, hours_valid: int) -> OutboundEmail:
-    """Queue the e-mail carrying a set-password or reset-password link."""
+def notify_password_link(user, purpose: str, token: str, hours_valid: int, reason: str | None = None) -> OutboundEmail:
+    """Queue the e-mail carrying a set-password or reset-password link.
+
+    ``reason`` words it for what an admin did: ``invite`` (a new account) or ``forced_reset``
+    (the password was cleared); None for the participant's account and "forgot my password".
+    """
     endpoint = "auth.password_set" if purpose == "set_password" else "auth.password_reset"
     participant = user.participant
     locale = user.locale or (participant.locale if participant else None)
+    kind, template = (f"password.{reason}", f"password_{reason}") if reason else (
+        f"password.{purpose}", f"password_{purpose.split('_')[0]}")
     return compose(
-        user.email, f"password.{purpose}", f"password_{purpose.split('_')[0]}", locale,
+        user.email, kind, template, locale,
         recipient_name=_name_in(participant, locale) if participant else user.display_name,
         link=public_url(endpoint, token=token), hours_valid=hours_valid,
-        login_url=public_url("auth.login"),
+        login_url=public_url("auth.login"), email=user.email,
     )
 
 
