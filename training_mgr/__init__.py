@@ -34,7 +34,7 @@ def create_app(config=None):
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .config import load_config
-    from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, urls
+    from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, text, urls
     from .extensions import babel, csrf, db, login_manager, migrate
     from .mail import services as mail
 
@@ -56,6 +56,7 @@ def create_app(config=None):
     ratelimit.init_app(app)  # chooses the shared store of the rate-limit counters
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
+    text.init_app(app)
     security.init_app(app)
     urls.init_app(app)
     cachecontrol.init_app(app)

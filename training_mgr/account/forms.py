@@ -1,10 +1,9 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.forms import strip
+from ..core.forms import FlaskForm, strip
 from ..core.i18n import language_name
 from ..participants.forms import ParticipantDetailsForm
 

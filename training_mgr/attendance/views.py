@@ -8,6 +8,7 @@ from ..core.i18n import fmt_date
 from ..core.labels import MARK_LABELS
 from ..core.pagecache import cached_page
 from ..core.permissions import STAFF_ROLES, manageable_session, roles_required, viewable_session, viewed_session
+from ..core.text import clean_text
 from . import services
 from .models import MARKS
 
@@ -126,7 +127,8 @@ def _entries_from_form(form) -> dict:
                 registration_id = int(key[5:])
             except ValueError:
                 abort(400)
-            entries[registration_id] = (value.strip(), form.get(f"note-{registration_id}", ""))
+            # the grid's notes come without a WTForms form: cleaned here as a form's text would be
+            entries[registration_id] = (value.strip(), clean_text(form.get(f"note-{registration_id}", "")))
     return entries
 
 

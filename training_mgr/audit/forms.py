@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, SelectField
+from wtforms import SelectField
 
-from ..core.forms import optional_int
+from ..core.forms import Form, optional_int
 
 
 class AuditFilterForm(Form):

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, Form, HiddenField, PasswordField, RadioField, SearchField, SelectField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SearchField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..core.bottrap import BotTrapMixin
-from ..core.forms import strip
+from ..core.forms import FlaskForm, Form, strip
 from ..core.labels import ROLE_LABELS
 from .admin import USER_STATES
 from .models import ROLES

@@ -12,6 +12,7 @@ from ..audit import services as audit
 from ..auth.models import User
 from ..auth.services import issue_password_link, normalise_email
 from ..core.db import as_utc, utcnow
+from ..core.text import LINE_BREAKS, printable
 from ..extensions import db
 from ..participants.models import Participant
 from ..registrations import services as registrations
@@ -173,9 +174,11 @@ def calendar_file(training_session, *, title: str, location: str, description: s
 
 
 def ics_escape(text: str) -> str:
-    """TEXT value escaping: backslash, semicolon, comma and line breaks."""
+    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma; every kind of line break (CR LF, CR, VT,
+    FF, NEL, U+2028/U+2029) becomes ``\\n``; other control characters and bidi overrides, which TEXT may not
+    hold or which would reverse the calendar entry, are removed (``core.text.printable``)."""
     text = (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    return printable(LINE_BREAKS.sub("\\\\n", text))
 
 
 def ics_fold(line: str, limit: int = 75) -> str:

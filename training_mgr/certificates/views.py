@@ -6,6 +6,7 @@ from ..core.permissions import (
     EDITOR_ROLES, STAFF_ROLES, manageable_certificate, manageable_session, require_certificate_download, roles_required,
     viewed_session,
 )
+from ..core.text import clean_text
 from ..extensions import db, limiter
 from . import services
 from .forms import IssueForm, ReissueForm, RevokeForm, VerifyCodeForm, VerifyFileForm
@@ -24,7 +25,7 @@ verify_limit = limiter.shared_limit(lambda: current_app.config["VERIFY_LIMIT_PER
 def index(session_id):
     training_session, can_manage = viewed_session(session_id)
     rows = services.eligibility(training_session)
-    search = (request.args.get("q") or "").strip()
+    search = clean_text(request.args.get("q") or "")
     if search:
         needle = search.casefold()
         rows = [r for r in rows if needle in r.registration.participant.name.casefold()

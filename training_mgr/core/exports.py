@@ -4,9 +4,15 @@ A cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage retur
 spreadsheets skip before reading a formula) would be run as a formula by Excel or LibreOffice,
 so a participant named ``=HYPERLINK(...)`` could plant a link or worse in a manager's sheet.
 Such strings get a leading apostrophe and come out as the text that was typed.
+
+Every text cell is also made ``printable`` first (``core.text``): a vertical tab or NUL, illegal in the
+XML inside an XLSX, would otherwise make the whole file fail to write, and a bidi override would turn a
+cell's text backwards. Stored rows may hold such characters from before they were cleaned on input.
 """
 import csv
 import io
+
+from .text import printable
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -18,11 +24,16 @@ def neutralise_formula(value):
     return value
 
 
+def spreadsheet_text(value):
+    """A cell value safe in any spreadsheet: strings ``printable`` and formulas neutralised; others unchanged."""
+    return neutralise_formula(printable(value))
+
+
 def csv_bytes(header, rows) -> bytes:
     """A CSV file in UTF-8 with a byte-order mark, so that Excel shows Arabic names correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([neutralise_formula(h) for h in header])
+    writer.writerow([spreadsheet_text(h) for h in header])
     for row in rows:
-        writer.writerow(["" if v is None else neutralise_formula(v) for v in row])
+        writer.writerow(["" if v is None else spreadsheet_text(v) for v in row])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

@@ -1,9 +1,53 @@
-"""Pieces shared by the forms of every feature: field-aware service errors, filters and choice lists."""
+"""Pieces shared by the forms of every feature: the form base classes, field-aware service errors, filters
+and choice lists."""
 import zoneinfo
-from functools import cache
+from functools import cache, partial
 
+import flask_wtf
+import wtforms
 from flask import flash
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from .text import clean_text, has_stray_controls
+
+
+def no_stray_controls(form, field):
+    """Validator: refuse an answer that was sent with a control character other than white space or a line
+    break (NUL, ESC …), which ``clean_text`` would otherwise have removed unseen (see ``core.text``)."""
+    if any(has_stray_controls(value) for value in field.raw_data or ()):
+        raise ValidationError(_l("This answer contains characters that are not allowed."))
+
+
+class CleanTextMeta:
+    """Form meta: every text field gets ``clean_text`` as its first filter, before the field's own filters and
+    before validation, and ``no_stray_controls`` as its first validator, so no form can forget them.
+
+    Text fields are ``StringField`` and its subclasses (search, e-mail, telephone, hidden …): one line;
+    ``TextAreaField``: several lines. Passwords are left exactly as typed (the hash must match what was set).
+    """
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        if isinstance(field, StringField) and not isinstance(field, PasswordField):
+            field.filters = (partial(clean_text, multiline=isinstance(field, TextAreaField)), *field.filters)
+            field.validators = (no_stray_controls, *field.validators)
+        return field
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """The base of every posted form (CSRF-protected, from Flask-WTF) with typed text cleaned (``CleanTextMeta``)."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+
+class Form(wtforms.Form):
+    """The base of every form read from the query string (filters and searches: no CSRF token), text cleaned too."""
+
+    class Meta(CleanTextMeta):
+        pass
 
 
 class FieldError(ValueError):

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, Form, IntegerField, SearchField, SelectMultipleField, StringField, SubmitField, TextAreaField,
+    BooleanField, IntegerField, SearchField, SelectMultipleField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import strip
+from ..core.forms import FlaskForm, Form, strip
 from .services import MAX_DEFAULT_DAYS
 
 TEXT = {"filters": [strip], "validators": [Optional(), Length(max=20000)]}

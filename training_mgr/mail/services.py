@@ -19,6 +19,7 @@ from sqlalchemy import event, inspect, or_, orm, select, update
 
 from ..core.db import utcnow
 from ..core.i18n import text_direction
+from ..core.text import one_line
 from ..core.urls import public_url
 from ..extensions import db
 from .models import OutboundEmail
@@ -33,6 +34,9 @@ _CLAIM = timedelta(minutes=10)
 #: delay before the next attempt after the n-th failure: 5, 15, 45 minutes … then every 12 hours
 RETRY_BASE = timedelta(minutes=5)
 RETRY_MAX = timedelta(hours=12)
+
+#: the outbox's subject column holds this many characters; a longer subject is shortened with "…"
+SUBJECT_MAX_LENGTH = 300
 
 SUBJECTS = {
     "registration.received": _l("Registration received: %(title)s"),
@@ -71,12 +75,18 @@ def init_app(app):
 def queue_email(recipient, kind, subject, body_text, body_html=None, locale="en") -> OutboundEmail:
     """Add a message to the current transaction; it is sent after the caller commits."""
     message = OutboundEmail(
-        recipient=recipient, kind=kind, subject=subject, body_text=body_text, body_html=body_html,
+        recipient=recipient, kind=kind, subject=_subject(subject), body_text=body_text, body_html=body_html,
         locale=locale, next_attempt_at=utcnow(),
     )
     db.session.add(message)
     db.session.info.setdefault(_QUEUED, []).append(message)
     return message
+
+
+def _subject(subject: str) -> str:
+    """A subject as stored and sent: one line (``core.text.one_line``) that fits its column (300 characters)."""
+    subject = one_line(subject)
+    return subject if len(subject) <= SUBJECT_MAX_LENGTH else subject[:SUBJECT_MAX_LENGTH - 1] + "…"
 
 
 def compose(recipient, kind, template, locale, **context) -> OutboundEmail:
@@ -249,9 +259,10 @@ def _attempt(session, message_id, ignore_schedule) -> str | None:
 
 def _smtp_send(config, message: OutboundEmail) -> None:
     email = EmailMessage()
-    email["Subject"] = message.subject
+    # a line break in a header is refused by the mail library (and would be header injection): one line each
+    email["Subject"] = one_line(message.subject)
     email["From"] = config["MAIL_DEFAULT_SENDER"]
-    email["To"] = message.recipient
+    email["To"] = one_line(message.recipient)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].strip(">") or None)
     email.set_content(message.body_text)

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, SearchField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, SearchField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..core.forms import optional_int, strip
+from ..core.forms import FlaskForm, Form, optional_int, strip
 from ..core.i18n import localized
 from ..core.labels import ORGANISATION_KIND_LABELS
 

@@ -23,7 +23,8 @@ def _check(values: dict, organisation: Organisation | None = None) -> None:
         raise OrganisationError(_("An organisation needs an English name."), "name")
     taken = db.session.scalar(
         select(Organisation.id).where(
-            func.lower(Organisation.name) == name.lower(),
+            # SQLite's lower() folds only ASCII letters: the exact name is compared too, or "Ü" would pass
+            or_(Organisation.name == name, func.lower(Organisation.name) == name.lower()),
             Organisation.id != (organisation.id if organisation is not None and organisation.id else -1),
         )
     )

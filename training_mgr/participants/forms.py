@@ -2,11 +2,11 @@
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import RadioField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..core.forms import FlaskForm
 from ..core.i18n import localized
 from ..extensions import db
 from ..organisations.models import Organisation

@@ -1,10 +1,10 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, Form, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..core.forms import FlaskForm, Form
 from ..core.labels import RECOMMENDATION_STATUS_LABELS
 from .models import RECOMMENDATION_STATUSES
 

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, Form, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
+from ..core.forms import FlaskForm, Form
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..participants.models import SEXES
 from .models import REGISTRATION_STATUSES

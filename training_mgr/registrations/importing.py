@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ..audit import services as audit
 from ..auth.services import normalise_email
 from ..core.exports import csv_bytes
+from ..core.text import clean_text
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -167,7 +168,7 @@ def _cell_text(value) -> str:
 
 
 def _column_name(heading: str) -> str:
-    return heading.strip().lower().replace("-", "").replace(" ", "_")
+    return clean_text(heading).lower().replace("-", "").replace(" ", "_")
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -206,7 +207,8 @@ def validate_rows(training_session, rows) -> ImportPreview:
     first_line_of = {}
     checked = []
     for raw in rows:
-        values = {c: str(raw.get(c) or "").strip() for c in IMPORT_COLUMNS}
+        # the one place every imported value passes, at preview and at import: cleaned as a form's would be
+        values = {c: clean_text(str(raw.get(c) or "")) for c in IMPORT_COLUMNS}
         row = ImportRow(line=int(raw["line"]), values=values)
         for column in REQUIRED_COLUMNS:
             if not values[column]:

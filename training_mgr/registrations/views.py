@@ -13,6 +13,7 @@ from ..core.permissions import (
     STAFF_ROLES, can_manage_session, manageable_session, roles_required, session_part_or_404, viewable_session,
     viewed_session,
 )
+from ..core.text import clean_text
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -131,7 +132,7 @@ def add(session_id):
 
 
 def _render_add(training_session, new_form, status=200):
-    term = request.args.get("q", "").strip()
+    term = clean_text(request.args.get("q", ""))
     found = services.search_participants(term) if term else []
     return render_template(
         "registrations/add.html", ts=training_session, term=term, found=found,

@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ..attendance.services import ATTENDED
-from ..core.exports import csv_bytes, neutralise_formula
+from ..core.exports import csv_bytes, spreadsheet_text
 from ..core.i18n import country_name, current_language, fmt_date, localized, text_direction
 from ..core.labels import MARK_LABELS, RECOMMENDATION_STATUS_LABELS, REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..courses.models import Course
@@ -131,7 +131,7 @@ def _cell(value):
     """Numbers and dates stay typed; everything else becomes neutralised text."""
     if value is None or isinstance(value, (int, float, date)):
         return value
-    return neutralise_formula(str(value))
+    return spreadsheet_text(str(value))
 
 
 def _sheet(workbook, title, header, rows, percent_columns=()):

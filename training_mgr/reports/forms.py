@@ -1,9 +1,9 @@
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from ..core.forms import FlaskForm
 from ..core.i18n import country_name, localized
 from ..courses.models import Course
 from ..extensions import db

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
@@ -8,7 +7,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import optional_int, strip
+from ..core.forms import FlaskForm, optional_int, strip
 from ..core.i18n import localized
 from ..core.labels import CONFIRMATION_MODE_LABELS, LANGUAGE_LABELS
 from ..organisations.forms import organisation_options
