@@ -457,3 +457,14 @@ def test_hostile_text_in_every_form_leaves_every_page_and_export_working(app, pe
 def _clean_page_bytes(response):
     assert response.status_code == 200, response.status_code
     return response.data
+
+
+def test_a_nul_in_a_search_box_is_no_server_error(people, login):
+    """Searches are not stored, but PostgreSQL refuses a NUL in a query parameter as it does in a row."""
+    ts = people.training
+    client = login(people.admin)
+    for url in (f"/officer/sessions/{ts.id}/registrations", f"/officer/sessions/{ts.id}/registrations/add",
+                f"/officer/sessions/{ts.id}/certificates", "/courses", "/organisations", "/", "/admin/users"):
+        response = client.get(f"{url}?q=Layla%00Hassan%1b%E2%80%AE")
+        assert response.status_code == 200, url
+        assert "\x00" not in response.get_data(as_text=True)
