@@ -163,6 +163,14 @@ def start_smtp_server():
     class Handler:
         def __init__(self):
             self.messages = []
+            #: recipient address -> the reply refusing it, e.g. "550 5.1.1 No such user here"
+            self.refuse = {}
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address in self.refuse:
+                return self.refuse[address]
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
 
         async def handle_DATA(self, server, session, envelope):
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
@@ -185,7 +193,9 @@ def free_port() -> int:
 
 @pytest.fixture
 def smtp_server():
-    """A real SMTP server on 127.0.0.1 that keeps what it receives: ``smtp_server.messages`` (email.message.EmailMessage)."""
+    """A real SMTP server on 127.0.0.1 that keeps what it receives: ``smtp_server.messages`` (email.message.EmailMessage).
+
+    ``smtp_server.refuse[address] = "550 …"`` makes it refuse that recipient with that reply."""
     handler, stop = start_smtp_server()
     try:
         yield handler

@@ -86,6 +86,10 @@ MATRIX = {
     ("attendance.mark_all_present", "POST"): SESSION_WRITE,
     ("attendance.sign_in_sheet", "GET"): SESSION_READ,
     ("audit.index", "GET"): ADMIN,
+    ("mail.admin_outbox", "GET"): ADMIN,
+    ("mail.admin_retry", "POST"): ADMIN,
+    ("mail.admin_discard", "GET"): ADMIN,
+    ("mail.admin_discard", "POST"): ADMIN,
     ("audit.session_log", "GET"): SESSION_READ,
     ("auth.admin_users", "GET"): ADMIN,
     ("auth.admin_user", "GET"): ADMIN,
@@ -241,6 +245,7 @@ def build_world():
     from training_mgr.certificates.models import Certificate
     from training_mgr.core.db import utcnow
     from training_mgr.core.security import hash_token
+    from training_mgr.mail.models import OutboundEmail
     from training_mgr.trainings.models import OrganisationQuota, Signatory
 
     officer = UserFactory(role="officer")
@@ -270,10 +275,12 @@ def build_world():
                               code="7K3M-Q9PX-2HDT-W4NB", issued_on=training.end_date, pdf=blank_pdf(),
                               pdf_sha256="0" * 64)
     reset_token, set_token = "reset-token-for-matrix", "set-token-for-matrix"
+    failed_message = OutboundEmail(recipient=person_a.email, kind="registration.confirmed", subject="Your place",
+                                   body_text="Dear A,", status="failed", attempts=1, last_error="SMTPRecipientsRefused: 550")
     api_token = ApiToken(user_id=officer.id, name="officer's script", token_hash=hash_token("api-token-for-matrix"),
                          prefix="tm_matrix")
     db.session.add_all([
-        api_token,
+        api_token, failed_message,
         OrganisationQuota(training_session_id=training.id, organisation_id=quota_organisation.id, max_seats=2),
         signatory, certificate,
         *(UserToken(user=users.participant, purpose=purpose, token_hash=hash_token(plain),
@@ -294,6 +301,7 @@ def build_world():
         "participant_id": person_a.id,
         "token_id": api_token.id,
         "user_id": users.other_participant.id,
+        "message_id": failed_message.id,
     }
     return SimpleNamespace(users=users, params=params, quota_organisation=quota_organisation,
                            typed_organisation=typed_organisation, reset_token=reset_token, set_token=set_token)

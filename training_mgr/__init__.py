@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "certificates",
     "reports",
     "audit",
+    "mail",
     "api",
 )
 

@@ -5,6 +5,8 @@ from ..core.db import one_of, utcnow
 from ..extensions import db
 
 EMAIL_STATUSES = ("pending", "sent", "failed")
+#: characters of an error kept in ``last_error``
+LAST_ERROR_MAX_LENGTH = 2000
 
 
 class OutboundEmail(db.Model):
@@ -21,9 +23,15 @@ class OutboundEmail(db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="en")
     #: e.g. "registration.confirmed", "password.set"
     kind: Mapped[str] = mapped_column(String(40))
+    #: pending (to be sent, perhaps again), sent, or failed (given up: refused for good, or too many attempts)
     status: Mapped[str] = mapped_column(String(7), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
+    #: why the latest attempt failed, e.g. "SMTPRecipientsRefused: 550 …" (at most ``LAST_ERROR_MAX_LENGTH``)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: when the latest attempt was made (None: never tried)
+    last_attempt_at = mapped_column(db.DateTime(timezone=True))
     next_attempt_at = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    #: a sender owns the message until then (it is being sent); no other sender touches it meanwhile
+    claimed_until = mapped_column(db.DateTime(timezone=True))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     sent_at = mapped_column(db.DateTime(timezone=True))

@@ -4,14 +4,18 @@
 messages it wrote are sent at once (``deliver``); when it rolls back, they vanish with it, so no
 message ever goes out for a change that did not happen. A message that cannot be sent stays in the
 outbox with its error and is retried with growing delays by ``flask mail send-pending`` (run it from
-cron every few minutes); the registration or certificate that caused it is never lost.
+cron every few minutes); the registration or certificate that caused it is never lost. A message
+refused for good (a 5xx reply, an invalid address, a header that cannot be encoded) is marked failed
+at once, and none holds up the others; admins see the failed ones at /admin/mail, to retry or discard.
 With no MAIL_SERVER set, messages are written to the log instead.
 """
 import smtplib
 from datetime import timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -22,7 +26,7 @@ from ..core.i18n import text_direction
 from ..core.text import one_line
 from ..core.urls import public_url
 from ..extensions import db
-from .models import OutboundEmail
+from .models import LAST_ERROR_MAX_LENGTH, OutboundEmail
 
 #: keys in ``Session.info``: messages queued in the open transaction, and ids of those just committed
 _QUEUED = "training_mgr.mail.queued"
@@ -167,13 +171,23 @@ def _deliver_committed(session, transaction):
     """Send once the transaction has ended and given its connection back to the pool.
 
     Sending from ``after_commit`` would take a second connection while still holding the first;
-    under load every request would wait for a connection none of them gives back.
+    under load every request would wait for a connection none of them gives back. Whatever goes
+    wrong while sending is the outbox's to retry: the change that was committed stands, and the
+    person who made it never sees an error for it.
     """
     if transaction.parent is not None or not has_app_context():
         return
     ids = session.info.pop(_COMMITTED, None)
     if ids:
-        deliver(ids)
+        try:
+            deliver(ids)
+        except Exception:  # the outbox keeps the messages; send-pending tries them again
+            current_app.logger.exception("Sending e-mail %s after a commit failed", ids)
+
+
+def send_after_commit(message: OutboundEmail) -> None:
+    """Send a message already in the outbox once the current transaction commits, as a new one is."""
+    db.session.info.setdefault(_QUEUED, []).append(message)
 
 
 def _forget_after_rollback(session, previous_transaction):
@@ -181,27 +195,46 @@ def _forget_after_rollback(session, previous_transaction):
 
 
 def deliver(messages, ignore_schedule: bool = False) -> tuple[int, int]:
-    """Try to send these committed messages (or message ids) now; returns (sent, failed).
+    """Try to send these committed messages (or message ids) now; returns (sent, not sent).
 
-    Failures stay queued for retry. When the server cannot be reached, the rest of the batch is
-    left for the next run instead of making the person who caused it wait for each in turn.
+    Each message is claimed, tried and recorded in commits of its own, so one that fails (or even
+    breaks in an unexpected way) never keeps the others from going out: see ``_attempt`` for what
+    happens to it. Only when the server itself cannot be reached is the rest of the batch left for
+    the next run, instead of making the person who caused it wait for each in turn.
     """
     sent = failed = 0
     with orm.Session(db.engine, expire_on_commit=False) as session:
         for message in messages:
-            outcome = _attempt(session, getattr(message, "id", message), ignore_schedule)
+            message_id = getattr(message, "id", message)
+            try:
+                outcome = _attempt(session, message_id, ignore_schedule)
+            except Exception:  # the database, say: this message stays claimed a while, then is tried again
+                current_app.logger.exception("Sending e-mail %s failed unexpectedly", message_id)
+                _roll_back(session)
+                outcome = "retry"
             sent += outcome == "sent"
-            failed += outcome in ("failed", "unreachable")
+            failed += outcome in ("failed", "retry", "unreachable")
             if outcome == "unreachable":
                 break
     return sent, failed
 
 
+def _roll_back(session):
+    try:
+        session.rollback()
+    except Exception:  # a lost connection cannot even roll back; the session starts afresh next time
+        current_app.logger.exception("Rolling back after a sending error failed")
+
+
 def send_pending(limit: int = 100, include_future: bool = False) -> tuple[int, int]:
-    """Send queued messages that are due (or all pending ones with ``include_future``); returns (sent, failed)."""
-    query = select(OutboundEmail.id).where(OutboundEmail.status == "pending")
+    """Send queued messages that are due (or all pending ones with ``include_future``), oldest first;
+    returns (sent, not sent). Messages another sender is sending right now are left to it."""
+    now = utcnow()
+    query = select(OutboundEmail.id).where(
+        OutboundEmail.status == "pending", _unclaimed(now),
+    )
     if not include_future:
-        query = query.where(or_(OutboundEmail.next_attempt_at.is_(None), OutboundEmail.next_attempt_at <= utcnow()))
+        query = query.where(_due(now))
     ids = db.session.scalars(query.order_by(OutboundEmail.id).limit(limit)).all()
     db.session.rollback()  # end the read before sending, which may take a while
     return deliver(ids, ignore_schedule=include_future)
@@ -212,17 +245,84 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_BASE * 3 ** max(attempts - 1, 0), RETRY_MAX)
 
 
-def _attempt(session, message_id, ignore_schedule) -> str | None:
-    """Claim one message, send it, record the outcome: sent, failed or unreachable (the server).
+def _due(now):
+    return or_(OutboundEmail.next_attempt_at.is_(None), OutboundEmail.next_attempt_at <= now)
 
-    None when someone else is sending it.
+
+def _unclaimed(now):
+    return or_(OutboundEmail.claimed_until.is_(None), OutboundEmail.claimed_until <= now)
+
+
+class UndeliverableAddress(ValueError):
+    """The recipient is not one valid e-mail address: no server would take the message."""
+
+
+def failure_kind(exc: BaseException) -> str:
+    """How a failed attempt is treated, from what went wrong:
+
+    - ``permanent``: the same message would fail again — a 5xx refusal of the recipient or of the
+      message (RFC 5321 §4.2.1), an invalid address, a header or body that cannot be encoded.
+      The message is marked failed at once with the reason.
+    - ``unreachable``: the server, not the message — connection refused or timed out, greeting,
+      log-in or our sender address refused, disconnected. Retried later; the run stops here, as
+      every other message would meet the same.
+    - ``temporary``: a 4xx reply, or anything unforeseen: retried later, at most MAIL_MAX_ATTEMPTS times.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in exc.recipients.values()]
+        return "permanent" if codes and all(code >= 500 for code in codes) else "temporary"
+    if isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPHeloError, smtplib.SMTPAuthenticationError,
+                        smtplib.SMTPSenderRefused, smtplib.SMTPServerDisconnected)):
+        return "unreachable"
+    if isinstance(exc, smtplib.SMTPResponseException):  # the message refused after DATA, say
+        return "permanent" if exc.smtp_code >= 500 else "temporary"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):  # a non-ASCII address to a server without SMTPUTF8
+        return "permanent"
+    if isinstance(exc, smtplib.SMTPException):
+        return "temporary"
+    if isinstance(exc, OSError):  # refused, timed out, host unknown (SMTP errors are OSErrors too: tested first)
+        return "unreachable"
+    if isinstance(exc, (ValueError, TypeError, LookupError, MessageError)):  # cannot be built or encoded
+        return "permanent"
+    return "temporary"
+
+
+def error_text(exc: BaseException) -> str:
+    """What went wrong, as an admin reads it: the exception's name and the server's reply, e.g.
+    "SMTPRecipientsRefused: 550 5.1.1 No such user"; at most LAST_ERROR_MAX_LENGTH characters."""
+    def reply(code, text):
+        return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        detail = "; ".join(reply(*answer) for answer in exc.recipients.values())
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        detail = reply(exc.smtp_code, exc.smtp_error)
+    else:
+        detail = str(exc)
+    return f"{type(exc).__name__}: {detail}"[:LAST_ERROR_MAX_LENGTH]
+
+
+def _check_recipient(address: str) -> None:
+    """Raise UndeliverableAddress unless ``address`` is one syntactically valid e-mail address."""
+    try:
+        validate_email(address or "", check_deliverability=False)
+    except EmailNotValidError as error:
+        raise UndeliverableAddress(f"{address!r}: {error}") from None
+
+
+def _attempt(session, message_id, ignore_schedule) -> str | None:
+    """Claim one message, send it, record the outcome; returns sent, failed (given up), retry, or
+    unreachable (the server; retried later). None when it is not due or another sender has it.
+
+    The claim is one UPDATE of a pending, unclaimed (and due) row: of two senders trying the same
+    message at once, on SQLite or PostgreSQL, exactly one changes it and sends.
     """
     now = utcnow()
-    claim = update(OutboundEmail).where(OutboundEmail.id == message_id, OutboundEmail.status == "pending")
+    claim = update(OutboundEmail).where(OutboundEmail.id == message_id, OutboundEmail.status == "pending", _unclaimed(now))
     if not ignore_schedule:
-        claim = claim.where(or_(OutboundEmail.next_attempt_at.is_(None), OutboundEmail.next_attempt_at <= now))
+        claim = claim.where(_due(now))
     claimed = session.execute(
-        claim.values(attempts=OutboundEmail.attempts + 1, next_attempt_at=now + _CLAIM)
+        claim.values(attempts=OutboundEmail.attempts + 1, last_attempt_at=now, claimed_until=now + _CLAIM)
         .execution_options(synchronize_session=False)
     ).rowcount
     session.commit()
@@ -234,24 +334,29 @@ def _attempt(session, message_id, ignore_schedule) -> str | None:
         if not config.get("MAIL_SERVER"):
             current_app.logger.info("E-mail to %s: %s\n%s", message.recipient, message.subject, message.body_text)
         else:
+            _check_recipient(message.recipient)
             _smtp_send(config, message)
-    except (OSError, smtplib.SMTPException) as exc:
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+    except Exception as exc:
+        kind = failure_kind(exc)
+        message.claimed_until = None
+        message.last_error = error_text(exc)
+        if kind == "permanent" or message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
             message.status = "failed"
             message.next_attempt_at = None
         else:
             message.next_attempt_at = utcnow() + retry_delay(message.attempts)
-        current_app.logger.warning(
-            "Sending e-mail %s (%s) to %s failed (attempt %s): %s",
-            message.id, message.kind, message.recipient, message.attempts, exc,
-        )
+        unforeseen = kind == "temporary" and not isinstance(exc, smtplib.SMTPException)
+        log = current_app.logger.exception if unforeseen else current_app.logger.warning  # with its traceback
+        log("Sending e-mail %s (%s) to %s failed (attempt %s, %s%s): %s", message.id, message.kind, message.recipient,
+            message.attempts, kind, ", given up" if message.status == "failed" else "", exc)
         session.commit()
-        unreachable = isinstance(exc, (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected))
-        return "unreachable" if unreachable else "failed"
+        if kind == "unreachable":
+            return "unreachable"
+        return "failed" if message.status == "failed" else "retry"
     message.status = "sent"
     message.sent_at = utcnow()
     message.next_attempt_at = None
+    message.claimed_until = None
     message.last_error = None
     session.commit()
     return "sent"
