@@ -119,6 +119,8 @@ MATRIX = {
     ("catalogue.session_calendar", "GET"): PUBLIC,
     ("catalogue.register", "GET"): PUBLIC,
     ("catalogue.register", "POST"): PUBLIC,
+    ("catalogue.confirm_registration", "GET"): PUBLIC,  # the one-time link mailed for a held registration
+    ("catalogue.confirm_registration", "POST"): PUBLIC,
     ("certificates.index", "GET"): SESSION_READ,
     ("certificates.issue", "POST"): SESSION_WRITE,
     ("certificates.export", "GET"): SESSION_WRITE,
@@ -218,6 +220,7 @@ OK_POST = {200, 302, 303, 400, 409, 422}
 
 #: URL parameters that depend on the route
 ROUTE_PARAMS = {
+    "catalogue.confirm_registration": lambda w: {"token": held_registration_token(w)},
     "auth.password_reset": lambda w: {"token": w.reset_token},
     "auth.password_set": lambda w: {"token": w.set_token},
     "certificates.export": lambda w: {"kind": "pdf"},
@@ -305,6 +308,21 @@ def build_world():
     }
     return SimpleNamespace(users=users, params=params, quota_organisation=quota_organisation,
                            typed_organisation=typed_organisation, reset_token=reset_token, set_token=set_token)
+
+
+def held_registration_token(world) -> str:
+    """The link token of a new person's registration held on the world's training (one per call)."""
+    from training_mgr.core.db import utcnow
+    from training_mgr.core.security import hash_token
+    from training_mgr.registrations.models import Registration
+
+    token = f"held-token-{ParticipantFactory().id}"
+    participant_id = int(token.rsplit("-", 1)[1])
+    db.session.add(Registration(training_session_id=world.params["session_id"], participant_id=participant_id,
+                                status="pending", source="online", held_until=utcnow() + timedelta(hours=1),
+                                hold_token_hash=hash_token(token)))
+    db.session.commit()
+    return token
 
 
 def blank_pdf() -> bytes:

@@ -116,10 +116,10 @@ def test_nothing_is_sent_for_a_change_that_was_rolled_back(app, smtp_server):
 def test_a_refused_registration_sends_nothing(app, smtp_server):
     use_smtp(app, smtp_server)
     training = TrainingSessionFactory()
-    catalogue.register_online(training, details(OrganisationFactory()), "layla@example.org", "en")
+    layla = catalogue.register_online(training, details(OrganisationFactory()), "layla@example.org", "en").registration.participant
     sent = len(smtp_server.messages)
     with pytest.raises(catalogue.AlreadyRegistered):
-        catalogue.register_online(training, details(OrganisationFactory()), "layla@example.org", "en")
+        catalogue.register_online(training, details(OrganisationFactory()), "layla@example.org", "en", by_user=layla.user)
     assert len(smtp_server.messages) == sent
 
 

@@ -89,10 +89,23 @@ def test_registration_outside_the_window_is_refused_and_stores_nothing(app, orga
 
 def test_the_same_person_twice_gets_a_clear_refusal_and_no_second_registration(app, organisation):
     training = TrainingSessionFactory()
-    catalogue.register_online(training, details(organisation), "layla@example.org", "en")
+    participant = catalogue.register_online(training, details(organisation), "layla@example.org", "en").registration.participant
     with pytest.raises(catalogue.AlreadyRegistered, match="already registered"):
-        catalogue.register_online(training, details(organisation), "LAYLA@example.org ", "en")
+        catalogue.register_online(training, details(organisation), "LAYLA@example.org ", "en", by_user=participant.user)
     assert count(Registration) == 1 and count(Participant) == 1
+
+
+def test_someone_else_registering_a_registered_person_again_changes_nothing_and_tells_the_person(app, organisation):
+    """Not logged in as the person: no refusal that would tell the visitor the address is registered."""
+    training = TrainingSessionFactory()
+    catalogue.register_online(training, details(organisation), "layla@example.org", "en")
+    outcome = catalogue.register_online(training, details(organisation, name="Somebody Else"), "LAYLA@example.org ", "en")
+    assert outcome.awaits_the_person and outcome.registration.status == "confirmed"
+    assert count(Registration) == 1 and count(Participant) == 1
+    assert db.session.scalar(select(Participant.name)) == "Layla Hassan"
+    notice = db.session.scalars(select(OutboundEmail).order_by(OutboundEmail.id.desc())).first()
+    assert (notice.recipient, notice.kind) == ("layla@example.org", "registration.exists")
+    assert "Confirmed" in notice.body_text
 
 
 def test_a_new_person_gets_a_participant_account_without_password_and_a_hashed_single_link(app, organisation):
@@ -121,7 +134,7 @@ def test_a_known_email_reuses_the_participant_and_does_not_overwrite_their_detai
         training, details(organisation, name="Somebody Else", position="Impostor"), "layla@example.org", "en"
     )
     assert outcome.registration.participant_id == known.id
-    assert outcome.details_kept
+    assert outcome.awaits_the_person and outcome.registration.is_held  # confirmed only by the person (test_registration_holds)
     assert not outcome.password_link_sent  # the account already has a password
     db.session.refresh(known)
     assert (known.name, known.position) == ("Layla Hassan", "Captain")
@@ -132,17 +145,18 @@ def test_a_logged_in_participant_updates_their_own_details_by_registering(app, o
     known = ParticipantFactory(email="layla@example.org", name="Layla Hasan", position="Captain")
     user = UserFactory(role="participant", email=known.email, participant=known)
     outcome = catalogue.register_online(TrainingSessionFactory(), details(organisation), "layla@example.org", "en", by_user=user)
-    assert not outcome.details_kept
+    assert outcome.registration.status == "confirmed" and not outcome.awaits_the_person
     db.session.refresh(known)
     assert (known.name, known.position, known.organisation_id) == ("Layla Hassan", "Border officer", organisation.id)
 
 
-def test_a_staff_address_is_registered_but_keeps_its_own_account(app, organisation):
+def test_a_staff_address_registers_nothing_and_keeps_its_own_account(app, organisation):
     officer = UserFactory(role="officer", email="officer@example.org")
-    outcome = catalogue.register_online(TrainingSessionFactory(), details(organisation), "officer@example.org", "en")
-    assert outcome.registration.status == "confirmed" and not outcome.password_link_sent
+    outcome = catalogue.register_online(TrainingSessionFactory(), details(organisation), "Officer@example.org", "en")
+    assert outcome.registration is None and outcome.awaits_the_person and not outcome.password_link_sent
     db.session.refresh(officer)
     assert officer.role == "officer" and officer.participant_id is None
+    assert count(Participant) == 0 and count(Registration) == 0
 
 
 # --- the form -----------------------------------------------------------------------------------
@@ -160,35 +174,56 @@ def test_the_form_has_every_field_with_phone_friendly_attributes(client, organis
     assert 'href="/privacy"' in html
 
 
+NEUTRAL_ANSWER = "A message about this registration is on its way to"
+
+
+def mail_kinds():
+    return sorted(m.kind for m in db.session.scalars(select(OutboundEmail)))
+
+
 def test_registering_through_the_form(client, organisation):
     training = TrainingSessionFactory()
     response = client.post(f"/sessions/{training.id}/register", data=form_data(organisation))
     assert response.status_code == 302 and response.location == f"/sessions/{training.id}"
     page = client.get(response.location).get_data(as_text=True)
-    assert "your place is confirmed" in page
-    assert "layla.hassan@example.org" in page
-    assert "link to choose a password" in page
+    # the same answer as for a known address (test_registration_holds): the e-mails say what happened
+    assert NEUTRAL_ANSWER in page and "layla.hassan@example.org" in page
+    assert mail_kinds() == ["password.set_password", "registration.confirmed"]
     participant = db.session.scalar(select(Participant))
     assert (participant.name, participant.name_ar, participant.sex, participant.position, participant.phone) == (
         "Layla Hassan", "ليلى حسن", "female", "Border officer", "+964 770 123 4567")
     assert participant.organisation_id == organisation.id and participant.email == "layla.hassan@example.org"
+    assert db.session.scalar(select(Registration.status)) == "confirmed"
 
 
-def test_full_training_waitlists_with_a_clear_message(client, organisation):
+def test_full_training_waitlists_and_says_so_by_mail(client, organisation):
     training = TrainingSessionFactory(capacity=1)
     RegistrationFactory(training_session=training)
     client.post(f"/sessions/{training.id}/register", data=form_data(organisation))
-    page = client.get(f"/sessions/{training.id}").get_data(as_text=True)
-    assert "you are on the waiting list" in page
+    assert NEUTRAL_ANSWER in client.get(f"/sessions/{training.id}").get_data(as_text=True)
+    assert "registration.waitlisted" in mail_kinds()
 
 
-def test_approval_training_says_an_officer_will_decide(client, organisation):
+def test_approval_training_says_by_mail_that_an_officer_will_decide(client, organisation):
     training = TrainingSessionFactory(confirmation_mode="approval")
     client.post(f"/sessions/{training.id}/register", data=form_data(organisation))
-    assert "A programme officer will review it" in client.get(f"/sessions/{training.id}").get_data(as_text=True)
+    assert NEUTRAL_ANSWER in client.get(f"/sessions/{training.id}").get_data(as_text=True)
+    received = db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "registration.received"))
+    assert "A programme officer will review it" in received.body_text
 
 
-def test_registering_twice_shows_a_message_beside_the_email(client, organisation):
+def test_a_logged_in_participant_is_told_their_status_on_the_page(login, organisation):
+    participant = ParticipantFactory(email="layla@example.org", organisation=organisation)
+    client = login(UserFactory(role="participant", email=participant.email, participant=participant))
+    training = TrainingSessionFactory(capacity=1)
+    RegistrationFactory(training_session=training)
+    client.post(f"/sessions/{training.id}/register", data=form_data(organisation))
+    assert "you are on the waiting list" in client.get(f"/sessions/{training.id}").get_data(as_text=True)
+
+
+def test_registering_twice_shows_a_message_beside_the_email(login, organisation):
+    participant = ParticipantFactory(email="layla.hassan@example.org", organisation=organisation)
+    client = login(UserFactory(role="participant", email=participant.email, participant=participant))
     training = TrainingSessionFactory()
     client.post(f"/sessions/{training.id}/register", data=form_data(organisation))
     response = client.post(f"/sessions/{training.id}/register", data=form_data(organisation, email="layla.hassan@example.org"))
@@ -196,6 +231,15 @@ def test_registering_twice_shows_a_message_beside_the_email(client, organisation
     assert response.status_code == 200
     assert "already registered for this training" in html
     assert 'id="email-error"' in html
+    assert count(Registration) == 1
+
+
+def test_registering_someone_twice_without_logging_in_answers_as_the_first_time(client, organisation):
+    training = TrainingSessionFactory()
+    client.post(f"/sessions/{training.id}/register", data=form_data(organisation))
+    response = client.post(f"/sessions/{training.id}/register", data=form_data(organisation, email="layla.hassan@example.org"))
+    assert response.status_code == 302
+    assert NEUTRAL_ANSWER in client.get(response.location).get_data(as_text=True)
     assert count(Registration) == 1
 
 

@@ -26,7 +26,7 @@ BLUEPRINTS = (
 )
 
 #: feature packages that add ``flask`` commands through a ``cli.register(app)`` function
-CLI_MODULES = ("core", "auth", "certificates", "reports", "mail", "participants")
+CLI_MODULES = ("core", "auth", "certificates", "reports", "mail", "participants", "registrations")
 
 
 def create_app(config=None):

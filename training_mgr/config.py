@@ -104,6 +104,9 @@ class Defaults:
     API_PER_PAGE = 50
     API_MAX_PER_PAGE = 500
     PASSWORD_RESET_HOURS = 48
+    #: hours a seat asked for on the public form with an already known e-mail address is held for that
+    #: person to confirm by the e-mailed link (or by logging in); then it is released
+    REGISTRATION_HOLD_HOURS = 48
     #: staff (admin, officer, manager) sessions end after this many minutes without a request (0: never)
     STAFF_IDLE_TIMEOUT_MINUTES = 480
     CERTIFICATE_SERIAL_PREFIX = "TM"

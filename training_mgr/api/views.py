@@ -13,6 +13,7 @@ from ..extensions import csrf, db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation
+from ..registrations import services as registrations
 from ..registrations.models import Registration
 from ..reports.figures import attendance_by_registration, status_counts
 from ..trainings.models import SessionOrganiser, TrainingSession
@@ -64,6 +65,8 @@ def sessions():
 
     def serialize(rows):
         counts = status_counts([ts.id for ts in rows]) if rows else {}
+        # seats as capacity counts them: confirmed, and held for someone to confirm (whose status shows as pending)
+        taken = registrations.seats_taken_by_session([ts.id for ts in rows])
         return [
             {
                 "id": ts.id,
@@ -77,7 +80,7 @@ def sessions():
                 "country": ts.country,
                 "status": ts.status,
                 "capacity": ts.capacity,
-                "seats_taken": counts.get((ts.id, "confirmed"), 0),
+                "seats_taken": taken.get(ts.id, 0),
                 "waitlisted": counts.get((ts.id, "waitlisted"), 0),
                 "organisers": [o.organisation.name for o in ts.organisers],
             }

@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from ..core.bottrap import BotTrapMixin
+from ..core.forms import FlaskForm
 from ..participants.forms import ParticipantDetailsForm
 
 
@@ -21,3 +22,10 @@ class RegistrationForm(BotTrapMixin, ParticipantDetailsForm):
         validators=[DataRequired(message=_l("Your agreement is needed to register."))],
     )
     submit = SubmitField(_l("Register"))
+
+
+class ConfirmHeldRegistrationForm(FlaskForm):
+    """The page a held registration's e-mailed link opens: confirm the seat, or say it was not you."""
+
+    confirm = SubmitField(_l("Confirm my seat"))
+    decline = SubmitField(_l("It was not me: release the seat"))

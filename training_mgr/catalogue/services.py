@@ -16,7 +16,8 @@ from ..core.text import LINE_BREAKS, printable
 from ..extensions import db
 from ..participants.models import Participant
 from ..registrations import services as registrations
-from ..registrations.models import SEAT_STATUSES, Registration
+from ..registrations import holds, notifications
+from ..registrations.models import Registration
 from ..trainings.models import LANGUAGES, SessionOrganiser, TrainingSession
 
 PER_PAGE = 20
@@ -103,15 +104,8 @@ def catalogue_page(filters: CatalogueFilters, page: int = 1):
 
 
 def seats_taken_by_session(session_ids) -> dict[int, int]:
-    """Seats held per training, in one GROUP BY query."""
-    if not session_ids:
-        return {}
-    rows = db.session.execute(
-        select(Registration.training_session_id, func.count(Registration.id))
-        .where(Registration.training_session_id.in_(session_ids), Registration.status.in_(SEAT_STATUSES))
-        .group_by(Registration.training_session_id)
-    ).all()
-    return dict(rows)
+    """Seats taken per training, in one GROUP BY query (the registrations' seat rule)."""
+    return registrations.seats_taken_by_session(session_ids)
 
 
 def seats_left_by_session(training_sessions) -> dict[int, int | None]:
@@ -200,20 +194,31 @@ def ics_fold(line: str, limit: int = 75) -> str:
 
 @dataclass
 class OnlineRegistration:
-    registration: Registration
-    #: the e-mail belonged to a known participant whose stored details were kept as they were
-    details_kept: bool
+    """What the public form did for one visitor."""
+
+    #: the registration made, held, confirmed or found; None when nothing was registered
+    registration: Registration | None
     #: a link to choose a password was e-mailed
-    password_link_sent: bool
+    password_link_sent: bool = False
+    #: the address belongs to someone already known and the visitor is not logged in as them: nothing
+    #: was confirmed or changed; that person was e-mailed a link to confirm a held seat, or told what to do
+    awaits_the_person: bool = False
 
 
 def register_online(training_session, details: dict, email: str, locale: str, by_user=None) -> OnlineRegistration:
     """Register the person the form describes, in one commit with their account and e-mails.
 
     A new e-mail makes a new participant and a participant account without password, with a link to
-    choose one. A known e-mail reuses its participant *as stored*: an anonymous form must not let
-    anyone who knows an address rewrite that person's profile. Only the participant themself,
-    logged in, updates their details by registering.
+    choose one, and registers them under the training's rules at once. An e-mail that already belongs to
+    a participant or an account, typed by a visitor who is not logged in as that person, confirms nothing
+    and changes none of that person's stored details: anyone can type anyone's address. The participant's
+    seat is held and they get a one-time link to confirm it (``registrations.holds``); an account without
+    a participant record (staff, above all) is never turned into a participant here, its owner is only told.
+    Only the participant themself, logged in, registers at once and updates their details by registering.
+
+    Raises ``AlreadyRegistered`` when the logged-in participant is registered already, ``RegistrationError``
+    when registration is closed. The answer to show a visitor who is not that person is the same whatever
+    happened (``awaits_the_person`` or a new registration), so the form does not tell who is known.
     """
     error = registrations.registration_window_error(training_session)
     if error:
@@ -223,7 +228,7 @@ def register_online(training_session, details: dict, email: str, locale: str, by
         return _register_online(training_session, details, email, locale, by_user)
     except IntegrityError:
         # The same new e-mail submitted twice at once (a double tap): the other request made the
-        # participant; this one now finds it and answers "already registered".
+        # participant; this one now finds it known and answers as for any known address.
         db.session.rollback()
         return _register_online(training_session, details, email, locale, by_user)
 
@@ -232,9 +237,12 @@ def _register_online(training_session, details, email, locale, by_user):
     # Lock first: the rows written below refer to the training, and on PostgreSQL each such reference
     # takes a share lock that would deadlock with another request waiting for the seat lock.
     registrations.lock_seats(training_session)
+    holds.release_expired_in(training_session)  # their seats go to the waiting list before anyone new
     participant = db.session.scalar(select(Participant).where(Participant.email == email))
-    details_kept = False
     if participant is None:
+        account = db.session.scalar(select(User).where(User.email == email))
+        if account is not None and not (by_user is not None and by_user.id == account.id and account.role == "participant"):
+            return _tell_account_owner(training_session, account)
         participant = Participant(email=email, locale=locale, consent_at=utcnow(), **details)
         db.session.add(participant)
         db.session.flush()
@@ -248,9 +256,15 @@ def _register_online(training_session, details, email, locale, by_user):
             audit.record(by_user, "participant.update", participant, f"{participant.name} updated their details",
                          changes=changes, training_session_id=training_session.id)
     else:
-        details_kept = any(getattr(participant, name) != value for name, value in details.items())
+        return _hold_for_the_person(training_session, participant, by_user)
 
-    if registrations.find_registration(training_session.id, participant.id) is not None:
+    existing = registrations.find_registration(training_session.id, participant.id)
+    if existing is not None and existing.is_held:  # asked for in their name before; now they are here themselves
+        holds.confirm(existing, by_user=by_user, how="login")
+        password_link_sent = _give_account(participant, locale)
+        db.session.commit()
+        return OnlineRegistration(existing, password_link_sent)
+    if existing is not None:
         db.session.rollback()
         raise AlreadyRegistered(str(ALREADY_REGISTERED))
 
@@ -262,7 +276,82 @@ def _register_online(training_session, details, email, locale, by_user):
         if _is_registered(training_session, email):  # the same person a moment ago, in another request
             raise AlreadyRegistered(str(ALREADY_REGISTERED)) from None
         raise
-    return OnlineRegistration(registration, details_kept, password_link_sent)
+    return OnlineRegistration(registration, password_link_sent)
+
+
+def _hold_for_the_person(training_session, participant, by_user) -> OnlineRegistration:
+    """A known participant's address typed by someone else: hold a seat for them and mail them the link to
+    confirm it; or send a new link for a seat held already; or, registered already, tell them so. Commits."""
+    existing = registrations.find_registration(training_session.id, participant.id)  # expired holds are gone
+    if existing is None:
+        registration = holds.hold(training_session, participant, by_user=by_user)
+    elif holds.is_active(existing):
+        registration = existing
+        holds.send_new_link(existing)
+    else:
+        registration = existing
+        notifications.registration_exists(existing)
+    db.session.commit()
+    return OnlineRegistration(registration, awaits_the_person=True)
+
+
+def _tell_account_owner(training_session, account) -> OnlineRegistration:
+    """An account's address with no participant record: register nothing, change nothing, tell its owner. Commits."""
+    from ..mail import services as mail
+
+    mail.notify_registration_login_needed(account, training_session)
+    audit.record(None, "registration.refused", account,
+                 f"Public registration for the address of {account.role} account {account.email}: nothing registered",
+                 training_session_id=training_session.id)
+    db.session.commit()
+    return OnlineRegistration(None, awaits_the_person=True)
+
+
+def confirm_held_registration(token: str) -> OnlineRegistration:
+    """Open a held registration's one-time link: the registration proceeds under the training's rules
+    (``holds.confirm``), the person gets an account if they have none, and the link is spent; one commit.
+
+    Raises ``holds.HoldLinkInvalid`` for an unknown, used or expired link, ``RegistrationError`` when the
+    training was cancelled or completed meanwhile.
+    """
+    registration = holds.find_by_token(token)
+    if registration is None:
+        raise holds.HoldLinkInvalid(str(holds.INVALID_LINK))
+    try:
+        holds.confirm(registration, how="link")
+    except registrations.RegistrationError:
+        db.session.rollback()
+        raise
+    participant = registration.participant
+    password_link_sent = _give_account(participant, participant.locale)
+    db.session.commit()
+    return OnlineRegistration(registration, password_link_sent)
+
+
+def decline_held_registration(token: str) -> None:
+    """The person says they did not ask for the held registration: it is released at once (``holds.decline``)."""
+    registration = holds.find_by_token(token)
+    if registration is None:
+        raise holds.HoldLinkInvalid(str(holds.INVALID_LINK))
+    holds.decline(registration)
+
+
+def confirm_holds_at_login(user) -> list:
+    """A participant who logs in has proved who they are: confirm each of their registrations held and not
+    expired (``holds.confirm``), one commit each. Returns the confirmed registrations; one that cannot be
+    confirmed any more (training cancelled, used meanwhile) is left as it is."""
+    if user.participant_id is None:
+        return []
+    confirmed = []
+    for registration in holds.active_holds_of(user.participant):
+        try:
+            holds.confirm(registration, by_user=user, how="login")
+        except registrations.RegistrationError:
+            db.session.rollback()
+            continue
+        db.session.commit()
+        confirmed.append(registration)
+    return confirmed
 
 
 def _is_registered(training_session, email) -> bool:
@@ -274,7 +363,11 @@ def _is_registered(training_session, email) -> bool:
 
 
 def _give_account(participant, locale) -> bool:
-    """Make sure the participant has an account; e-mail a set-password link when it has no password yet."""
+    """Make sure the participant has an account; e-mail a set-password link when it has no password yet.
+
+    An account of another role with the participant's address (staff) keeps its role and its own log-in:
+    it is never linked to the participant.
+    """
     user = participant.user or db.session.scalar(select(User).where(User.email == participant.email))
     if user is None:
         user = User(email=participant.email, role="participant", name=participant.name, locale=locale, participant=participant)

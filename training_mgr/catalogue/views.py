@@ -1,6 +1,6 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 
 from ..core.bottrap import TRAPPED
 from ..core.i18n import current_language, localized
@@ -8,9 +8,10 @@ from ..core.pagecache import cached_page
 from ..core.pagination import requested_page
 from ..core.security import acted, count_this_post, throttle_posts
 from ..core.urls import public_host, public_url
+from ..registrations import holds
 from ..registrations import services as registrations
 from . import services
-from .forms import RegistrationForm
+from .forms import ConfirmHeldRegistrationForm, RegistrationForm
 
 bp = Blueprint("catalogue", __name__)
 
@@ -94,25 +95,80 @@ def register(session_id):
         except registrations.RegistrationError as error:
             flash(str(error), "danger")
         else:
-            _flash_outcome(outcome, form.email.data)
+            _flash_outcome(outcome, form.email.data, own is not None)
             return redirect(url_for("catalogue.session_page", session_id=training_session.id))
     elif form.trapped:
         flash(TRAPPED, "danger")
     return render_template("catalogue/register.html", ts=training_session, form=form, own=own)
 
 
-def _flash_outcome(outcome, email):
-    status = outcome.registration.status
+def _flash_outcome(outcome, email, proven):
+    """``proven``: the logged-in participant registered themself. Anyone else is told the same whatever
+    happened (a new person registered, or a known one e-mailed a link to confirm): the answer must not say
+    whether the address is known."""
+    if not proven:
+        flash(_("Thank you. A message about this registration is on its way to %(email)s. Please read it: it says whether your place is confirmed, or how to confirm it.", email=email), "success")
+        return
+    _flash_status(outcome.registration.status, email)
+    if outcome.password_link_sent:
+        flash(_("We also sent you a link to choose a password for your account, where you can follow your registrations."), "info")
+
+
+def _flash_status(status, email):
     if status == "confirmed":
         flash(_("You are registered and your place is confirmed. A confirmation is on its way to %(email)s.", email=email), "success")
     elif status == "waitlisted":
         flash(_("The training is full, so you are on the waiting list. We will write to %(email)s as soon as a place is free for you.", email=email), "warning")
     else:
         flash(_("Your registration is received. A programme officer will review it and write to %(email)s with the decision.", email=email), "success")
-    if outcome.details_kept:
-        flash(_("We already had details for this e-mail address and kept them as they were. To correct them, log in and edit your profile."), "info")
-    if outcome.password_link_sent:
-        flash(_("We also sent you a link to choose a password for your account, where you can follow your registrations."), "info")
+
+
+@bp.route("/registration/confirm/<token>", methods=["GET", "POST"])
+def confirm_registration(token):
+    """The one-time link mailed for a held registration: shows what is stored, then confirms or releases it."""
+    registration = holds.find_by_token(token)
+    if registration is None:
+        return render_template("catalogue/confirm_invalid.html", message=holds.INVALID_LINK), 404
+    form = ConfirmHeldRegistrationForm()
+    if form.validate_on_submit() and (form.confirm.data or form.decline.data):
+        training_session = registration.training_session
+        try:
+            if form.decline.data:
+                services.decline_held_registration(token)
+            else:
+                outcome = services.confirm_held_registration(token)
+        except holds.HoldLinkInvalid as error:  # used a moment ago, in another tab
+            return render_template("catalogue/confirm_invalid.html", message=str(error)), 404
+        except registrations.RegistrationError as error:
+            flash(str(error), "danger")
+            return redirect(url_for("catalogue.session_page", session_id=training_session.id))
+        if form.decline.data:
+            flash(_("The seat is released. Nothing else was changed."), "info")
+        else:
+            participant = outcome.registration.participant
+            _flash_status(outcome.registration.status, participant.email)
+            if outcome.password_link_sent:
+                flash(_("We also sent you a link to choose a password for your account, where you can follow your registrations."), "info")
+        return redirect(url_for("catalogue.session_page", session_id=training_session.id))
+    return render_template("catalogue/confirm.html", form=form, registration=registration,
+                           ts=registration.training_session, participant=registration.participant)
+
+
+@bp.record_once
+def _confirm_held_registrations_at_login(state):
+    user_logged_in.connect(_on_login, state.app)
+
+
+def _on_login(app, user, **extra):
+    """Logging in proves who the person is: their held registrations are confirmed (``services.confirm_holds_at_login``)."""
+    for registration in services.confirm_holds_at_login(user):
+        title = localized(registration.training_session, "title")
+        if registration.status == "confirmed":
+            flash(_("Your place in “%(title)s” is confirmed.", title=title), "success")
+        elif registration.status == "waitlisted":
+            flash(_("The training “%(title)s” is full, so you are on its waiting list.", title=title), "warning")
+        else:
+            flash(_("Your registration for “%(title)s” is received; a programme officer will review it.", title=title), "success")
 
 
 @bp.get("/privacy")

@@ -49,6 +49,9 @@ SUBJECTS = {
     "registration.promoted": _l("A place is free for you: %(title)s"),
     "registration.rejected": _l("Your registration was not accepted: %(title)s"),
     "registration.withdrawn": _l("Your registration is withdrawn: %(title)s"),
+    "registration.held": _l("Confirm your seat: %(title)s"),
+    "registration.exists": _l("You are already registered: %(title)s"),
+    "registration.login_needed": _l("Registration asked for with your address: %(title)s"),
     "training.cancelled": _l("Training cancelled: %(title)s"),
     "password.set_password": _l("Set your password"),
     "password.reset_password": _l("Reset your password"),
@@ -116,6 +119,45 @@ def notify_registration(registration, event: str) -> OutboundEmail:
         title=_localized_title(training_session, participant.locale),
         session_url=public_url("catalogue.session_page", session_id=training_session.id),
         account_url=public_url("account.home"),
+    )
+
+
+def notify_registration_held(registration, token: str, hours_valid: int) -> OutboundEmail:
+    """Queue the e-mail with the one-time link that confirms a held registration (``registrations.holds``)."""
+    participant = registration.participant
+    training_session = registration.training_session
+    return compose(
+        participant.email, "registration.held", "registration_held", participant.locale,
+        recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
+        title=_localized_title(training_session, participant.locale),
+        link=public_url("catalogue.confirm_registration", token=token), hours_valid=hours_valid,
+        login_url=public_url("auth.login"), session_url=public_url("catalogue.session_page", session_id=training_session.id),
+    )
+
+
+def notify_registration_exists(registration) -> OutboundEmail:
+    """Queue the answer to someone asking on the public form to register a person who already is."""
+    participant = registration.participant
+    training_session = registration.training_session
+    return compose(
+        participant.email, "registration.exists", "registration_exists", participant.locale,
+        recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
+        title=_localized_title(training_session, participant.locale),
+        session_url=public_url("catalogue.session_page", session_id=training_session.id),
+        account_url=public_url("account.home"),
+    )
+
+
+def notify_registration_login_needed(user, training_session) -> OutboundEmail:
+    """Queue the answer to a public registration for the address of an account without a participant record
+    (staff, or a participant account made before its person registered): nothing was registered."""
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return compose(
+        user.email, "registration.login_needed", "registration_login_needed", locale,
+        recipient_name=user.display_name, ts=training_session, title=_localized_title(training_session, locale),
+        staff=user.role != "participant", login_url=public_url("auth.login"),
+        register_url=public_url("catalogue.register", session_id=training_session.id),
+        session_url=public_url("catalogue.session_page", session_id=training_session.id),
     )
 
 

@@ -1,11 +1,11 @@
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_, false, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import one_of, utcnow
 from ..extensions import db
 
 REGISTRATION_STATUSES = ("pending", "confirmed", "waitlisted", "rejected", "withdrawn")
-#: statuses that hold a seat
+#: statuses that take a seat (as does a held registration that keeps one until it expires: ``occupies_seat``)
 SEAT_STATUSES = ("confirmed",)
 REGISTRATION_SOURCES = ("online", "officer", "import")
 
@@ -37,6 +37,19 @@ class Registration(db.Model):
     status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: when the registration joined the waiting list; the earliest is promoted first
     waitlisted_at = mapped_column(db.DateTime(timezone=True))
+    #: A registration asked for on the public form with the e-mail address of someone already known (an
+    #: account or a participant), by a visitor not logged in as that person, is *held* until this time:
+    #: nothing is confirmed and the person's stored details are not touched until they open the one-time
+    #: link mailed to that address or log in; then the training's rules decide as for any registration
+    #: (``holds.confirm``). A held registration's status stays "pending": the five statuses are a stable
+    #: interface (API, exports, reports), which therefore show a held registration as pending. Null: not held.
+    #: Once this time has passed the hold no longer counts, and ``holds.release_expired`` deletes it.
+    held_until = mapped_column(db.DateTime(timezone=True), index=True)
+    #: SHA-256 of the token in the one-time confirmation link; the token itself is only in the e-mail
+    hold_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: the hold keeps a seat (counted against capacity and quota until ``held_until``) so that the person is
+    #: not overtaken while confirming: true when the training confirms automatically and a seat was free
+    hold_keeps_seat: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
 
@@ -50,9 +63,24 @@ class Registration(db.Model):
     )
 
     @property
+    def is_held(self) -> bool:
+        """Asked for on the public form and still waiting for the person to confirm it (maybe expired)."""
+        return self.held_until is not None
+
+    @property
     def current_certificate(self):
         """The newest certificate, valid or revoked, or None."""
         return self.certificates[-1] if self.certificates else None
 
     def __repr__(self):
         return f"<Registration {self.id} {self.status}>"
+
+
+def occupies_seat(now):
+    """SQL condition: the registration takes one of its training's seats at ``now`` (a timezone-aware UTC
+    datetime). The one seat rule: confirmed, or held with a seat until later than ``now``; an expired hold
+    never counts, whether or not the sweep has released it yet."""
+    return or_(
+        Registration.status.in_(SEAT_STATUSES),
+        and_(Registration.hold_keeps_seat.is_(True), Registration.held_until > now),
+    )

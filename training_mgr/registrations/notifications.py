@@ -29,6 +29,20 @@ def registration_added(registration) -> None:
     registration_changed(registration, "received" if registration.status == "pending" else registration.status)
 
 
+def registration_held(registration, token: str, hours_valid: int) -> None:
+    """A held registration: the person gets the one-time link that confirms it (``holds``)."""
+    from ..mail import services as mail
+
+    mail.notify_registration_held(registration, token, hours_valid)
+
+
+def registration_exists(registration) -> None:
+    """Someone asked on the public form to register a person who already is: tell the person, change nothing."""
+    from ..mail import services as mail
+
+    mail.notify_registration_exists(registration)
+
+
 def training_cancelled(training_session) -> int:
     """Tell everyone still registered (pending, confirmed or waitlisted) that the training is cancelled.
 

@@ -17,7 +17,7 @@ from ..core.pagination import KnownPagination
 from ..extensions import db
 from ..trainings.models import OrganisationQuota, TrainingSession
 from . import notifications
-from .models import REGISTRATION_STATUSES, SEAT_STATUSES, Registration
+from .models import REGISTRATION_STATUSES, SEAT_STATUSES, Registration, occupies_seat
 
 
 class RegistrationError(ValueError):
@@ -61,25 +61,31 @@ def lock_seats(training_session: TrainingSession) -> None:
 
 
 def seats_taken(training_session_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.training_session_id == training_session_id, Registration.status.in_(SEAT_STATUSES)
-        )
-    )
+    """Seats the training's registrations take now (``occupies_seat``: confirmed, or held with a seat)."""
+    return seats_taken_by_session([training_session_id]).get(training_session_id, 0)
 
 
-def seats_left(training_session: TrainingSession, by_status: dict[str, int] | None = None) -> int | None:
-    """Free seats, or None when the training has no capacity set.
+def seats_taken_by_session(session_ids) -> dict[int, int]:
+    """{training id: seats taken now} in one GROUP BY query; trainings with none are left out.
 
-    ``by_status``: the training's registrations counted by status, when the caller has them already.
+    Every count of taken seats (capacity, free seats on public pages, the API's ``seats_taken``) comes from
+    here or ``_organisation_seats_taken``, both by ``occupies_seat``.
     """
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.training_session_id, func.count(Registration.id))
+        .where(Registration.training_session_id.in_(list(session_ids)), occupies_seat(utcnow()))
+        .group_by(Registration.training_session_id)
+    ).all()
+    return dict(rows)
+
+
+def seats_left(training_session: TrainingSession) -> int | None:
+    """Free seats, or None when the training has no capacity set. A seat held for someone to confirm is not free."""
     if training_session.capacity is None:
         return None
-    if by_status is None:
-        taken = seats_taken(training_session.id)
-    else:
-        taken = sum(by_status.get(status, 0) for status in SEAT_STATUSES)
-    return max(training_session.capacity - taken, 0)
+    return max(training_session.capacity - seats_taken(training_session.id), 0)
 
 
 def _organisation_seats_taken(training_session_id: int, organisation_id: int) -> int:
@@ -90,7 +96,7 @@ def _organisation_seats_taken(training_session_id: int, organisation_id: int) ->
         .join(Participant, Participant.id == Registration.participant_id)
         .where(
             Registration.training_session_id == training_session_id,
-            Registration.status.in_(SEAT_STATUSES),
+            occupies_seat(utcnow()),
             Participant.organisation_id == organisation_id,
         )
     )
@@ -162,6 +168,14 @@ def check_can_register(training_session, *, source="online", by_user=None, statu
         raise RegistrationError(str(_l("Unknown status.")))
 
 
+def status_for_new_registration(training_session, participant) -> str:
+    """The training's rule for a new registration: approval leaves it pending; automatic confirmation
+    confirms while a seat is free (capacity and the organisation's quota) and waitlists after."""
+    if training_session.confirmation_mode == "approval":
+        return "pending"
+    return "confirmed" if has_free_seat(training_session, participant) else "waitlisted"
+
+
 def add_registration(training_session, participant, *, source, by_user=None, nominated_by=None, status=None):
     """Add one registration to the current transaction, whose seats the caller has locked (``lock_seats``).
 
@@ -175,10 +189,7 @@ def add_registration(training_session, participant, *, source, by_user=None, nom
         raise RegistrationError(str(_l("%(name)s is already registered for this training.", name=participant.name)))
 
     if status is None:
-        if training_session.confirmation_mode == "approval":
-            status = "pending"
-        else:
-            status = "confirmed" if has_free_seat(training_session, participant) else "waitlisted"
+        status = status_for_new_registration(training_session, participant)
     elif status == "confirmed" and not has_free_seat(training_session, participant):
         raise RegistrationError(str(_l("No seat is free for %(name)s (capacity or quota reached).", name=participant.name)))
 
@@ -219,6 +230,11 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
     if registration.status != old_status:  # changed by someone else meanwhile
         db.session.rollback()
         raise RegistrationError(str(_l("This registration was changed by someone else; please reload.")))
+    # a held registration that an officer decides on is no longer held; the seat it kept is free for this decision
+    kept_seat = registration.is_held and registration.hold_keeps_seat and as_utc(registration.held_until) > utcnow()
+    if registration.is_held:
+        end_hold(registration)
+        db.session.flush()
     if new_status == "confirmed" and not has_free_seat(training_session, registration.participant):
         db.session.rollback()
         raise RegistrationError(str(_l("No seat is free (capacity or quota reached).")))
@@ -230,7 +246,7 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
         changes={"status": [old_status, new_status]},
     )
     promoted = []
-    if old_status in SEAT_STATUSES and new_status not in SEAT_STATUSES:
+    if (old_status in SEAT_STATUSES or kept_seat) and new_status not in SEAT_STATUSES:
         promoted = _promote(training_session, by_user)
     notifications.registration_changed(registration, new_status)
     for other in promoted:
@@ -273,6 +289,13 @@ def _promote(training_session, by_user):
         db.session.flush()
         promoted.append(registration)
     return promoted
+
+
+def end_hold(registration) -> None:
+    """Forget that ``registration`` was held: its link stops working and the seat it kept is no longer counted."""
+    registration.held_until = None
+    registration.hold_token_hash = None
+    registration.hold_keeps_seat = False
 
 
 def _set_status(registration, new_status, by_user, reason):
@@ -325,7 +348,7 @@ def registrations_page(training_session, *, search=None, status=None, organisati
     # the page and the number of matches in one statement: the count is a window over every match
     rows = db.session.execute(
         query.with_only_columns(
-            Registration.id, Registration.status, Registration.status_reason, Registration.created_at,
+            Registration.id, Registration.status, Registration.status_reason, Registration.created_at, Registration.held_until,
             Participant.name, Participant.name_ar, Participant.sex, Participant.email, Participant.position,
             Participant.organisation_other,
             Organisation.name.label("organisation_name"), Organisation.name_ar.label("organisation_name_ar"),

@@ -59,7 +59,7 @@ def index(session_id):
     return render_template(
         "registrations/index.html", ts=training_session, form=form, page=page, totals=totals, grand_total=sum(totals.values()),
         rows=_list_rows(training_session, page.items, can_manage), can_manage=can_manage,
-        seats_left=services.seats_left(training_session, counts),
+        seats_left=services.seats_left(training_session),
     )
 
 
@@ -83,6 +83,8 @@ def _list_rows(training_session, registrations, can_manage) -> list:
     """The rows of the list in one pass: labels translated once, each distinct day formatted once and the URLs
     built once for the page (translating, formatting and url_for per row were most of the page's cost)."""
     statuses = {status: str(label) for status, label in REGISTRATION_STATUS_LABELS.items()}
+    # asked for on the public form in a known person's name: the person confirms it, not an officer
+    held = _("Pending: waiting for the person to confirm by e-mail")
     sexes = {sex: str(label) for sex, label in SEX_LABELS.items()}
     detail_url = _url_for_each(".detail", session_id=training_session.id)
     approve_url = _url_for_each(".change_status", session_id=training_session.id)
@@ -97,10 +99,11 @@ def _list_rows(training_session, registrations, can_manage) -> list:
             registration=registration,
             organisation=localized(registration, "organisation_name", lang) or registration.organisation_other or "—",
             sex=sexes[registration.sex],
-            status=statuses[registration.status],
+            status=held if registration.held_until is not None else statuses[registration.status],
             registered=days[day],
             detail_url=detail_url(registration.id),
-            approve_url=approve_url(registration.id) if can_manage and registration.status in services.AWAITING_DECISION else None,
+            approve_url=approve_url(registration.id)
+            if can_manage and registration.status in services.AWAITING_DECISION and registration.held_until is None else None,
         ))
     return rows
 

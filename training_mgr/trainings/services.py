@@ -415,16 +415,16 @@ def remove_quota(training_session: TrainingSession, by_user, organisation_id: in
 
 
 def quota_usage(training_session: TrainingSession) -> dict[int, int]:
-    """Confirmed seats per organisation that has a quota, in one query."""
+    """Seats taken (``occupies_seat``: confirmed, or held for someone to confirm) per organisation that has a quota, in one query."""
     from ..participants.models import Participant
-    from ..registrations.models import SEAT_STATUSES, Registration
+    from ..registrations.models import Registration, occupies_seat
 
     rows = db.session.execute(
         select(Participant.organisation_id, func.count(Registration.id))
         .join(Participant, Participant.id == Registration.participant_id)
         .join(OrganisationQuota, and_(OrganisationQuota.organisation_id == Participant.organisation_id,
                                       OrganisationQuota.training_session_id == Registration.training_session_id))
-        .where(Registration.training_session_id == training_session.id, Registration.status.in_(SEAT_STATUSES))
+        .where(Registration.training_session_id == training_session.id, occupies_seat(utcnow()))
         .group_by(Participant.organisation_id)
     )
     return dict(rows.all())
@@ -634,7 +634,7 @@ def training_figures(training_session: TrainingSession, today: date | None = Non
         .where(Registration.training_session_id == ts.id, Certificate.status == "valid")
     )
     return TrainingFigures(
-        registrations=by_status, seats_taken=taken, seats_left=registrations.seats_left(ts, by_status),
+        registrations=by_status, seats_taken=taken, seats_left=registrations.seats_left(ts),
         recommendations=recommendations, overdue_recommendations=overdue, certificates=certificates,
     )
 
