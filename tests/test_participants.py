@@ -319,3 +319,41 @@ def test_retention_is_off_with_zero_years(app, runner, retention_world):
 def test_the_cutoff_of_a_leap_day():
     assert services.retention_cutoff(date(2028, 2, 29), years=7) == date(2021, 2, 28)
     assert services.retention_cutoff(date(2028, 3, 1), years=0) is None
+
+
+def test_erasure_ends_a_held_seat_and_its_mailed_link(app, people):
+    from training_mgr.registrations import holds
+
+    training = TrainingSessionFactory(officers=[people.officer], capacity=5)
+    person = ParticipantFactory(name="Sara Jamil")
+    registrations.lock_seats(training)
+    held = holds.hold(training, person)
+    db.session.commit()
+    assert registrations.seats_taken(training.id) == 1
+
+    services.erase_participant(person, by_user=people.admin)
+
+    db.session.refresh(held)
+    assert held.hold_token_hash is None  # the link in her mailbox no longer confirms anything
+    assert not holds.is_active(held)
+    assert registrations.seats_taken(training.id) == 0
+
+
+def test_an_erased_persons_account_cannot_be_reactivated(layla, people, login):
+    services.erase_participant(layla.participant, by_user=people.admin)
+    client = login(people.admin)
+    response = client.post(f"/admin/users/{layla.account.id}/reactivate", follow_redirects=True)
+    assert "cannot be reactivated" in response.get_data(as_text=True)
+    assert db.session.get(User, layla.account.id).active is False
+
+
+def test_an_erased_person_is_not_issued_a_certificate(app, people):
+    training = CompletedTrainingFactory(officers=[people.officer])
+    registration = RegistrationFactory(training_session=training, status="confirmed", participant__name="Zaid Nouri")
+    for day in training.days:
+        attendance.record_day(training, day, {registration.id: ("present", "")}, by_user=people.officer)
+    services.erase_participant(registration.participant, by_user=people.admin)
+
+    issued, skipped = certificates.issue_certificates(training, by_user=people.officer)
+    assert issued == []
+    assert "erased" in certificates.eligibility_of(training, registration).reason

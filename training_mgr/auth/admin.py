@@ -137,9 +137,14 @@ def deactivate(by: User, user: User) -> bool:
 
 
 def reactivate(by: User, user: User) -> bool:
-    """Let a deactivated account log in again (its revoked tokens stay revoked); False when it was active."""
+    """Let a deactivated account log in again (its revoked tokens stay revoked); False when it was active.
+
+    Raises AccountError for the account of an erased participant: erasure is final.
+    """
     if user.active:
         return False
+    if user.participant is not None and user.participant.erased_at is not None:
+        raise AccountError(_l("This account belonged to a person whose details were erased; it cannot be reactivated."))
     user.active = True
     audit.record(by, "user.reactivate", user, f"{by.email} reactivated {user.email}", changes={"active": [False, True]})
     db.session.commit()

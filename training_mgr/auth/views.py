@@ -144,10 +144,15 @@ def admin_user_deactivate(user_id):
 @roles_required("admin")
 def admin_user_reactivate(user_id):
     user = db.get_or_404(User, user_id)
-    if admin.reactivate(current_user, user):
-        flash(_("%(email)s is active again and can log in.", email=user.email), "success")
+    try:
+        reactivated = admin.reactivate(current_user, user)
+    except services.AccountError as error:
+        flash(str(error), "danger")
     else:
-        flash(_("This account was already active."), "info")
+        if reactivated:
+            flash(_("%(email)s is active again and can log in.", email=user.email), "success")
+        else:
+            flash(_("This account was already active."), "info")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
 

@@ -91,6 +91,8 @@ def eligibility_of(training_session, registration) -> Eligibility:
     if registration.status != "confirmed":
         label = str(REGISTRATION_STATUS_LABELS[registration.status]).lower()
         return Eligibility(registration, _("Not confirmed (%(status)s)", status=label))
+    if registration.participant.erased_at is not None:
+        return Eligibility(registration, _("The person's details were erased on their request"))
     reason, rule = attendance_reason(training_session, registration)
     if valid_certificate(registration) is not None:
         return Eligibility(registration, _("Already has a valid certificate"), rule)

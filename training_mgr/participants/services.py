@@ -23,7 +23,8 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from ..attendance.models import AttendanceMark
 from ..audit import services as audit
 from ..audit.models import AuditEntry
-from ..auth.models import ApiToken, User, UserToken
+from ..auth import services as auth
+from ..auth.models import User, UserToken
 from ..certificates.models import Certificate
 from ..core.db import utcnow
 from ..extensions import db
@@ -128,6 +129,11 @@ def _erase(participant) -> None:
         update(AttendanceMark).where(AttendanceMark.registration_id.in_(registration_ids)).values(note=None)
         .execution_options(synchronize_session=False)
     )
+    # A seat held for them ends now: its mailed link stops working, and it counts for nothing from this moment.
+    db.session.execute(
+        update(Registration).where(Registration.participant_id == participant.id, Registration.held_until.is_not(None))
+        .values(held_until=utcnow(), hold_token_hash=None).execution_options(synchronize_session=False)
+    )
     # The stored PDFs print the name; serial, code, status and SHA-256 stay, so the certificate is still verifiable.
     db.session.execute(
         update(Certificate).where(Certificate.registration_id.in_(registration_ids)).values(pdf=None)
@@ -144,18 +150,14 @@ def _erase(participant) -> None:
 
 def _scrub_account(account) -> None:
     """Deactivate the participant's account, end its sessions and make its links and tokens unusable."""
-    now = utcnow()
     account.email = erased_email("user", account.id)
     account.name = None
     account.password_hash = None
     account.locale = None
     account.last_login_at = None
     account.active = False
-    account.session_version = (account.session_version or 0) + 1  # every login cookie made before stops working
-    db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == account.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    auth.end_sessions(account)
+    auth.revoke_api_tokens(account)
     db.session.execute(delete(UserToken).where(UserToken.user_id == account.id).execution_options(synchronize_session=False))
 
 
