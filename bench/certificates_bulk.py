@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from training_mgr import create_app, pdf  # noqa: E402
 from training_mgr.certificates import services  # noqa: E402
 from training_mgr.certificates.models import Certificate  # noqa: E402
-from training_mgr.core.demo import seed_demo  # noqa: E402
+from training_mgr.seeds.demo import seed_demo  # noqa: E402
 from training_mgr.extensions import db  # noqa: E402
 from training_mgr.participants.models import Participant  # noqa: E402
 from training_mgr.trainings.models import TrainingSession  # noqa: E402

@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from training_mgr import create_app  # noqa: E402
 from training_mgr.auth.models import User  # noqa: E402
-from training_mgr.core.synthetic import seed_synthetic  # noqa: E402
+from training_mgr.seeds.synthetic import seed_synthetic  # noqa: E402
 from training_mgr.extensions import db  # noqa: E402
 from training_mgr.participants.models import Participant  # noqa: E402
 from training_mgr.registrations.models import Registration  # noqa: E402

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from training_mgr import create_app  # noqa: E402
 from training_mgr.attendance.services import ATTENDED, certificate_rule_result  # noqa: E402
-from training_mgr.core.synthetic import seed_synthetic  # noqa: E402
+from training_mgr.seeds.synthetic import seed_synthetic  # noqa: E402
 from training_mgr.extensions import db  # noqa: E402
 from training_mgr.recommendations.models import Recommendation  # noqa: E402
 from training_mgr.registrations.models import Registration  # noqa: E402

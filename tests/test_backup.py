@@ -115,7 +115,7 @@ def test_backup_during_requests_does_not_disturb_them(app, runner, tmp_path):
 
 
 def test_an_unreachable_pg_dump_gives_a_clear_message(app, monkeypatch):
-    from training_mgr.core import backup
+    from training_mgr.ops import backup
 
     monkeypatch.setattr(backup.shutil, "which", lambda name: None)
     monkeypatch.setattr(backup, "glob", lambda pattern: [])
@@ -124,7 +124,7 @@ def test_an_unreachable_pg_dump_gives_a_clear_message(app, monkeypatch):
 
 
 def test_the_newest_postgresql_client_is_chosen(monkeypatch):
-    from training_mgr.core import backup
+    from training_mgr.ops import backup
 
     monkeypatch.setattr(backup.shutil, "which", lambda name: None)
     monkeypatch.setattr(backup, "glob", lambda pattern: [pattern.replace("*", v) for v in ("9", "15", "13")])

@@ -6,8 +6,8 @@ from tests.factories import (
     RegistrationFactory, TrainingSessionFactory,
 )
 from training_mgr.certificates.models import Certificate
-from training_mgr.core.demo import seed_demo
-from training_mgr.core.synthetic import seed_synthetic
+from training_mgr.seeds.demo import seed_demo
+from training_mgr.seeds.synthetic import seed_synthetic
 from training_mgr.extensions import db
 from training_mgr.reports.figures import ProgrammeFilters, participant_list, programme_figures, session_figures
 from training_mgr.trainings.models import TrainingSession

@@ -15,9 +15,9 @@ from tests.factories import (
     TrainingSessionFactory,
 )
 from training_mgr.auth.models import User
-from training_mgr.core.demo import seed_demo
+from training_mgr.seeds.demo import seed_demo
 from training_mgr.core.exports import csv_bytes, neutralise_formula
-from training_mgr.core.synthetic import seed_synthetic
+from training_mgr.seeds.synthetic import seed_synthetic
 from training_mgr.extensions import db
 from training_mgr.reports.charts import bar_chart
 

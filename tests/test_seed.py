@@ -3,8 +3,8 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from training_mgr.core.demo import FOLLOW_UP_TITLE, REFERENCE_TITLE, seed_demo
-from training_mgr.core.synthetic import seed_synthetic
+from training_mgr.seeds.demo import FOLLOW_UP_TITLE, REFERENCE_TITLE, seed_demo
+from training_mgr.seeds.synthetic import seed_synthetic
 from training_mgr.extensions import db
 from training_mgr.models import (
     AttendanceMark, Participant, Recommendation, RecommendationUpdate, Registration, TrainingSession, User,

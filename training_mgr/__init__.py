@@ -25,8 +25,9 @@ BLUEPRINTS = (
     "api",
 )
 
-#: feature packages that add ``flask`` commands through a ``cli.register(app)`` function
-CLI_MODULES = ("core", "auth", "certificates", "reports", "mail", "participants", "registrations")
+#: packages that add ``flask`` commands through a ``cli.register(app)`` function: the entry-point packages
+#: (``seeds``: demo and synthetic data; ``ops``: deploy check, backup, restore) and the features
+CLI_MODULES = ("seeds", "ops", "auth", "certificates", "reports", "mail", "participants", "registrations")
 
 
 def create_app(config=None):

@@ -28,7 +28,7 @@ def live_server(tmp_path_factory, request, worker_id):
 
     from tests.conftest import start_smtp_server
     from training_mgr import create_app
-    from training_mgr.core.demo import seed_demo
+    from training_mgr.seeds.demo import seed_demo
     from training_mgr.extensions import db
 
     tmp = tmp_path_factory.mktemp("live")

@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from tests.e2e.pages import BasePage, LoginPage
-from training_mgr.core.demo import REFERENCE_TITLE
+from training_mgr.seeds.demo import REFERENCE_TITLE
 
 
 class CertificatesPage(BasePage):

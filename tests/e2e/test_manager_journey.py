@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.e2e.pages import DashboardPage, LoginPage
-from training_mgr.core.demo import REFERENCE_TITLE
+from training_mgr.seeds.demo import REFERENCE_TITLE
 
 
 def test_manager_filters_the_dashboard_and_downloads_the_reports(page, live_server, tmp_path):

@@ -2,7 +2,7 @@
 from datetime import date
 
 from tests.e2e.pages import AttendanceDayPage, LoginPage, RecommendationsPage, RegistrationsPage
-from training_mgr.core.demo import FOLLOW_UP_TITLE
+from training_mgr.seeds.demo import FOLLOW_UP_TITLE
 
 
 def test_officer_adds_people_takes_attendance_and_follows_up_a_recommendation(page, live_server):

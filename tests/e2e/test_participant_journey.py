@@ -3,7 +3,7 @@ import re
 import time
 
 from tests.e2e.pages import AccountPage, CataloguePage, ChoosePasswordPage
-from training_mgr.core.demo import FOLLOW_UP_TITLE
+from training_mgr.seeds.demo import FOLLOW_UP_TITLE
 
 EMAIL = "noor.alhashimi@example.org"
 PASSWORD = "tigris river at dawn"

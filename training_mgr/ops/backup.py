@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from .pagecache import start_new_epoch
+from ..core.pagecache import start_new_epoch
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_CUSTOM_MAGIC = b"PGDMP"

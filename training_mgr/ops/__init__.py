@@ -1,0 +1,2 @@
+"""Operating a deployment: ``check-deploy``, ``backup`` and ``restore`` (entry-point level: it may import every
+feature)."""
