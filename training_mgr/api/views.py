@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.pagination import requested_page
 from ..core.urls import public_url
-from ..core.permissions import STAFF_ROLES, viewable_session, visible_sessions_filter
+from ..core.permissions import STAFF_ROLES
 from ..extensions import csrf, db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -16,6 +16,7 @@ from ..recommendations.models import Recommendation
 from ..registrations import services as registrations
 from ..registrations.models import Registration
 from ..reports.figures import attendance_by_registration, status_counts
+from ..trainings.access import viewable_session, visible_sessions_filter
 from ..trainings.models import SessionOrganiser, TrainingSession
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

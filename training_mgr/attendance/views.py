@@ -7,8 +7,9 @@ from flask_login import current_user
 from ..core.i18n import fmt_date
 from ..core.labels import MARK_LABELS
 from ..core.pagecache import cached_page
-from ..core.permissions import STAFF_ROLES, manageable_session, roles_required, viewable_session, viewed_session
+from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.text import clean_text
+from ..trainings.access import manageable_session, viewable_session, viewed_session
 from . import services
 from .models import MARKS
 

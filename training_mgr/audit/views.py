@@ -1,8 +1,9 @@
 from flask import Blueprint, render_template, request
 
 from ..core.pagination import requested_page
-from ..core.permissions import STAFF_ROLES, roles_required, viewable_session
+from ..core.permissions import STAFF_ROLES, roles_required
 from ..extensions import db
+from ..trainings.access import viewable_session
 from . import services
 from .forms import AuditFilterForm
 

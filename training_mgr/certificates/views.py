@@ -2,13 +2,12 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
-from ..core.permissions import (
-    EDITOR_ROLES, STAFF_ROLES, manageable_certificate, manageable_session, require_certificate_download, roles_required,
-    viewed_session,
-)
+from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..core.text import clean_text
 from ..extensions import db, limiter
+from ..trainings.access import manageable_session, viewed_session
 from . import services
+from .access import manageable_certificate, require_certificate_download
 from .forms import IssueForm, ReissueForm, RevokeForm, VerifyCodeForm, VerifyFileForm
 from .models import Certificate
 from .services import CertificateError

@@ -5,7 +5,7 @@ from ..core.db import utcnow
 from ..extensions import db
 
 #: officers who manage a course: edit, archive and restore it, and choose its managing officers (admins manage
-#: all; see ``core.permissions.can_manage_course``)
+#: all; see ``courses.access.can_manage_course``)
 course_officers = Table(
     "course_officers",
     db.metadata,

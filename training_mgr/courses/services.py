@@ -6,8 +6,8 @@ from ..audit import services as audit
 from ..auth.services import active_officers
 from ..core.db import utcnow
 from ..core.forms import FieldError
-from ..core.permissions import visible_sessions_filter
 from ..extensions import db
+from ..trainings.access import visible_sessions_filter
 from ..trainings.models import TrainingSession
 from .models import Course
 
@@ -75,7 +75,7 @@ def set_course_officers(course: Course, by_user, officer_ids) -> dict:
     """Set the officers who manage ``course``; return what changed ({} when nothing did).
 
     Only active programme officers can be chosen (CourseError otherwise). The list may be left empty: the course is
-    then the admins' alone. Who may call this is ``core.permissions.can_manage_course``."""
+    then the admins' alone. Who may call this is ``courses.access.can_manage_course``."""
     officer_ids = set(officer_ids or ())
     officers = [u for u in active_officers() if u.id in officer_ids]
     if len(officers) != len(officer_ids):

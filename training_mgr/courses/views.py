@@ -4,9 +4,10 @@ from flask_login import current_user
 
 from ..core.forms import flash_saved, form_values, show_error
 from ..core.pagination import requested_page
-from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, can_manage_course, manageable_course, roles_required
+from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
 from . import services
+from .access import can_manage_course, manageable_course
 from .forms import CourseFilterForm, CourseForm, CourseOfficersForm
 from .models import Course
 

@@ -37,7 +37,7 @@ class Organisation(db.Model):
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Organisation"]] = relationship(back_populates="parent")
-    #: the officer who may edit it besides the admins, or None (see ``core.permissions.can_manage_organisation``)
+    #: the officer who may edit it besides the admins, or None (see ``organisations.access.can_manage_organisation``)
     steward = relationship("User", secondary="organisation_stewards", uselist=False)
 
     @property

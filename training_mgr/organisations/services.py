@@ -59,7 +59,7 @@ def _would_cycle(organisation_id: int, parent_id: int) -> bool:
 
 def _steward(by_user, steward_id):
     """The active officer ``steward_id`` (None for none), when ``by_user`` is an admin; OrganisationError
-    otherwise. Only admins name stewards (``core.permissions.can_manage_organisation``)."""
+    otherwise. Only admins name stewards (``organisations.access.can_manage_organisation``)."""
     if by_user.role != "admin":
         raise OrganisationError(_("Only an admin can choose the steward of an organisation."), "steward_id")
     if steward_id is None:

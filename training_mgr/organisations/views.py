@@ -5,12 +5,10 @@ from sqlalchemy.orm import joinedload
 
 from ..core.forms import country_choices, flash_saved, form_values, show_error
 from ..core.pagination import paginate_rows, requested_page
-from ..core.permissions import (
-    EDITOR_ROLES, ORGANISATION_CURATOR_ROLES, STAFF_ROLES, managed_organisation_ids, manageable_organisation,
-    roles_required,
-)
+from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
 from . import services
+from .access import ORGANISATION_CURATOR_ROLES, managed_organisation_ids, manageable_organisation
 from .forms import MapOtherForm, OrganisationFilterForm, OrganisationForm
 from .models import Organisation
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import services as audit
-from ..core.permissions import visible_sessions_filter
 from ..extensions import db
+from ..trainings.access import visible_sessions_filter
 from ..trainings.models import TrainingSession
 from .models import CLOSED_RECOMMENDATION_STATUSES, RECOMMENDATION_STATUSES, Recommendation, RecommendationUpdate
 

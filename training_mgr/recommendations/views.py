@@ -5,11 +5,10 @@ from sqlalchemy import select
 
 from ..core.i18n import localized
 from ..core.pagination import requested_page
-from ..core.permissions import (
-    STAFF_ROLES, can_manage_session, manageable_session, roles_required, session_part_or_404, viewable_session,
-)
+from ..core.permissions import STAFF_ROLES, roles_required
 from ..extensions import db
 from ..organisations.models import Organisation
+from ..trainings.access import can_manage_session, manageable_session, session_part_or_404, viewable_session
 from . import services
 from .forms import FollowUpForm, RecommendationForm, TrackerFilterForm
 from .models import Recommendation

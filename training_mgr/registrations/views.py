@@ -9,14 +9,14 @@ from ..core.i18n import current_language, fmt_date, local_date, localized
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..core.pagecache import cached_page
 from ..core.pagination import requested_page
-from ..core.permissions import (
-    STAFF_ROLES, can_manage_session, manageable_session, roles_required, session_part_or_404, viewable_session,
-    viewed_session,
-)
+from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.text import clean_text
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
+from ..trainings.access import (
+    can_manage_session, manageable_session, session_part_or_404, viewable_session, viewed_session,
+)
 from ..trainings.services import registration_counts
 from . import importing, services
 from .forms import (

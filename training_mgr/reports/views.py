@@ -5,8 +5,9 @@ from flask import Blueprint, redirect, render_template, request, send_file, url_
 from sqlalchemy import select
 
 from ..core.pagination import requested_page
-from ..core.permissions import STAFF_ROLES, roles_required, viewable_session
+from ..core.permissions import STAFF_ROLES, roles_required
 from ..extensions import db
+from ..trainings.access import viewable_session
 from ..trainings.models import TrainingSession
 from . import documents
 from .figures import held_sessions, programme_figures

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..registrations import notifications
 from ..registrations import services as registrations
+from .access import visible_sessions_filter
 from .models import (
     CONFIRMATION_MODES, LANGUAGES, OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession,
 )
@@ -665,7 +666,6 @@ NEEDS_ACTION_LIMIT = 50
 def officer_home(user, today: date | None = None, past_page: int = 1, per_page: int = 20) -> OfficerHome:
     """``user``'s trainings (all of them for an admin) by upcoming / running / over, and what needs action."""
     from ..attendance.models import AttendanceMark
-    from ..core.permissions import visible_sessions_filter
     from ..recommendations.models import CLOSED_RECOMMENDATION_STATUSES, Recommendation
     from ..registrations.models import Registration
 

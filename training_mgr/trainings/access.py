@@ -1,0 +1,85 @@
+"""Who may see and change a training, and the lookups views use to enforce it (404 unknown, 403 forbidden).
+
+Every page of a training's parts (days, registrations, attendance, recommendations, certificates, audit) goes
+through these, so an officer reaches only the trainings they manage.
+"""
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import TrainingSession, session_officers
+
+
+def can_view_session(user, training_session) -> bool:
+    """Staff read: admins and managers see every training, officers the ones they manage."""
+    if not user.is_authenticated:
+        return False
+    if user.role in ("admin", "manager"):
+        return True
+    return user.role == "officer" and can_manage_session(user, training_session)
+
+
+def can_manage_session(user, training_session) -> bool:
+    """Write access to a training: its managing officers, and admins."""
+    if not user.is_authenticated:
+        return False
+    if user.role == "admin":
+        return True
+    return user.role == "officer" and any(o.id == user.id for o in training_session.officers)
+
+
+def require_manage_session(training_session):
+    if not can_manage_session(current_user, training_session):
+        abort(403)
+
+
+def require_view_session(training_session):
+    if not can_view_session(current_user, training_session):
+        abort(403)
+
+
+def viewable_session(session_id: int):
+    """The training ``session_id``: 404 when there is none, 403 when the current user may not view it."""
+    training_session = _session_or_404(session_id)
+    require_view_session(training_session)
+    return training_session
+
+
+def viewed_session(session_id: int):
+    """(the training ``session_id``, whether the current user may also manage it) for a page that shows it to
+    every reader and its buttons to managers: 404 when there is none, 403 when the user may not view it."""
+    training_session = _session_or_404(session_id)
+    manages = can_manage_session(current_user, training_session)
+    if not manages:
+        require_view_session(training_session)
+    return training_session, manages
+
+
+def manageable_session(session_id: int):
+    """The training ``session_id``: 404 when there is none, 403 when the current user may not manage it."""
+    training_session = _session_or_404(session_id)
+    require_manage_session(training_session)
+    return training_session
+
+
+def _session_or_404(session_id: int):
+    return db.get_or_404(TrainingSession, session_id)
+
+
+def session_part_or_404(training_session, model, obj_id: int):
+    """The ``model`` row ``obj_id`` (a day, registration, recommendation, signatory …) of ``training_session``:
+    404 when there is none or it belongs to another training, so that a managed training's id in the URL never
+    reaches another training's records."""
+    obj = db.get_or_404(model, obj_id)
+    if obj.training_session_id != training_session.id:
+        abort(404)
+    return obj
+
+
+def visible_sessions_filter(user, query):
+    """Restrict a TrainingSession select to what ``user`` may see as staff."""
+    if user.role in ("admin", "manager"):
+        return query
+    managed = select(session_officers.c.training_session_id).where(session_officers.c.user_id == user.id)
+    return query.where(TrainingSession.id.in_(managed))
