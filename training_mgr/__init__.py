@@ -35,6 +35,7 @@ def create_app(config=None):
     from importlib import import_module
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from .auth import loaders as auth_loaders
     from .config import load_config
     from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, text, urls
     from .extensions import babel, csrf, db, login_manager, migrate
@@ -55,6 +56,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    auth_loaders.init_app(app)  # who a request is: the session cookie or an API bearer token
     ratelimit.init_app(app)  # chooses the shared store of the rate-limit counters
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)

@@ -106,7 +106,7 @@ def end_sessions(user: User) -> None:
     """End every logged-in session of ``user`` on every device at once (the caller commits).
 
     The login cookie (and a remember-me cookie) carries ``session_version`` (``User.get_id``);
-    raising it makes ``core.security.load_user`` refuse every copy made before, wherever it is.
+    raising it makes ``auth.loaders.load_user`` refuse every copy made before, wherever it is.
     """
     user.session_version = User.session_version + 1  # in SQL, so two requests at once both count
 

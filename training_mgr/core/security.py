@@ -1,24 +1,20 @@
-"""Loading the user (cookie or API bearer token), request ids, security headers, reverse proxies and throttling."""
+"""Request ids, security headers, reverse proxies, the staff idle timeout, token hashing and throttling.
+
+The user loaders (session cookie, API bearer token) are the auth feature's: ``auth/loaders.py``.
+"""
 import hashlib
 import time
 import uuid
-from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, flash, g, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_url, logout_user
 from flask_limiter.util import get_remote_address
-from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..core.db import as_utc, utcnow
-from ..extensions import db, limiter, login_manager
+from ..extensions import limiter, login_manager
 
-
-#: how stale a token's last_used_at may get before an API request writes it again: it only says roughly
-#: when the token was last used, and a busy client would otherwise cost a write and a commit per request
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 #: session key: when this browser last made a request as staff (Unix seconds), for the idle timeout
 LAST_SEEN_KEY = "_last_seen"
@@ -31,19 +27,6 @@ IDLE_MESSAGE = _l("Your session ended after a period of inactivity. Please log i
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@login_manager.user_loader
-def load_user(user_id: str):
-    from ..auth.models import User
-
-    uid, _, version = user_id.partition(":")
-    if not uid.isdigit():
-        return None
-    user = db.session.get(User, int(uid))
-    if user is None or not user.active or str(user.session_version) != version:
-        return None  # deactivated, or logged out, or the password changed since this cookie was made
-    return user
 
 
 def end_idle_staff_session():
@@ -75,28 +58,6 @@ def end_idle_staff_session():
     if not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_RESOLUTION:
         session[LAST_SEEN_KEY] = now
     return None
-
-
-@login_manager.request_loader
-def load_user_from_bearer(req):
-    """``Authorization: Bearer <token>`` authenticates the read API only."""
-    from ..auth.models import ApiToken
-
-    header = req.headers.get("Authorization", "")
-    if not req.path.startswith("/api/") or not header.startswith("Bearer "):
-        return None
-    token = header[len("Bearer "):].strip()
-    found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    now = utcnow()
-    if found is None or found.revoked_at is not None or not found.user.active:
-        return None
-    if found.expires_at is not None and as_utc(found.expires_at) < now:
-        return None
-    if found.last_used_at is None or as_utc(found.last_used_at) < now - LAST_USED_RESOLUTION:
-        found.last_used_at = now
-        db.session.commit()
-    g.api_token_auth = True
-    return found.user
 
 
 CSP = (
