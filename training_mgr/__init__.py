@@ -35,9 +35,9 @@ def create_app(config=None):
     from importlib import import_module
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
-    from .auth import loaders as auth_loaders
+    from .auth import loaders as auth_loaders, services as auth_services
     from .config import load_config
-    from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, text, urls
+    from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, signals, text, urls
     from .extensions import babel, csrf, db, login_manager, migrate
     from .mail import services as mail
 
@@ -60,6 +60,7 @@ def create_app(config=None):
     ratelimit.init_app(app)  # chooses the shared store of the rate-limit counters
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
+    signals.language_chosen.connect(auth_services.set_preferred_language)  # a chosen language goes in the profile
     text.init_app(app)
     security.init_app(app)
     urls.init_app(app)

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
 from ..core.forms import FieldError
+from ..core.i18n import language_name
 from ..core.permissions import STAFF_ROLES
 from ..core.security import hash_token
 from ..extensions import db
@@ -281,3 +282,14 @@ def _usable_token(plain: str, purpose: str):
     if token is None or token.used_at is not None or as_utc(token.expires_at) <= utcnow() or not token.user.active:
         return None
     return token
+
+
+def set_preferred_language(user, lang: str) -> None:
+    """The language of the user's pages and, for a participant, of their e-mails: saved in the profile and
+    audit-logged when the user picks one with ``?lang=`` (receiver of ``core.signals.language_chosen``)."""
+    changes = {"locale": [user.locale, lang]}
+    user.locale = lang
+    if user.participant is not None:
+        user.participant.locale = lang
+    audit.record(user, "user.language", user, f"{user.email} chose {language_name(lang, 'en')}", changes=changes)
+    db.session.commit()

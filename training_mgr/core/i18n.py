@@ -8,6 +8,8 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
+from .signals import language_chosen
+
 RTL_LANGUAGES = ("ar",)
 #: regional conventions each language is formatted with: Arabic as written in Iraq, whose
 #: institutions name the months كانون الثاني، شباط، آذار … rather than يناير، فبراير، مارس …
@@ -31,26 +33,13 @@ def select_locale():
 
 
 def remember_language_choice():
-    """``?lang=`` on any page: kept in the session, and in the profile of the logged-in user."""
+    """``?lang=`` on any page: kept in the session, and in the profile of the logged-in user (``language_chosen``)."""
     asked = request.args.get("lang")
     if asked not in current_app.config["LANGUAGES"]:
         return
     session["lang"] = asked
     if current_user.is_authenticated and current_user.locale != asked:
-        set_preferred_language(current_user._get_current_object(), asked)
-
-
-def set_preferred_language(user, lang: str) -> None:
-    """The language of the user's pages and, for a participant, of their e-mails."""
-    from ..audit import services as audit
-    from ..extensions import db
-
-    changes = {"locale": [user.locale, lang]}
-    user.locale = lang
-    if user.participant is not None:
-        user.participant.locale = lang
-    audit.record(user, "user.language", user, f"{user.email} chose {language_name(lang, 'en')}", changes=changes)
-    db.session.commit()
+        language_chosen.send(current_user._get_current_object(), lang=asked)
 
 
 def select_timezone():
