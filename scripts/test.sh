@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything and run the whole test suite: on SQLite, then on a real PostgreSQL server started here.
+# Install everything, check the import layers, and run the whole test suite: on SQLite, then on a real PostgreSQL
+# server started here.
 # Extra arguments go to pytest (e.g. scripts/test.sh -k api).
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 
@@ -7,6 +8,9 @@ install_system_packages "${SYSTEM_PACKAGES_RUN[@]}" "${SYSTEM_PACKAGES_TEST[@]}"
 install_python_project "[dev]"
 
 PYTEST=("$VENV/bin/pytest" -q -n "${TEST_WORKERS:-2}" -p no:cacheprovider "$@")
+
+echo "== Import layers (the contracts in pyproject.toml)"
+"$VENV/bin/lint-imports" --no-cache
 
 echo "== Test suite on SQLite"
 env -u TRAINING_MGR_TEST_DATABASE_URL "${PYTEST[@]}"
