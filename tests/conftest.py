@@ -206,6 +206,7 @@ def smtp_server():
 def pytest_configure(config):
     config.addinivalue_line("markers", "config(**settings): app configuration for this test")
     config.addinivalue_line("markers", "e2e: browser journey (Playwright + Chromium)")
+    config.addinivalue_line("markers", "packaging: builds the wheel and installs it in a new virtualenv (slow)")
     if not hasattr(config, "workerinput"):  # once, before xdist workers start
         compile_translations()
 

@@ -3,7 +3,9 @@ from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+#: the source checkout when running from one (or installed with ``pip install -e .``); site-packages when installed
+ROOT = PACKAGE.parent
 
 #: every feature package with a ``views.bp`` blueprint, registered in this order
 BLUEPRINTS = (
@@ -30,6 +32,19 @@ BLUEPRINTS = (
 CLI_MODULES = ("seeds", "ops", "auth", "certificates", "reports", "mail", "participants", "registrations")
 
 
+def app_folder(name: str) -> Path | None:
+    """Where the app's ``templates``, ``migrations`` or ``instance`` folder is, as an absolute path.
+
+    From a source checkout (run in the clone, or installed with ``pip install -e .``; recognised by ``pyproject.toml``
+    beside the package): the top-level folder ``name`` of the checkout. Installed from a wheel (``pip install .``):
+    ``templates`` and ``migrations`` are the copies setup.py put into the package, and ``instance`` is None, which
+    leaves Flask's default for an installed package, ``<prefix>/var/training_mgr-instance`` (``config`` creates it).
+    """
+    if (ROOT / "pyproject.toml").is_file():
+        return ROOT / name
+    return None if name == "instance" else PACKAGE / name
+
+
 def create_app(config=None):
     """Application factory. ``config`` (a dict) overrides everything else; tests use it."""
     from importlib import import_module
@@ -41,11 +56,12 @@ def create_app(config=None):
     from .extensions import babel, csrf, db, login_manager, migrate
     from .mail import services as mail
 
+    instance = app_folder("instance")
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(instance) if instance else None,
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(app_folder("templates")),
     )
     load_config(app, config)
     app.json.ensure_ascii = False
@@ -53,7 +69,7 @@ def create_app(config=None):
     db_setup.init_app(app)
     db.init_app(app)
     pagecache.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(app_folder("migrations")), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     auth_loaders.init_app(app)  # who a request is: the session cookie or an API bearer token
