@@ -211,7 +211,7 @@ MATRIX = {
 #: GET answers other than 200 that mean "allowed" (a redirect to where the user belongs, or an action)
 OK_GET = {
     "auth.login": {200, 302},  # logged-in users are sent to their home page
-    "auth.logout": {302},
+    "auth.logout": {200, 302},  # a logged-in user is asked to confirm; anyone else is sent on
     "core.home": {302},
     "certificates.export": {200, 302},  # nothing issued yet: back to the list with a message
 }

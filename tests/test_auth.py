@@ -63,8 +63,15 @@ def test_anonymous_user_is_sent_to_log_in_and_comes_back(client, officer):
 
 def test_logout_ends_the_session(client, officer):
     client.post("/login", data={"email": officer.email, "password": PASSWORD})
-    client.get("/logout")
+    client.post("/logout")
     assert client.get("/officer").status_code == 302
+
+
+def test_a_link_to_logout_only_asks_so_another_site_cannot_log_a_user_out(client, officer):
+    client.post("/login", data={"email": officer.email, "password": PASSWORD})
+    response = client.get("/logout")  # what a link or an image on another site makes the browser send
+    assert response.status_code == 200 and "Log out?" in response.text
+    assert client.get("/officer").status_code == 200  # still logged in
 
 
 def test_changing_the_password_ends_other_sessions(app, client, officer):

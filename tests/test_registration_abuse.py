@@ -178,3 +178,30 @@ def test_the_password_form_is_trapped_too(app, client):
     response = client.post("/password/forgot", data={"email": "officer@example.org", "website": "",
                                                      "form_stamp": make_stamp(time.time() - 30)})
     assert response.status_code == 302 and count(OutboundEmail) == 1
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, FORM_MIN_FILL_SECONDS=3)
+def test_a_stamp_is_good_for_a_double_click_but_not_for_a_burst(app, organisation):
+    training = TrainingSessionFactory(capacity=20)
+    stamp = make_stamp(time.time() - 30)  # one form drawn, one wait, then a script posts it again and again
+    statuses = [register(app.test_client(), training, form_data(organisation, n, form_stamp=stamp),
+                         address=f"198.51.100.{n}").status_code for n in range(6)]
+    assert statuses == [302, 302, 200, 200, 200, 200]
+    assert count(Registration) == 2
+
+
+@pytest.mark.config(FORM_MIN_FILL_SECONDS=3, FORM_MAX_AGE_HOURS=12)
+def test_a_stamp_kept_longer_than_a_person_would_is_refused(client, organisation):
+    training = TrainingSessionFactory()
+    response = register(client, training, form_data(organisation, 1, form_stamp=make_stamp(time.time() - 13 * 3600)))
+    assert response.status_code == 200 and "Your form could not be sent" in response.text
+    assert register(client, training, form_data(organisation, 1, form_stamp=make_stamp(time.time() - 11 * 3600))).status_code == 302
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
+def test_an_ipv6_client_counts_by_its_network_not_by_each_address_it_can_pick(app, organisation):
+    training = TrainingSessionFactory(capacity=20)
+    statuses = [register(app.test_client(), training, form_data(organisation, n), address=f"2001:db8:1:2::{n + 1:x}").status_code
+                for n in range(7)]
+    assert statuses == [302] * 5 + [429] * 2  # seven addresses of one /64 share the allowance of one address
+    assert register(app.test_client(), training, form_data(organisation, 9), address="2001:db8:1:3::1").status_code == 302

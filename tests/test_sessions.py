@@ -76,7 +76,7 @@ def test_logging_out_also_ends_a_remember_me_cookie(app, officer):
     laptop.set_cookie("remember_token", remembered)
     assert laptop.get("/officer").status_code == 200  # the remember-me cookie logs the laptop in
 
-    logged_in(app, officer).get("/logout")
+    logged_in(app, officer).post("/logout")
 
     stale = app.test_client()
     stale.set_cookie("remember_token", remembered)

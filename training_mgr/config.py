@@ -90,10 +90,11 @@ class Defaults:
     #: password-reset requests per client address: a burst of 5, then 20 an hour for an office behind one address
     PASSWORD_RESET_LIMIT_PER_ADDRESS = "5 per minute; 20 per hour"
     #: online registrations (valid posts of the public form: each may take a seat and send e-mail) per client
-    #: address. A script from one address gets at most 5 seats at once and 30 an hour; 20 colleagues behind one
-    #: office NAT registering within the same hour all get through (more than 5 in the same minute wait a
-    #: minute, and the 429 page says so); the day's 60 still lets one office fill two trainings in a day
-    REGISTRATION_LIMIT_PER_ADDRESS = "5 per minute; 30 per hour; 60 per day"
+    #: address (an IPv6 client counts by its /64). A script from one address gets 5 seats in ten minutes and at
+    #: most 20 an hour, while 20 colleagues behind one office NAT registering within the same hour all get
+    #: through (more than 5 within ten minutes wait, and the 429 page says how long); the day's 40 still lets one
+    #: office fill two trainings in a day
+    REGISTRATION_LIMIT_PER_ADDRESS = "5 per 10 minutes; 20 per hour; 40 per day"
     #: online registrations per e-mail address: one person signing up for a few trainings, not a mail bomb
     REGISTRATION_LIMIT_PER_EMAIL = "3 per hour; 10 per day"
     #: certificate verification pages (by code, form or QR scan) per client address: against guessing codes
@@ -101,6 +102,10 @@ class Defaults:
     #: public forms (registration, forgotten password) posted sooner than this many seconds after they were drawn
     #: are refused as a bot's (``core.bottrap``); a person needs longer to fill them in. 0 switches the check off
     FORM_MIN_FILL_SECONDS = 3
+    #: a public form's stamp is good for this long (a person may leave a form open on a phone for hours) …
+    FORM_MAX_AGE_HOURS = 12
+    #: … and for this many posts (a double click), so a script that waited once cannot reuse it for a burst
+    FORM_STAMP_USES = 2
     API_PER_PAGE = 50
     API_MAX_PER_PAGE = 500
     PASSWORD_RESET_HOURS = 48

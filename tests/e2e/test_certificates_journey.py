@@ -28,7 +28,7 @@ def test_officer_issues_participant_downloads_visitor_verifies(page, browser, li
     certificates = CertificatesPage(page).issue_to_everyone()
     assert re.search(r"\d+ certificates issued\.", certificates.flash_text())
     assert "TM-2022-" in certificates.row("Zainab Hussein Al-Jubouri").inner_text()
-    certificates.follow(page.get_by_role("link", name="Log out"))
+    certificates.follow(page.get_by_role("button", name="Log out"))
 
     LoginPage(page).open().log_in("zainab.aljubouri@example.org", live_server.password)
     page.goto("/account")

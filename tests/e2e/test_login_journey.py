@@ -17,7 +17,7 @@ def test_each_role_lands_on_its_home_page(page, live_server, email, home):
     page.wait_for_url(f"**{home}")
     assert page.url == live_server.url + home
     assert page.locator("html").get_attribute("lang") == "en"
-    page.get_by_role("link", name="Log out").click()
+    page.get_by_role("button", name="Log out").click()
     page.wait_for_url(live_server.url + "/")
 
 

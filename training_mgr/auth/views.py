@@ -54,6 +54,9 @@ def login():
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
+    """POST (with its CSRF token) logs out everywhere; GET only asks, so a link on another site cannot."""
+    if request.method == "GET" and current_user.is_authenticated:
+        return render_template("auth/logout.html", form=ConfirmForm())
     if current_user.is_authenticated:
         services.log_out(current_user._get_current_object())  # every copy of this cookie stops working
     logout_user()

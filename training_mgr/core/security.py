@@ -10,10 +10,10 @@ from functools import wraps
 from flask import current_app, flash, g, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_url, logout_user
-from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import limiter, login_manager
+from .clients import client_address
 
 
 #: session key: when this browser last made a request as staff (Unix seconds), for the idle timeout
@@ -80,7 +80,7 @@ def _posted_email() -> str:
 
 
 def _posted_email_and_address() -> str:
-    return f"email:{_posted_email_address()}|address:{get_remote_address()}"
+    return f"email:{_posted_email_address()}|address:{client_address()}"
 
 
 def failed(response) -> bool:
@@ -177,7 +177,7 @@ def throttle_posts(config_prefix: str, failures_only: bool = False, counts=None)
         )
 
     per_pair = limit("PER_EMAIL_AND_ADDRESS", _posted_email_and_address)
-    per_address = limit("PER_ADDRESS", get_remote_address)
+    per_address = limit("PER_ADDRESS", client_address)
     per_email = limit("PER_EMAIL", _posted_email, exempt=is_known_device if counts is failed else None)
 
     def decorator(view):
