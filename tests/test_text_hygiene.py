@@ -468,3 +468,10 @@ def test_a_nul_in_a_search_box_is_no_server_error(people, login):
         response = client.get(f"{url}?q=Layla%00Hassan%1b%E2%80%AE")
         assert response.status_code == 200, url
         assert "\x00" not in response.get_data(as_text=True)
+
+
+def test_characters_that_only_hide_text_are_removed_in_and_out_while_joiners_stay():
+    hidden = "Ah\u200bmed\U000e0041\u2060 Al\u180eRubaie"
+    assert clean_text(hidden) == "Ahmed AlRubaie"
+    assert printable(hidden) == "Ahmed AlRubaie"  # stored before the rule: never written out either
+    assert clean_text("می\u200cخواهم") == "می\u200cخواهم"  # the non-joiner some scripts need inside a word

@@ -28,7 +28,7 @@ depends_on = None
 # A copy of training_mgr.core.text.clean_text as it was when this revision was written: a migration must
 # keep doing what it did, whatever the application's code becomes later.
 _LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
-_UNWANTED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufeff\ufffe\uffff]")
+_UNWANTED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\u180e\U000e0000-\U000e007f\ud800-\udfff\ufdd0-\ufdef\ufeff\ufffe\uffff]")
 #: rows read and written per round trip
 _BATCH = 1000
 

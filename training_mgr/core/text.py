@@ -36,6 +36,11 @@ LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
 #: direction of everything after it up to the end of the paragraph
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 
+#: characters that draw nothing and join nothing, so they can only hide text inside a name or a title: the
+#: zero-width space, the word joiner and invisible operators, the Mongolian vowel separator, and the tag
+#: characters U+E0000–U+E007F (the joiner and non-joiner that some scripts need are not among them)
+HIDDEN = "\u200b\u2060-\u2064\u180e\U000e0000-\U000e007f"
+
 #: control characters that are neither white space nor a line break: refused in forms
 STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
@@ -43,11 +48,11 @@ STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 #: ``\n`` or a space first), DEL, bidi controls, lone surrogates (cannot be encoded), the noncharacters
 #: U+FDD0–U+FDEF, U+FFFE and U+FFFF (the last two are illegal in XML), and the byte-order mark U+FEFF
 #: that CSV files carry
-_INPUT_UNWANTED = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}\ud800-\udfff\ufdd0-\ufdef\ufeff\ufffe\uffff]")
+_INPUT_UNWANTED = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}{HIDDEN}\ud800-\udfff\ufdd0-\ufdef\ufeff\ufffe\uffff]")
 
 #: never written out: like the above, but tab, line feed and carriage return are legal everywhere we write,
 #: and the byte-order mark is harmless
-_OUTPUT_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}\ud800-\udfff\ufffe\uffff]")
+_OUTPUT_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}{HIDDEN}\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(value, multiline: bool = False):
@@ -55,7 +60,7 @@ def clean_text(value, multiline: bool = False):
 
     - line breaks (CR LF, CR, VT, FF, NEL, U+2028, U+2029) become ``\\n`` in a multi-line answer, and a
       space in a one-line answer, where a tab also becomes a space and the ends are stripped;
-    - other C0/C1 control characters, NUL, bidi embeddings/overrides/isolates, lone surrogates,
+    - other C0/C1 control characters, NUL, bidi embeddings/overrides/isolates, hidden characters (``HIDDEN``), lone surrogates,
       noncharacters and the byte-order mark are removed;
     - the result is in Unicode NFC, so that the same name typed on two keyboards is stored the same way.
 
