@@ -122,3 +122,17 @@ def timezone_names() -> tuple[str, ...]:
 
 def timezone_choices():
     return [(name, name.replace("_", " ")) for name in timezone_names()]
+
+
+class OfficersForm(FlaskForm):
+    """The programme officers who manage a record (a course or a training): tick any number."""
+
+    officer_ids = wtforms.SelectMultipleField(
+        _l("Managing officers"), coerce=int, choices=[],
+        widget=wtforms.widgets.ListWidget(prefix_label=False), option_widget=wtforms.widgets.CheckboxInput(),
+    )
+    submit = wtforms.SubmitField(_l("Save officers"))
+
+    def __init__(self, *args, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.officer_ids.choices = [(u.id, f"{u.display_name} <{u.email}>") for u in officers]

@@ -1,8 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField, IntegerField, SearchField, SelectMultipleField, StringField, SubmitField, TextAreaField,
-)
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import BooleanField, IntegerField, SearchField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import FlaskForm, Form, strip
@@ -39,15 +36,3 @@ class CourseFilterForm(Form):
 
     q = SearchField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=200)])
     archived = BooleanField(_l("Show archived courses"))
-
-
-class CourseOfficersForm(FlaskForm):
-    """The officers who manage a course: tick any number, or none to leave it to the admins."""
-
-    officer_ids = SelectMultipleField(_l("Managing officers"), coerce=int, choices=[],
-                                      widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    submit = SubmitField(_l("Save officers"))
-
-    def __init__(self, *args, officers=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.officer_ids.choices = [(u.id, f"{u.display_name} <{u.email}>") for u in officers]

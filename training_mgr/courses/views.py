@@ -2,13 +2,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.forms import flash_saved, form_values, show_error
+from ..core.forms import OfficersForm, flash_saved, form_values, show_error
 from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
 from . import services
 from .access import can_manage_course, manageable_course
-from .forms import CourseFilterForm, CourseForm, CourseOfficersForm
+from .forms import CourseFilterForm, CourseForm
 from .models import Course
 
 bp = Blueprint("courses", __name__)
@@ -90,7 +90,7 @@ def unarchive(course_id):
 @roles_required(*EDITOR_ROLES)
 def officers(course_id):
     course = manageable_course(course_id)
-    form = CourseOfficersForm(officers=services.active_officers())
+    form = OfficersForm(officers=services.active_officers())
     if request.method == "GET":
         form.officer_ids.data = [u.id for u in course.officers]
     if form.validate_on_submit():

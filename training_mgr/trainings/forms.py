@@ -5,7 +5,6 @@ from wtforms import (
     SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import FlaskForm, optional_int, strip
 from ..core.i18n import localized
@@ -85,16 +84,6 @@ class OrganisersForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.host_id.choices = organisation_options(organisations, blank="—")
         self.co_organiser_ids.choices = organisation_options(organisations)
-
-
-class OfficersForm(FlaskForm):
-    officer_ids = SelectMultipleField(_l("Managing officers"), coerce=int, choices=[],
-                                      widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    submit = SubmitField(_l("Save officers"))
-
-    def __init__(self, *args, officers=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.officer_ids.choices = [(u.id, f"{u.display_name} <{u.email}>") for u in officers]
 
 
 class QuotaForm(FlaskForm):

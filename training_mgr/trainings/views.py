@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.i18n import fmt_date
-from ..core.forms import country_choices, flash_saved, form_values, show_error, timezone_choices
+from ..core.forms import OfficersForm, country_choices, flash_saved, form_values, show_error, timezone_choices
 from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..courses import services as courses
@@ -14,7 +14,7 @@ from ..organisations.models import Organisation
 from . import services
 from .access import can_manage_session, manageable_session, session_part_or_404, viewable_session, viewed_session
 from .forms import (
-    CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OfficersForm, OrganisersForm, QuotaForm,
+    CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OrganisersForm, QuotaForm,
     SignatoryForm, TrainingForm,
 )
 from .models import SessionDay, Signatory
