@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..audit import services as audit
 from ..core.db import utcnow
+from ..core.domain import DomainError
 from ..extensions import db
 from .models import MARKS, AttendanceMark
 
@@ -56,7 +57,7 @@ def certificate_rule_result(training_session, statuses) -> RuleResult:
 
 # --- taking attendance ---------------------------------------------------------------------------
 
-class AttendanceError(ValueError):
+class AttendanceError(DomainError):
     """An attendance write was refused; the message is shown to the user."""
 
 

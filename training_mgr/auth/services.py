@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
-from ..core.forms import FieldError
+from ..core.domain import DomainError
 from ..core.i18n import language_name
 from ..core.permissions import STAFF_ROLES
 from ..core.security import hash_token
@@ -20,7 +20,7 @@ from .models import ROLES, ApiToken, User, UserToken
 from .passwords import password_problem
 
 
-class AccountError(FieldError):
+class AccountError(DomainError):
     """A user-facing problem with an account operation (beside ``field`` when a form has it)."""
 
 

@@ -24,6 +24,7 @@ from .. import pdf
 from ..attendance.services import certificate_rule_result
 from ..audit import services as audit
 from ..core.db import as_utc, bounded_lock_wait, utcnow
+from ..core.domain import DomainError
 from ..core.i18n import fmt_date, fmt_date_range
 from ..core.labels import REGISTRATION_STATUS_LABELS
 from ..core.urls import public_url
@@ -41,7 +42,7 @@ SIGNATURE_MIMETYPES = ("image/png", "image/jpeg")
 PDF_ANCHOR_PREFIX = "certificate-"
 
 
-class CertificateError(ValueError):
+class CertificateError(DomainError):
     """A certificate rule refused the request; the message is shown to the user."""
 
 

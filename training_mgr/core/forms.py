@@ -1,5 +1,5 @@
-"""Pieces shared by the forms of every feature: the form base classes, field-aware service errors, filters
-and choice lists."""
+"""Pieces shared by the forms of every feature: the form base classes, filters and choice lists (the
+field-aware service errors are ``core.domain``)."""
 import zoneinfo
 from functools import cache, partial
 
@@ -10,6 +10,7 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from .domain import DomainError, show_error  # noqa: F401  (show_error: imported from here by views)
 from .text import clean_text, has_stray_controls
 
 
@@ -50,21 +51,8 @@ class Form(wtforms.Form):
         pass
 
 
-class FieldError(ValueError):
-    """A rule refused the request. The message is shown to the user, beside ``field`` when the form has it."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.field = field
-
-
-def show_error(form, error: FieldError) -> None:
-    """Put a service's error beside its field, or in a flash message when the form has no such field."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [str(error)]
-    else:
-        flash(str(error), "danger")
+#: the domain error, under the name the form modules first gave it; ``show_error`` puts it beside its field
+FieldError = DomainError
 
 
 def flash_saved(changes, saved_message) -> None:

@@ -5,7 +5,7 @@ from sqlalchemy import func, or_, select
 from ..audit import services as audit
 from ..auth.services import active_officers
 from ..core.db import utcnow
-from ..core.forms import FieldError
+from ..core.domain import DomainError
 from ..extensions import db
 from ..trainings.access import visible_sessions_filter
 from ..trainings.models import TrainingSession
@@ -19,7 +19,7 @@ COURSE_FIELDS = (
 MAX_DEFAULT_DAYS = 60
 
 
-class CourseError(FieldError):
+class CourseError(DomainError):
     """A course rule refused the request."""
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import and_, func, or_, select
 
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
+from ..core.domain import DomainError
 from ..extensions import db
 from . import services
 from .models import OutboundEmail
@@ -16,7 +17,7 @@ PER_PAGE = 50
 PROBLEM_STATES = {"failed": _l("Failed"), "retrying": _l("Being retried")}
 
 
-class OutboxError(ValueError):
+class OutboxError(DomainError):
     """The action cannot be done on this message now; the message is shown to the admin."""
 
 

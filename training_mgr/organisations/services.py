@@ -4,7 +4,8 @@ from sqlalchemy import func, or_, select, update
 
 from ..audit import services as audit
 from ..auth.services import active_officers
-from ..core.forms import FieldError, is_country_code
+from ..core.domain import DomainError
+from ..core.forms import is_country_code
 from ..extensions import db
 from ..participants.models import Participant
 from .models import ORGANISATION_KINDS, Organisation
@@ -13,7 +14,7 @@ from .models import ORGANISATION_KINDS, Organisation
 ORGANISATION_FIELDS = ("name", "name_ar", "acronym", "kind", "country", "parent_id")
 
 
-class OrganisationError(FieldError):
+class OrganisationError(DomainError):
     """An organisation rule refused the request."""
 
 

@@ -27,6 +27,7 @@ from ..auth import services as auth
 from ..auth.models import User, UserToken
 from ..certificates.models import Certificate
 from ..core.db import utcnow
+from ..core.domain import DomainError
 from ..extensions import db
 from ..mail.models import OutboundEmail
 from ..registrations.models import Registration
@@ -41,7 +42,7 @@ ERASED_VALUE = "(erased)"
 PERSONAL_CHANGE_KEYS = ("name", "name_ar", "email", "phone", "position")
 
 
-class ErasureError(ValueError):
+class ErasureError(DomainError):
     """Erasure refused; the message is shown to the admin."""
 
 

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..core.domain import DomainError
 from ..audit import services as audit
 from ..extensions import db
 from ..trainings.access import visible_sessions_filter
@@ -15,7 +16,7 @@ from .models import CLOSED_RECOMMENDATION_STATUSES, RECOMMENDATION_STATUSES, Rec
 EDITABLE_FIELDS = ("text", "text_ar", "theme", "responsible_organisation_id", "due_date", "status")
 
 
-class RecommendationError(ValueError):
+class RecommendationError(DomainError):
     """A recommendation write was refused; the message is shown to the user."""
 
 

@@ -43,6 +43,8 @@ CONFIRMABLE_TRAINING_STATUSES = ("open", "closed")
 class HoldLinkInvalid(RegistrationError):
     """The confirmation link is unknown, used, or expired."""
 
+    status = 404
+
 
 def is_active(registration, now=None) -> bool:
     """Held and not yet expired."""

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..auth.services import normalise_email
+from ..core.domain import DomainError
 from ..core.exports import csv_bytes
 from ..core.text import clean_text
 from ..extensions import db
@@ -46,7 +47,7 @@ PREVIEW_MAX_AGE_SECONDS = 3600
 ALLOWED_EXTENSIONS = ("csv", "xlsx")
 
 
-class NominationImportError(ValueError):
+class NominationImportError(DomainError):
     """The file or the import was refused as a whole; the message is shown to the user."""
 
 

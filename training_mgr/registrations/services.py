@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..audit import services as audit
 from ..auth.services import normalise_email
 from ..core.db import as_utc, bounded_lock_wait, utcnow
+from ..core.domain import DomainError
 from ..core.pagination import KnownPagination
 from ..extensions import db
 from ..trainings.models import OrganisationQuota, TrainingSession
@@ -20,7 +21,7 @@ from . import notifications
 from .models import REGISTRATION_STATUSES, SEAT_STATUSES, Registration, occupies_seat
 
 
-class RegistrationError(ValueError):
+class RegistrationError(DomainError):
     """A registration rule refused the request; the message is shown to the user."""
 
 

@@ -3,6 +3,8 @@
 Every page of a training's parts (days, registrations, attendance, recommendations, certificates, audit) goes
 through these, so an officer reaches only the trainings they manage.
 """
+from functools import wraps
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
@@ -61,6 +63,24 @@ def manageable_session(session_id: int):
     training_session = _session_or_404(session_id)
     require_manage_session(training_session)
     return training_session
+
+
+def training_access(mode: str):
+    """Decorator for a view of one training (a URL with ``<int:session_id>``): loads the training and passes it
+    to the view as its first argument, in place of ``session_id``.
+
+    ``mode`` "view": ``viewable_session`` (404 unknown, 403 when the current user may not see it);
+    "manage": ``manageable_session`` (403 when the current user may not change it). Put it below
+    ``roles_required``, so that a visitor who is not logged in is sent to the log-in page first.
+    """
+    lookup = {"view": viewable_session, "manage": manageable_session}[mode]
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, session_id, **kwargs):
+            return view(lookup(session_id), *args, **kwargs)
+        return wrapper
+    return decorator
 
 
 def _session_or_404(session_id: int):

@@ -15,7 +15,8 @@ from sqlalchemy import and_, func, or_, select
 from ..audit import services as audit
 from ..auth.models import User
 from ..core.db import as_utc, utcnow
-from ..core.forms import FieldError, is_country_code, timezone_names
+from ..core.domain import DomainError
+from ..core.forms import is_country_code, timezone_names
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..registrations import notifications
@@ -56,7 +57,7 @@ SIGNATURE_MAX_PIXELS = 4000
 SIGNATURE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
-class TrainingError(FieldError):
+class TrainingError(DomainError):
     """A training rule refused the request."""
 
 

@@ -3,7 +3,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.i18n import fmt_date
-from ..core.forms import OfficersForm, country_choices, flash_saved, form_values, show_error, timezone_choices
+from ..core.domain import shows_domain_errors
+from ..core.forms import OfficersForm, country_choices, flash_saved, form_values, timezone_choices
 from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..courses import services as courses
@@ -12,7 +13,7 @@ from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
 from . import services
-from .access import can_manage_session, manageable_session, session_part_or_404, viewable_session, viewed_session
+from .access import can_manage_session, session_part_or_404, training_access, viewed_session
 from .forms import (
     CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OrganisersForm, QuotaForm,
     SignatoryForm, TrainingForm,
@@ -20,8 +21,6 @@ from .forms import (
 from .models import SessionDay, Signatory
 
 bp = Blueprint("trainings", __name__)
-
-TrainingError = services.TrainingError
 
 
 def _back(training_session, endpoint="trainings.detail"):
@@ -51,11 +50,8 @@ def create():
             form.country.data = "IQ"
     if form.validate_on_submit():
         course = db.session.get(Course, form.course_id.data)
-        try:
+        with shows_domain_errors(form):
             training_session = services.create_training(course, current_user, form_values(form, exclude=("course_id",)))
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash(_("Training scheduled as a draft with %(days)d day(s). Check the days, then open it for registration.",
                     days=len(training_session.days)), "success")
             return _back(training_session)
@@ -78,18 +74,15 @@ def detail(session_id):
 
 @bp.route("/officer/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
-def edit(session_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def edit(ts):
     form = TrainingForm(obj=ts, **_detail_form_options())
     if request.method == "GET":
         for name in services.WINDOW_FIELDS:
             form[name].data = services.to_local(getattr(ts, name), ts.timezone)
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             changes = services.update_training(ts, current_user, form_values(form))
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash_saved(changes, _("Training saved."))
             return _back(ts)
     return render_template("trainings/form.html", form=form, ts=ts)
@@ -106,15 +99,12 @@ def _render_days(ts, add_form=None, failed_day=None, failed_form=None):
 
 @bp.route("/officer/sessions/<int:session_id>/days", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
-def days(session_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def days(ts):
     form = DayForm()
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             day = services.add_day(ts, current_user, form.date.data, form.title.data)
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash(_("Day added: %(date)s.", date=fmt_date(day.date, "full")), "success")
             return _back(ts, "trainings.days")
     return _render_days(ts, add_form=form)
@@ -122,8 +112,8 @@ def days(session_id):
 
 @bp.post("/officer/sessions/<int:session_id>/days/<int:day_id>")
 @roles_required(*EDITOR_ROLES)
-def update_day(session_id, day_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def update_day(ts, day_id):
     day = session_part_or_404(ts, SessionDay, day_id)
     form = DayTitleForm(prefix=f"day-{day.id}")
     if not form.validate_on_submit():
@@ -135,15 +125,12 @@ def update_day(session_id, day_id):
 
 @bp.post("/officer/sessions/<int:session_id>/days/<int:day_id>/remove")
 @roles_required(*EDITOR_ROLES)
-def remove_day(session_id, day_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def remove_day(ts, day_id):
     day = session_part_or_404(ts, SessionDay, day_id)
     label = fmt_date(day.date, "full")
-    try:
+    with shows_domain_errors():
         services.remove_day(day, current_user)
-    except TrainingError as error:
-        flash(str(error), "danger")
-    else:
         flash(_("Day removed: %(date)s.", date=label), "success")
     return _back(ts, "trainings.days")
 
@@ -152,18 +139,15 @@ def remove_day(session_id, day_id):
 
 @bp.route("/officer/sessions/<int:session_id>/organisers", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
-def organisers(session_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def organisers(ts):
     form = OrganisersForm(organisations=organisations.all_organisations())
     if request.method == "GET":
         form.host_id.data = next((o.organisation_id for o in ts.organisers if o.role == "host"), None)
         form.co_organiser_ids.data = [o.organisation_id for o in ts.organisers if o.role == "co_organiser"]
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             changes = services.set_organisers(ts, current_user, form.host_id.data, form.co_organiser_ids.data)
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash_saved(changes, _("Organisers saved."))
             return _back(ts)
     return render_template("trainings/organisers.html", ts=ts, form=form)
@@ -171,17 +155,14 @@ def organisers(session_id):
 
 @bp.route("/officer/sessions/<int:session_id>/officers", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
-def officers(session_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def officers(ts):
     form = OfficersForm(officers=services.officer_choices())
     if request.method == "GET":
         form.officer_ids.data = [u.id for u in ts.officers]
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             changes = services.set_officers(ts, current_user, form.officer_ids.data)
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash_saved(changes, _("Managing officers saved."))
             if not can_manage_session(current_user, ts):
                 return redirect(url_for("trainings.officer_home"))
@@ -191,16 +172,13 @@ def officers(session_id):
 
 @bp.route("/officer/sessions/<int:session_id>/quotas", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
-def quotas(session_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def quotas(ts):
     form = QuotaForm(organisations=organisations.all_organisations())
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             services.set_quota(ts, current_user, db.session.get(Organisation, form.organisation_id.data),
                                form.max_seats.data)
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash(_("Quota saved."), "success")
             return _back(ts, "trainings.quotas")
     return render_template("trainings/quotas.html", ts=ts, form=form, usage=services.quota_usage(ts))
@@ -208,8 +186,8 @@ def quotas(session_id):
 
 @bp.post("/officer/sessions/<int:session_id>/quotas/<int:organisation_id>/remove")
 @roles_required(*EDITOR_ROLES)
-def remove_quota(session_id, organisation_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def remove_quota(ts, organisation_id):
     services.remove_quota(ts, current_user, organisation_id)
     flash(_("Quota removed."), "success")
     return _back(ts, "trainings.quotas")
@@ -219,15 +197,12 @@ def remove_quota(session_id, organisation_id):
 
 @bp.route("/officer/sessions/<int:session_id>/certificate-rule", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
-def certificate_rule(session_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def certificate_rule(ts):
     form = CertificateRuleForm(obj=ts)
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             changes = services.update_certificate_rule(ts, current_user, form_values(form))
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash_saved(changes, _("Certificate rule saved."))
             return _back(ts)
     return render_template("trainings/certificate_rule.html", ts=ts, form=form)
@@ -242,15 +217,12 @@ def _uploaded_signature(form) -> bytes | None:
 
 @bp.route("/officer/sessions/<int:session_id>/signatories", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
-def signatories(session_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def signatories(ts):
     form = SignatoryForm()
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             signatory = services.add_signatory(ts, current_user, form_values(form), _uploaded_signature(form))
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash(_("Signatory “%(name)s” added.", name=signatory.name), "success")
             return _back(ts, "trainings.signatories")
     return render_template("trainings/signatories.html", ts=ts, form=form)
@@ -258,18 +230,15 @@ def signatories(session_id):
 
 @bp.route("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
-def edit_signatory(session_id, signatory_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def edit_signatory(ts, signatory_id):
     signatory = session_part_or_404(ts, Signatory, signatory_id)
     form = SignatoryForm(obj=signatory)
     if form.validate_on_submit():
         values = form_values(form, exclude=("signature", "remove_signature"))
-        try:
+        with shows_domain_errors(form):
             changes = services.update_signatory(signatory, current_user, values, _uploaded_signature(form),
                                                 remove_image=form.remove_signature.data)
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash_saved(changes, _("Signatory saved."))
             return _back(ts, "trainings.signatories")
     return render_template("trainings/signatory_form.html", ts=ts, form=form, signatory=signatory)
@@ -277,8 +246,8 @@ def edit_signatory(session_id, signatory_id):
 
 @bp.post("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/remove")
 @roles_required(*EDITOR_ROLES)
-def remove_signatory(session_id, signatory_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def remove_signatory(ts, signatory_id):
     signatory = session_part_or_404(ts, Signatory, signatory_id)
     name = signatory.name
     services.remove_signatory(signatory, current_user)
@@ -288,8 +257,8 @@ def remove_signatory(session_id, signatory_id):
 
 @bp.get("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/signature")
 @roles_required(*STAFF_ROLES)
-def signature_image(session_id, signatory_id):
-    ts = viewable_session(session_id)
+@training_access("view")
+def signature_image(ts, signatory_id):
     signatory = session_part_or_404(ts, Signatory, signatory_id)
     if not signatory.signature_image:
         abort(404)
@@ -309,34 +278,28 @@ STATUS_MESSAGES = {
 
 @bp.post("/officer/sessions/<int:session_id>/status")
 @roles_required(*EDITOR_ROLES)
-def change_status(session_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def change_status(ts):
     new_status = request.form.get("status", "")
     if new_status not in STATUS_MESSAGES:  # cancelling has its own form, which asks for the reason
         abort(400)
-    try:
+    with shows_domain_errors():
         services.change_status(ts, new_status, current_user)
-    except TrainingError as error:
-        flash(str(error), "danger")
-    else:
         flash(STATUS_MESSAGES[new_status](), "success")
     return _back(ts)
 
 
 @bp.route("/officer/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
-def cancel(session_id):
-    ts = manageable_session(session_id)
+@training_access("manage")
+def cancel(ts):
     if "cancelled" not in services.STATUS_TRANSITIONS[ts.status]:
         flash(_("This training can no longer be cancelled."), "warning")
         return _back(ts)
     form = CancelForm()
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             services.change_status(ts, "cancelled", current_user, reason=form.reason.data)
-        except TrainingError as error:
-            show_error(form, error)
-        else:
             flash(_("The training is cancelled. Registered participants are being told."), "success")
             return _back(ts)
     return render_template("trainings/cancel.html", ts=ts, form=form)
