@@ -23,6 +23,7 @@ from training_mgr.extensions import db
 from training_mgr.mail.models import OutboundEmail
 from training_mgr.participants import services
 from training_mgr.participants.models import Participant
+from training_mgr.registrations import seats
 from training_mgr.registrations import services as registrations
 from training_mgr.registrations.models import Registration
 from training_mgr.reports.figures import ProgrammeFilters, programme_figures, session_figures
@@ -329,14 +330,14 @@ def test_erasure_ends_a_held_seat_and_its_mailed_link(app, people):
     registrations.lock_seats(training)
     held = holds.hold(training, person)
     db.session.commit()
-    assert registrations.seats_taken(training.id) == 1
+    assert seats.seats_taken(training.id) == 1
 
     services.erase_participant(person, by_user=people.admin)
 
     db.session.refresh(held)
     assert held.hold_token_hash is None  # the link in her mailbox no longer confirms anything
     assert not holds.is_active(held)
-    assert registrations.seats_taken(training.id) == 0
+    assert seats.seats_taken(training.id) == 0
 
 
 def test_an_erased_persons_account_cannot_be_reactivated(layla, people, login):

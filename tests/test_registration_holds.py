@@ -18,7 +18,7 @@ from training_mgr.core.security import hash_token
 from training_mgr.extensions import db
 from training_mgr.mail.models import OutboundEmail
 from training_mgr.participants.models import Participant
-from training_mgr.registrations import holds
+from training_mgr.registrations import holds, seats
 from training_mgr.registrations import services as registrations
 from training_mgr.registrations.models import Registration
 
@@ -135,7 +135,7 @@ def test_opening_the_link_shows_what_is_stored_and_confirming_takes_the_seat(cli
     assert "your place is confirmed" in client.get(response.location).get_data(as_text=True)
     registration = db.session.scalar(select(Registration))
     assert registration.status == "confirmed" and not registration.is_held and registration.hold_token_hash is None
-    assert registrations.seats_left(training) == 4
+    assert seats.seats_left(training) == 4
     assert [m.kind for m in mails_to("layla@example.org")] == ["registration.held", "registration.confirmed"]
     assert stored(layla)[4] == "Captain"
 
@@ -221,7 +221,7 @@ def test_the_link_mail_goes_out_over_smtp_in_the_persons_language(app, client, s
 def test_a_held_seat_counts_against_capacity_so_the_person_is_not_overtaken(client, organisation, layla):
     training = TrainingSessionFactory(capacity=1)
     client.post(f"/sessions/{training.id}/register", data=impostor_form(organisation))
-    assert registrations.seats_left(training) == 0
+    assert seats.seats_left(training) == 0
     assert "The training is full" in client.get(f"/sessions/{training.id}").get_data(as_text=True)
     later = catalogue.register_online(training, impostor_details(organisation), "later@example.org", "en").registration
     assert later.status == "waitlisted"
@@ -241,8 +241,8 @@ def test_an_expired_hold_takes_no_seat_and_the_sweep_releases_it_to_the_waiting_
     assert waiting.status == "waitlisted"
 
     expire(held)
-    assert registrations.seats_left(training) == 1  # counts for nothing at once, before any sweep
-    assert registrations.seats_taken_by_session([training.id]) == {}
+    assert seats.seats_left(training) == 1  # counts for nothing at once, before any sweep
+    assert seats.seats_taken_by_session([training.id]) == {}
 
     result = runner.invoke(args=["registrations", "release-expired"])
     assert result.exit_code == 0 and result.output.strip() == "Released 1 held registration."
@@ -275,7 +275,7 @@ def confirm_with_known_token(registration, token="known-token"):
 def test_in_an_approval_training_a_hold_keeps_no_seat_and_confirming_leaves_it_for_an_officer(app, organisation, layla):
     training = TrainingSessionFactory(confirmation_mode="approval", capacity=1)
     held = catalogue.register_online(training, impostor_details(organisation), "layla@example.org", "en").registration
-    assert not held.hold_keeps_seat and registrations.seats_left(training) == 1
+    assert not held.hold_keeps_seat and seats.seats_left(training) == 1
     assert confirm_with_known_token(held).status == "pending"
     assert [m.kind for m in mails_to("layla@example.org")][-1] == "registration.received"
 
@@ -349,7 +349,7 @@ def test_logging_in_after_the_hold_expired_confirms_nothing(app, organisation, l
     expire(held)
     app.test_client().post("/login", data={"email": "layla@example.org", "password": PASSWORD})
     assert db.session.scalar(select(Registration.status)) == "pending"
-    assert registrations.seats_taken(training.id) == 0
+    assert seats.seats_taken(training.id) == 0
 
 
 def test_a_logged_in_participant_registering_themself_is_not_held(login, organisation, layla):

@@ -11,6 +11,7 @@ from training_mgr.core.db import utcnow
 from training_mgr.extensions import db
 from training_mgr.mail.models import OutboundEmail
 from training_mgr.participants.models import Participant
+from training_mgr.registrations import seats
 from training_mgr.registrations import services as registrations
 from training_mgr.registrations.models import Registration
 
@@ -52,7 +53,7 @@ def test_automatic_training_confirms_until_full_then_waitlists(app, organisation
         for n in range(4)
     ]
     assert outcomes == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
-    assert registrations.seats_left(training) == 0
+    assert seats.seats_left(training) == 0
 
 
 def test_approval_training_leaves_registrations_pending(app, organisation):

@@ -10,7 +10,7 @@ from tests.factories import (
 from training_mgr.audit.models import AuditEntry
 from training_mgr.extensions import db
 from training_mgr.participants.models import Participant
-from training_mgr.registrations import services
+from training_mgr.registrations import seats, services
 from training_mgr.registrations.models import Registration
 from training_mgr.registrations.services import RegistrationError
 from training_mgr.trainings.models import OrganisationQuota
@@ -31,7 +31,7 @@ def test_automatic_training_confirms_until_full_then_waitlists(people):
     db.session.commit()
     first, second, third = _register_many(training, 3, people.officer)
     assert [first.status, second.status, third.status] == ["confirmed", "confirmed", "waitlisted"]
-    assert services.seats_left(training) == 0
+    assert seats.seats_left(training) == 0
 
 
 def test_approval_training_leaves_registrations_pending(people):

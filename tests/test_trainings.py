@@ -11,6 +11,8 @@ from tests.factories import (
 )
 from training_mgr.audit.models import AuditEntry
 from training_mgr.extensions import db
+from training_mgr.registrations import seats
+from training_mgr.reports.officer_home import officer_home
 from training_mgr.trainings import services
 from training_mgr.trainings.models import TrainingSession
 
@@ -214,7 +216,7 @@ def test_raising_a_quota_gives_the_seat_to_the_waiting_list(officer):
     services.set_quota(ts, officer, moi, 2)
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
-    assert services.quota_usage(ts) == {moi.id: 2}
+    assert seats.quota_usage(ts) == {moi.id: 2}
 
 
 def test_capacity_cannot_go_below_the_confirmed_seats_and_a_raise_serves_the_waiting_list(officer):
@@ -347,7 +349,7 @@ def test_officer_home_groups_my_trainings_and_lists_what_needs_action(people):
     done = TrainingSessionFactory(officers=[officer], start_date=TODAY - timedelta(days=60), status="completed")
     RecommendationFactory(training_session=done, due_date=TODAY - timedelta(days=3), status="implemented")
     TrainingSessionFactory(officers=[people.other_officer], title="Not mine")
-    home = services.officer_home(officer, today=TODAY)
+    home = officer_home(officer, today=TODAY)
     assert home.upcoming == [people.training] and home.running == [running]
     assert set(home.past.items) == {past, done}
     assert [(r.id, r.pending) for r in home.pending_nominations] == [(running.id, 1)]
@@ -356,14 +358,14 @@ def test_officer_home_groups_my_trainings_and_lists_what_needs_action(people):
     assert [r.id for r in home.to_complete] == [past.id]
     assert home.counts[running.id] == {"pending": 1, "confirmed": 1}
     # an admin sees every training
-    assert "Not mine" in [ts.title for ts in services.officer_home(people.admin, today=TODAY).upcoming]
+    assert "Not mine" in [ts.title for ts in officer_home(people.admin, today=TODAY).upcoming]
 
 
 def test_a_marked_day_no_longer_needs_attendance(people):
     ts = _busy_training(people.officer, 1)
     confirmed = next(r for r in db.session.scalars(select(RegistrationFactory._meta.model)) if r.status == "confirmed")
     AttendanceMarkFactory(registration=confirmed, session_day=ts.days[0])
-    assert services.officer_home(people.officer, today=TODAY).missing_attendance == []
+    assert officer_home(people.officer, today=TODAY).missing_attendance == []
 
 
 def test_officer_home_runs_the_same_number_of_queries_however_many_trainings(people, login, count_queries):

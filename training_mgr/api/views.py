@@ -13,7 +13,7 @@ from ..extensions import csrf, db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation
-from ..registrations import services as registrations
+from ..registrations import seats
 from ..registrations.models import Registration
 from ..reports.figures import attendance_by_registration, status_counts
 from ..trainings.access import viewable_session, visible_sessions_filter
@@ -67,7 +67,7 @@ def sessions():
     def serialize(rows):
         counts = status_counts([ts.id for ts in rows]) if rows else {}
         # seats as capacity counts them: confirmed, and held for someone to confirm (whose status shows as pending)
-        taken = registrations.seats_taken_by_session([ts.id for ts in rows])
+        taken = seats.seats_taken_by_session([ts.id for ts in rows])
         return [
             {
                 "id": ts.id,

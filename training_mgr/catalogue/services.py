@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, extract, func, or_, select
+from sqlalchemy import extract, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -29,6 +29,9 @@ ALREADY_REGISTERED = _l("This e-mail address is already registered for this trai
 
 class AlreadyRegistered(registrations.RegistrationError):
     """The same person asked twice for the same training."""
+
+    field = "email"
+    status = 409
 
 
 # --- the catalogue ------------------------------------------------------------------------------
@@ -70,12 +73,8 @@ def _clean(value: str, max_length: int) -> str:
 
 
 def open_for_registration(now=None):
-    """Trainings a visitor can still register for (or soon can): open, deadline not passed."""
-    now = now or utcnow()
-    return and_(
-        TrainingSession.status == "open",
-        or_(TrainingSession.registration_closes_at.is_(None), TrainingSession.registration_closes_at >= now),
-    )
+    """SQL condition: trainings a visitor can still register for (or soon can), ``TrainingSession.listed_for_registration``."""
+    return TrainingSession.listed_for_registration(now or utcnow())
 
 
 def catalogue_page(filters: CatalogueFilters, page: int = 1):
@@ -101,20 +100,6 @@ def catalogue_page(filters: CatalogueFilters, page: int = 1):
             extract("month", TrainingSession.start_date) == filters.month.month,
         )
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=True)
-
-
-def seats_taken_by_session(session_ids) -> dict[int, int]:
-    """Seats taken per training, in one GROUP BY query (the registrations' seat rule)."""
-    return registrations.seats_taken_by_session(session_ids)
-
-
-def seats_left_by_session(training_sessions) -> dict[int, int | None]:
-    """Free seats per training (None when it has no capacity)."""
-    taken = seats_taken_by_session([ts.id for ts in training_sessions])
-    return {
-        ts.id: None if ts.capacity is None else max(ts.capacity - taken.get(ts.id, 0), 0)
-        for ts in training_sessions
-    }
 
 
 def filter_choices():

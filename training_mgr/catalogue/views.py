@@ -4,11 +4,12 @@ from flask_login import current_user, user_logged_in
 
 from ..core.bottrap import TRAPPED
 from ..core.i18n import current_language, localized
+from ..core.domain import shows_domain_errors
 from ..core.pagecache import cached_page
 from ..core.pagination import requested_page
 from ..core.security import acted, count_this_post, throttle_posts
 from ..core.urls import public_host, public_url
-from ..registrations import holds
+from ..registrations import holds, seats
 from ..registrations import services as registrations
 from . import services
 from .forms import ConfirmHeldRegistrationForm, RegistrationForm
@@ -23,7 +24,7 @@ def index():
     cities, months = services.filter_choices()
     return render_template(
         "catalogue/index.html", sessions=sessions, filters=filters, cities=cities, months=months,
-        seats_left=services.seats_left_by_session(sessions.items),
+        seats_left=seats.seats_left_by_session(sessions.items),
     )
 
 
@@ -41,7 +42,7 @@ def session_page(session_id):
     return render_template(
         "catalogue/session.html",
         ts=training_session,
-        seats_left=registrations.seats_left(training_session),
+        seats_left=seats.seats_left(training_session),
         window_error=registrations.registration_window_error(training_session),
     )
 
@@ -85,16 +86,11 @@ def register(session_id):
             form.fill_from(own)
     if form.validate_on_submit():
         count_this_post()
-        try:
+        with shows_domain_errors(form):  # "already registered" beside the e-mail, the others flashed
             outcome = services.register_online(
                 training_session, form.details(), form.email.data, current_language(),
                 by_user=current_user if current_user.is_authenticated else None,
             )
-        except services.AlreadyRegistered as error:
-            form.email.errors = list(form.email.errors) + [str(error)]
-        except registrations.RegistrationError as error:
-            flash(str(error), "danger")
-        else:
             _flash_outcome(outcome, form.email.data, own is not None)
             return redirect(url_for("catalogue.session_page", session_id=training_session.id))
     elif form.trapped:

@@ -1,6 +1,7 @@
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import one_of, utcnow
@@ -48,6 +49,20 @@ class Recommendation(db.Model):
     @property
     def latest_update(self):
         return self.updates[-1] if self.updates else None
+
+    @hybrid_method
+    def is_overdue(self, today: date) -> bool:
+        """The one rule for an overdue recommendation: due before ``today`` and neither implemented nor not
+        pursued (``CLOSED_RECOMMENDATION_STATUSES``); one without a due date is never overdue.
+
+        On an instance it answers True/False; on the class (``Recommendation.is_overdue(today)``) it is the
+        same condition as SQL, for ``where`` and ``filter``. The caller chooses ``today``.
+        """
+        return self.due_date is not None and self.due_date < today and self.status not in CLOSED_RECOMMENDATION_STATUSES
+
+    @is_overdue.expression
+    def is_overdue(cls, today: date):
+        return and_(cls.due_date < today, cls.status.not_in(CLOSED_RECOMMENDATION_STATUSES))
 
 
 class RecommendationUpdate(db.Model):

@@ -10,7 +10,7 @@ from ..audit import services as audit
 from ..extensions import db
 from ..trainings.access import visible_sessions_filter
 from ..trainings.models import TrainingSession
-from .models import CLOSED_RECOMMENDATION_STATUSES, RECOMMENDATION_STATUSES, Recommendation, RecommendationUpdate
+from .models import RECOMMENDATION_STATUSES, Recommendation, RecommendationUpdate
 
 #: what an officer edits on a recommendation
 EDITABLE_FIELDS = ("text", "text_ar", "theme", "responsible_organisation_id", "due_date", "status")
@@ -86,8 +86,7 @@ def tracker_page(user, *, status=None, organisation_id=None, training_session_id
     if training_session_id:
         query = query.where(Recommendation.training_session_id == training_session_id)
     if overdue:
-        query = query.where(Recommendation.due_date < today,
-                            Recommendation.status.not_in(CLOSED_RECOMMENDATION_STATUSES))
+        query = query.where(Recommendation.is_overdue(today))
     query = query.order_by(Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
@@ -101,9 +100,8 @@ def visible_trainings(user) -> list:
 
 
 def is_overdue(recommendation, today=None) -> bool:
-    today = today or date.today()
-    return (recommendation.due_date is not None and recommendation.due_date < today
-            and recommendation.status not in CLOSED_RECOMMENDATION_STATUSES)
+    """``Recommendation.is_overdue`` as of ``today`` (default: the server's date), for the templates."""
+    return recommendation.is_overdue(today or date.today())
 
 
 def _checked(values: dict) -> dict:

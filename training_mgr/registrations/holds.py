@@ -27,9 +27,8 @@ from ..extensions import db
 from ..trainings.models import TrainingSession
 from . import notifications
 from .models import Registration
-from .services import (
-    RegistrationError, _promote, end_hold, has_free_seat, lock_seats, status_for_new_registration,
-)
+from .seats import has_free_seat
+from .services import RegistrationError, _promote, end_hold, lock_seats, status_for_new_registration
 
 INVALID_LINK = _l(
     "This link cannot be used any more: it has been used already, or the time to confirm has run out. "

@@ -16,9 +16,10 @@ from ..core.db import as_utc, bounded_lock_wait, utcnow
 from ..core.domain import DomainError
 from ..core.pagination import KnownPagination
 from ..extensions import db
-from ..trainings.models import OrganisationQuota, TrainingSession
+from ..trainings.models import TrainingSession
 from . import notifications
-from .models import REGISTRATION_STATUSES, SEAT_STATUSES, Registration, occupies_seat
+from .models import REGISTRATION_STATUSES, SEAT_STATUSES, Registration
+from .seats import has_free_seat, seats_taken
 
 
 class RegistrationError(DomainError):
@@ -27,6 +28,8 @@ class RegistrationError(DomainError):
 
 class ReasonRequired(RegistrationError):
     """Rejecting or withdrawing someone needs a reason."""
+
+    field = "reason"
 
 
 #: registrations awaiting an officer's decision, which the list offers to approve in one click
@@ -61,68 +64,17 @@ def lock_seats(training_session: TrainingSession) -> None:
         )
 
 
-def seats_taken(training_session_id: int) -> int:
-    """Seats the training's registrations take now (``occupies_seat``: confirmed, or held with a seat)."""
-    return seats_taken_by_session([training_session_id]).get(training_session_id, 0)
-
-
-def seats_taken_by_session(session_ids) -> dict[int, int]:
-    """{training id: seats taken now} in one GROUP BY query; trainings with none are left out.
-
-    Every count of taken seats (capacity, free seats on public pages, the API's ``seats_taken``) comes from
-    here or ``_organisation_seats_taken``, both by ``occupies_seat``.
-    """
-    if not session_ids:
-        return {}
-    rows = db.session.execute(
-        select(Registration.training_session_id, func.count(Registration.id))
-        .where(Registration.training_session_id.in_(list(session_ids)), occupies_seat(utcnow()))
-        .group_by(Registration.training_session_id)
-    ).all()
-    return dict(rows)
-
-
-def seats_left(training_session: TrainingSession) -> int | None:
-    """Free seats, or None when the training has no capacity set. A seat held for someone to confirm is not free."""
-    if training_session.capacity is None:
-        return None
-    return max(training_session.capacity - seats_taken(training_session.id), 0)
-
-
-def _organisation_seats_taken(training_session_id: int, organisation_id: int) -> int:
-    from ..participants.models import Participant
-
-    return db.session.scalar(
-        select(func.count(Registration.id))
-        .join(Participant, Participant.id == Registration.participant_id)
-        .where(
-            Registration.training_session_id == training_session_id,
-            occupies_seat(utcnow()),
-            Participant.organisation_id == organisation_id,
-        )
-    )
-
-
-def has_free_seat(training_session: TrainingSession, participant) -> bool:
-    """Capacity and the participant's organisation quota both allow one more confirmed seat."""
-    if training_session.capacity is not None and seats_taken(training_session.id) >= training_session.capacity:
-        return False
-    if participant.organisation_id is not None:
-        quota = db.session.get(OrganisationQuota, (training_session.id, participant.organisation_id))
-        if quota is not None and _organisation_seats_taken(training_session.id, participant.organisation_id) >= quota.max_seats:
-            return False
-    return True
-
-
 def registration_window_error(training_session: TrainingSession, now=None):
-    """Why online registration is closed right now, or None when it is open."""
+    """Why online registration is closed at ``now`` (default: now), or None when it is open.
+
+    None exactly when ``TrainingSession.registration_open(now)``, the rule's one home (trainings/models.py).
+    """
     now = now or utcnow()
     if training_session.status != "open":
         return _l("Registration for this training is not open.")
-    opens, closes = as_utc(training_session.registration_opens_at), as_utc(training_session.registration_closes_at)
-    if opens is not None and now < opens:
+    if training_session.registration_not_yet_open(now):
         return _l("Registration for this training has not opened yet.")
-    if closes is not None and now > closes:
+    if training_session.registration_deadline_passed(now):
         return _l("The registration deadline for this training has passed.")
     return None
 

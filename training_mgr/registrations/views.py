@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.domain import shows_domain_errors
 from ..core.i18n import current_language, fmt_date, local_date, localized
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..core.pagecache import cached_page
@@ -14,17 +15,14 @@ from ..core.text import clean_text
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
-from ..trainings.access import (
-    can_manage_session, manageable_session, session_part_or_404, viewable_session, viewed_session,
-)
-from ..trainings.services import registration_counts
-from . import importing, services
+from ..trainings.access import can_manage_session, session_part_or_404, training_access, viewed_session
+from . import importing, seats, services
 from .forms import (
     AddExistingParticipantForm, ImportConfirmForm, ImportUploadForm, NewParticipantForm, RegistrationFilterForm,
     StatusChangeForm,
 )
 from .models import REGISTRATION_STATUSES, Registration
-from .services import ALLOWED_TRANSITIONS, ReasonRequired, RegistrationError
+from .services import ALLOWED_TRANSITIONS
 
 bp = Blueprint("registrations", __name__)
 
@@ -54,12 +52,12 @@ def index(session_id):
         sex=filters.get("sex"), sort=filters.get("sort") or "name", descending=filters.get("order") == "desc",
         page=requested_page(), per_page=PER_PAGE,
     )
-    counts = registration_counts([training_session.id])[training_session.id]
+    counts = seats.registration_counts([training_session.id])[training_session.id]
     totals = {status: counts.get(status, 0) for status in REGISTRATION_STATUSES}
     return render_template(
         "registrations/index.html", ts=training_session, form=form, page=page, totals=totals, grand_total=sum(totals.values()),
         rows=_list_rows(training_session, page.items, can_manage), can_manage=can_manage,
-        seats_left=services.seats_left(training_session),
+        seats_left=seats.seats_left(training_session),
     )
 
 
@@ -119,8 +117,8 @@ def _url_for_each(endpoint, **values):
 
 @bp.get("/officer/sessions/<int:session_id>/registrations/by-organisation")
 @roles_required(*STAFF_ROLES)
-def by_organisation(session_id):
-    training_session = viewable_session(session_id)
+@training_access("view")
+def by_organisation(training_session):
     rows, totals, grand_total = services.counts_by_organisation(training_session)
     return render_template(
         "registrations/by_organisation.html", ts=training_session, rows=rows, totals=totals, grand_total=grand_total,
@@ -130,8 +128,9 @@ def by_organisation(session_id):
 
 @bp.get("/officer/sessions/<int:session_id>/registrations/add")
 @roles_required(*STAFF_ROLES)
-def add(session_id):
-    return _render_add(manageable_session(session_id), _new_participant_form())
+@training_access("manage")
+def add(training_session):
+    return _render_add(training_session, _new_participant_form())
 
 
 def _render_add(training_session, new_form, status=200):
@@ -146,49 +145,45 @@ def _render_add(training_session, new_form, status=200):
 
 @bp.post("/officer/sessions/<int:session_id>/registrations/add-existing")
 @roles_required(*STAFF_ROLES)
-def add_existing(session_id):
-    training_session = manageable_session(session_id)
+@training_access("manage")
+def add_existing(training_session):
     form = AddExistingParticipantForm()
     if not form.validate():
         flash(_("Please pick a person to add."), "danger")
-        return redirect(url_for(".add", session_id=session_id))
+        return redirect(url_for(".add", session_id=training_session.id))
     participant = db.get_or_404(Participant, form.participant_id.data)
-    try:
+    with shows_domain_errors():
         registration = services.register(
             training_session, participant, source="officer", by_user=current_user,
             nominated_by=form.nominated_by.data or None, status=form.status.data or None,
         )
-    except RegistrationError as error:
-        flash(str(error), "danger")
-        return redirect(url_for(".add", session_id=session_id, q=participant.email))
-    flash(_("%(name)s added as %(status)s.", name=participant.name, status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
-    return redirect(url_for(".index", session_id=session_id))
+        flash(_("%(name)s added as %(status)s.", name=participant.name, status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
+        return redirect(url_for(".index", session_id=training_session.id))
+    return redirect(url_for(".add", session_id=training_session.id, q=participant.email))
 
 
 @bp.post("/officer/sessions/<int:session_id>/registrations/add-new")
 @roles_required(*STAFF_ROLES)
-def add_new(session_id):
-    training_session = manageable_session(session_id)
+@training_access("manage")
+def add_new(training_session):
     form = _new_participant_form()
     if not form.validate():
         return _render_add(training_session, form, 422)
-    try:
+    with shows_domain_errors():
         registration = services.register_new_participant(
             training_session, form.data, by_user=current_user,
             nominated_by=form.nominated_by.data or None, status=form.status.data or None,
         )
-    except RegistrationError as error:
-        flash(str(error), "danger")
-        return _render_add(training_session, form, 422)
-    flash(_("%(name)s added as %(status)s.", name=registration.participant.name,
-            status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
-    return redirect(url_for(".index", session_id=session_id))
+        flash(_("%(name)s added as %(status)s.", name=registration.participant.name,
+                status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
+        return redirect(url_for(".index", session_id=training_session.id))
+    return _render_add(training_session, form, 422)
 
 
 @bp.get("/officer/sessions/<int:session_id>/registrations/<int:registration_id>")
 @roles_required(*STAFF_ROLES)
-def detail(session_id, registration_id):
-    training_session = viewable_session(session_id)
+@training_access("view")
+def detail(training_session, registration_id):
     registration = session_part_or_404(training_session, Registration, registration_id)
     return _render_detail(training_session, registration, StatusChangeForm(formdata=None))
 
@@ -204,54 +199,47 @@ def _render_detail(training_session, registration, form, status=200):
 
 @bp.post("/officer/sessions/<int:session_id>/registrations/<int:registration_id>/status")
 @roles_required(*STAFF_ROLES)
-def change_status(session_id, registration_id):
-    training_session = manageable_session(session_id)
+@training_access("manage")
+def change_status(training_session, registration_id):
     registration = session_part_or_404(training_session, Registration, registration_id)
     form = StatusChangeForm()
     if not form.validate():
         return _render_detail(training_session, registration, form, 422)
-    try:
+    with shows_domain_errors(form):  # "a reason is needed" beside the reason, the others flashed
         promoted = services.change_status(registration, form.status.data, by_user=current_user, reason=(form.reason.data or "").strip() or None)
-    except ReasonRequired as error:
-        form.reason.errors = [str(error)]
-        return _render_detail(training_session, registration, form, 422)
-    except RegistrationError as error:
-        flash(str(error), "danger")
-        return _render_detail(training_session, registration, form, 422)
-    flash(_("%(name)s is now %(status)s.", name=registration.participant.name,
-            status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
-    for other in promoted:
-        flash(_("%(name)s was promoted from the waiting list.", name=other.participant.name), "info")
-    if request.form.get("back") == "list":
-        return redirect(url_for(".index", session_id=session_id))
-    return redirect(url_for(".detail", session_id=session_id, registration_id=registration_id))
+        flash(_("%(name)s is now %(status)s.", name=registration.participant.name,
+                status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
+        for other in promoted:
+            flash(_("%(name)s was promoted from the waiting list.", name=other.participant.name), "info")
+        if request.form.get("back") == "list":
+            return redirect(url_for(".index", session_id=training_session.id))
+        return redirect(url_for(".detail", session_id=training_session.id, registration_id=registration_id))
+    return _render_detail(training_session, registration, form, 422)
 
 
 @bp.route("/officer/sessions/<int:session_id>/registrations/import", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
-def import_upload(session_id):
-    training_session = manageable_session(session_id)
+@training_access("manage")
+def import_upload(training_session):
     form = ImportUploadForm()
     if not form.validate_on_submit():
         return render_template("registrations/import.html", ts=training_session, form=form), 422 if form.errors else 200
     upload = form.file.data
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
-    try:
+    with shows_domain_errors(form.file):
         preview = importing.preview_upload(training_session, upload.filename, upload.stream.read(max_bytes + 1), max_bytes)
-    except importing.NominationImportError as error:
-        form.file.errors = [str(error)]
-        return render_template("registrations/import.html", ts=training_session, form=form), 422
-    confirm = ImportConfirmForm(formdata=None)
-    if preview.ok:
-        confirm.payload.data = importing.sign_rows(training_session, upload.filename, preview)
-    return render_template("registrations/import_preview.html", ts=training_session, preview=preview, confirm=confirm,
-                           filename=upload.filename)
+        confirm = ImportConfirmForm(formdata=None)
+        if preview.ok:
+            confirm.payload.data = importing.sign_rows(training_session, upload.filename, preview)
+        return render_template("registrations/import_preview.html", ts=training_session, preview=preview, confirm=confirm,
+                               filename=upload.filename)
+    return render_template("registrations/import.html", ts=training_session, form=form), 422
 
 
 @bp.post("/officer/sessions/<int:session_id>/registrations/import/confirm")
 @roles_required(*STAFF_ROLES)
-def import_confirm(session_id):
-    training_session = manageable_session(session_id)
+@training_access("manage")
+def import_confirm(training_session):
     form = ImportConfirmForm()
     try:
         if not form.validate():
@@ -262,17 +250,17 @@ def import_confirm(session_id):
         flash(str(error), "danger")
         preview = getattr(error, "preview", None)
         if preview is None:
-            return redirect(url_for(".import_upload", session_id=session_id))
+            return redirect(url_for(".import_upload", session_id=training_session.id))
         return render_template("registrations/import_preview.html", ts=training_session, preview=preview,
                                confirm=ImportConfirmForm(formdata=None), filename=filename), 422
     flash(_("%(count)s nominations imported.", count=len(registrations)), "success")
-    return redirect(url_for(".index", session_id=session_id))
+    return redirect(url_for(".index", session_id=training_session.id))
 
 
 @bp.get("/officer/sessions/<int:session_id>/registrations/import/template.<any(csv, xlsx):kind>")
 @roles_required(*STAFF_ROLES)
-def import_template(session_id, kind):
-    manageable_session(session_id)
+@training_access("manage")
+def import_template(training_session, kind):
     if kind == "csv":
         body, mimetype = importing.template_csv(), "text/csv; charset=utf-8"
     else:

@@ -18,7 +18,8 @@ Definitions (also in docs/figures.md):
   the breakdowns by sex and by organisation add up to this total. A person can follow several courses,
   so the per-course counts need not add up to it.
 - **certification rate** — certified ÷ attended registrations.
-- **overdue recommendation** — due before today and neither implemented nor not pursued.
+- **overdue recommendation** — due before today and neither implemented nor not pursued
+  (``Recommendation.is_overdue``).
 
 The programme report covers the trainings *held* in a period: completed trainings (cancelled ones
 never are) whose start date lies in [from, to], optionally of one course and in one country. With an
@@ -44,9 +45,7 @@ from ..courses.models import Course
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import SEXES, Participant
-from ..recommendations.models import (
-    CLOSED_RECOMMENDATION_STATUSES, RECOMMENDATION_STATUSES, Recommendation,
-)
+from ..recommendations.models import RECOMMENDATION_STATUSES, Recommendation
 from ..registrations.models import Registration
 from ..trainings.models import SessionDay, TrainingSession
 
@@ -333,8 +332,7 @@ def _overdue_recommendations(session_ids, today) -> Select:
         select(Recommendation)
         .where(
             Recommendation.training_session_id.in_(session_ids),
-            Recommendation.due_date < today,
-            Recommendation.status.not_in(CLOSED_RECOMMENDATION_STATUSES),
+            Recommendation.is_overdue(today),
         )
         .options(
             joinedload(Recommendation.responsible_organisation),

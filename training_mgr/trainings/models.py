@@ -1,9 +1,12 @@
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, and_, not_,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import one_of, utcnow
+from ..core.db import as_utc, one_of, utcnow
 from ..extensions import db
 
 SESSION_STATUSES = ("draft", "open", "closed", "completed", "cancelled")
@@ -101,6 +104,46 @@ class TrainingSession(db.Model):
     @property
     def number_of_days(self) -> int:
         return len(self.days)
+
+    # --- the rule "registration is open online", in Python (on a training) and SQL (on the class) ----------
+    # ``now`` is a timezone-aware UTC datetime. The window is [registration_opens_at, registration_closes_at],
+    # both ends optional and both included. Free seats do not close registration (the waiting list takes over).
+
+    @hybrid_method
+    def registration_not_yet_open(self, now) -> bool:
+        """The window has a start and ``now`` is before it."""
+        return self.registration_opens_at is not None and now < as_utc(self.registration_opens_at)
+
+    @registration_not_yet_open.expression
+    def registration_not_yet_open(cls, now):
+        return and_(cls.registration_opens_at.is_not(None), cls.registration_opens_at > now)
+
+    @hybrid_method
+    def registration_deadline_passed(self, now) -> bool:
+        """The window has an end and ``now`` is after it."""
+        return self.registration_closes_at is not None and now > as_utc(self.registration_closes_at)
+
+    @registration_deadline_passed.expression
+    def registration_deadline_passed(cls, now):
+        return and_(cls.registration_closes_at.is_not(None), cls.registration_closes_at < now)
+
+    @hybrid_method
+    def listed_for_registration(self, now) -> bool:
+        """Shown in the public catalogue: status open and the deadline not passed (it may not have opened yet)."""
+        return self.status == "open" and not self.registration_deadline_passed(now)
+
+    @listed_for_registration.expression
+    def listed_for_registration(cls, now):
+        return and_(cls.status == "open", not_(cls.registration_deadline_passed(now)))
+
+    @hybrid_method
+    def registration_open(self, now) -> bool:
+        """Registration is open online at ``now``: status open and ``now`` inside the window."""
+        return self.listed_for_registration(now) and not self.registration_not_yet_open(now)
+
+    @registration_open.expression
+    def registration_open(cls, now):
+        return and_(cls.listed_for_registration(now), not_(cls.registration_not_yet_open(now)))
 
     def __repr__(self):
         return f"<TrainingSession {self.id} {self.title!r} {self.status}>"

@@ -6,11 +6,10 @@ Times are stored in UTC. The registration window arrives here as the training's 
 """
 import io
 import zoneinfo
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 
 from ..audit import services as audit
 from ..auth.models import User
@@ -21,7 +20,7 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..registrations import notifications
 from ..registrations import services as registrations
-from .access import visible_sessions_filter
+from ..registrations.seats import seats_taken
 from .models import (
     CONFIRMATION_MODES, LANGUAGES, OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession,
 )
@@ -181,7 +180,7 @@ def update_training(training_session: TrainingSession, by_user, values: dict) ->
         raise TrainingError(_("The dates of a completed training cannot be changed."), "start_date")
     capacity = merged["capacity"]
     if capacity is not None and capacity != ts.capacity:
-        taken = registrations.seats_taken(ts.id)
+        taken = seats_taken(ts.id)
         if capacity < taken:
             raise TrainingError(
                 _("%(taken)d seats are already confirmed; the capacity cannot be lower.", taken=taken), "capacity"
@@ -416,22 +415,6 @@ def remove_quota(training_session: TrainingSession, by_user, organisation_id: in
     registrations.promote_from_waitlist(ts, by_user)
 
 
-def quota_usage(training_session: TrainingSession) -> dict[int, int]:
-    """Seats taken (``occupies_seat``: confirmed, or held for someone to confirm) per organisation that has a quota, in one query."""
-    from ..participants.models import Participant
-    from ..registrations.models import Registration, occupies_seat
-
-    rows = db.session.execute(
-        select(Participant.organisation_id, func.count(Registration.id))
-        .join(Participant, Participant.id == Registration.participant_id)
-        .join(OrganisationQuota, and_(OrganisationQuota.organisation_id == Participant.organisation_id,
-                                      OrganisationQuota.training_session_id == Registration.training_session_id))
-        .where(Registration.training_session_id == training_session.id, occupies_seat(utcnow()))
-        .group_by(Participant.organisation_id)
-    )
-    return dict(rows.all())
-
-
 # --- certificate rule and signatories ---------------------------------------------------------------
 
 def update_certificate_rule(training_session: TrainingSession, by_user, values: dict) -> dict:
@@ -582,151 +565,3 @@ def _status_label(status: str) -> str:
     return str(SESSION_STATUS_LABELS.get(status, status)).lower()
 
 
-# --- what the officer sees ---------------------------------------------------------------------------
-
-def registration_counts(training_session_ids) -> dict[int, dict[str, int]]:
-    """{training id: {registration status: count}} in one query."""
-    from ..registrations.models import Registration
-
-    ids = list(training_session_ids)
-    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
-    if ids:
-        rows = db.session.execute(
-            select(Registration.training_session_id, Registration.status, func.count(Registration.id))
-            .where(Registration.training_session_id.in_(ids))
-            .group_by(Registration.training_session_id, Registration.status)
-        )
-        for ts_id, status, count in rows:
-            counts[ts_id][status] = count
-    return counts
-
-
-@dataclass
-class TrainingFigures:
-    """The key counts on a training's page."""
-
-    registrations: dict[str, int]
-    seats_taken: int
-    seats_left: int | None
-    recommendations: int
-    overdue_recommendations: int
-    certificates: int
-
-
-def training_figures(training_session: TrainingSession, today: date | None = None) -> TrainingFigures:
-    from ..certificates.models import Certificate
-    from ..recommendations.models import CLOSED_RECOMMENDATION_STATUSES, Recommendation
-    from ..registrations.models import SEAT_STATUSES, Registration
-
-    ts = training_session
-    today = today or local_today(ts)
-    by_status = registration_counts([ts.id])[ts.id]
-    taken = sum(by_status.get(s, 0) for s in SEAT_STATUSES)
-    recommendations, overdue = db.session.execute(
-        select(
-            func.count(Recommendation.id),
-            func.count(Recommendation.id).filter(
-                Recommendation.due_date < today, Recommendation.status.not_in(CLOSED_RECOMMENDATION_STATUSES)
-            ),
-        ).where(Recommendation.training_session_id == ts.id)
-    ).one()
-    certificates = db.session.scalar(
-        select(func.count(Certificate.id))
-        .join(Registration, Registration.id == Certificate.registration_id)
-        .where(Registration.training_session_id == ts.id, Certificate.status == "valid")
-    )
-    return TrainingFigures(
-        registrations=by_status, seats_taken=taken, seats_left=registrations.seats_left(ts),
-        recommendations=recommendations, overdue_recommendations=overdue, certificates=certificates,
-    )
-
-
-@dataclass
-class OfficerHome:
-    """A programme officer's trainings and what needs their action, each part in a fixed number of queries."""
-
-    upcoming: list = field(default_factory=list)
-    running: list = field(default_factory=list)
-    #: a pagination of trainings that are over (completed, cancelled, or past their last day)
-    past: object = None
-    counts: dict = field(default_factory=dict)
-    pending_nominations: list = field(default_factory=list)
-    missing_attendance: list = field(default_factory=list)
-    overdue_recommendations: list = field(default_factory=list)
-    to_complete: list = field(default_factory=list)
-
-    @property
-    def needs_action(self) -> bool:
-        return bool(self.pending_nominations or self.missing_attendance or self.overdue_recommendations or self.to_complete)
-
-
-#: most rows shown in each "needs action" list
-NEEDS_ACTION_LIMIT = 50
-
-
-def officer_home(user, today: date | None = None, past_page: int = 1, per_page: int = 20) -> OfficerHome:
-    """``user``'s trainings (all of them for an admin) by upcoming / running / over, and what needs action."""
-    from ..attendance.models import AttendanceMark
-    from ..recommendations.models import CLOSED_RECOMMENDATION_STATUSES, Recommendation
-    from ..registrations.models import Registration
-
-    today = today or utcnow().date()
-    visible = lambda query: visible_sessions_filter(user, query)  # noqa: E731
-    home = OfficerHome()
-
-    current = db.session.scalars(visible(
-        select(TrainingSession)
-        .where(TrainingSession.status.in_(ACTIVE_STATUSES),
-               or_(TrainingSession.end_date.is_(None), TrainingSession.end_date >= today))
-        .order_by(TrainingSession.start_date.is_(None), TrainingSession.start_date, TrainingSession.id)
-    )).all()
-    for ts in current:
-        (home.running if ts.start_date and ts.start_date <= today else home.upcoming).append(ts)
-    home.past = db.paginate(visible(
-        select(TrainingSession)
-        .where(or_(TrainingSession.status.not_in(ACTIVE_STATUSES), TrainingSession.end_date < today))
-        .order_by(TrainingSession.end_date.desc(), TrainingSession.id.desc())
-    ), page=past_page, per_page=per_page, error_out=False)
-    home.counts = registration_counts([ts.id for ts in current] + [ts.id for ts in home.past.items])
-
-    title_columns = (TrainingSession.id, TrainingSession.title, TrainingSession.title_ar)
-    home.pending_nominations = db.session.execute(visible(
-        select(*title_columns, func.count(Registration.id).label("pending"))
-        .join(Registration, Registration.training_session_id == TrainingSession.id)
-        .where(Registration.status == "pending", TrainingSession.status.in_(ACTIVE_STATUSES))
-        .group_by(*title_columns)
-        .order_by(func.min(Registration.created_at))
-        .limit(NEEDS_ACTION_LIMIT)
-    )).all()
-
-    home.missing_attendance = db.session.execute(visible(
-        select(*title_columns, SessionDay.id.label("day_id"), SessionDay.date.label("date"),
-               func.count(Registration.id).label("missing"))
-        .join(SessionDay, SessionDay.training_session_id == TrainingSession.id)
-        .join(Registration, and_(Registration.training_session_id == TrainingSession.id,
-                                 Registration.status == "confirmed"))
-        .outerjoin(AttendanceMark, and_(AttendanceMark.registration_id == Registration.id,
-                                        AttendanceMark.session_day_id == SessionDay.id))
-        .where(SessionDay.date < today, AttendanceMark.id.is_(None), TrainingSession.status != "cancelled")
-        .group_by(*title_columns, SessionDay.id, SessionDay.date)
-        .order_by(SessionDay.date.desc(), TrainingSession.id)
-        .limit(NEEDS_ACTION_LIMIT)
-    )).all()
-
-    home.overdue_recommendations = db.session.execute(visible(
-        select(*title_columns, func.count(Recommendation.id).label("overdue"),
-               func.min(Recommendation.due_date).label("oldest_due"))
-        .join(Recommendation, Recommendation.training_session_id == TrainingSession.id)
-        .where(Recommendation.due_date < today, Recommendation.status.not_in(CLOSED_RECOMMENDATION_STATUSES))
-        .group_by(*title_columns)
-        .order_by(func.min(Recommendation.due_date))
-        .limit(NEEDS_ACTION_LIMIT)
-    )).all()
-
-    home.to_complete = db.session.execute(visible(
-        select(*title_columns, TrainingSession.end_date)
-        .where(TrainingSession.status.in_(("open", "closed")), TrainingSession.end_date < today)
-        .order_by(TrainingSession.end_date)
-        .limit(NEEDS_ACTION_LIMIT)
-    )).all()
-    return home

@@ -12,6 +12,8 @@ from ..courses.models import Course
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
+from ..registrations.seats import quota_usage
+from ..reports import officer_home as officer_figures
 from . import services
 from .access import can_manage_session, session_part_or_404, training_access, viewed_session
 from .forms import (
@@ -30,7 +32,7 @@ def _back(training_session, endpoint="trainings.detail"):
 @bp.get("/officer")
 @roles_required(*EDITOR_ROLES)
 def officer_home():
-    home = services.officer_home(current_user, past_page=requested_page())
+    home = officer_figures.officer_home(current_user, past_page=requested_page())
     return render_template("trainings/officer_home.html", home=home)
 
 
@@ -65,7 +67,7 @@ def detail(session_id):
     return render_template(
         "trainings/detail.html",
         ts=training_session,
-        figures=services.training_figures(training_session),
+        figures=officer_figures.training_figures(training_session),
         can_manage=can_manage,
         next_statuses=services.STATUS_TRANSITIONS[training_session.status],
         open_problems=services.open_problems(training_session) if training_session.status == "draft" else [],
@@ -181,7 +183,7 @@ def quotas(ts):
                                form.max_seats.data)
             flash(_("Quota saved."), "success")
             return _back(ts, "trainings.quotas")
-    return render_template("trainings/quotas.html", ts=ts, form=form, usage=services.quota_usage(ts))
+    return render_template("trainings/quotas.html", ts=ts, form=form, usage=quota_usage(ts))
 
 
 @bp.post("/officer/sessions/<int:session_id>/quotas/<int:organisation_id>/remove")

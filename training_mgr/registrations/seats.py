@@ -1,0 +1,100 @@
+"""Seats: how many a training's registrations take, how many are left, and what its quotas allow.
+
+The one seat rule is ``models.occupies_seat`` (confirmed, or held with a seat until later than now); every
+count of taken or free seats (capacity checks, the waiting list, public pages, the officer's pages, the
+read API's ``seats_taken``) is made here with it.
+"""
+from sqlalchemy import and_, func, select
+
+from ..core.db import utcnow
+from ..extensions import db
+from ..participants.models import Participant
+from ..trainings.models import OrganisationQuota, TrainingSession
+from .models import Registration, occupies_seat
+
+
+def seats_taken(training_session_id: int) -> int:
+    """Seats the training's registrations take now (``occupies_seat``: confirmed, or held with a seat)."""
+    return seats_taken_by_session([training_session_id]).get(training_session_id, 0)
+
+
+def seats_taken_by_session(session_ids) -> dict[int, int]:
+    """{training id: seats taken now} in one GROUP BY query; trainings with none are left out."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.training_session_id, func.count(Registration.id))
+        .where(Registration.training_session_id.in_(list(session_ids)), occupies_seat(utcnow()))
+        .group_by(Registration.training_session_id)
+    ).all()
+    return dict(rows)
+
+
+def free_seats(capacity: int | None, taken: int) -> int | None:
+    """Seats left of ``capacity`` when ``taken`` are taken (never below 0), or None when there is no capacity."""
+    return None if capacity is None else max(capacity - taken, 0)
+
+
+def seats_left(training_session: TrainingSession) -> int | None:
+    """Free seats, or None when the training has no capacity set. A seat held for someone to confirm is not free."""
+    if training_session.capacity is None:
+        return None
+    return free_seats(training_session.capacity, seats_taken(training_session.id))
+
+
+def seats_left_by_session(training_sessions) -> dict[int, int | None]:
+    """{training id: free seats (None when it has no capacity)} for several trainings, in one query."""
+    taken = seats_taken_by_session([ts.id for ts in training_sessions])
+    return {ts.id: free_seats(ts.capacity, taken.get(ts.id, 0)) for ts in training_sessions}
+
+
+def organisation_seats_taken(training_session_id: int, organisation_id: int) -> int:
+    """Seats taken now by registrations of participants of ``organisation_id`` (their current organisation)."""
+    return db.session.scalar(
+        select(func.count(Registration.id))
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(
+            Registration.training_session_id == training_session_id,
+            occupies_seat(utcnow()),
+            Participant.organisation_id == organisation_id,
+        )
+    )
+
+
+def quota_usage(training_session: TrainingSession) -> dict[int, int]:
+    """{organisation id: seats taken now} for each organisation that has a quota on the training, in one query."""
+    rows = db.session.execute(
+        select(Participant.organisation_id, func.count(Registration.id))
+        .join(Participant, Participant.id == Registration.participant_id)
+        .join(OrganisationQuota, and_(OrganisationQuota.organisation_id == Participant.organisation_id,
+                                      OrganisationQuota.training_session_id == Registration.training_session_id))
+        .where(Registration.training_session_id == training_session.id, occupies_seat(utcnow()))
+        .group_by(Participant.organisation_id)
+    )
+    return dict(rows.all())
+
+
+def has_free_seat(training_session: TrainingSession, participant) -> bool:
+    """Capacity and the participant's organisation quota both allow one more confirmed seat."""
+    if training_session.capacity is not None and seats_taken(training_session.id) >= training_session.capacity:
+        return False
+    if participant.organisation_id is not None:
+        quota = db.session.get(OrganisationQuota, (training_session.id, participant.organisation_id))
+        if quota is not None and organisation_seats_taken(training_session.id, participant.organisation_id) >= quota.max_seats:
+            return False
+    return True
+
+
+def registration_counts(training_session_ids) -> dict[int, dict[str, int]]:
+    """{training id: {registration status: count}} in one query (every status, seat or not)."""
+    ids = list(training_session_ids)
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    if ids:
+        rows = db.session.execute(
+            select(Registration.training_session_id, Registration.status, func.count(Registration.id))
+            .where(Registration.training_session_id.in_(ids))
+            .group_by(Registration.training_session_id, Registration.status)
+        )
+        for ts_id, status, count in rows:
+            counts[ts_id][status] = count
+    return counts
