@@ -13,7 +13,7 @@ from training_mgr.audit.models import AuditEntry
 from training_mgr.extensions import db
 from training_mgr.registrations import seats
 from training_mgr.reports.officer_home import officer_home
-from training_mgr.trainings import services
+from training_mgr.trainings import organisers, services, signatories
 from training_mgr.trainings.models import TrainingSession
 
 TODAY = date.today()
@@ -163,15 +163,15 @@ def test_day_rules(officer):
 def test_host_and_co_organisers_are_set_and_can_swap_roles(officer):
     ts = TrainingSessionFactory()
     nahrain, unoct, iom = (OrganisationFactory(name=n) for n in ("Al-Nahrain Centre", "UNOCT", "IOM"))
-    services.set_organisers(ts, officer, nahrain.id, [unoct.id, iom.id])
+    organisers.set_organisers(ts, officer, nahrain.id, [unoct.id, iom.id])
     assert ts.host == nahrain and ts.co_organisers == [unoct, iom]
     # the same organisation changing role is updated in place
-    services.set_organisers(ts, officer, unoct.id, [nahrain.id])
+    organisers.set_organisers(ts, officer, unoct.id, [nahrain.id])
     db.session.expire_all()
     assert ts.host == unoct and ts.co_organisers == [nahrain]
-    assert services.set_organisers(ts, officer, unoct.id, [nahrain.id]) == {}
+    assert organisers.set_organisers(ts, officer, unoct.id, [nahrain.id]) == {}
     with pytest.raises(services.TrainingError) as error:
-        services.set_organisers(ts, officer, iom.id, [iom.id])
+        organisers.set_organisers(ts, officer, iom.id, [iom.id])
     assert error.value.field == "co_organiser_ids"
     assert _actions() == ["training.organisers", "training.organisers"]
 
@@ -179,12 +179,12 @@ def test_host_and_co_organisers_are_set_and_can_swap_roles(officer):
 def test_managing_officers_are_assigned_and_one_must_remain(officer):
     ts = TrainingSessionFactory(officers=[officer])
     colleague, manager = UserFactory(role="officer"), UserFactory(role="manager")
-    services.set_officers(ts, officer, [officer.id, colleague.id])
+    organisers.set_officers(ts, officer, [officer.id, colleague.id])
     assert {u.id for u in ts.officers} == {officer.id, colleague.id}
     with pytest.raises(services.TrainingError, match="at least one"):
-        services.set_officers(ts, officer, [])
+        organisers.set_officers(ts, officer, [])
     with pytest.raises(services.TrainingError, match="programme officers"):
-        services.set_officers(ts, officer, [manager.id])
+        organisers.set_officers(ts, officer, [manager.id])
     db.session.expire_all()
     assert len(ts.officers) == 2
     assert _actions() == ["training.officers"]
@@ -193,15 +193,15 @@ def test_managing_officers_are_assigned_and_one_must_remain(officer):
 def test_quotas_are_set_changed_and_removed_within_the_capacity(officer):
     ts = TrainingSessionFactory(capacity=20)
     moi = OrganisationFactory(name="Ministry of Interior")
-    services.set_quota(ts, officer, moi, 5)
-    services.set_quota(ts, officer, moi, 6)
+    organisers.set_quota(ts, officer, moi, 5)
+    organisers.set_quota(ts, officer, moi, 6)
     assert [(q.organisation_id, q.max_seats) for q in ts.quotas] == [(moi.id, 6)]
     with pytest.raises(services.TrainingError) as error:
-        services.set_quota(ts, officer, moi, 21)
+        organisers.set_quota(ts, officer, moi, 21)
     assert error.value.field == "max_seats"
     with pytest.raises(services.TrainingError):
-        services.set_quota(ts, officer, moi, -1)
-    services.remove_quota(ts, officer, moi.id)
+        organisers.set_quota(ts, officer, moi, -1)
+    organisers.remove_quota(ts, officer, moi.id)
     assert ts.quotas == []
     assert _actions() == ["training.quota_set", "training.quota_set", "training.quota_remove"]
 
@@ -209,11 +209,11 @@ def test_quotas_are_set_changed_and_removed_within_the_capacity(officer):
 def test_raising_a_quota_gives_the_seat_to_the_waiting_list(officer):
     ts = TrainingSessionFactory(capacity=10)
     moi = OrganisationFactory()
-    services.set_quota(ts, officer, moi, 1)
+    organisers.set_quota(ts, officer, moi, 1)
     RegistrationFactory(training_session=ts, participant=ParticipantFactory(organisation=moi))
     waiting = RegistrationFactory(training_session=ts, participant=ParticipantFactory(organisation=moi),
                                   status="waitlisted", waitlisted_at=datetime.now(timezone.utc))
-    services.set_quota(ts, officer, moi, 2)
+    organisers.set_quota(ts, officer, moi, 2)
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
     assert seats.quota_usage(ts) == {moi.id: 2}
@@ -235,24 +235,24 @@ def test_capacity_cannot_go_below_the_confirmed_seats_and_a_raise_serves_the_wai
 
 def test_certificate_rule(officer):
     ts = TrainingSessionFactory()
-    changes = services.update_certificate_rule(ts, officer, {
+    changes = signatories.update_certificate_rule(ts, officer, {
         "cert_min_attendance": 100, "cert_late_counts": False, "cert_excused_excluded": True,
     })
     assert changes == {"cert_min_attendance": [80, 100], "cert_late_counts": [True, False]}
     with pytest.raises(services.TrainingError) as error:
-        services.update_certificate_rule(ts, officer, {"cert_min_attendance": 101})
+        signatories.update_certificate_rule(ts, officer, {"cert_min_attendance": 101})
     assert error.value.field == "cert_min_attendance"
 
 
 def test_signatories_with_a_checked_signature_image(officer):
     ts = TrainingSessionFactory()
-    first = services.add_signatory(ts, officer, {"name": "Giorgi Gigauri", "title": "Chief of Mission"}, png_bytes())
+    first = signatories.add_signatory(ts, officer, {"name": "Giorgi Gigauri", "title": "Chief of Mission"}, png_bytes())
     assert first.signature_mimetype == "image/png" and first.position == 0
-    second = services.add_signatory(ts, officer, {"name": "Raffi Gregorian", "name_ar": "رافي غريغوريان"})
+    second = signatories.add_signatory(ts, officer, {"name": "Raffi Gregorian", "name_ar": "رافي غريغوريان"})
     assert second.position == 1 and second.signature_image is None
-    services.update_signatory(first, officer, {"title": "Chief of Mission, IOM Iraq"}, remove_image=True)
+    signatories.update_signatory(first, officer, {"title": "Chief of Mission, IOM Iraq"}, remove_image=True)
     assert first.signature_image is None and first.title == "Chief of Mission, IOM Iraq"
-    services.remove_signatory(second, officer)
+    signatories.remove_signatory(second, officer)
     assert [s.name for s in ts.signatories] == ["Giorgi Gigauri"]
     assert _actions() == ["training.signatory_add", "training.signatory_add", "training.signatory_update",
                           "training.signatory_remove"]
@@ -261,12 +261,12 @@ def test_signatories_with_a_checked_signature_image(officer):
 @pytest.mark.parametrize("data,message", [
     (b"%PDF-1.7 not an image", "PNG or JPEG"),
     (b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "could not be read"),
-    (b"\x89PNG\r\n\x1a\n" + b"0" * (services.SIGNATURE_MAX_BYTES + 1), "smaller than"),
+    (b"\x89PNG\r\n\x1a\n" + b"0" * (signatories.SIGNATURE_MAX_BYTES + 1), "smaller than"),
 ])
 def test_a_bad_signature_file_is_refused_and_nothing_is_stored(officer, data, message):
     ts = TrainingSessionFactory()
     with pytest.raises(services.TrainingError, match=message) as error:
-        services.add_signatory(ts, officer, {"name": "Someone"}, data)
+        signatories.add_signatory(ts, officer, {"name": "Someone"}, data)
     assert error.value.field == "signature"
     db.session.expire_all()
     assert ts.signatories == []
@@ -410,7 +410,7 @@ def test_anonymous_users_are_sent_to_log_in(client, people, page):
 ])
 def test_who_may_view_and_manage_a_training(people, login, role, view, manage):
     ts = people.training
-    signatory = services.add_signatory(ts, people.admin, {"name": "Signer"}, png_bytes())
+    signatory = signatories.add_signatory(ts, people.admin, {"name": "Signer"}, png_bytes())
     client = login(getattr(people, role))
     assert client.get(f"/officer/sessions/{ts.id}").status_code == view
     assert client.get(f"/officer/sessions/{ts.id}/signatories/{signatory.id}/signature").status_code == view

@@ -1,10 +1,10 @@
-"""Training sessions: scheduling from a course, session days, organisers, officers, quotas, certificate rule,
-signatories, and the status a training moves through. Every write is audited and committed once.
+"""Training sessions: scheduling from a course, session days, and the status a training moves through.
+Every write is audited and committed once. Organisers, officers and quotas are in ``organisers.py``; the
+certificate rule and signatories in ``signatories.py``.
 
 Times are stored in UTC. The registration window arrives here as the training's local wall-clock time
 (what the officer typed) and is converted with the training's time zone.
 """
-import io
 import zoneinfo
 from datetime import date, datetime, timedelta, timezone
 
@@ -12,18 +12,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import services as audit
-from ..auth.models import User
 from ..core.db import as_utc, utcnow
 from ..core.domain import DomainError
 from ..core.forms import is_country_code, timezone_names
 from ..extensions import db
-from ..organisations.models import Organisation
 from ..registrations import notifications
 from ..registrations import services as registrations
 from ..registrations.seats import seats_taken
-from .models import (
-    CONFIRMATION_MODES, LANGUAGES, OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession,
-)
+from .models import CONFIRMATION_MODES, LANGUAGES, SessionDay, TrainingSession
 
 #: status -> the statuses a training may move to from it
 STATUS_TRANSITIONS = {
@@ -45,15 +41,9 @@ DETAIL_FIELDS = (
     "confirmation_mode", "notes",
 )
 WINDOW_FIELDS = ("registration_opens_at", "registration_closes_at")
-CERTIFICATE_RULE_FIELDS = ("cert_min_attendance", "cert_late_counts", "cert_excused_excluded")
-SIGNATORY_FIELDS = ("name", "name_ar", "title", "title_ar")
 
 #: longest training, in calendar days; a typo in a year must not make thousands of days
 MAX_DAYS = 60
-MAX_SIGNATORIES = 4
-SIGNATURE_MAX_BYTES = 1024 * 1024
-SIGNATURE_MAX_PIXELS = 4000
-SIGNATURE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
 class TrainingError(DomainError):
@@ -300,206 +290,6 @@ def remove_day(day: SessionDay, by_user) -> None:
     _fit_dates_to_days(ts)
     audit.record(by_user, "training.day_remove", day, f"Day removed: {day.date.isoformat()}",
                  changes={"date": [day.date, None]}, training_session_id=ts.id)
-    db.session.commit()
-
-
-# --- organisers, officers, quotas -------------------------------------------------------------------
-
-def _organisations_by_id(ids) -> dict[int, Organisation]:
-    ids = set(ids)
-    found = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
-    if len(found) != len(ids):
-        raise TrainingError(_("Choose organisations from the list."), "co_organiser_ids")
-    return found
-
-
-def set_organisers(training_session: TrainingSession, by_user, host_id: int | None, co_organiser_ids) -> dict:
-    """Set the host (or none) and the co-organising partners, in the order given."""
-    ts = training_session
-    co_organiser_ids = list(dict.fromkeys(co_organiser_ids or ()))
-    if host_id is not None and host_id in co_organiser_ids:
-        raise TrainingError(_("The host is already an organiser; do not list it as a co-organiser too."),
-                            "co_organiser_ids")
-    organisations = _organisations_by_id(co_organiser_ids + ([host_id] if host_id is not None else []))
-    wanted = ([(host_id, "host")] if host_id is not None else []) + [(oid, "co_organiser") for oid in co_organiser_ids]
-
-    before = [(o.organisation.name, o.role) for o in ts.organisers]
-    existing = {o.organisation_id: o for o in ts.organisers}
-    for position, (organisation_id, role) in enumerate(wanted):
-        organiser = existing.pop(organisation_id, None)
-        if organiser is None:  # rows are updated in place: a delete and insert of one key would collide
-            ts.organisers.append(SessionOrganiser(organisation=organisations[organisation_id], role=role,
-                                                  position=position))
-        else:
-            organiser.role, organiser.position = role, position
-    for organiser in existing.values():
-        ts.organisers.remove(organiser)
-    ts.organisers.sort(key=lambda o: o.position)
-    after = [(organisations[oid].name, role) for oid, role in wanted]
-    if before == after:
-        db.session.rollback()
-        return {}
-    changes = {"organisers": [[f"{name} ({role})" for name, role in before], [f"{name} ({role})" for name, role in after]]}
-    audit.record(by_user, "training.organisers", ts, f"Organisers set: {', '.join(n for n, _r in after) or '—'}",
-                 changes=changes)
-    db.session.commit()
-    return changes
-
-
-def officer_choices() -> list[User]:
-    """Active programme officers, who can be made to manage a training."""
-    from ..auth.services import active_officers
-
-    return active_officers()
-
-
-def set_officers(training_session: TrainingSession, by_user, officer_ids) -> dict:
-    """Set the officers who manage the training; at least one must remain."""
-    ts = training_session
-    officer_ids = set(officer_ids or ())
-    if not officer_ids:
-        raise TrainingError(_("A training needs at least one managing officer."), "officer_ids")
-    officers = db.session.scalars(
-        select(User).where(User.id.in_(officer_ids), User.role == "officer", User.active.is_(True))
-    ).all()
-    if len(officers) != len(officer_ids):
-        raise TrainingError(_("Choose active programme officers from the list."), "officer_ids")
-    before = sorted(u.email for u in ts.officers)
-    after = sorted(u.email for u in officers)
-    if before == after:
-        return {}
-    ts.officers = sorted(officers, key=lambda u: u.email)
-    changes = {"officers": [before, after]}
-    audit.record(by_user, "training.officers", ts, f"Managing officers: {', '.join(after)}", changes=changes)
-    db.session.commit()
-    return changes
-
-
-def set_quota(training_session: TrainingSession, by_user, organisation: Organisation, max_seats: int) -> OrganisationQuota:
-    """Cap the seats ``organisation`` may take (0 .. capacity); a raised cap serves the waiting list."""
-    ts = training_session
-    if organisation is None:
-        raise TrainingError(_("Choose an organisation."), "organisation_id")
-    if max_seats is None or max_seats < 0:
-        raise TrainingError(_("The quota cannot be negative."), "max_seats")
-    if ts.capacity is not None and max_seats > ts.capacity:
-        raise TrainingError(_("The quota cannot be larger than the capacity (%(capacity)d).", capacity=ts.capacity),
-                            "max_seats")
-    quota = db.session.get(OrganisationQuota, (ts.id, organisation.id))
-    old = quota.max_seats if quota is not None else None
-    if old == max_seats:
-        return quota
-    if quota is None:
-        quota = OrganisationQuota(organisation=organisation, max_seats=max_seats)
-        ts.quotas.append(quota)
-    else:
-        quota.max_seats = max_seats
-    audit.record(by_user, "training.quota_set", ts, f"Quota for {organisation.name}: {max_seats} seat(s)",
-                 changes={"quota": [old, max_seats], "organisation": [None, organisation.name]})
-    db.session.commit()
-    if old is not None and max_seats > old:
-        registrations.promote_from_waitlist(ts, by_user)
-    return quota
-
-
-def remove_quota(training_session: TrainingSession, by_user, organisation_id: int) -> None:
-    ts = training_session
-    quota = db.session.get(OrganisationQuota, (ts.id, organisation_id))
-    if quota is None:
-        return
-    name = quota.organisation.name
-    ts.quotas.remove(quota)
-    audit.record(by_user, "training.quota_remove", ts, f"Quota for {name} removed",
-                 changes={"quota": [quota.max_seats, None], "organisation": [name, None]})
-    db.session.commit()
-    registrations.promote_from_waitlist(ts, by_user)
-
-
-# --- certificate rule and signatories ---------------------------------------------------------------
-
-def update_certificate_rule(training_session: TrainingSession, by_user, values: dict) -> dict:
-    minimum = values.get("cert_min_attendance")
-    if minimum is None or not 0 <= minimum <= 100:
-        raise TrainingError(_("Give a share between 0 and 100 percent."), "cert_min_attendance")
-    new = {name: values[name] for name in CERTIFICATE_RULE_FIELDS if name in values}
-    changes = audit.diff(training_session, CERTIFICATE_RULE_FIELDS, new)
-    if changes:
-        audit.record(by_user, "training.certificate_rule", training_session, "Certificate rule changed", changes=changes)
-        db.session.commit()
-    return changes
-
-
-def check_signature_image(data: bytes) -> str:
-    """The MIME type of an acceptable signature image (PNG or JPEG, size-limited), or a TrainingError."""
-    from PIL import Image, UnidentifiedImageError
-
-    if not data:
-        raise TrainingError(_("The signature file is empty."), "signature")
-    if len(data) > SIGNATURE_MAX_BYTES:
-        raise TrainingError(_("The signature image must be smaller than %(size)s KB.", size=SIGNATURE_MAX_BYTES // 1024),
-                            "signature")
-    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
-        raise TrainingError(_("The signature must be a PNG or JPEG image."), "signature")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind, size = image.format, image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise TrainingError(_("The signature image could not be read."), "signature") from None
-    if kind not in SIGNATURE_TYPES:
-        raise TrainingError(_("The signature must be a PNG or JPEG image."), "signature")
-    if max(size) > SIGNATURE_MAX_PIXELS:
-        raise TrainingError(_("The signature image is too large (at most %(px)d pixels a side).",
-                              px=SIGNATURE_MAX_PIXELS), "signature")
-    return SIGNATURE_TYPES[kind]
-
-
-def _check_signatory(values: dict) -> None:
-    if not (values.get("name") or "").strip():
-        raise TrainingError(_("Give the signatory's name."), "name")
-
-
-def add_signatory(training_session: TrainingSession, by_user, values: dict, image: bytes | None = None) -> Signatory:
-    ts = training_session
-    _check_signatory(values)
-    if len(ts.signatories) >= MAX_SIGNATORIES:
-        raise TrainingError(_("A certificate has room for %(max)d signatories at most.", max=MAX_SIGNATORIES))
-    mimetype = check_signature_image(image) if image else None
-    signatory = Signatory(
-        position=max((s.position for s in ts.signatories), default=-1) + 1,
-        signature_image=image or None, signature_mimetype=mimetype,
-        **{name: values.get(name) for name in SIGNATORY_FIELDS},
-    )
-    ts.signatories.append(signatory)
-    audit.record(by_user, "training.signatory_add", signatory, f"Signatory added: {signatory.name}",
-                 training_session_id=ts.id)
-    db.session.commit()
-    return signatory
-
-
-def update_signatory(signatory: Signatory, by_user, values: dict, image: bytes | None = None,
-                     remove_image: bool = False) -> dict:
-    _check_signatory({"name": signatory.name, **values})
-    mimetype = check_signature_image(image) if image else None
-    changes = audit.diff(signatory, SIGNATORY_FIELDS, values)
-    if image:
-        changes["signature_image"] = ["image" if signatory.signature_image else None, f"{mimetype}, {len(image)} bytes"]
-        signatory.signature_image, signatory.signature_mimetype = image, mimetype
-    elif remove_image and signatory.signature_image:
-        signatory.signature_image = signatory.signature_mimetype = None
-        changes["signature_image"] = ["image", None]
-    if changes:
-        audit.record(by_user, "training.signatory_update", signatory, f"Signatory edited: {signatory.name}",
-                     changes=changes, training_session_id=signatory.training_session_id)
-        db.session.commit()
-    return changes
-
-
-def remove_signatory(signatory: Signatory, by_user) -> None:
-    ts = signatory.training_session
-    ts.signatories.remove(signatory)
-    audit.record(by_user, "training.signatory_remove", signatory, f"Signatory removed: {signatory.name}",
-                 training_session_id=ts.id)
     db.session.commit()
 
 

@@ -14,7 +14,9 @@ from ..organisations import services as organisations
 from ..organisations.models import Organisation
 from ..registrations.seats import quota_usage
 from ..reports import officer_home as officer_figures
+from . import organisers as organiser_services
 from . import services
+from . import signatories as signatory_services
 from .access import can_manage_session, session_part_or_404, training_access, viewed_session
 from .forms import (
     CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OrganisersForm, QuotaForm,
@@ -149,7 +151,7 @@ def organisers(ts):
         form.co_organiser_ids.data = [o.organisation_id for o in ts.organisers if o.role == "co_organiser"]
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = services.set_organisers(ts, current_user, form.host_id.data, form.co_organiser_ids.data)
+            changes = organiser_services.set_organisers(ts, current_user, form.host_id.data, form.co_organiser_ids.data)
             flash_saved(changes, _("Organisers saved."))
             return _back(ts)
     return render_template("trainings/organisers.html", ts=ts, form=form)
@@ -159,12 +161,12 @@ def organisers(ts):
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def officers(ts):
-    form = OfficersForm(officers=services.officer_choices())
+    form = OfficersForm(officers=organiser_services.officer_choices())
     if request.method == "GET":
         form.officer_ids.data = [u.id for u in ts.officers]
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = services.set_officers(ts, current_user, form.officer_ids.data)
+            changes = organiser_services.set_officers(ts, current_user, form.officer_ids.data)
             flash_saved(changes, _("Managing officers saved."))
             if not can_manage_session(current_user, ts):
                 return redirect(url_for("trainings.officer_home"))
@@ -179,7 +181,7 @@ def quotas(ts):
     form = QuotaForm(organisations=organisations.all_organisations())
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            services.set_quota(ts, current_user, db.session.get(Organisation, form.organisation_id.data),
+            organiser_services.set_quota(ts, current_user, db.session.get(Organisation, form.organisation_id.data),
                                form.max_seats.data)
             flash(_("Quota saved."), "success")
             return _back(ts, "trainings.quotas")
@@ -190,7 +192,7 @@ def quotas(ts):
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def remove_quota(ts, organisation_id):
-    services.remove_quota(ts, current_user, organisation_id)
+    organiser_services.remove_quota(ts, current_user, organisation_id)
     flash(_("Quota removed."), "success")
     return _back(ts, "trainings.quotas")
 
@@ -204,7 +206,7 @@ def certificate_rule(ts):
     form = CertificateRuleForm(obj=ts)
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = services.update_certificate_rule(ts, current_user, form_values(form))
+            changes = signatory_services.update_certificate_rule(ts, current_user, form_values(form))
             flash_saved(changes, _("Certificate rule saved."))
             return _back(ts)
     return render_template("trainings/certificate_rule.html", ts=ts, form=form)
@@ -214,7 +216,7 @@ def _uploaded_signature(form) -> bytes | None:
     upload = form.signature.data
     if not upload or not getattr(upload, "filename", None):
         return None
-    return upload.read(services.SIGNATURE_MAX_BYTES + 1)
+    return upload.read(signatory_services.SIGNATURE_MAX_BYTES + 1)
 
 
 @bp.route("/officer/sessions/<int:session_id>/signatories", methods=["GET", "POST"])
@@ -224,7 +226,7 @@ def signatories(ts):
     form = SignatoryForm()
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            signatory = services.add_signatory(ts, current_user, form_values(form), _uploaded_signature(form))
+            signatory = signatory_services.add_signatory(ts, current_user, form_values(form), _uploaded_signature(form))
             flash(_("Signatory “%(name)s” added.", name=signatory.name), "success")
             return _back(ts, "trainings.signatories")
     return render_template("trainings/signatories.html", ts=ts, form=form)
@@ -239,8 +241,8 @@ def edit_signatory(ts, signatory_id):
     if form.validate_on_submit():
         values = form_values(form, exclude=("signature", "remove_signature"))
         with shows_domain_errors(form):
-            changes = services.update_signatory(signatory, current_user, values, _uploaded_signature(form),
-                                                remove_image=form.remove_signature.data)
+            changes = signatory_services.update_signatory(signatory, current_user, values, _uploaded_signature(form),
+                                                          remove_image=form.remove_signature.data)
             flash_saved(changes, _("Signatory saved."))
             return _back(ts, "trainings.signatories")
     return render_template("trainings/signatory_form.html", ts=ts, form=form, signatory=signatory)
@@ -252,7 +254,7 @@ def edit_signatory(ts, signatory_id):
 def remove_signatory(ts, signatory_id):
     signatory = session_part_or_404(ts, Signatory, signatory_id)
     name = signatory.name
-    services.remove_signatory(signatory, current_user)
+    signatory_services.remove_signatory(signatory, current_user)
     flash(_("Signatory “%(name)s” removed.", name=name), "success")
     return _back(ts, "trainings.signatories")
 
