@@ -7,7 +7,7 @@ and on small synthetic data:
 """
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -20,7 +20,6 @@ from training_mgr.extensions import db
 from training_mgr.recommendations.models import CLOSED_RECOMMENDATION_STATUSES, Recommendation
 from training_mgr.recommendations.services import tracker_page
 from training_mgr.registrations import seats
-from training_mgr.registrations.models import Registration
 from training_mgr.registrations.services import registration_window_error
 from training_mgr.reports.figures import ProgrammeFilters, programme_figures, session_figures
 from training_mgr.reports.officer_home import officer_home, training_figures

@@ -15,7 +15,8 @@ from ..participants.models import Participant
 from ..recommendations.models import Recommendation
 from ..registrations import seats
 from ..registrations.models import Registration
-from ..reports.figures import attendance_by_registration, status_counts
+from ..reports.figures import status_counts
+from ..reports.participants import attendance_by_registration
 from ..trainings.access import viewable_session, visible_sessions_filter
 from ..trainings.models import SessionOrganiser, TrainingSession
 

@@ -1,5 +1,7 @@
 """The one source of report figures: every PDF, spreadsheet, CSV, the dashboard and the read API take
-their numbers from here, so the same question always gets the same number.
+their numbers from here, so the same question always gets the same number. Which trainings and
+registrations are counted is in ``selection.py``; the participant lists with their attendance in
+``participants.py``.
 
 Definitions (also in docs/figures.md):
 
@@ -35,11 +37,11 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import Select, and_, distinct, exists, func, select
-from sqlalchemy.orm import contains_eager, joinedload, subqueryload
+from sqlalchemy import Select, and_, distinct, func, select
+from sqlalchemy.orm import joinedload, subqueryload
 
 from ..attendance.models import MARKS, AttendanceMark
-from ..attendance.services import ATTENDED, attendance_rate, certificate_rule_result
+from ..attendance.services import ATTENDED, certificate_rule_result
 from ..certificates.models import Certificate
 from ..courses.models import Course
 from ..extensions import db
@@ -48,6 +50,8 @@ from ..participants.models import SEXES, Participant
 from ..recommendations.models import RECOMMENDATION_STATUSES, Recommendation
 from ..registrations.models import Registration
 from ..trainings.models import SessionDay, TrainingSession
+from .participants import participant_list
+from .selection import ProgrammeFilters, attended_some_day, confirmed_registrations, held_sessions, in_organisation
 
 #: statuses of a registration still in play
 REGISTERED_STATUSES = ("pending", "confirmed", "waitlisted")
@@ -108,34 +112,6 @@ class DayRow:
 
 
 @dataclass
-class ParticipantAttendance:
-    """One registration's marks by ISO date, its attendance rate (0..1) and the certificate rule's verdict."""
-
-    marks: dict
-    rate: float
-    completed: bool
-
-    @property
-    def days_attended(self) -> int:
-        return sum(1 for s in self.marks.values() if s in ATTENDED)
-
-
-@dataclass
-class ParticipantRow:
-    registration: Registration
-    attendance: ParticipantAttendance
-
-
-@dataclass(frozen=True)
-class ProgrammeFilters:
-    date_from: date | None = None
-    date_to: date | None = None
-    course_id: int | None = None
-    organisation_id: int | None = None
-    country: str | None = None
-
-
-@dataclass
 class SessionFigures:
     training_session: TrainingSession
     key: KeyFigures
@@ -192,34 +168,12 @@ class ProgrammeFigures:
 # --- building blocks: each one statement, whatever the number of trainings or people ---------------
 
 
-def _in_organisation(query, organisation_id):
-    """Only registrations of participants of ``organisation_id`` (their current organisation), if given."""
-    if organisation_id is None:
-        return query
-    return query.where(
-        Registration.participant_id.in_(select(Participant.id).where(Participant.organisation_id == organisation_id))
-    )
-
-
-def _attended_some_day():
-    return exists().where(AttendanceMark.registration_id == Registration.id, AttendanceMark.status.in_(ATTENDED))
-
-
-def _confirmed(session_ids, organisation_id=None):
-    """A select of confirmed registrations of the given trainings (a list or a select of ids)."""
-    query = select(Registration.id).where(
-        Registration.training_session_id.in_(session_ids), Registration.status == "confirmed"
-    )
-    # never correlated: it is used inside queries on registrations too
-    return _in_organisation(query, organisation_id).correlate(None)
-
-
 def status_counts(session_ids, organisation_id=None) -> dict:
     """``{(training id, status): registrations}`` for the given trainings."""
     query = select(Registration.training_session_id, Registration.status, func.count(Registration.id)).where(
         Registration.training_session_id.in_(session_ids)
     )
-    query = _in_organisation(query, organisation_id).group_by(Registration.training_session_id, Registration.status)
+    query = in_organisation(query, organisation_id).group_by(Registration.training_session_id, Registration.status)
     return {(sid, status): n for sid, status, n in db.session.execute(query)}
 
 
@@ -232,7 +186,7 @@ def _key_figures(sessions, session_ids, organisation_id) -> dict:
         key.registered += n if status in REGISTERED_STATUSES else 0
         key.confirmed += n if status == "confirmed" else 0
 
-    confirmed = _confirmed(session_ids, organisation_id)
+    confirmed = confirmed_registrations(session_ids, organisation_id)
     attended = db.session.execute(
         select(Registration.training_session_id, func.count(distinct(Registration.id)), func.count(AttendanceMark.id))
         .join(AttendanceMark, and_(AttendanceMark.registration_id == Registration.id, AttendanceMark.status.in_(ATTENDED)))
@@ -273,9 +227,9 @@ def _key_figures(sessions, session_ids, organisation_id) -> dict:
 def _trained_persons(session_ids, organisation_id):
     """A select of (participant, training) of attended registrations."""
     query = select(Registration.participant_id, Registration.training_session_id).where(
-        Registration.training_session_id.in_(session_ids), Registration.status == "confirmed", _attended_some_day()
+        Registration.training_session_id.in_(session_ids), Registration.status == "confirmed", attended_some_day()
     )
-    return _in_organisation(query, organisation_id).subquery()
+    return in_organisation(query, organisation_id).subquery()
 
 
 def _persons_trained(session_ids, organisation_id) -> int:
@@ -343,37 +297,6 @@ def _overdue_recommendations(session_ids, today) -> Select:
     )
 
 
-def _mark_rows(registration_ids):
-    return db.session.execute(
-        select(AttendanceMark.registration_id, AttendanceMark.session_day_id, AttendanceMark.status)
-        .where(AttendanceMark.registration_id.in_(registration_ids))
-    ).all()
-
-
-def _attendance_of(registrations, sessions_by_id, mark_rows) -> dict:
-    day_dates = {d.id: d.date.isoformat() for ts in sessions_by_id.values() for d in ts.days}
-    marks = defaultdict(dict)
-    for registration_id, day_id, status in mark_rows:
-        if day_id in day_dates:
-            marks[registration_id][day_dates[day_id]] = status
-    result = {}
-    for registration in registrations:
-        training_session = sessions_by_id[registration.training_session_id]
-        by_date = dict(sorted(marks[registration.id].items()))
-        result[registration.id] = ParticipantAttendance(
-            marks=by_date,
-            rate=attendance_rate(by_date.values(), len(training_session.days)),
-            completed=certificate_rule_result(training_session, by_date.values()).met,
-        )
-    return result
-
-
-def attendance_by_registration(training_session, registrations) -> dict:
-    """``{registration id: ParticipantAttendance}`` for some registrations of one training (one statement)."""
-    ids = [r.id for r in registrations]
-    return _attendance_of(registrations, {training_session.id: training_session}, _mark_rows(ids) if ids else [])
-
-
 # --- the reports ------------------------------------------------------------------------------------
 
 
@@ -387,7 +310,7 @@ def session_figures(training_session, today=None) -> SessionFigures:
     day_counts = defaultdict(lambda: dict.fromkeys(MARKS, 0))
     for day_id, status, n in db.session.execute(
         select(AttendanceMark.session_day_id, AttendanceMark.status, func.count(AttendanceMark.id))
-        .where(AttendanceMark.registration_id.in_(_confirmed(ids)))
+        .where(AttendanceMark.registration_id.in_(confirmed_registrations(ids)))
         .group_by(AttendanceMark.session_day_id, AttendanceMark.status)
     ):
         day_counts[day_id][status] = n
@@ -424,32 +347,6 @@ def session_figures(training_session, today=None) -> SessionFigures:
     )
 
 
-def held_sessions(filters: ProgrammeFilters):
-    """A select of the ids of the trainings held in the period, for the filters."""
-    query = select(TrainingSession.id).where(TrainingSession.status == "completed")
-    if filters.date_from:
-        query = query.where(TrainingSession.start_date >= filters.date_from)
-    if filters.date_to:
-        query = query.where(TrainingSession.start_date <= filters.date_to)
-    if filters.course_id:
-        query = query.where(TrainingSession.course_id == filters.course_id)
-    if filters.country:
-        query = query.where(TrainingSession.country == filters.country)
-    if filters.organisation_id:
-        query = query.where(
-            exists()
-            .where(
-                Registration.training_session_id == TrainingSession.id,
-                Registration.status == "confirmed",
-                Participant.id == Registration.participant_id,
-                Participant.organisation_id == filters.organisation_id,
-                _attended_some_day(),
-            )
-        )
-    # never correlated: it is nested inside queries on trainings too
-    return query.correlate(None)
-
-
 def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures:
     """The programme report for a period: a fixed number of statements, however many trainings and people."""
     today = today or date.today()
@@ -483,32 +380,3 @@ def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures
         recommendations_by_status=_recommendations_by_status(session_ids),
         overdue_query=_overdue_recommendations(session_ids, today),
     )
-
-
-def participant_list(filters: ProgrammeFilters | None = None, training_session=None) -> list:
-    """Confirmed registrations, with their attendance, of one training or of the trainings held for ``filters``.
-
-    Returns ``[ParticipantRow]`` ordered by training start date, then participant name.
-    """
-    if training_session is not None:
-        sessions, session_ids, organisation_id = [training_session], [training_session.id], None
-    else:
-        session_ids, organisation_id = held_sessions(filters), filters.organisation_id
-        sessions = db.session.scalars(
-            select(TrainingSession).where(TrainingSession.id.in_(session_ids)).options(subqueryload(TrainingSession.days))
-        ).all()
-    confirmed = _confirmed(session_ids, organisation_id)
-    registrations = db.session.scalars(
-        select(Registration)
-        .join(TrainingSession, TrainingSession.id == Registration.training_session_id)
-        .join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.id.in_(confirmed))
-        .options(
-            contains_eager(Registration.training_session),
-            joinedload(Registration.participant).joinedload(Participant.organisation),
-            subqueryload(Registration.certificates),
-        )
-        .order_by(TrainingSession.start_date, TrainingSession.id, Participant.name, Registration.id)
-    ).all()
-    attendance = _attendance_of(registrations, {ts.id: ts for ts in sessions}, _mark_rows(confirmed))
-    return [ParticipantRow(r, attendance[r.id]) for r in registrations]

@@ -1,0 +1,94 @@
+"""The participant lists of the reports: confirmed registrations with their marks by day, attendance rate
+and the certificate rule's verdict, for one training or for the trainings held for the programme filters."""
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, subqueryload
+
+from ..attendance.models import AttendanceMark
+from ..attendance.services import ATTENDED, attendance_rate, certificate_rule_result
+from ..extensions import db
+from ..participants.models import Participant
+from ..registrations.models import Registration
+from ..trainings.models import TrainingSession
+from .selection import ProgrammeFilters, confirmed_registrations, held_sessions
+
+
+@dataclass
+class ParticipantAttendance:
+    """One registration's marks by ISO date, its attendance rate (0..1) and the certificate rule's verdict."""
+
+    marks: dict
+    rate: float
+    completed: bool
+
+    @property
+    def days_attended(self) -> int:
+        return sum(1 for s in self.marks.values() if s in ATTENDED)
+
+
+@dataclass
+class ParticipantRow:
+    registration: Registration
+    attendance: ParticipantAttendance
+
+
+def mark_rows_of(registration_ids):
+    return db.session.execute(
+        select(AttendanceMark.registration_id, AttendanceMark.session_day_id, AttendanceMark.status)
+        .where(AttendanceMark.registration_id.in_(registration_ids))
+    ).all()
+
+
+def attendance_of(registrations, sessions_by_id, mark_rows) -> dict:
+    day_dates = {d.id: d.date.isoformat() for ts in sessions_by_id.values() for d in ts.days}
+    marks = defaultdict(dict)
+    for registration_id, day_id, status in mark_rows:
+        if day_id in day_dates:
+            marks[registration_id][day_dates[day_id]] = status
+    result = {}
+    for registration in registrations:
+        training_session = sessions_by_id[registration.training_session_id]
+        by_date = dict(sorted(marks[registration.id].items()))
+        result[registration.id] = ParticipantAttendance(
+            marks=by_date,
+            rate=attendance_rate(by_date.values(), len(training_session.days)),
+            completed=certificate_rule_result(training_session, by_date.values()).met,
+        )
+    return result
+
+
+def attendance_by_registration(training_session, registrations) -> dict:
+    """``{registration id: ParticipantAttendance}`` for some registrations of one training (one statement)."""
+    ids = [r.id for r in registrations]
+    return attendance_of(registrations, {training_session.id: training_session}, mark_rows_of(ids) if ids else [])
+
+
+def participant_list(filters: ProgrammeFilters | None = None, training_session=None) -> list:
+    """Confirmed registrations, with their attendance, of one training or of the trainings held for ``filters``.
+
+    Returns ``[ParticipantRow]`` ordered by training start date, then participant name.
+    """
+    if training_session is not None:
+        sessions, session_ids, organisation_id = [training_session], [training_session.id], None
+    else:
+        session_ids, organisation_id = held_sessions(filters), filters.organisation_id
+        sessions = db.session.scalars(
+            select(TrainingSession).where(TrainingSession.id.in_(session_ids)).options(subqueryload(TrainingSession.days))
+        ).all()
+    confirmed = confirmed_registrations(session_ids, organisation_id)
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(TrainingSession, TrainingSession.id == Registration.training_session_id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.id.in_(confirmed))
+        .options(
+            contains_eager(Registration.training_session),
+            joinedload(Registration.participant).joinedload(Participant.organisation),
+            subqueryload(Registration.certificates),
+        )
+        .order_by(TrainingSession.start_date, TrainingSession.id, Participant.name, Registration.id)
+    ).all()
+    attendance = attendance_of(registrations, {ts.id: ts for ts in sessions}, mark_rows_of(confirmed))
+    return [ParticipantRow(r, attendance[r.id]) for r in registrations]
