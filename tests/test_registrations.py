@@ -10,7 +10,7 @@ from tests.factories import (
 from training_mgr.audit.models import AuditEntry
 from training_mgr.extensions import db
 from training_mgr.participants.models import Participant
-from training_mgr.registrations import seats, services
+from training_mgr.registrations import listing, seats, services
 from training_mgr.registrations.models import Registration
 from training_mgr.registrations.services import RegistrationError
 from training_mgr.trainings.models import OrganisationQuota
@@ -156,7 +156,7 @@ def test_list_search_filters_and_sorting(people):
     RegistrationFactory(training_session=training, status="waitlisted", participant=ParticipantFactory(name="Ali Hassan", sex="male", organisation=customs))
 
     def names(**kwargs):
-        return [r.name for r in services.registrations_page(training, **kwargs).items]
+        return [r.name for r in listing.registrations_page(training, **kwargs).items]
 
     assert names() == ["Ali Hassan", "Hiba Jassim", "Zaid Kareem"]
     assert names(sort="name", descending=True) == ["Zaid Kareem", "Hiba Jassim", "Ali Hassan"]
@@ -175,7 +175,7 @@ def test_counts_by_ministry_add_up(people):
                                  (customs, "confirmed"), (customs, "rejected"), (None, "pending")]:
         RegistrationFactory(training_session=training, status=status, participant=ParticipantFactory(organisation=organisation))
 
-    rows, totals, grand_total = services.counts_by_organisation(training)
+    rows, totals, grand_total = listing.counts_by_organisation(training)
 
     assert [row.organisation.name if row.organisation else None for row in rows] == [
         "General Commission of Customs", "Ministry of Interior", None]

@@ -6,8 +6,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from ..core.forms import FlaskForm, Form
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..participants.models import SEXES
+from .listing import REGISTRATION_SORTS
 from .models import REGISTRATION_STATUSES
-from .services import REGISTRATION_SORTS
 
 
 def _status_choices(statuses, first=None):

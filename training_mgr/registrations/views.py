@@ -16,7 +16,7 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..trainings.access import can_manage_session, session_part_or_404, training_access, viewed_session
-from . import importing, seats, services
+from . import importing, listing, seats, services
 from .forms import (
     AddExistingParticipantForm, ImportConfirmForm, ImportUploadForm, NewParticipantForm, RegistrationFilterForm,
     StatusChangeForm,
@@ -44,9 +44,9 @@ def _new_participant_form():
 def index(session_id):
     training_session, can_manage = viewed_session(session_id)
     form = RegistrationFilterForm(request.args)
-    form.organisation.choices = [("", _("All"))] + [(str(o.id), localized(o, "name")) for o in services.registered_organisations(training_session)]
+    form.organisation.choices = [("", _("All"))] + [(str(o.id), localized(o, "name")) for o in listing.registered_organisations(training_session)]
     filters = form.data if form.validate() else {}
-    page = services.registrations_page(
+    page = listing.registrations_page(
         training_session,
         search=filters.get("q"), status=filters.get("status"), organisation_id=filters.get("organisation"),
         sex=filters.get("sex"), sort=filters.get("sort") or "name", descending=filters.get("order") == "desc",
@@ -65,7 +65,7 @@ def index(session_id):
 class ListRow:
     """One registration of the list, with what its row prints prepared."""
 
-    #: a row of ``services.registrations_page``: the registration's and its participant's columns
+    #: a row of ``listing.registrations_page``: the registration's and its participant's columns
     registration: object
     organisation: str
     sex: str
@@ -119,7 +119,7 @@ def _url_for_each(endpoint, **values):
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def by_organisation(training_session):
-    rows, totals, grand_total = services.counts_by_organisation(training_session)
+    rows, totals, grand_total = listing.counts_by_organisation(training_session)
     return render_template(
         "registrations/by_organisation.html", ts=training_session, rows=rows, totals=totals, grand_total=grand_total,
         statuses=REGISTRATION_STATUSES,
