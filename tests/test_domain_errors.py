@@ -25,14 +25,18 @@ SERVICE_ERRORS = (
     OrganisationError, ErasureError, RecommendationError, HoldLinkInvalid, NominationImportError, ReasonRequired,
     RegistrationError, TrainingError,
 )
+#: errors that always belong to one field of their form, and errors answered with another status than 422
+CLASS_FIELDS = {ReasonRequired: "reason", AlreadyRegistered: "email"}
+CLASS_STATUSES = {HoldLinkInvalid: 404, AlreadyRegistered: 409}
 
 
 @pytest.mark.parametrize("error_class", SERVICE_ERRORS, ids=lambda cls: cls.__name__)
 def test_every_service_error_is_a_domain_error_with_message_field_and_status(error_class):
     error = error_class("Not now.")
     assert isinstance(error, DomainError) and isinstance(error, ValueError)
-    assert (error.message, str(error), error.field) == ("Not now.", "Not now.", None)
-    assert error.status == (404 if error_class is HoldLinkInvalid else 422)
+    assert (error.message, str(error)) == ("Not now.", "Not now.")
+    assert error.field == CLASS_FIELDS.get(error_class)
+    assert error.status == CLASS_STATUSES.get(error_class, 422)
     assert error_class("Too long.", "title").field == "title"
 
 

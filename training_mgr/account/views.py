@@ -7,10 +7,9 @@ from flask_login import current_user, login_user
 from ..auth import services as auth
 from ..auth.forms import ChangePasswordForm
 from ..auth.models import ROLES
-from ..core.forms import show_error
+from ..core.domain import shows_domain_errors
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.security import throttle_posts
-from ..registrations.services import RegistrationError
 from . import services
 from .forms import ApiTokenForm, ConfirmForm, ProfileForm
 
@@ -42,11 +41,8 @@ def withdraw(registration_id):
     registration = services.own_registration(current_user, registration_id)
     if registration is None:
         abort(404)
-    try:
+    with shows_domain_errors():
         promoted = services.withdraw(current_user, registration)
-    except RegistrationError as error:
-        flash(str(error), "danger")
-    else:
         flash(_("Your registration is withdrawn."), "success")
         if promoted:
             flash(_("Your seat has been given to the next person on the waiting list."), "info")
@@ -107,11 +103,8 @@ def my_data():
 def create_token():
     form = ApiTokenForm()
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             token, plain = auth.create_api_token(current_user, form.name.data, **form.expiry())
-        except auth.AccountError as error:
-            show_error(form, error)
-        else:
             # shown on this one answer only, never stored in plain, never cached
             response = make_response(render_template("account/token_created.html", token=token, plain=plain))
             response.headers["Cache-Control"] = "no-store"

@@ -9,21 +9,19 @@ from ..core.labels import MARK_LABELS
 from ..core.pagecache import cached_page
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.text import clean_text
-from ..trainings.access import manageable_session, viewable_session, viewed_session
+from ..core.domain import shows_domain_errors
+from ..trainings.access import training_access, viewed_session
 from . import services
 from .models import MARKS
 
 bp = Blueprint("attendance", __name__)
 
 
-def _training_and_day(session_id, day_id=None, manage=False):
-    training_session = (manageable_session if manage else viewable_session)(session_id)
-    if day_id is None:
-        return training_session, None
+def _day_or_404(training_session, day_id):
     day = services.day_of(training_session, day_id)
     if day is None:
         abort(404)
-    return training_session, day
+    return day
 
 
 @bp.get("/officer/sessions/<int:session_id>/attendance")
@@ -77,18 +75,16 @@ def _grid_rows(training_session, grid) -> list:
 
 @bp.route("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
-def day(session_id, day_id):
-    training_session, day = _training_and_day(session_id, day_id, manage=True)
+@training_access("manage")
+def day(training_session, day_id):
+    day = _day_or_404(training_session, day_id)
     submitted = None
     if request.method == "POST":
         submitted = _entries_from_form(request.form)
-        try:
+        with shows_domain_errors():
             changed = services.record_day(training_session, day, submitted, by_user=current_user)
-        except services.AttendanceError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("Attendance for %(day)s saved (%(count)s changes).", day=_format_day(day), count=changed), "success")
-            return redirect(url_for(".grid", session_id=session_id))
+            return redirect(url_for(".grid", session_id=training_session.id))
     return render_template(
         "attendance/day.html", ts=training_session, day=day, grid=services.attendance_grid(training_session),
         submitted=submitted, marks=[(mark, str(MARK_LABELS[mark])) for mark in MARKS],  # translated once, not per row
@@ -97,22 +93,21 @@ def day(session_id, day_id):
 
 @bp.post("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>/all-present")
 @roles_required(*STAFF_ROLES)
-def mark_all_present(session_id, day_id):
-    training_session, day = _training_and_day(session_id, day_id, manage=True)
-    try:
+@training_access("manage")
+def mark_all_present(training_session, day_id):
+    day = _day_or_404(training_session, day_id)
+    with shows_domain_errors():
         count = services.mark_all_present(training_session, day, by_user=current_user)
-    except services.AttendanceError as error:
-        flash(str(error), "danger")
-    else:
         flash(_("%(count)s participants without a mark were marked present for %(day)s. Now record the exceptions.",
                 count=count, day=_format_day(day)), "success")
-    return redirect(url_for(".day", session_id=session_id, day_id=day_id))
+    return redirect(url_for(".day", session_id=training_session.id, day_id=day_id))
 
 
 @bp.get("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>/sign-in-sheet.pdf")
 @roles_required(*STAFF_ROLES)
-def sign_in_sheet(session_id, day_id):
-    training_session, day = _training_and_day(session_id, day_id)
+@training_access("view")
+def sign_in_sheet(training_session, day_id):
+    day = _day_or_404(training_session, day_id)
     return Response(
         services.sign_in_sheet_pdf(training_session, day), mimetype="application/pdf",
         headers={"Content-Disposition": f"inline; filename=sign-in-sheet-{training_session.id}-{day.date.isoformat()}.pdf"},

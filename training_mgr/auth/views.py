@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..core.bottrap import TRAPPED
-from ..core.forms import show_error
+from ..core.domain import shows_domain_errors
 from ..core.labels import ROLE_LABELS
 from ..core.pagination import requested_page
 from ..core.permissions import roles_required
@@ -83,12 +83,9 @@ def admin_user_create():
     form = NewUserForm()
     if form.validate_on_submit():
         invite = form.how.data == "invite"
-        try:
+        with shows_domain_errors(form):
             user = admin.create_account(current_user, form.email.data, form.role.data, name=form.name.data,
                                         password=None if invite else form.password.data, invite=invite)
-        except services.AccountError as error:
-            show_error(form, error)
-        else:
             if invite:
                 flash(_("The account %(email)s is created and an invitation to choose a password is on its way.", email=user.email), "success")
             else:
@@ -111,11 +108,8 @@ def admin_user_role(user_id):
     user = db.get_or_404(User, user_id)
     form = RoleForm(data={"role": user.role})
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             changed = admin.change_role(current_user, user, form.role.data)
-        except services.AccountError as error:
-            show_error(form, error)
-        else:
             if changed:
                 flash(_("%(email)s is now: %(role)s.", email=user.email, role=ROLE_LABELS[user.role]), "success")
             else:
@@ -130,11 +124,8 @@ def admin_user_deactivate(user_id):
     user = db.get_or_404(User, user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors():
             done = admin.deactivate(current_user, user)
-        except services.AccountError as error:
-            flash(str(error), "danger")
-        else:
             if done:
                 flash(_("%(email)s is deactivated: logged out everywhere, API tokens revoked.", email=user.email), "success")
             else:
@@ -147,11 +138,8 @@ def admin_user_deactivate(user_id):
 @roles_required("admin")
 def admin_user_reactivate(user_id):
     user = db.get_or_404(User, user_id)
-    try:
+    with shows_domain_errors():
         reactivated = admin.reactivate(current_user, user)
-    except services.AccountError as error:
-        flash(str(error), "danger")
-    else:
         if reactivated:
             flash(_("%(email)s is active again and can log in.", email=user.email), "success")
         else:
@@ -165,11 +153,8 @@ def admin_user_reset_password(user_id):
     user = db.get_or_404(User, user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors():
             admin.force_password_reset(current_user, user)
-        except services.AccountError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("The password of %(email)s is cleared and a link to choose a new one is on its way.", email=user.email), "success")
         return redirect(url_for("auth.admin_user", user_id=user.id))
     return render_template("auth/admin_user_confirm.html", user=user, form=form, action="reset_password")
@@ -179,11 +164,8 @@ def admin_user_reset_password(user_id):
 @roles_required("admin")
 def admin_user_invite(user_id):
     user = db.get_or_404(User, user_id)
-    try:
+    with shows_domain_errors():
         admin.send_invitation(current_user, user)
-    except services.AccountError as error:
-        flash(str(error), "danger")
-    else:
         flash(_("A new invitation to choose a password is on its way to %(email)s.", email=user.email), "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
@@ -221,11 +203,8 @@ def _choose_password(token, purpose):
     form = NewPasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form.password):
             services.set_password_with_token(token, purpose, form.password.data)
-        except services.AccountError as error:
-            form.password.errors = list(form.password.errors) + [str(error)]
-        else:
             logout_user()
             flash(_("Your password is saved. You can log in with it now."), "success")
             return redirect(url_for("auth.login"))

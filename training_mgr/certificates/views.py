@@ -5,12 +5,12 @@ from flask_login import current_user, login_required
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..core.text import clean_text
 from ..extensions import db, limiter
-from ..trainings.access import manageable_session, viewed_session
-from . import services
+from ..core.domain import shows_domain_errors
+from ..trainings.access import training_access, viewed_session
+from . import codes, services
 from .access import manageable_certificate, require_certificate_download
 from .forms import IssueForm, ReissueForm, RevokeForm, VerifyCodeForm, VerifyFileForm
 from .models import Certificate
-from .services import CertificateError
 
 bp = Blueprint("certificates", __name__)
 
@@ -40,10 +40,10 @@ def index(session_id):
 
 @bp.post("/officer/sessions/<int:session_id>/certificates/issue")
 @roles_required(*EDITOR_ROLES)
-def issue(session_id):
-    training_session = manageable_session(session_id)
+@training_access("manage")
+def issue(training_session):
     form = IssueForm()
-    back = redirect(url_for(".index", session_id=session_id))
+    back = redirect(url_for(".index", session_id=training_session.id))
     if not form.validate():
         flash(_("The form expired. Please submit it again."), "danger")
         return back
@@ -56,18 +56,15 @@ def issue(session_id):
         if not chosen:
             flash(_("Tick the people to issue certificates to."), "warning")
             return back
-    try:
+    with shows_domain_errors():
         issued, skipped = services.issue_certificates(training_session, chosen, by_user=current_user)
-    except CertificateError as error:
-        flash(str(error), "danger")
-        return back
-    if issued:
-        flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
-    if chosen is not None:
-        for row in skipped:
-            flash(_("%(name)s: %(reason)s", name=row.registration.participant.name, reason=row.reason), "warning")
-    elif not issued:
-        flash(_("Nobody else is eligible for a certificate."), "info")
+        if issued:
+            flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
+        if chosen is not None:
+            for row in skipped:
+                flash(_("%(name)s: %(reason)s", name=row.registration.participant.name, reason=row.reason), "warning")
+        elif not issued:
+            flash(_("Nobody else is eligible for a certificate."), "info")
     return back
 
 
@@ -77,11 +74,8 @@ def revoke(certificate_id):
     certificate = manageable_certificate(certificate_id)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form.reason):
             services.revoke_certificate(certificate, form.reason.data, by_user=current_user)
-        except CertificateError as error:
-            form.reason.errors.append(str(error))
-        else:
             flash(_("Certificate %(serial)s revoked.", serial=certificate.serial), "success")
             return redirect(url_for(".index", session_id=certificate.registration.training_session_id))
     return render_template("certificates/change.html", certificate=certificate, form=form, action="revoke")
@@ -93,11 +87,8 @@ def reissue(certificate_id):
     certificate = manageable_certificate(certificate_id)
     form = ReissueForm()
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form.reason):
             new = services.reissue_certificate(certificate, form.reason.data, by_user=current_user)
-        except CertificateError as error:
-            form.reason.errors.append(str(error))
-        else:
             flash(_("Certificate %(new)s issued in place of %(old)s.", new=new.serial, old=certificate.serial), "success")
             return redirect(url_for(".index", session_id=certificate.registration.training_session_id))
     return render_template("certificates/change.html", certificate=certificate, form=form, action="reissue")
@@ -105,13 +96,13 @@ def reissue(certificate_id):
 
 @bp.get("/officer/sessions/<int:session_id>/certificates.<any(pdf, zip):kind>")
 @roles_required(*EDITOR_ROLES)
-def export(session_id, kind):
+@training_access("manage")
+def export(training_session, kind):
     """Every valid certificate of the training: one merged PDF, or a ZIP of the stored files."""
-    training_session = manageable_session(session_id)
     certificates = services.valid_certificates(training_session)
     if not certificates:
         flash(_("No valid certificates to download yet."), "warning")
-        return redirect(url_for(".index", session_id=session_id))
+        return redirect(url_for(".index", session_id=training_session.id))
     if kind == "pdf":
         body, mimetype = services.merged_pdf(certificates), "application/pdf"
     else:
@@ -141,7 +132,7 @@ def verify_form():
     """A small form to type the code printed on a certificate."""
     form = VerifyCodeForm(request.args)
     if "code" in request.args and form.validate():  # ?lang= alone is not a submission
-        code = services.normalise_code(form.code.data)
+        code = codes.normalise_code(form.code.data)
         if code is not None:
             return redirect(url_for(".verify", code=code))
         form.code.errors.append(_("This is not a verification code. It has 16 letters and digits, e.g. 7K3M-Q9PX-2HDT-W4NB."))
@@ -152,7 +143,7 @@ def verify_form():
 @verify_limit
 def verify(code):
     """Public verification page. Shows only what the certificate itself shows, never contact details."""
-    certificate = services.find_by_code(code)
+    certificate = codes.find_by_code(code)
     if certificate is None:
         abort(404)
     form = VerifyFileForm()
@@ -162,11 +153,11 @@ def verify(code):
         if error:
             form.file.errors.append(error)
         else:
-            file_is_original = services.is_original(certificate, data)
+            file_is_original = codes.is_original(certificate, data)
     return render_template(
         "certificates/verify.html", certificate=certificate, ts=certificate.registration.training_session,
         participant=certificate.registration.participant, form=form, file_is_original=file_is_original,
-        replacement=services.replacement_of(certificate),
+        replacement=codes.replacement_of(certificate),
     )
 
 

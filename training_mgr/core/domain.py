@@ -16,16 +16,18 @@ class DomainError(ValueError):
     """A rule refused the request; nothing was saved.
 
     ``message``: shown to the user as it is (already translated). ``field``: the name of the form field the
-    error belongs to, or None. ``status``: the HTTP status of a page that answers with the error (422 unless a
-    subclass says otherwise, e.g. 404 for a link that no longer works). A ``ValueError``, so older code that
-    catches ``ValueError`` still does.
+    error belongs to, or None (a subclass may name one for all its errors). ``status``: the HTTP status of a
+    page that answers with the error (422 unless a subclass says otherwise, e.g. 404 for a link that no
+    longer works). A ``ValueError``, so older code that catches ``ValueError`` still does.
     """
 
     status = 422
+    field: str | None = None
 
     def __init__(self, message, field: str | None = None, status: int | None = None):
         super().__init__(str(message))
-        self.field = field
+        if field is not None:  # else the class's own (e.g. "reason" for ReasonRequired)
+            self.field = field
         if status is not None:
             self.status = status
 

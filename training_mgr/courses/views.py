@@ -2,7 +2,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.forms import OfficersForm, flash_saved, form_values, show_error
+from ..core.domain import shows_domain_errors
+from ..core.forms import OfficersForm, flash_saved, form_values
 from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
@@ -32,11 +33,8 @@ def index():
 def create():
     form = CourseForm()
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             course = services.create_course(current_user, form_values(form))
-        except services.CourseError as error:
-            show_error(form, error)
-        else:
             flash(_("Course “%(title)s” created.", title=course.title), "success")
             return redirect(url_for("courses.detail", course_id=course.id))
     return render_template("courses/form.html", form=form, course=None)
@@ -58,11 +56,8 @@ def edit(course_id):
     course = manageable_course(course_id)
     form = CourseForm(obj=course)
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             changes = services.update_course(course, current_user, form_values(form))
-        except services.CourseError as error:
-            show_error(form, error)
-        else:
             flash_saved(changes, _("Course saved."))
             return redirect(url_for("courses.detail", course_id=course.id))
     return render_template("courses/form.html", form=form, course=course)
@@ -94,11 +89,8 @@ def officers(course_id):
     if request.method == "GET":
         form.officer_ids.data = [u.id for u in course.officers]
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             changes = services.set_course_officers(course, current_user, form.officer_ids.data)
-        except services.CourseError as error:
-            show_error(form, error)
-        else:
             flash_saved(changes, _("Managing officers saved."))
             return redirect(url_for("courses.detail", course_id=course.id))
     return render_template("courses/officers.html", course=course, form=form)

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.domain import shows_domain_errors
 from ..core.pagination import requested_page
 from ..core.permissions import roles_required
 from ..extensions import db
@@ -38,11 +39,8 @@ def admin_outbox():
 @roles_required("admin")
 def admin_retry(message_id):
     message = db.get_or_404(OutboundEmail, message_id)
-    try:
+    with shows_domain_errors(category="warning"):
         admin.retry(message, by_user=current_user)
-    except admin.OutboxError as error:
-        flash(str(error), "warning")
-    else:
         if message.status == "sent":
             flash(_("The message to %(recipient)s was sent.", recipient=message.recipient), "success")
         elif message.status == "failed":
@@ -61,11 +59,8 @@ def admin_discard(message_id):
     form = DiscardForm()
     if form.validate_on_submit():
         recipient = message.recipient
-        try:
+        with shows_domain_errors(category="warning"):
             admin.discard(message, by_user=current_user)
-        except admin.OutboxError as error:
-            flash(str(error), "warning")
-        else:
             flash(_("The message to %(recipient)s was discarded.", recipient=recipient), "success")
         return _back_to_list()
     return render_template("mail/admin_discard.html", message=message, form=form, list_args=_list_args())

@@ -3,7 +3,8 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ..core.forms import country_choices, flash_saved, form_values, show_error
+from ..core.domain import shows_domain_errors
+from ..core.forms import country_choices, flash_saved, form_values
 from ..core.pagination import paginate_rows, requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
@@ -50,11 +51,8 @@ def create():
     if request.method == "GET" and request.args.get("name"):
         form.name.data = request.args["name"][:200]
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             organisation = services.create_organisation(current_user, form_values(form))
-        except services.OrganisationError as error:
-            show_error(form, error)
-        else:
             flash(_("Organisation “%(name)s” added.", name=organisation.name), "success")
             return redirect(url_for("organisations.index", q=organisation.name))
     return render_template("organisations/form.html", form=form, organisation=None)
@@ -66,11 +64,8 @@ def edit(organisation_id):
     organisation = manageable_organisation(organisation_id)
     form = _form(organisation)
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             changes = services.update_organisation(organisation, current_user, form_values(form))
-        except services.OrganisationError as error:
-            show_error(form, error)
-        else:
             flash_saved(changes, _("Organisation saved."))
             return redirect(url_for("organisations.index", q=organisation.name))
     return render_template("organisations/form.html", form=form, organisation=organisation)
@@ -95,12 +90,9 @@ def map_other():
     if request.method == "GET" and not participants:
         abort(404)
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form):
             organisation = db.get_or_404(Organisation, form.organisation_id.data)
             count = services.map_other_organisation(typed_name, organisation, current_user)
-        except services.OrganisationError as error:
-            show_error(form, error)
-        else:
             flash(ngettext(
                 "“%(typed)s” mapped to %(name)s for %(num)d participant.",
                 "“%(typed)s” mapped to %(name)s for %(num)d participants.",

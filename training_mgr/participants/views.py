@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..certificates.models import Certificate
+from ..core.domain import shows_domain_errors
 from ..core.permissions import roles_required
 from ..extensions import db
 from ..registrations.models import Registration
@@ -33,11 +34,8 @@ def erase(participant_id):
         flash(_("This person's details were already erased; nothing changed."), "info")
         return redirect(back or url_for(".erase", participant_id=participant.id))
     if form.validate_on_submit():
-        try:
+        with shows_domain_errors(form.confirm):
             services.erase_participant(participant, by_user=current_user)
-        except services.ErasureError as error:
-            form.confirm.errors = list(form.confirm.errors) + [str(error)]
-        else:
             flash(_("The person's details are erased. They now appear as “%(name)s”; the figures of the reports are unchanged.",
                     name=participant.name), "success")
             return redirect(back or url_for(".erase", participant_id=participant.id))

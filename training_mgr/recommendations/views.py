@@ -8,7 +8,8 @@ from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..extensions import db
 from ..organisations.models import Organisation
-from ..trainings.access import can_manage_session, manageable_session, session_part_or_404, viewable_session
+from ..core.domain import shows_domain_errors
+from ..trainings.access import can_manage_session, session_part_or_404, training_access
 from . import services
 from .forms import FollowUpForm, RecommendationForm, TrackerFilterForm
 from .models import Recommendation
@@ -46,8 +47,8 @@ def tracker():
 
 @bp.get("/officer/sessions/<int:session_id>/recommendations")
 @roles_required(*STAFF_ROLES)
-def index(session_id):
-    training_session = viewable_session(session_id)
+@training_access("view")
+def index(training_session):
     return _render_index(training_session, _recommendation_form(formdata=None))
 
 
@@ -61,24 +62,21 @@ def _render_index(training_session, form, status=200):
 
 @bp.post("/officer/sessions/<int:session_id>/recommendations")
 @roles_required(*STAFF_ROLES)
-def create(session_id):
-    training_session = manageable_session(session_id)
+@training_access("manage")
+def create(training_session):
     form = _recommendation_form()
     if form.validate():
-        try:
+        with shows_domain_errors():
             services.create_recommendation(training_session, _values(form), by_user=current_user)
-        except services.RecommendationError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("Recommendation added."), "success")
-            return redirect(url_for(".index", session_id=session_id))
+            return redirect(url_for(".index", session_id=training_session.id))
     return _render_index(training_session, form, 422)
 
 
 @bp.get("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>")
 @roles_required(*STAFF_ROLES)
-def detail(session_id, recommendation_id):
-    training_session = viewable_session(session_id)
+@training_access("view")
+def detail(training_session, recommendation_id):
     recommendation = session_part_or_404(training_session, Recommendation, recommendation_id)
     return _render_detail(
         training_session, recommendation,
@@ -95,36 +93,30 @@ def _render_detail(training_session, recommendation, form, follow_up, status=200
 
 @bp.post("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>/edit")
 @roles_required(*STAFF_ROLES)
-def edit(session_id, recommendation_id):
-    training_session = manageable_session(session_id)
+@training_access("manage")
+def edit(training_session, recommendation_id):
     recommendation = session_part_or_404(training_session, Recommendation, recommendation_id)
     form = _recommendation_form()
     if form.validate():
-        try:
+        with shows_domain_errors():
             changes = services.update_recommendation(recommendation, _values(form), by_user=current_user)
-        except services.RecommendationError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("Recommendation saved.") if changes else _("Nothing changed."), "success")
-            return redirect(url_for(".detail", session_id=session_id, recommendation_id=recommendation_id))
+            return redirect(url_for(".detail", session_id=training_session.id, recommendation_id=recommendation_id))
     return _render_detail(training_session, recommendation, form, FollowUpForm(formdata=None, prefix="follow_up", status=recommendation.status), 422)
 
 
 @bp.post("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>/updates")
 @roles_required(*STAFF_ROLES)
-def add_update(session_id, recommendation_id):
-    training_session = manageable_session(session_id)
+@training_access("manage")
+def add_update(training_session, recommendation_id):
     recommendation = session_part_or_404(training_session, Recommendation, recommendation_id)
     follow_up = FollowUpForm(prefix="follow_up")
     if follow_up.validate():
-        try:
+        with shows_domain_errors():
             services.add_update(recommendation, on=follow_up.date.data, status=follow_up.status.data,
                                 note=follow_up.note.data, by_user=current_user)
-        except services.RecommendationError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("Follow-up added."), "success")
-            return redirect(url_for(".detail", session_id=session_id, recommendation_id=recommendation_id))
+            return redirect(url_for(".detail", session_id=training_session.id, recommendation_id=recommendation_id))
     return _render_detail(training_session, recommendation, _recommendation_form(formdata=None, obj=recommendation), follow_up, 422)
 
 

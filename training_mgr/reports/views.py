@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..extensions import db
-from ..trainings.access import viewable_session
+from ..trainings.access import training_access
 from ..trainings.models import TrainingSession
 from . import documents
 from .figures import held_sessions, programme_figures
@@ -95,19 +95,19 @@ def programme_participants_csv():
 
 @bp.get("/officer/sessions/<int:session_id>/report.pdf")
 @roles_required(*STAFF_ROLES)
-def session_report(session_id):
-    training_session = viewable_session(session_id)
+@training_access("view")
+def session_report(training_session):
     return _download(
-        documents.session_report_pdf(training_session), f"training-{session_id}-report.pdf", "application/pdf"
+        documents.session_report_pdf(training_session), f"training-{training_session.id}-report.pdf", "application/pdf"
     )
 
 
 @bp.get("/officer/sessions/<int:session_id>/participants.csv")
 @roles_required(*STAFF_ROLES)
-def session_participants_csv(session_id):
-    training_session = viewable_session(session_id)
+@training_access("view")
+def session_participants_csv(training_session):
     return _download(
         documents.participants_csv(training_session=training_session),
-        f"training-{session_id}-participants.csv",
+        f"training-{training_session.id}-participants.csv",
         "text/csv",
     )
