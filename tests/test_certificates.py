@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests.factories import CompletedTrainingFactory, ParticipantFactory, UserFactory, attended
 from training_mgr.audit.models import AuditEntry
-from training_mgr.certificates import services
+from training_mgr.certificates import codes, services
 from training_mgr.certificates.models import Certificate
 from training_mgr.extensions import db
 
@@ -96,7 +96,7 @@ def test_issue_numbers_serials_per_completion_year_and_dates_them_on_completion(
     for certificate in issued:
         assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}", certificate.code)
         assert certificate.pdf.startswith(b"%PDF-")
-        assert certificate.pdf_sha256 == services.sha256_hex(certificate.pdf)
+        assert certificate.pdf_sha256 == codes.sha256_hex(certificate.pdf)
     assert len({c.code for c in issued}) == 2
 
 
@@ -118,14 +118,14 @@ def test_completion_date_falls_back_to_the_day_it_was_marked_completed_in_the_tr
 
 
 def test_codes_are_random_80_bit_and_typed_codes_are_normalised():
-    codes = {services.new_verification_code() for _ in range(200)}
-    assert len(codes) == 200
+    generated = {codes.new_verification_code() for _ in range(200)}
+    assert len(generated) == 200
     code = "7K3M-Q9PX-2HD0-W41B"
-    assert services.normalise_code("7k3m q9px 2hdo w4lb") == code
-    assert services.normalise_code("7K3MQ9PX2HD0W4IB") == code
-    assert services.normalise_code("7K3M-Q9PX-2HD0") is None
-    assert services.normalise_code("7K3M-Q9PX-2HD0-W4U1") is None  # U is not in the alphabet
-    assert services.normalise_code("") is None
+    assert codes.normalise_code("7k3m q9px 2hdo w4lb") == code
+    assert codes.normalise_code("7K3MQ9PX2HD0W4IB") == code
+    assert codes.normalise_code("7K3M-Q9PX-2HD0") is None
+    assert codes.normalise_code("7K3M-Q9PX-2HD0-W4U1") is None  # U is not in the alphabet
+    assert codes.normalise_code("") is None
 
 
 def _issue_in_thread(app, session_id, results, errors, barrier):
@@ -201,7 +201,7 @@ def test_reissue_gives_a_new_serial_and_code_and_revokes_the_old_one(training, p
     assert new.replaces_id == old.id and new.status == "valid"
     assert (new.serial, old.serial) == ("TM-2022-0002", "TM-2022-0001")
     assert new.code != old.code and new.pdf_sha256 != old.pdf_sha256
-    assert services.replacement_of(old).id == new.id
+    assert codes.replacement_of(old).id == new.id
 
 
 # --- the officer's page ---------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def test_exports_merge_or_zip_the_stored_files(training, people, login):
     assert merged.mimetype == "application/pdf" and len(PdfReader(BytesIO(merged.data)).pages) == 2
     archive = zipfile.ZipFile(BytesIO(client.get(f"/officer/sessions/{training.id}/certificates.zip").data))
     stored = {c.pdf_sha256 for c in issued}
-    assert {services.sha256_hex(archive.read(name)) for name in archive.namelist()} == stored
+    assert {codes.sha256_hex(archive.read(name)) for name in archive.namelist()} == stored
     assert all(name.startswith("TM-2022-") and name.endswith(".pdf") for name in archive.namelist())
     assert login(people.manager).get(f"/officer/sessions/{training.id}/certificates.zip").status_code == 403
 

@@ -5,7 +5,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from tests.factories import CompletedTrainingFactory, ParticipantFactory, attended
-from training_mgr.certificates import services
+from training_mgr.certificates import codes, services
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_upload_must_be_a_small_pdf(client, certificate):
 
 @pytest.mark.config(RATELIMIT_ENABLED=True)
 def test_guessing_codes_is_rate_limited(client, certificate):
-    statuses = [client.get(f"/verify/{services.new_verification_code()}").status_code for _ in range(31)]
+    statuses = [client.get(f"/verify/{codes.new_verification_code()}").status_code for _ in range(31)]
     assert statuses[:30] == [404] * 30
     assert statuses[30] == 429
     assert client.get(f"/verify/{certificate.code}").status_code == 429  # the budget is shared by the address
