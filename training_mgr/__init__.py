@@ -49,7 +49,7 @@ def create_app(config=None):
     """Application factory. ``config`` (a dict) overrides everything else; tests use it."""
     from importlib import import_module
 
-    from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from . import models, worker  # noqa: F401  (models: every table known to SQLAlchemy and Alembic)
     from .auth import loaders as auth_loaders, services as auth_services
     from .config import load_config
     from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, signals, text, urls
@@ -83,6 +83,7 @@ def create_app(config=None):
     cachecontrol.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
+    worker.init_app(app)  # background jobs: Celery on Redis, or in-process without it; `flask worker`
 
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(f".{name}.views", __name__).bp)

@@ -57,8 +57,19 @@ class Defaults:
     #: the host of PUBLIC_BASE_URL (``trusted_hosts``)
     TRUSTED_HOSTS = None
     #: Redis shared by every app server, e.g. "redis://127.0.0.1:6379/0"; when set, the rate-limit counters live
-    #: there (``core.ratelimit``); unset, they live in the database, which every worker and server shares too
+    #: there (``core.ratelimit``); unset, they live in the database, which every worker and server shares too.
+    #: It is also the queue and result store of the background jobs (``core.jobs``), run by `flask worker`;
+    #: unset, every job runs at once inside the request or command that asked for it
     REDIS_URL = None
+    #: recurring jobs, run by the scheduler (`flask worker` embeds it, or `flask scheduler`): seconds between two
+    #: runs, 0 to switch one off. Mail retries every minute (a retried message waits at least 5 minutes anyway) …
+    MAIL_SEND_PENDING_EVERY_SECONDS = 60
+    #: … seats held past their time to confirm go to the waiting list every 5 minutes …
+    HOLD_RELEASE_EVERY_SECONDS = 300
+    #: … and the retention rule (RETENTION_YEARS) is applied daily
+    RETENTION_EVERY_SECONDS = 24 * 60 * 60
+    #: where the scheduler keeps the time of each job's latest run; None: instance/celerybeat-schedule
+    JOB_SCHEDULE_FILE = None
     #: where the rate-limit counters live; None: chosen by ``core.ratelimit.storage_settings`` (REDIS_URL, else the
     #: database). "memory://" keeps them per process: only for tests and single-process tools
     RATELIMIT_STORAGE_URI = None

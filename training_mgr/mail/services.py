@@ -1,10 +1,12 @@
 """Outgoing e-mail: queued in the same transaction as its cause, sent over SMTP after the commit.
 
 ``queue_email`` adds a message to the current transaction. When that transaction commits, the
-messages it wrote are sent at once (``deliver``); when it rolls back, they vanish with it, so no
-message ever goes out for a change that did not happen. A message that cannot be sent stays in the
-outbox with its error and is retried with growing delays by ``flask mail send-pending`` (run it from
-cron every few minutes); the registration or certificate that caused it is never lost. A message
+messages it wrote are handed to the ``send_outbound_emails`` job (``mail.tasks``): with Redis the
+worker sends them and the request does not wait; without, they are sent at once (``deliver``). When
+the transaction rolls back, they vanish with it, so no message ever goes out for a change that did
+not happen. A message that cannot be sent stays in the outbox with its error and is retried with
+growing delays by the recurring ``send_pending_emails`` job (or ``flask mail send-pending`` from cron,
+without Redis); the registration or certificate that caused it is never lost. A message
 refused for good (a 5xx reply, an invalid address, a header that cannot be encoded) is marked failed
 at once, and none holds up the others; admins see the failed ones at /admin/mail, to retry or discard.
 With no MAIL_SERVER set, messages are written to the log instead.
@@ -221,8 +223,10 @@ def _deliver_committed(session, transaction):
         return
     ids = session.info.pop(_COMMITTED, None)
     if ids:
+        from .tasks import send_outbound_emails  # the job wraps this module
+
         try:
-            deliver(ids)
+            send_outbound_emails.delay(ids)  # with Redis, the worker sends; without, it is sent here and now
         except Exception:  # the outbox keeps the messages; send-pending tries them again
             current_app.logger.exception("Sending e-mail %s after a commit failed", ids)
 
