@@ -10,7 +10,7 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from .domain import DomainError, show_error  # noqa: F401  (show_error: imported from here by views)
+from .domain import DomainError
 from .text import clean_text, has_stray_controls
 
 
@@ -51,7 +51,7 @@ class Form(wtforms.Form):
         pass
 
 
-#: the domain error, under the name the form modules first gave it; ``show_error`` puts it beside its field
+#: the domain error (``core.domain``) under the name the form modules first gave it
 FieldError = DomainError
 
 
