@@ -74,9 +74,14 @@ def quota_usage(training_session: TrainingSession) -> dict[int, int]:
     return dict(rows.all())
 
 
+def capacity_reached(training_session: TrainingSession) -> bool:
+    """Every seat of the training's capacity is taken (never, without a capacity)."""
+    return training_session.capacity is not None and seats_taken(training_session.id) >= training_session.capacity
+
+
 def has_free_seat(training_session: TrainingSession, participant) -> bool:
     """Capacity and the participant's organisation quota both allow one more confirmed seat."""
-    if training_session.capacity is not None and seats_taken(training_session.id) >= training_session.capacity:
+    if capacity_reached(training_session):
         return False
     if participant.organisation_id is not None:
         quota = db.session.get(OrganisationQuota, (training_session.id, participant.organisation_id))

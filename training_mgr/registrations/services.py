@@ -17,7 +17,7 @@ from ..extensions import db
 from ..trainings.models import TrainingSession
 from . import notifications
 from .models import REGISTRATION_STATUSES, SEAT_STATUSES, Registration
-from .seats import has_free_seat, seats_taken
+from .seats import capacity_reached, has_free_seat
 
 
 class RegistrationError(DomainError):
@@ -227,7 +227,7 @@ def _promote(training_session, by_user):
     ).all()
     promoted = []
     for registration in waiting:
-        if training_session.capacity is not None and seats_taken(training_session.id) >= training_session.capacity:
+        if capacity_reached(training_session):
             break
         if not has_free_seat(training_session, registration.participant):
             continue
