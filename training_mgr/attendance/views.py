@@ -10,7 +10,7 @@ from ..core.pagecache import cached_page
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.text import clean_text
 from ..core.domain import shows_domain_errors
-from ..trainings.access import training_access, viewed_session
+from ..trainings.access import training_access
 from . import services
 from .models import MARKS
 
@@ -27,8 +27,8 @@ def _day_or_404(training_session, day_id):
 @bp.get("/officer/sessions/<int:session_id>/attendance")
 @roles_required(*STAFF_ROLES)
 @cached_page
-def grid(session_id):
-    training_session, can_manage = viewed_session(session_id)
+@training_access("view", with_can_manage=True)
+def grid(training_session, can_manage):
     grid = services.attendance_grid(training_session)
     return render_template(
         "attendance/grid.html", ts=training_session, grid=grid, rows=_grid_rows(training_session, grid),

@@ -3,7 +3,7 @@ from flask import Blueprint, render_template, request
 from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..extensions import db
-from ..trainings.access import viewable_session
+from ..trainings.access import training_access
 from . import services
 from .forms import AuditFilterForm
 
@@ -30,7 +30,7 @@ def index():
 
 @bp.get("/officer/sessions/<int:session_id>/audit")
 @roles_required(*STAFF_ROLES)
-def session_log(session_id):
-    training_session = viewable_session(session_id)
+@training_access("view")
+def session_log(training_session):
     filters, page = _filtered_page(training_session.id)
     return render_template("audit/index.html", filters=filters, page=page, ts=training_session)

@@ -6,7 +6,7 @@ from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..core.text import clean_text
 from ..extensions import db, limiter
 from ..core.domain import shows_domain_errors
-from ..trainings.access import training_access, viewed_session
+from ..trainings.access import training_access
 from . import codes, services
 from .access import manageable_certificate, require_certificate_download
 from .forms import IssueForm, ReissueForm, RevokeForm, VerifyCodeForm, VerifyFileForm
@@ -21,8 +21,8 @@ verify_limit = limiter.shared_limit(lambda: current_app.config["VERIFY_LIMIT_PER
 
 @bp.get("/officer/sessions/<int:session_id>/certificates")
 @roles_required(*STAFF_ROLES)
-def index(session_id):
-    training_session, can_manage = viewed_session(session_id)
+@training_access("view", with_can_manage=True)
+def index(training_session, can_manage):
     rows = services.eligibility(training_session)
     search = clean_text(request.args.get("q") or "")
     if search:

@@ -15,7 +15,7 @@ from ..core.text import clean_text
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
-from ..trainings.access import can_manage_session, session_part_or_404, training_access, viewed_session
+from ..trainings.access import can_manage_session, session_part_or_404, training_access
 from . import importing, listing, seats, services
 from .forms import (
     AddExistingParticipantForm, ImportConfirmForm, ImportUploadForm, NewParticipantForm, RegistrationFilterForm,
@@ -41,8 +41,8 @@ def _new_participant_form():
 @bp.get("/officer/sessions/<int:session_id>/registrations")
 @roles_required(*STAFF_ROLES)
 @cached_page
-def index(session_id):
-    training_session, can_manage = viewed_session(session_id)
+@training_access("view", with_can_manage=True)
+def index(training_session, can_manage):
     form = RegistrationFilterForm(request.args)
     form.organisation.choices = [("", _("All"))] + [(str(o.id), localized(o, "name")) for o in listing.registered_organisations(training_session)]
     filters = form.data if form.validate() else {}

@@ -65,19 +65,26 @@ def manageable_session(session_id: int):
     return training_session
 
 
-def training_access(mode: str):
+def training_access(mode: str, *, with_can_manage: bool = False):
     """Decorator for a view of one training (a URL with ``<int:session_id>``): loads the training and passes it
     to the view as its first argument, in place of ``session_id``.
 
     ``mode`` "view": ``viewable_session`` (404 unknown, 403 when the current user may not see it);
-    "manage": ``manageable_session`` (403 when the current user may not change it). Put it below
+    "manage": ``manageable_session`` (403 when the current user may not change it). ``with_can_manage``
+    (with "view"): the view also gets ``can_manage``, whether the user may change the training, for a page
+    that shows it to every reader and its buttons to its managers (``viewed_session``). Put it below
     ``roles_required``, so that a visitor who is not logged in is sent to the log-in page first.
     """
+    if with_can_manage and mode != "view":
+        raise ValueError("with_can_manage goes with the mode 'view'")
     lookup = {"view": viewable_session, "manage": manageable_session}[mode]
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, session_id, **kwargs):
+            if with_can_manage:
+                training_session, can_manage = viewed_session(session_id)
+                return view(training_session, *args, can_manage=can_manage, **kwargs)
             return view(lookup(session_id), *args, **kwargs)
         return wrapper
     return decorator

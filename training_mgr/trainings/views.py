@@ -17,7 +17,7 @@ from ..reports import officer_home as officer_figures
 from . import organisers as organiser_services
 from . import services
 from . import signatories as signatory_services
-from .access import can_manage_session, session_part_or_404, training_access, viewed_session
+from .access import can_manage_session, session_part_or_404, training_access
 from .forms import (
     CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OrganisersForm, QuotaForm,
     SignatoryForm, TrainingForm,
@@ -64,8 +64,8 @@ def create():
 
 @bp.get("/officer/sessions/<int:session_id>")
 @roles_required(*STAFF_ROLES)
-def detail(session_id):
-    training_session, can_manage = viewed_session(session_id)
+@training_access("view", with_can_manage=True)
+def detail(training_session, can_manage):
     return render_template(
         "trainings/detail.html",
         ts=training_session,
