@@ -222,7 +222,7 @@ def worker(start_worker):
     return start_worker()
 
 
-def wait_for(condition, process, timeout=20):
+def wait_for(condition, process, timeout=60):  # a worker starting on a busy machine takes a while
     deadline = time.monotonic() + timeout
     while not condition():
         assert process.poll() is None, f"the worker stopped:\n{process.log.read_text()}"
