@@ -18,18 +18,17 @@ from sqlalchemy import select
 
 import training_mgr
 from tests.factories import (
-    CompletedTrainingFactory, CourseFactory, OrganisationFactory, ParticipantFactory, RecommendationFactory,
+    CompletedTrainingFactory, OrganisationFactory, ParticipantFactory, RecommendationFactory,
     TrainingSessionFactory, attended,
 )
-from training_mgr.catalogue.services import calendar_file, ics_escape
+from training_mgr.catalogue.services import ics_escape
 from training_mgr.certificates import services as certificates
 from training_mgr.core.exports import csv_bytes
 from training_mgr.core.forms import CleanTextMeta
 from training_mgr.core.text import clean_text, has_stray_controls, one_line, printable
 from training_mgr.extensions import db
-from training_mgr.mail import services as mail
+from training_mgr.mail import messages as mail_messages, services as mail
 from training_mgr.mail.models import OutboundEmail
-from training_mgr.organisations.models import Organisation
 from training_mgr.participants.models import Participant
 from training_mgr.recommendations.models import Recommendation
 from training_mgr.registrations import importing
@@ -285,7 +284,7 @@ def test_a_queued_message_with_a_line_break_in_its_subject_is_sent_on_one_line(a
 
 def test_a_long_title_makes_a_subject_that_fits_its_column(app):
     training = TrainingSessionFactory(title="T" * 300)
-    message = mail.compose("layla@example.org", "training.cancelled", "training_cancelled", "en",
+    message = mail_messages.compose("layla@example.org", "training.cancelled", "training_cancelled", "en",
                            recipient_name="Layla", ts=training, title=training.title, catalogue_url="http://x")
     assert len(message.subject) == 300 and message.subject.endswith("T…")
 

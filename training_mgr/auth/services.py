@@ -15,7 +15,7 @@ from ..core.i18n import language_name
 from ..core.permissions import STAFF_ROLES
 from ..core.security import hash_token
 from ..extensions import db
-from ..mail import services as mail
+from ..mail import messages as mail
 from .models import ROLES, ApiToken, User, UserToken
 from .passwords import password_problem
 

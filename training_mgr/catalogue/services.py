@@ -282,7 +282,7 @@ def _hold_for_the_person(training_session, participant, by_user) -> OnlineRegist
 
 def _tell_account_owner(training_session, account) -> OnlineRegistration:
     """An account's address with no participant record: register nothing, change nothing, tell its owner. Commits."""
-    from ..mail import services as mail
+    from ..mail import messages as mail
 
     mail.notify_registration_login_needed(account, training_session)
     audit.record(None, "registration.refused", account,

@@ -18,7 +18,7 @@ def registration_changed(registration, event: str) -> None:
 
     Nobody is written to whose details were erased: their address is a placeholder that nothing can deliver to.
     """
-    from ..mail import services as mail
+    from ..mail import messages as mail
 
     if registration.participant.erased_at is None:
         mail.notify_registration(registration, event)
@@ -31,14 +31,14 @@ def registration_added(registration) -> None:
 
 def registration_held(registration, token: str, hours_valid: int) -> None:
     """A held registration: the person gets the one-time link that confirms it (``holds``)."""
-    from ..mail import services as mail
+    from ..mail import messages as mail
 
     mail.notify_registration_held(registration, token, hours_valid)
 
 
 def registration_exists(registration) -> None:
     """Someone asked on the public form to register a person who already is: tell the person, change nothing."""
-    from ..mail import services as mail
+    from ..mail import messages as mail
 
     mail.notify_registration_exists(registration)
 
@@ -50,7 +50,7 @@ def training_cancelled(training_session) -> int:
     messages join it; called after, they follow in a commit of their own. Either way they are sent
     once committed. Returns how many messages were queued.
     """
-    from ..mail import services as mail
+    from ..mail import messages as mail
 
     registrations = db.session.scalars(
         select(Registration)
