@@ -105,18 +105,18 @@ def _flash_outcome(outcome, email, proven):
     if not proven:
         flash(_("Thank you. A message about this registration is on its way to %(email)s. Please read it: it says whether your place is confirmed, or how to confirm it.", email=email), "success")
         return
-    _flash_status(outcome.registration.status, email)
-    if outcome.password_link_sent:
-        flash(_("We also sent you a link to choose a password for your account, where you can follow your registrations."), "info")
+    _flash_status(outcome.registration.status, email, outcome.password_link_sent)
 
 
-def _flash_status(status, email):
+def _flash_status(status, email, password_link_sent=False):
     if status == "confirmed":
         flash(_("You are registered and your place is confirmed. A confirmation is on its way to %(email)s.", email=email), "success")
     elif status == "waitlisted":
         flash(_("The training is full, so you are on the waiting list. We will write to %(email)s as soon as a place is free for you.", email=email), "warning")
     else:
         flash(_("Your registration is received. A programme officer will review it and write to %(email)s with the decision.", email=email), "success")
+    if password_link_sent:
+        flash(_("We also sent you a link to choose a password for your account, where you can follow your registrations."), "info")
 
 
 @bp.route("/registration/confirm/<token>", methods=["GET", "POST"])
@@ -141,10 +141,7 @@ def confirm_registration(token):
         if form.decline.data:
             flash(_("The seat is released. Nothing else was changed."), "info")
         else:
-            participant = outcome.registration.participant
-            _flash_status(outcome.registration.status, participant.email)
-            if outcome.password_link_sent:
-                flash(_("We also sent you a link to choose a password for your account, where you can follow your registrations."), "info")
+            _flash_status(outcome.registration.status, outcome.registration.participant.email, outcome.password_link_sent)
         return redirect(url_for("catalogue.session_page", session_id=training_session.id))
     return render_template("catalogue/confirm.html", form=form, registration=registration,
                            ts=registration.training_session, participant=registration.participant)
