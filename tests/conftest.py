@@ -1,6 +1,10 @@
 """Fixtures: a fresh database per test on SQLite (default) or PostgreSQL (TRAINING_MGR_TEST_DATABASE_URL)."""
 import os
 import re
+import shutil
+import signal
+import subprocess
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -247,3 +251,53 @@ def people(app):
         other_participant=UserFactory(role="participant", email=p2.email, participant=p2),
         training=TrainingSessionFactory(officers=[officer]),
     )
+
+
+def stop_process_group(process, timeout=15):
+    """Stop a process started in its own session, and everything it started (pool processes, beat)."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=timeout)
+        except ProcessLookupError:
+            pass
+    try:  # whatever it left behind in its group
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A Redis server of this test's own on a free loopback port (Debian's redis-server), stopped after it."""
+    server = shutil.which("redis-server")
+    if not server:
+        print("redis-server is not installed (scripts/_setup.sh installs it): this Redis test is skipped")
+        pytest.skip("redis-server is not installed (scripts/_setup.sh installs it)")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        client.close()
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop_process_group(process)

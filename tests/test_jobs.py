@@ -1,8 +1,6 @@
 """Background jobs: in-process without Redis; on a real Redis with a real `flask worker` process when it is set."""
 import asyncio
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -12,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from tests.conftest import free_port, make_test_config
+from tests.conftest import free_port, make_test_config, stop_process_group as _stop
 from tests.factories import OrganisationFactory, TrainingSessionFactory
 from training_mgr import create_app
 from training_mgr.core import jobs
@@ -127,53 +125,6 @@ def test_with_redis_down_a_registration_still_answers_and_its_mail_goes_out_late
 
 
 # --- with Redis and a worker process --------------------------------------------------------------
-
-def _stop(process, timeout=15):
-    """Stop a process started in its own session, and everything it started (pool processes, beat)."""
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=timeout)
-        except ProcessLookupError:
-            pass
-    try:  # whatever it left behind in its group
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    if not server:
-        pytest.skip("redis-server is not installed (scripts/_setup.sh installs it)")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        client.close()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        _stop(process)
-
 
 @pytest.fixture
 def queued_app(new_database_url, redis_url, smtp_server):
