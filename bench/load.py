@@ -11,8 +11,8 @@ on 127.0.0.1, logs in as the officer of a 100-person training, and drives each p
 - ``/healthz`` — the floor: routing, one ``SELECT 1``; measured first and last, averaged,
 - ``/`` — the public catalogue,
 - ``/sessions/<id>`` — a training's public page,
-- ``/officer/sessions/<id>/registrations`` — the officer's list of 100 registrations,
-- ``/officer/sessions/<id>/attendance`` — the attendance grid (100 people × the training's days).
+- ``/officer/trainings/<id>/registrations`` — the officer's list of 100 registrations,
+- ``/officer/trainings/<id>/attendance`` — the attendance grid (100 people × the training's days).
 
 It prints throughput, p50/p95/p99 latency, each page's throughput as a fraction of /healthz's, the
 SQL statements one request of each page runs (drawn, and seen again), the workers' CPU time per request
@@ -102,8 +102,8 @@ def prepare_database(database_url, sessions, participants, page_cache_entries=No
             "/healthz": "/healthz",
             "catalogue": "/",
             "training page": f"/sessions/{(open_training or training).id}",
-            "registrations list": f"/officer/sessions/{training.id}/registrations",
-            "attendance grid": f"/officer/sessions/{training.id}/attendance",
+            "registrations list": f"/officer/trainings/{training.id}/registrations",
+            "attendance grid": f"/officer/trainings/{training.id}/attendance",
         }
         email, user_id = officer.email, officer.get_id()
     statement_counts = count_statements(app, user_id, pages)  # outside the context: each request its own session

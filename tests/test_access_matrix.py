@@ -206,6 +206,9 @@ MATRIX = {
     ("trainings.change_status", "POST"): SESSION_WRITE,
     ("trainings.cancel", "GET"): SESSION_WRITE,
     ("trainings.cancel", "POST"): SESSION_WRITE,
+    # the old officer addresses /officer/sessions/… redirect to /officer/trainings/…, whose rules then apply
+    ("trainings.old_officer_url", "GET"): PUBLIC,
+    ("trainings.old_officer_url", "POST"): PUBLIC,
 }
 
 #: GET answers other than 200 that mean "allowed" (a redirect to where the user belongs, or an action)
@@ -214,9 +217,12 @@ OK_GET = {
     "auth.logout": {200, 302},  # a logged-in user is asked to confirm; anyone else is sent on
     "core.home": {302},
     "certificates.export": {200, 302},  # nothing issued yet: back to the list with a message
+    "trainings.old_officer_url": {308},  # a permanent redirect to the page's new address
 }
 #: an allowed POST with an empty form is handled, not refused: saved and redirected, or shown again with errors
 OK_POST = {200, 302, 303, 400, 409, 422}
+#: POST answers that mean "allowed" for routes whose answer is neither of those
+OK_POST_BY_ENDPOINT = {"trainings.old_officer_url": {308}}
 
 #: URL parameters that depend on the route
 ROUTE_PARAMS = {
@@ -228,6 +234,7 @@ ROUTE_PARAMS = {
     "static": lambda w: {"filename": "css/app.css"},
     "trainings.remove_quota": lambda w: {"organisation_id": w.quota_organisation.id},
     "organisations.map_other": lambda w: {"name": w.typed_organisation},
+    "trainings.old_officer_url": lambda w: {"rest": f"{w.params['training_id']}/registrations"},
 }
 
 PNG_1x1 = bytes.fromhex(
@@ -293,6 +300,7 @@ def build_world():
     db.session.commit()
     params = {
         "session_id": training.id,
+        "training_id": training.id,
         "registration_id": registration_a.id,
         "recommendation_id": update.recommendation.id,
         "day_id": training.days[0].id,
@@ -363,7 +371,7 @@ def outcome_matches(expected, response, endpoint, method):
         return status in (403, 404)
     if method == "GET":
         return status in OK_GET.get(endpoint, {200})
-    return status in OK_POST and not (status == 302 and response.location.split("?")[0].endswith("/login"))
+    return status in OK_POST_BY_ENDPOINT.get(endpoint, OK_POST) and not (status == 302 and response.location.split("?")[0].endswith("/login"))
 
 
 def test_every_route_is_classified(app):
@@ -440,10 +448,10 @@ def test_an_officer_cannot_reach_another_trainings_registration_through_their_ow
     """Right training id in the URL, someone else's registration id: not found, not shown."""
     world = build_world()
     foreign = RegistrationFactory(training_session=TrainingSessionFactory(officers=[world.users.other_officer]))
-    session_id = world.params["session_id"]
+    training_id = world.params["training_id"]
     officer = app.test_client(user=world.users.officer)
-    assert officer.get(f"/officer/sessions/{session_id}/registrations/{foreign.id}").status_code == 404
-    response = officer.post(f"/officer/sessions/{session_id}/registrations/{foreign.id}/status",
+    assert officer.get(f"/officer/trainings/{training_id}/registrations/{foreign.id}").status_code == 404
+    response = officer.post(f"/officer/trainings/{training_id}/registrations/{foreign.id}/status",
                             data={"status": "rejected", "reason": "test"})
     assert response.status_code == 404
     assert db.session.get(type(foreign), foreign.id).status == "confirmed"

@@ -64,7 +64,7 @@ def test_a_crash_rolls_back_and_shows_a_request_id(app, client):
 
 
 LISTS = ("/", "/organisations", "/organisations/other", "/courses", "/courses/{course}", "/officer",
-         "/officer/sessions/{training}/registrations", "/recommendations", "/dashboard", "/admin/audit",
+         "/officer/trainings/{training}/registrations", "/recommendations", "/dashboard", "/admin/audit",
          "/api/v1/sessions", "/api/v1/sessions/{training}/registrations")
 
 

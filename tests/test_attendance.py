@@ -91,7 +91,7 @@ def test_marks_are_refused_for_unknown_values_and_other_trainings(people, group)
 # --- pages ------------------------------------------------------------------------------------------
 
 def _urls(people):
-    base = f"/officer/sessions/{people.training.id}/attendance"
+    base = f"/officer/trainings/{people.training.id}/attendance"
     day = people.training.days[0]
     reads = [base, f"{base}/days/{day.id}/sign-in-sheet.pdf"]
     writes_get = [f"{base}/days/{day.id}"]
@@ -113,21 +113,21 @@ def test_every_attendance_page_by_role(people, client, login):
         for user in (people.participant, people.other_officer, people.manager):
             assert login(user).post(url).status_code == 403, (url, user.role)
     other_day = TrainingSessionFactory().days[0]
-    assert login(people.officer).get(f"/officer/sessions/{people.training.id}/attendance/days/{other_day.id}").status_code == 404
+    assert login(people.officer).get(f"/officer/trainings/{people.training.id}/attendance/days/{other_day.id}").status_code == 404
 
 
 def test_taking_a_day_in_the_browser_without_javascript(people, group, login):
     (ali, hiba, zaid), _ = group
     day = people.training.days[0]
     officer = login(people.officer)
-    base = f"/officer/sessions/{people.training.id}/attendance/days/{day.id}"
+    base = f"/officer/trainings/{people.training.id}/attendance/days/{day.id}"
 
     response = officer.post(f"{base}/all-present", follow_redirects=True)
     assert "3 participants without a mark were marked present" in response.text
     response = officer.post(base, data={f"mark-{ali.id}": "present", f"mark-{hiba.id}": "absent",
                                         f"note-{hiba.id}": "Ill", f"mark-{zaid.id}": "present"}, follow_redirects=True)
     assert "saved (1 changes)" in response.text
-    grid = officer.get(f"/officer/sessions/{people.training.id}/attendance").text
+    grid = officer.get(f"/officer/trainings/{people.training.id}/attendance").text
     assert "Absent" in grid and "Ill" in grid and people.officer.display_name in grid
 
 
@@ -140,7 +140,7 @@ def test_the_grid_tells_who_recorded_each_mark_and_when_in_the_training_time_zon
     AttendanceMarkFactory(registration=hiba, session_day=day, status="late", recorded_by=people.admin, recorded_at=saved_at)
     db.session.commit()
 
-    html = login(people.manager).get(f"/officer/sessions/{people.training.id}/attendance").text
+    html = login(people.manager).get(f"/officer/trainings/{people.training.id}/attendance").text
     cells = {name: html.split(f"<bdi>{name}</bdi>", 1)[1].split("</tr>", 1)[0] for name in ("Ali", "Hiba", "Zaid")}
     assert "Present" in cells["Ali"] and people.officer.display_name in cells["Ali"] and "8:30" in cells["Ali"]
     assert "Late" in cells["Hiba"] and people.admin.display_name in cells["Hiba"] and "8:30" in cells["Hiba"]
@@ -152,7 +152,7 @@ def test_a_refused_day_keeps_what_was_chosen(people, group, login):
     (ali, hiba, _), waiting = group
     day = people.training.days[0]
     response = login(people.officer).post(
-        f"/officer/sessions/{people.training.id}/attendance/days/{day.id}",
+        f"/officer/trainings/{people.training.id}/attendance/days/{day.id}",
         data={f"mark-{ali.id}": "late", f"note-{ali.id}": "Came at ten", f"mark-{waiting.id}": "present"},
     )
     assert response.status_code == 422
@@ -178,7 +178,7 @@ def test_the_grid_runs_the_same_number_of_queries_for_20_or_200_participants(peo
     officer = login(people.officer)
 
     def queries(training_session):
-        url = f"/officer/sessions/{training_session.id}/attendance"
+        url = f"/officer/trainings/{training_session.id}/attendance"
         officer.get(url)
         with count_queries() as statements:
             response = officer.get(url)
@@ -197,7 +197,7 @@ def test_the_sign_in_sheet_lists_everyone_confirmed_in_both_scripts(people, logi
     RegistrationFactory(training_session=people.training, status="withdrawn", participant=ParticipantFactory(name="Gone Away"))
     day = people.training.days[1]
 
-    response = login(people.manager).get(f"/officer/sessions/{people.training.id}/attendance/days/{day.id}/sign-in-sheet.pdf")
+    response = login(people.manager).get(f"/officer/trainings/{people.training.id}/attendance/days/{day.id}/sign-in-sheet.pdf")
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))

@@ -26,7 +26,7 @@ def logged(people):
 
 
 def test_the_training_log_shows_who_when_what_record_and_changes(people, login, logged):
-    html = text_of(login(people.officer).get(f"/officer/sessions/{logged.id}/audit"))
+    html = text_of(login(people.officer).get(f"/officer/trainings/{logged.id}/audit"))
     assert "training.update" in html and "training.close" in html
     assert "TrainingSession #%d" % logged.id in html
     assert "20 → 25" in html and "open → closed" in html
@@ -36,7 +36,7 @@ def test_the_training_log_shows_who_when_what_record_and_changes(people, login, 
 
 def test_the_log_is_filtered_by_action_and_user(people, login, logged):
     client = login(people.admin)
-    html = text_of(client.get(f"/officer/sessions/{logged.id}/audit?action=training.close"))
+    html = text_of(client.get(f"/officer/trainings/{logged.id}/audit?action=training.close"))
     assert "open → closed" in html and "20 → 25" not in html
     html = text_of(client.get(f"/admin/audit?user_id={people.officer.id}"))
     assert "20 → 25" in html and "Document Examination" not in html
@@ -61,18 +61,18 @@ def test_the_log_is_paginated_newest_first(people, login):
 ])
 def test_who_may_read_the_logs(people, login, role, training_log, global_log):
     client = login(getattr(people, role))
-    assert client.get(f"/officer/sessions/{people.training.id}/audit").status_code == training_log
+    assert client.get(f"/officer/trainings/{people.training.id}/audit").status_code == training_log
     assert client.get("/admin/audit").status_code == global_log
 
 
 def test_anonymous_users_are_sent_to_log_in(client, people):
-    for url in (f"/officer/sessions/{people.training.id}/audit", "/admin/audit"):
+    for url in (f"/officer/trainings/{people.training.id}/audit", "/admin/audit"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.location
 
 
 def test_an_unknown_training_is_a_404(people, login):
-    assert login(people.admin).get("/officer/sessions/999/audit").status_code == 404
+    assert login(people.admin).get("/officer/trainings/999/audit").status_code == 404
 
 
 def test_a_trainings_log_reads_in_its_time_zone_and_the_global_log_in_utc(people, login):
@@ -87,7 +87,7 @@ def test_a_trainings_log_reads_in_its_time_zone_and_the_global_log_in_utc(people
     entry.created_at = datetime(2022, 2, 15, 5, 30, tzinfo=timezone.utc)  # 8:30 in Baghdad
     db.session.commit()
     admin = login(people.admin)
-    own = text_of(admin.get(f"/officer/sessions/{people.training.id}/audit"))
+    own = text_of(admin.get(f"/officer/trainings/{people.training.id}/audit"))
     assert "8:30" in own and "5:30" not in own and "(Asia/Baghdad)" in own
     everything = text_of(admin.get("/admin/audit"))
     assert "5:30" in everything and "Times are in UTC." in everything

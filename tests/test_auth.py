@@ -39,7 +39,7 @@ def test_inactive_user_cannot_log_in(client):
     assert "Wrong e-mail or password." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["/courses", "/officer/sessions/1?tab=x"])
+@pytest.mark.parametrize("target", ["/courses", "/officer/trainings/1?tab=x"])
 def test_safe_next_is_followed(client, officer, target):
     response = client.post(f"/login?next={target}", data={"email": officer.email, "password": PASSWORD})
     assert response.location == target

@@ -17,7 +17,7 @@ def no_store(response) -> bool:
 
 def test_every_page_of_a_logged_in_user_is_no_store(login, people):
     officer = login(people.officer)
-    registrations = f"/officer/sessions/{people.training.id}/registrations"
+    registrations = f"/officer/trainings/{people.training.id}/registrations"
     for path in ("/home", registrations, registrations, "/no-such-page", "/api/v1/sessions"):  # the list twice:
         response = officer.get(path)                                                          # drawn, then kept
         assert no_store(response), (path, response.status_code, response.headers.get("Cache-Control"))

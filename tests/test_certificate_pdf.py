@@ -224,13 +224,13 @@ def test_each_persons_file_holds_that_person_only(login, people):
     assert_only(mine.code, downloaded.data)
 
     officer = login(people.officer)
-    archive = zipfile.ZipFile(BytesIO(officer.get(f"/officer/sessions/{training.id}/certificates.zip").data))
+    archive = zipfile.ZipFile(BytesIO(officer.get(f"/officer/trainings/{training.id}/certificates.zip").data))
     assert len(archive.namelist()) == 4
     for certificate in issued:
         assert_only(certificate.code, archive.read(services.export_filename(certificate)))
 
     # the merged file is the officer's print run: every person, each once, on their own page
-    merged = officer.get(f"/officer/sessions/{training.id}/certificates.pdf").data
+    merged = officer.get(f"/officer/trainings/{training.id}/certificates.pdf").data
     assert sorted(_decoded_links(_every_image(merged))) == sorted(f"http://localhost/verify/{c}" for c in holders)
     pages = [page.extract_text() for page in PdfReader(BytesIO(merged)).pages]
     assert [sum(p.name in page for p in holders.values()) for page in pages] == [1, 1, 1, 1]

@@ -210,14 +210,14 @@ def test_reissue_gives_a_new_serial_and_code_and_revokes_the_old_one(training, p
 def test_officer_page_lists_eligibility_and_reasons(training, people, login):
     attended(training, ["present"] * 3, participant=ParticipantFactory(name="Present Always"))
     attended(training, ["present", "absent", "absent"], participant=ParticipantFactory(name="Mostly Absent"))
-    page = login(people.officer).get(f"/officer/sessions/{training.id}/certificates").get_data(as_text=True)
+    page = login(people.officer).get(f"/officer/trainings/{training.id}/certificates").get_data(as_text=True)
     assert "Present Always" in page and "Eligible" in page
     assert "Attended 1 of 3 days, 80% needed" in page
     assert "Issue to everyone eligible (1)" in page
 
 
 def test_page_explains_why_an_unfinished_training_cannot_issue(people, login):
-    page = login(people.officer).get(f"/officer/sessions/{people.training.id}/certificates").get_data(as_text=True)
+    page = login(people.officer).get(f"/officer/trainings/{people.training.id}/certificates").get_data(as_text=True)
     assert "once the training is marked as completed" in page
     assert "Issue to everyone eligible" not in page
 
@@ -225,7 +225,7 @@ def test_page_explains_why_an_unfinished_training_cannot_issue(people, login):
 def test_officer_issues_to_one_then_to_the_ticked_then_to_everyone(training, people, login):
     a, b, c, d = (attended(training, ["present"] * 3) for _ in range(4))
     client = login(people.officer)
-    url = f"/officer/sessions/{training.id}/certificates/issue"
+    url = f"/officer/trainings/{training.id}/certificates/issue"
     response = client.post(url, data={"one": a.id}, follow_redirects=True)
     assert "1 certificate issued." in response.get_data(as_text=True)
     client.post(url, data={"scope": "selected", "registration_ids": [b.id, c.id]})
@@ -253,12 +253,12 @@ def test_revoke_form_requires_a_reason_beside_the_field(training, people, login)
 def test_managers_read_the_page_without_actions_and_other_officers_are_refused(training, people, login):
     attended(training, ["present"] * 3)
     [certificate], _ = services.issue_certificates(training, by_user=people.officer)
-    page = login(people.manager).get(f"/officer/sessions/{training.id}/certificates")
+    page = login(people.manager).get(f"/officer/trainings/{training.id}/certificates")
     assert page.status_code == 200 and "Revoke" not in page.get_data(as_text=True)
-    assert login(people.manager).post(f"/officer/sessions/{training.id}/certificates/issue", data={"scope": "all"}).status_code == 403
-    assert login(people.other_officer).get(f"/officer/sessions/{training.id}/certificates").status_code == 403
+    assert login(people.manager).post(f"/officer/trainings/{training.id}/certificates/issue", data={"scope": "all"}).status_code == 403
+    assert login(people.other_officer).get(f"/officer/trainings/{training.id}/certificates").status_code == 403
     assert login(people.other_officer).get(f"/officer/certificates/{certificate.id}/revoke").status_code == 403
-    assert login(people.participant).get(f"/officer/sessions/{training.id}/certificates").status_code == 403
+    assert login(people.participant).get(f"/officer/trainings/{training.id}/certificates").status_code == 403
 
 
 # --- downloads -----------------------------------------------------------------------------------
@@ -293,13 +293,13 @@ def test_exports_merge_or_zip_the_stored_files(training, people, login):
         attended(training, ["present"] * 3)
     issued, _ = services.issue_certificates(training, by_user=people.officer)
     client = login(people.officer)
-    merged = client.get(f"/officer/sessions/{training.id}/certificates.pdf")
+    merged = client.get(f"/officer/trainings/{training.id}/certificates.pdf")
     assert merged.mimetype == "application/pdf" and len(PdfReader(BytesIO(merged.data)).pages) == 2
-    archive = zipfile.ZipFile(BytesIO(client.get(f"/officer/sessions/{training.id}/certificates.zip").data))
+    archive = zipfile.ZipFile(BytesIO(client.get(f"/officer/trainings/{training.id}/certificates.zip").data))
     stored = {c.pdf_sha256 for c in issued}
     assert {codes.sha256_hex(archive.read(name)) for name in archive.namelist()} == stored
     assert all(name.startswith("TM-2022-") and name.endswith(".pdf") for name in archive.namelist())
-    assert login(people.manager).get(f"/officer/sessions/{training.id}/certificates.zip").status_code == 403
+    assert login(people.manager).get(f"/officer/trainings/{training.id}/certificates.zip").status_code == 403
 
 
 def test_cli_issues_to_everyone_eligible_and_exports_by_extension(training, runner, tmp_path):
@@ -329,5 +329,5 @@ def test_cli_refuses_a_training_that_is_not_completed(people, runner):
 def test_officer_of_another_training_cannot_issue_here(training, people, login):
     attended(training, ["present"] * 3)
     outsider = UserFactory(role="officer")
-    assert login(outsider).post(f"/officer/sessions/{training.id}/certificates/issue", data={"scope": "all"}).status_code == 403
+    assert login(outsider).post(f"/officer/trainings/{training.id}/certificates/issue", data={"scope": "all"}).status_code == 403
     assert db.session.scalar(select(Certificate)) is None

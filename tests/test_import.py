@@ -216,7 +216,7 @@ def test_the_templates_have_the_expected_columns(app):
 
 def test_officer_uploads_previews_and_confirms(people, ministries, login):
     officer = login(people.officer)
-    base = f"/officer/sessions/{people.training.id}/registrations/import"
+    base = f"/officer/trainings/{people.training.id}/registrations/import"
     response = officer.post(base, data={"file": (io.BytesIO(GOOD_CSV), "list.csv")}, content_type="multipart/form-data")
     assert response.status_code == 200
     assert "New participant" in response.text and "Ahmed Kadhim" in response.text
@@ -231,7 +231,7 @@ def test_officer_uploads_previews_and_confirms(people, ministries, login):
 def test_a_file_with_bad_rows_shows_them_and_offers_no_import(people, ministries, login):
     data = _csv("Bad Sex,,x,MoI,,badsex@moi.gov.iq,,")
     response = login(people.officer).post(
-        f"/officer/sessions/{people.training.id}/registrations/import",
+        f"/officer/trainings/{people.training.id}/registrations/import",
         data={"file": (io.BytesIO(data), "list.csv")}, content_type="multipart/form-data",
     )
     assert "Line 2" in response.text and "Sex must be female or male" in response.text
@@ -244,7 +244,7 @@ def test_a_file_with_bad_rows_shows_them_and_offers_no_import(people, ministries
 ])
 def test_the_upload_page_refuses_big_or_foreign_files(people, login, filename, data, message):
     response = login(people.officer).post(
-        f"/officer/sessions/{people.training.id}/registrations/import",
+        f"/officer/trainings/{people.training.id}/registrations/import",
         data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data",
     )
     assert response.status_code == 422
@@ -254,7 +254,7 @@ def test_the_upload_page_refuses_big_or_foreign_files(people, login, filename, d
 
 def test_a_forged_confirmation_is_refused(people, login):
     response = login(people.officer).post(
-        f"/officer/sessions/{people.training.id}/registrations/import/confirm", data={"payload": "forged"},
+        f"/officer/trainings/{people.training.id}/registrations/import/confirm", data={"payload": "forged"},
         follow_redirects=True,
     )
     assert "expired or is invalid" in response.text

@@ -75,7 +75,7 @@ def test_issuing_certificates_while_the_serial_lock_is_stuck_answers_try_again_w
     db.session.commit()
     with stuck_lock("SELECT year FROM certificate_counters WHERE year = :year FOR UPDATE", year=year):
         started = time.monotonic()
-        response = login(people.officer).post(f"/officer/sessions/{training.id}/certificates/issue", data={"scope": "all"})
+        response = login(people.officer).post(f"/officer/trainings/{training.id}/certificates/issue", data={"scope": "all"})
         elapsed = time.monotonic() - started
     assert elapsed < ANSWER_WITHIN
     assert response.status_code == 503 and BUSY in response.get_data(as_text=True)

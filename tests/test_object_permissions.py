@@ -28,7 +28,7 @@ def _reloaded(model, obj_id):
 
 # --- another training's records through one's own training ---------------------------------------------
 
-#: (method, path after /officer/sessions/<A>/ or a full path, form) — each names a record of B's training
+#: (method, path after /officer/trainings/<A>/ or a full path, form) — each names a record of B's training
 FOREIGN_RECORD_ROUTES = [
     ("post", "days/{day}", {"day-{day}-title": "Changed by A"}),
     ("post", "days/{day}/remove", {}),
@@ -70,7 +70,7 @@ def test_an_officer_reaches_no_record_of_another_officers_training(people, login
     db.session.commit()
     ids = {"day": theirs.days[0].id, "signatory": signatory.id, "recommendation": recommendation.id,
            "registration": registration.id, "certificate": certificate.id}
-    url = path.format(**ids) if path.startswith("/") else f"/officer/sessions/{mine.id}/{path.format(**ids)}"
+    url = path.format(**ids) if path.startswith("/") else f"/officer/trainings/{mine.id}/{path.format(**ids)}"
     data = {key.format(**ids): value for key, value in form.items()}
     if method == "post" and "attendance/days" in path and not path.endswith("all-present"):
         data = {f"mark-{registration.id}": "present"}
@@ -133,12 +133,12 @@ def test_the_course_page_offers_edit_and_archive_only_to_those_who_may_use_them(
         assert (archive_url in html) is manages, user.email
         assert people.other_officer.display_name in html  # who manages it is shown to every reader
     html = login(people.officer).get(f"/courses/{course.id}").get_data(as_text=True)
-    assert f'href="/officer/sessions/new?course_id={course.id}"' in html  # still free to schedule a training
+    assert f'href="/officer/trainings/new?course_id={course.id}"' in html  # still free to schedule a training
 
 
 def test_an_officer_schedules_a_training_from_a_course_someone_else_manages(people, login):
     course = CourseFactory(officers=[people.other_officer])
-    response = login(people.officer).post("/officer/sessions/new", data={
+    response = login(people.officer).post("/officer/trainings/new", data={
         "course_id": str(course.id), "start_date": "2030-03-01", "country": "IQ", "timezone": "Asia/Baghdad",
         "language": "en_ar", "confirmation_mode": "automatic",
     })

@@ -13,7 +13,7 @@ from training_mgr.registrations import services
 
 
 def _list(people):
-    return f"/officer/sessions/{people.training.id}/registrations"
+    return f"/officer/trainings/{people.training.id}/registrations"
 
 
 def test_a_page_seen_again_is_served_without_drawing_it(people, login, count_queries):
@@ -46,7 +46,7 @@ def test_any_write_shows_on_the_next_view(people, login):
 def test_the_grid_shows_a_new_mark_at_once(people, login):
     registration = RegistrationFactory(training_session=people.training, status="confirmed")
     officer = login(people.officer)
-    grid = f"/officer/sessions/{people.training.id}/attendance"
+    grid = f"/officer/trainings/{people.training.id}/attendance"
     unmarked = officer.get(grid).text.count("not marked")
     AttendanceMarkFactory(registration=registration, session_day=people.training.days[0], status="absent")
     db.session.commit()
@@ -89,7 +89,7 @@ def test_a_page_served_to_another_browser_carries_that_browsers_form_token(peopl
     token = re.search(r'name="csrf_token" value="([^"]+)"', laptop_page).group(1)
     assert token != re.search(r'name="csrf_token" value="([^"]+)"', office_page).group(1)
 
-    response = laptop.post(f"/officer/sessions/{people.training.id}/registrations/{waiting.id}/status",
+    response = laptop.post(f"/officer/trainings/{people.training.id}/registrations/{waiting.id}/status",
                            data={"csrf_token": token, "status": "confirmed", "back": "list"}, follow_redirects=True)
     assert response.status_code == 200
     assert "is now Confirmed" in response.text  # the flash message is shown once, on a freshly drawn page

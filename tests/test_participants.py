@@ -104,7 +104,7 @@ def test_an_admin_erases_a_person_and_nothing_personal_is_left_while_the_figures
     assert wrong.status_code == 422 and "This is not the number of this person" in wrong.text
     assert db.session.get(Participant, participant_id).erased_at is None
 
-    back = f"/officer/sessions/{layla.training.id}/registrations/{layla.registration.id}"
+    back = f"/officer/trainings/{layla.training.id}/registrations/{layla.registration.id}"
     done = admin.post(f"/admin/participants/{participant_id}/erase", data={"confirm": str(participant_id), "next": back},
                       follow_redirects=True)
     assert done.status_code == 200 and done.request.path == back
@@ -142,14 +142,14 @@ def test_an_admin_erases_a_person_and_nothing_personal_is_left_while_the_figures
 
     # nowhere shown: the officers' list, the API, the CSV and the spreadsheet
     officer = login(people.officer)
-    listing = officer.get(f"/officer/sessions/{layla.training.id}/registrations")
+    listing = officer.get(f"/officer/trainings/{layla.training.id}/registrations")
     assert listing.status_code == 200 and f"Erased participant #{participant_id}" in listing.text
     shows_nothing_of(listing.text)
     assert "Omar Raad" in listing.text  # the colleagues are still there
     api = officer.get(f"/api/v1/sessions/{layla.training.id}/registrations")
     assert api.status_code == 200 and len(api.json["items"]) == 3
     shows_nothing_of(json.dumps(api.json, ensure_ascii=False))
-    csv = officer.get(f"/officer/sessions/{layla.training.id}/participants.csv")
+    csv = officer.get(f"/officer/trainings/{layla.training.id}/participants.csv")
     assert csv.status_code == 200 and "Omar Raad" in csv.text
     shows_nothing_of(csv.data.decode("utf-8-sig"))
     workbook = load_workbook(io.BytesIO(login(people.manager).get("/dashboard/report.xlsx").data))
@@ -204,7 +204,7 @@ def test_erasing_twice_is_harmless(app, login, people, layla):
 
 
 def test_only_admins_see_the_erase_button(app, login, people, layla):
-    url = f"/officer/sessions/{layla.training.id}/registrations/{layla.registration.id}"
+    url = f"/officer/trainings/{layla.training.id}/registrations/{layla.registration.id}"
     assert "Erase this person" in login(people.admin).get(url).text
     assert "Erase this person" not in login(people.officer).get(url).text
     assert login(people.officer).get(f"/admin/participants/{layla.participant.id}/erase").status_code == 403

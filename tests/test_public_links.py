@@ -112,7 +112,7 @@ def test_a_certificate_issued_through_another_host_prints_the_public_verificatio
     training = CompletedTrainingFactory(officers=[people.officer])
     attended(training, ["present"] * 3)
     response = logged_in_on_evil_host(login, people.officer).post(
-        f"/officer/sessions/{training.id}/certificates/issue", data={"scope": "all"}, headers=EVIL,
+        f"/officer/trainings/{training.id}/certificates/issue", data={"scope": "all"}, headers=EVIL,
     )
     assert response.status_code == 302
     certificate = db.session.scalar(select(Certificate))

@@ -85,7 +85,7 @@ def test_the_tracker_filters_and_shows_officers_only_their_trainings(people):
 
 def test_every_recommendation_page_by_role(people, client, login):
     recommendation = RecommendationFactory(training_session=people.training)
-    base = f"/officer/sessions/{people.training.id}/recommendations"
+    base = f"/officer/trainings/{people.training.id}/recommendations"
     reads = [base, f"{base}/{recommendation.id}"]
     posts = [(base, {"text": "x", "status": "agreed"}),
              (f"{base}/{recommendation.id}/edit", {"text": "x", "status": "agreed"}),
@@ -111,7 +111,7 @@ def test_every_recommendation_page_by_role(people, client, login):
 def test_officer_records_a_recommendation_and_a_follow_up(people, login):
     officer = login(people.officer)
     ministry = OrganisationFactory(name="Ministry of Justice")
-    base = f"/officer/sessions/{people.training.id}/recommendations"
+    base = f"/officer/trainings/{people.training.id}/recommendations"
 
     response = officer.post(base, data={"text": "Publish border procedures in Arabic.", "responsible_organisation_id": ministry.id,
                                         "due_date": "2030-06-30", "status": "agreed"}, follow_redirects=True)
@@ -128,7 +128,7 @@ def test_officer_records_a_recommendation_and_a_follow_up(people, login):
 
 def test_a_bad_recommendation_form_keeps_what_was_typed(people, login):
     response = login(people.officer).post(
-        f"/officer/sessions/{people.training.id}/recommendations",
+        f"/officer/trainings/{people.training.id}/recommendations",
         data={"text": "", "text_ar": "نص عربي", "theme": "Gender", "due_date": "not a date", "status": "agreed"},
     )
     assert response.status_code == 422
@@ -139,7 +139,7 @@ def test_a_bad_recommendation_form_keeps_what_was_typed(people, login):
 def test_a_future_follow_up_is_refused_beside_the_field(people, login):
     recommendation = RecommendationFactory(training_session=people.training)
     response = login(people.officer).post(
-        f"/officer/sessions/{people.training.id}/recommendations/{recommendation.id}/updates",
+        f"/officer/trainings/{people.training.id}/recommendations/{recommendation.id}/updates",
         data={"follow_up-date": (TODAY + timedelta(days=3)).isoformat(), "follow_up-status": "implemented"},
     )
     assert response.status_code == 422

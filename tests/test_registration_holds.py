@@ -417,7 +417,7 @@ def test_the_officers_list_says_a_held_registration_waits_for_the_person_and_off
     catalogue.register_online(training, impostor_details(organisation), "layla@example.org", "en")
     catalogue.register_online(TrainingSessionFactory(), impostor_details(organisation), "other@example.org", "en")
 
-    html = login(officer).get(f"/officer/sessions/{training.id}/registrations").get_data(as_text=True)
+    html = login(officer).get(f"/officer/trainings/{training.id}/registrations").get_data(as_text=True)
 
     assert "Layla Hassan" in html and "waiting for the person to confirm by e-mail" in html
     assert ">Approve<" not in html

@@ -189,7 +189,7 @@ def test_counts_by_ministry_add_up(people):
 def _urls(people):
     training = people.training
     registration = RegistrationFactory(training_session=training)
-    base = f"/officer/sessions/{training.id}/registrations"
+    base = f"/officer/trainings/{training.id}/registrations"
     reads = [base, f"{base}/by-organisation", f"{base}/{registration.id}"]
     writes_get = [f"{base}/add", f"{base}/import", f"{base}/import/template.csv", f"{base}/import/template.xlsx"]
     posts = [(f"{base}/{registration.id}/status", {"status": "waitlisted"}),
@@ -212,19 +212,19 @@ def test_every_registration_page_by_role(people, client, login):
         assert client.post(url, data=data).status_code == 302
         for user in (people.participant, people.other_officer, people.manager):
             assert login(user).post(url, data=data).status_code == 403, (url, user.role)
-    assert login(people.officer).get(f"/officer/sessions/{people.training.id}/registrations/999999").status_code == 404
-    assert login(people.officer).get("/officer/sessions/999999/registrations").status_code == 404
+    assert login(people.officer).get(f"/officer/trainings/{people.training.id}/registrations/999999").status_code == 404
+    assert login(people.officer).get("/officer/trainings/999999/registrations").status_code == 404
 
 
 def test_a_registration_of_another_training_is_not_found_here(people, login):
     elsewhere = RegistrationFactory()
-    url = f"/officer/sessions/{people.training.id}/registrations/{elsewhere.id}"
+    url = f"/officer/trainings/{people.training.id}/registrations/{elsewhere.id}"
     assert login(people.officer).get(url).status_code == 404
 
 
 def test_officer_adds_an_existing_person_and_sees_them_in_the_list(people, login):
     officer = login(people.officer)
-    base = f"/officer/sessions/{people.training.id}/registrations"
+    base = f"/officer/trainings/{people.training.id}/registrations"
     found = officer.get(f"{base}/add?q=p2@example")
     assert people.other_participant.participant.name in found.text
 
@@ -242,7 +242,7 @@ def test_the_list_shows_the_day_of_registration_in_the_training_time_zone_and_li
                                        participant=ParticipantFactory(name="Noor Sabah"),
                                        created_at=datetime(2022, 2, 14, 22, 30, tzinfo=timezone.utc))  # 15 Feb in Baghdad
     db.session.commit()
-    base = f"/officer/sessions/{people.training.id}/registrations"
+    base = f"/officer/trainings/{people.training.id}/registrations"
 
     html = login(people.officer).get(base).text
     row = html.split("<bdi>Noor Sabah</bdi>", 1)[1].split("</tr>", 1)[0]
@@ -253,7 +253,7 @@ def test_the_list_shows_the_day_of_registration_in_the_training_time_zone_and_li
 
 def test_creating_a_person_with_a_bad_form_keeps_what_was_typed(people, login):
     response = login(people.officer).post(
-        f"/officer/sessions/{people.training.id}/registrations/add-new",
+        f"/officer/trainings/{people.training.id}/registrations/add-new",
         data={"name": "Noor Al-Saadi", "name_ar": "نور الساعدي", "sex": "female", "email": "not-an-email", "position": "Inspector"},
     )
     assert response.status_code == 422
@@ -264,7 +264,7 @@ def test_creating_a_person_with_a_bad_form_keeps_what_was_typed(people, login):
 
 def test_withdrawing_without_a_reason_shows_the_error_beside_the_field(people, login):
     registration = RegistrationFactory(training_session=people.training)
-    url = f"/officer/sessions/{people.training.id}/registrations/{registration.id}/status"
+    url = f"/officer/trainings/{people.training.id}/registrations/{registration.id}/status"
     response = login(people.officer).post(url, data={"status": "withdrawn", "reason": ""})
     assert response.status_code == 422
     assert "Please give a reason." in response.text
@@ -280,10 +280,10 @@ def test_approving_from_the_list_promotes_nobody_and_returns_to_the_list(people,
     db.session.commit()
     registration = RegistrationFactory(training_session=people.training, status="pending")
     response = login(people.officer).post(
-        f"/officer/sessions/{people.training.id}/registrations/{registration.id}/status",
+        f"/officer/trainings/{people.training.id}/registrations/{registration.id}/status",
         data={"status": "confirmed", "back": "list"},
     )
-    assert response.headers["Location"].endswith(f"/officer/sessions/{people.training.id}/registrations")
+    assert response.headers["Location"].endswith(f"/officer/trainings/{people.training.id}/registrations")
     db.session.refresh(registration)
     assert registration.status == "confirmed"
 
@@ -292,7 +292,7 @@ def test_the_by_ministry_page_shows_totals(people, login):
     ministry = OrganisationFactory(name="Border Points Commission")
     for _ in range(3):
         RegistrationFactory(training_session=people.training, participant=ParticipantFactory(organisation=ministry))
-    page = login(people.manager).get(f"/officer/sessions/{people.training.id}/registrations/by-organisation").text
+    page = login(people.manager).get(f"/officer/trainings/{people.training.id}/registrations/by-organisation").text
     assert "Border Points Commission" in page
     assert '<td class="text-end fw-bold">3</td>' in page
 
@@ -312,7 +312,7 @@ def test_the_list_runs_the_same_number_of_queries_for_20_or_200_participants(peo
     officer = login(people.officer)
 
     def queries(training_session):
-        url = f"/officer/sessions/{training_session.id}/registrations?per_page=50"
+        url = f"/officer/trainings/{training_session.id}/registrations?per_page=50"
         officer.get(url)  # warm up
         with count_queries() as statements:
             assert officer.get(url).status_code == 200

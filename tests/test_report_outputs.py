@@ -79,7 +79,7 @@ def test_demo_numbers_agree_in_the_xlsx_the_pdfs_the_csv_and_the_api(demo_manage
 
     # the programme PDF and the reference training's PDF
     programme = pdf_text(demo_manager.get(f"/dashboard/report.pdf?{YEAR_2022}").data)
-    session = pdf_text(demo_manager.get("/officer/sessions/1/report.pdf").data)
+    session = pdf_text(demo_manager.get("/officer/trainings/1/report.pdf").data)
     for text in (programme, session):
         assert re.search(r"Ministry of Interior\s*2\s*3\s*5", text)
         assert re.search(r"Total\s*6\s*14\s*20", text)
@@ -94,7 +94,7 @@ def test_demo_numbers_agree_in_the_xlsx_the_pdfs_the_csv_and_the_api(demo_manage
 
 
 def test_session_report_pdf_in_english(demo_manager):
-    response = demo_manager.get("/officer/sessions/1/report.pdf")
+    response = demo_manager.get("/officer/trainings/1/report.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
@@ -112,7 +112,7 @@ def test_session_report_pdf_in_english(demo_manager):
 
 
 def test_session_report_pdf_in_arabic_reads_back_in_logical_order(demo_manager):
-    text = pdf_text(demo_manager.get("/officer/sessions/1/report.pdf?lang=ar").data)
+    text = pdf_text(demo_manager.get("/officer/trainings/1/report.pdf?lang=ar").data)
     assert "وزارة الداخلية" in text
     assert "هيئة المنافذ الحدودية" in text
     assert "زينب حسين الجبوري" in text  # participants' names in Arabic script
@@ -144,7 +144,7 @@ def test_formula_injection_is_neutralised_in_xlsx_and_csv(app, login, people):
     assert all(cell.data_type == "s" for (cell,) in participants.iter_rows(min_row=2, min_col=4, max_col=4))
     assert {row[6] for row in sheet_rows(workbook, "Participants")[1:]} == {'\'=HYPERLINK("http://evil.example","click")'}
 
-    data = client.get(f"/officer/sessions/{ts.id}/participants.csv").data
+    data = client.get(f"/officer/trainings/{ts.id}/participants.csv").data
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
     names = [row[3] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))][1:]
     assert sorted(names) == sorted(["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1", "'@cmd"])
@@ -294,7 +294,7 @@ def test_dashboard_shows_the_same_figures_and_charts_with_filters(demo_manager):
     assert re.search(r'data-figure="trainings-held">1<', html)
     assert re.search(r'data-figure="person-days">58<', html)
     assert html.count('<figure class="tm-chart">') == 4 and "<svg" in html
-    assert 'href="/officer/sessions/1/report.pdf"' in html
+    assert 'href="/officer/trainings/1/report.pdf"' in html
     assert "/dashboard/report.xlsx?from=2022-01-01&amp;to=2022-12-31" in html
     empty = demo_manager.get("/dashboard?from=2023-01-01&to=2023-12-31").get_data(as_text=True)
     assert 'data-figure="persons-trained">0<' in empty and "No training was held in this period." in empty
@@ -323,16 +323,16 @@ def test_who_may_see_reports(client, login, people):
         c = login(user)
         assert c.get("/dashboard").status_code == dashboard, user.role
         assert c.get("/dashboard/report.xlsx").status_code == dashboard, user.role
-        assert c.get(f"/officer/sessions/{ts.id}/report.pdf").status_code == report, user.role
-        assert c.get(f"/officer/sessions/{ts.id}/participants.csv").status_code == report, user.role
+        assert c.get(f"/officer/trainings/{ts.id}/report.pdf").status_code == report, user.role
+        assert c.get(f"/officer/trainings/{ts.id}/participants.csv").status_code == report, user.role
     assert client.get("/dashboard").status_code == 302 and "/login" in client.get("/dashboard").location
-    assert login(people.manager).get("/officer/sessions/9999/report.pdf").status_code == 404
+    assert login(people.manager).get("/officer/trainings/9999/report.pdf").status_code == 404
 
 
 def test_managers_only_read(login, people):
     manager = login(people.manager)
     for url in ("/dashboard", "/dashboard/report.pdf", "/dashboard/report.xlsx", "/dashboard/participants.csv",
-                f"/officer/sessions/{people.training.id}/report.pdf"):
+                f"/officer/trainings/{people.training.id}/report.pdf"):
         assert manager.post(url).status_code == 405
 
 

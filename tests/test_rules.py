@@ -121,7 +121,7 @@ def test_seats_taken_and_left_agree_everywhere(data):
         expected_left = None if ts.capacity is None else max(ts.capacity - taken.get(ts.id, 0), 0)
         assert left[ts.id] == seats.seats_left(ts) == training_figures(ts).seats_left == expected_left
         if ts.capacity is not None:
-            registrations_page = client.get(f"/officer/sessions/{ts.id}/registrations").get_data(as_text=True)
+            registrations_page = client.get(f"/officer/trainings/{ts.id}/registrations").get_data(as_text=True)
             assert f"Seats left: {expected_left} of {ts.capacity}" in registrations_page
 
     for ts in open_trainings:

@@ -303,7 +303,7 @@ def test_a_zip_bomb_spreadsheet_is_refused_without_reading_it(people, login):
     assert len(bomb) < 300 * 1024  # well under the upload limit: the size check alone would let it in
     started = time.monotonic()
     response = login(people.officer).post(
-        f"/officer/sessions/{people.training.id}/registrations/import",
+        f"/officer/trainings/{people.training.id}/registrations/import",
         data={"file": (io.BytesIO(bomb), "nominations.xlsx")}, content_type="multipart/form-data",
     )
     assert time.monotonic() - started < 5

@@ -144,7 +144,7 @@ def test_every_form_of_the_app_cleans_its_text(app):
 
 def test_a_training_form_stores_typed_text_cleaned(people, login):
     ts = people.training
-    response = login(people.officer).post(f"/officer/sessions/{ts.id}/edit", data=training_form(
+    response = login(people.officer).post(f"/officer/trainings/{ts.id}/edit", data=training_form(
         ts, title="Human Rights\r\nat Borders\x0b", venue=f"Hall {RLO}A12", city="Bagh\u200fdad",
         notes="first line\x0bsecond line\r\nthird",
     ))
@@ -158,7 +158,7 @@ def test_a_training_form_stores_typed_text_cleaned(people, login):
 def test_a_nul_or_other_stray_control_is_refused_beside_its_field(people, login, field):
     """A NUL once made a PostgreSQL save answer 500; it is refused beside its field, the form refilled."""
     ts = people.training
-    response = login(people.officer).post(f"/officer/sessions/{ts.id}/edit", data=training_form(ts, **{field: "Hall\x00 7\x1b"}))
+    response = login(people.officer).post(f"/officer/trainings/{ts.id}/edit", data=training_form(ts, **{field: "Hall\x00 7\x1b"}))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'id="{field}-error"' in html and "characters that are not allowed" in html
@@ -169,7 +169,7 @@ def test_a_nul_or_other_stray_control_is_refused_beside_its_field(people, login,
 
 def test_a_recommendation_with_a_vertical_tab_is_stored_with_a_line_break(people, login):
     ts = people.training
-    response = login(people.officer).post(f"/officer/sessions/{ts.id}/recommendations", data={
+    response = login(people.officer).post(f"/officer/trainings/{ts.id}/recommendations", data={
         "text": "Train border staff\x0bon gender-responsive procedures", "theme": f"Rights{RLO} at borders",
         "status": "agreed",
     })
@@ -231,7 +231,7 @@ def test_a_vertical_tab_in_a_recommendation_leaves_the_programme_spreadsheet_wor
     assert "Train\nthe trainers =1+1" in cells and "Rights\nat borders" in cells and "Chief of staff" in cells
     assert not any(has_stray_controls(v) or RLO in v for v in cells)
 
-    response = login(people.officer).get(f"/officer/sessions/{ts.id}/participants.csv")
+    response = login(people.officer).get(f"/officer/trainings/{ts.id}/participants.csv")
     assert response.status_code == 200
     data = response.data.decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(data)))[1]
@@ -243,7 +243,7 @@ def test_a_bidi_override_in_a_venue_or_position_no_longer_reverses_the_pdfs(peop
     """U+202E once turned "Hall A12 Baghdad" into "Hall dadhgaB 21A" on the training report."""
     ts = CompletedTrainingFactory(venue=f"Hall {RLO}A12 Baghdad", officers=[people.officer])
     attended(ts, ["present"] * 3, participant=ParticipantFactory(name=f"Layla {RLO}Hassan", position=f"Chief {RLO}of staff"))
-    report = login(people.officer).get(f"/officer/sessions/{ts.id}/report.pdf")
+    report = login(people.officer).get(f"/officer/trainings/{ts.id}/report.pdf")
     assert report.status_code == 200
     text = pdf_text(report.data)
     assert "Hall A12 Baghdad" in text and "Layla Hassan" in text and RLO not in text
@@ -252,7 +252,7 @@ def test_a_bidi_override_in_a_venue_or_position_no_longer_reverses_the_pdfs(peop
     output = pdftotext(certificate.pdf)
     assert "Layla Hassan" in output and RLO not in output
 
-    page = login(people.officer).get(f"/officer/sessions/{ts.id}").get_data(as_text=True)
+    page = login(people.officer).get(f"/officer/trainings/{ts.id}").get_data(as_text=True)
     assert "Hall A12 Baghdad" in page and RLO not in page
 
 
@@ -396,9 +396,9 @@ def test_hostile_text_in_every_form_leaves_every_page_and_export_working(app, pe
         _answered(admin.post(f"/courses/{held.course_id}/edit", data={
             "title": short, "default_days": "3", "description": lines, "certificate_wording": lines[:500]}))
         for ts in (held, upcoming):
-            _answered(officer.post(f"/officer/sessions/{ts.id}/edit", data=training_form(
+            _answered(officer.post(f"/officer/trainings/{ts.id}/edit", data=training_form(
                 ts, title=short, venue=short, city=short[:100], notes=lines[:5000])))
-        _answered(officer.post(f"/officer/sessions/{held.id}/recommendations", data={
+        _answered(officer.post(f"/officer/trainings/{held.id}/recommendations", data={
             "text": lines[:5000], "theme": short, "status": "agreed", "due_date": (date.today() - timedelta(days=1)).isoformat()}))
         _answered(participant.post("/account/profile", data={
             "name": short, "sex": "female", "organisation": str(people.participant.participant.organisation_id),
@@ -421,8 +421,8 @@ def test_hostile_text_in_every_form_leaves_every_page_and_export_working(app, pe
 
         # every page
         for page in ("/", f"/sessions/{upcoming.id}", "/organisations", "/courses", f"/courses/{held.course_id}",
-                     f"/officer/sessions/{held.id}", f"/officer/sessions/{upcoming.id}/registrations",
-                     f"/officer/sessions/{held.id}/recommendations", "/recommendations", f"/dashboard?{LAST_YEAR}"):
+                     f"/officer/trainings/{held.id}", f"/officer/trainings/{upcoming.id}/registrations",
+                     f"/officer/trainings/{held.id}/recommendations", "/recommendations", f"/dashboard?{LAST_YEAR}"):
             _clean_page(admin.get(page))
         _clean_page(participant.get("/account"))
 
@@ -430,12 +430,12 @@ def test_hostile_text_in_every_form_leaves_every_page_and_export_working(app, pe
         workbook = load_workbook(io.BytesIO(_clean_page_bytes(admin.get(f"/dashboard/report.xlsx?{LAST_YEAR}"))))
         assert workbook.sheetnames
         for ts in (held, upcoming):
-            rows = list(csv.reader(io.StringIO(_clean_page(officer.get(f"/officer/sessions/{ts.id}/participants.csv")))))
+            rows = list(csv.reader(io.StringIO(_clean_page(officer.get(f"/officer/trainings/{ts.id}/participants.csv")))))
             assert rows and (ts is upcoming or len(rows) >= 2)
             lines_of_ics = unfolded_ics(_clean_page_bytes(client.get(f"/sessions/{ts.id}.ics")))
             assert lines_of_ics[0] == "BEGIN:VCALENDAR" and lines_of_ics[-2:] == ["END:VCALENDAR", ""]
             assert all(":" in line and not has_stray_controls(line) and RLO not in line for line in lines_of_ics[:-1])
-        for url in (f"/officer/sessions/{held.id}/report.pdf", f"/dashboard/report.pdf?{LAST_YEAR}",
+        for url in (f"/officer/trainings/{held.id}/report.pdf", f"/dashboard/report.pdf?{LAST_YEAR}",
                     f"/certificates/{certificate_id[0]}.pdf"):
             data = _clean_page_bytes(admin.get(url))
             assert len(PdfReader(io.BytesIO(data)).pages) >= 1
@@ -462,8 +462,8 @@ def test_a_nul_in_a_search_box_is_no_server_error(people, login):
     """Searches are not stored, but PostgreSQL refuses a NUL in a query parameter as it does in a row."""
     ts = people.training
     client = login(people.admin)
-    for url in (f"/officer/sessions/{ts.id}/registrations", f"/officer/sessions/{ts.id}/registrations/add",
-                f"/officer/sessions/{ts.id}/certificates", "/courses", "/organisations", "/", "/admin/users"):
+    for url in (f"/officer/trainings/{ts.id}/registrations", f"/officer/trainings/{ts.id}/registrations/add",
+                f"/officer/trainings/{ts.id}/certificates", "/courses", "/organisations", "/", "/admin/users"):
         response = client.get(f"{url}?q=Layla%00Hassan%1b%E2%80%AE")
         assert response.status_code == 200, url
         assert "\x00" not in response.get_data(as_text=True)

@@ -387,9 +387,9 @@ def test_officer_home_runs_the_same_number_of_queries_however_many_trainings(peo
 def test_officer_home_page_links_to_the_screens_that_need_action(people, login):
     ts = _busy_training(people.officer, 1)
     html = login(people.officer).get("/officer").get_data(as_text=True)
-    assert f"/officer/sessions/{ts.id}/registrations?status=pending" in html
-    assert f"/officer/sessions/{ts.id}/attendance" in html
-    assert f"/officer/sessions/{ts.id}/recommendations" in html
+    assert f"/officer/trainings/{ts.id}/registrations?status=pending" in html
+    assert f"/officer/trainings/{ts.id}/attendance" in html
+    assert f"/officer/trainings/{ts.id}/recommendations" in html
     assert "1 nomination to decide" in html
 
 
@@ -400,7 +400,7 @@ SETUP_PAGES = ["edit", "days", "organisers", "officers", "quotas", "certificate-
 
 @pytest.mark.parametrize("page", ["", "/edit", "/days", "/audit"])
 def test_anonymous_users_are_sent_to_log_in(client, people, page):
-    response = client.get(f"/officer/sessions/{people.training.id}{page}")
+    response = client.get(f"/officer/trainings/{people.training.id}{page}")
     assert response.status_code == 302 and "/login" in response.location
 
 
@@ -412,42 +412,42 @@ def test_who_may_view_and_manage_a_training(people, login, role, view, manage):
     ts = people.training
     signatory = signatories.add_signatory(ts, people.admin, {"name": "Signer"}, png_bytes())
     client = login(getattr(people, role))
-    assert client.get(f"/officer/sessions/{ts.id}").status_code == view
-    assert client.get(f"/officer/sessions/{ts.id}/signatories/{signatory.id}/signature").status_code == view
+    assert client.get(f"/officer/trainings/{ts.id}").status_code == view
+    assert client.get(f"/officer/trainings/{ts.id}/signatories/{signatory.id}/signature").status_code == view
     for page in SETUP_PAGES:
-        assert client.get(f"/officer/sessions/{ts.id}/{page}").status_code == manage, page
-    assert client.post(f"/officer/sessions/{ts.id}/status", data={"status": "closed"}).status_code == (
+        assert client.get(f"/officer/trainings/{ts.id}/{page}").status_code == manage, page
+    assert client.post(f"/officer/trainings/{ts.id}/status", data={"status": "closed"}).status_code == (
         302 if manage == 200 else manage)
-    assert client.post(f"/officer/sessions/{ts.id}/days/{ts.days[0].id}/remove").status_code == (
+    assert client.post(f"/officer/trainings/{ts.id}/days/{ts.days[0].id}/remove").status_code == (
         302 if manage == 200 else manage)
-    assert client.get("/officer/sessions/new").status_code == (403 if role in ("participant", "manager") else 200)
+    assert client.get("/officer/trainings/new").status_code == (403 if role in ("participant", "manager") else 200)
     assert client.get("/officer").status_code == (403 if role in ("participant", "manager") else 200)
 
 
 def test_unknown_ids_are_404(people, login):
     client = login(people.officer)
     other = TrainingSessionFactory(officers=[people.officer])
-    assert client.get("/officer/sessions/9999").status_code == 404
-    assert client.post(f"/officer/sessions/{people.training.id}/days/{other.days[0].id}").status_code == 404
+    assert client.get("/officer/trainings/9999").status_code == 404
+    assert client.post(f"/officer/trainings/{people.training.id}/days/{other.days[0].id}").status_code == 404
 
 
 def test_the_training_page_shows_the_summary_counts_and_status_buttons(people, login):
     ts = people.training
     RegistrationFactory.create_batch(3, training_session=ts)
-    html = login(people.officer).get(f"/officer/sessions/{ts.id}").get_data(as_text=True)
+    html = login(people.officer).get(f"/officer/trainings/{ts.id}").get_data(as_text=True)
     for tab in ("registrations", "attendance", "recommendations", "certificates", "audit"):
-        assert f"/officer/sessions/{ts.id}/{tab}" in html
+        assert f"/officer/trainings/{ts.id}/{tab}" in html
     assert "3 / 20" in html and "Close registration" in html and "data-confirm" in html
-    manager_html = login(people.manager).get(f"/officer/sessions/{ts.id}").get_data(as_text=True)
+    manager_html = login(people.manager).get(f"/officer/trainings/{ts.id}").get_data(as_text=True)
     assert "Close registration" not in manager_html and "3 / 20" in manager_html
 
 
 def test_an_officer_schedules_a_training_through_the_form(people, login):
     course = CourseFactory(title="Integrated Border Management", default_days=2)
     client = login(people.officer)
-    form = client.get(f"/officer/sessions/new?course_id={course.id}").get_data(as_text=True)
+    form = client.get(f"/officer/trainings/new?course_id={course.id}").get_data(as_text=True)
     assert f'<option selected value="{course.id}">' in form
-    response = client.post("/officer/sessions/new", data={
+    response = client.post("/officer/trainings/new", data={
         "course_id": str(course.id), "title": "", "start_date": "2030-05-10", "end_date": "", "city": "Erbil",
         "country": "IQ", "language": "en_ar", "timezone": "Asia/Baghdad", "capacity": "25",
         "confirmation_mode": "approval", "registration_opens_at": "2030-04-01T08:00",
@@ -457,7 +457,7 @@ def test_an_officer_schedules_a_training_through_the_form(people, login):
     ts = db.session.scalar(select(TrainingSession).where(TrainingSession.course_id == course.id))
     assert (ts.title, ts.end_date, ts.confirmation_mode) == ("Integrated Border Management", date(2030, 5, 11), "approval")
     assert people.officer in ts.officers
-    response = client.post(f"/officer/sessions/{ts.id}/status", data={"status": "open"}, follow_redirects=True)
+    response = client.post(f"/officer/trainings/{ts.id}/status", data={"status": "open"}, follow_redirects=True)
     assert "The training is open for registration." in response.get_data(as_text=True)
 
 
@@ -465,7 +465,7 @@ def test_bad_input_keeps_the_form_and_shows_errors_beside_the_fields(people, log
     course = CourseFactory()
     client = login(people.officer)
     before = _training_count()
-    response = client.post("/officer/sessions/new", data={
+    response = client.post("/officer/trainings/new", data={
         "course_id": str(course.id), "title": "Typed title", "start_date": "2030-05-10", "end_date": "2030-05-01",
         "country": "IQ", "language": "en_ar", "timezone": "Asia/Baghdad", "capacity": "-3",
         "confirmation_mode": "automatic",
@@ -473,7 +473,7 @@ def test_bad_input_keeps_the_form_and_shows_errors_beside_the_fields(people, log
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="capacity-error"' in html and 'value="Typed title"' in html
-    response = client.post("/officer/sessions/new", data={
+    response = client.post("/officer/trainings/new", data={
         "course_id": str(course.id), "start_date": "2030-05-10", "end_date": "2030-05-01",
         "country": "IQ", "language": "en_ar", "timezone": "Asia/Baghdad", "confirmation_mode": "automatic",
     })
@@ -485,7 +485,7 @@ def test_bad_input_keeps_the_form_and_shows_errors_beside_the_fields(people, log
 def test_edit_shows_the_window_in_the_training_time_zone(people, login):
     ts = people.training
     services.update_training(ts, people.officer, {"registration_closes_at": datetime(2030, 1, 20, 17, 0)})
-    html = login(people.officer).get(f"/officer/sessions/{ts.id}/edit").get_data(as_text=True)
+    html = login(people.officer).get(f"/officer/trainings/{ts.id}/edit").get_data(as_text=True)
     assert 'value="2030-01-20T17:00"' in html
 
 
@@ -493,7 +493,7 @@ def test_saving_the_details_unchanged_records_nothing(people, login):
     ts = people.training
     services.update_training(ts, people.officer, {"registration_closes_at": datetime(2030, 1, 20, 17, 0)})
     before = len(_actions())
-    response = login(people.officer).post(f"/officer/sessions/{ts.id}/edit", data={
+    response = login(people.officer).post(f"/officer/trainings/{ts.id}/edit", data={
         "title": ts.title, "title_ar": ts.title_ar, "start_date": ts.start_date.isoformat(),
         "end_date": ts.end_date.isoformat(), "venue": ts.venue, "city": ts.city, "city_ar": ts.city_ar,
         "country": ts.country, "language": ts.language, "timezone": ts.timezone, "capacity": str(ts.capacity),
@@ -505,7 +505,7 @@ def test_saving_the_details_unchanged_records_nothing(people, login):
 
 def test_a_refused_status_change_is_explained_in_a_flash(people, login):
     ts = people.training
-    response = login(people.officer).post(f"/officer/sessions/{ts.id}/status", data={"status": "completed"},
+    response = login(people.officer).post(f"/officer/trainings/{ts.id}/status", data={"status": "completed"},
                                           follow_redirects=True)
     assert "cannot be made completed" in response.get_data(as_text=True)
     db.session.refresh(ts)
@@ -516,11 +516,11 @@ def test_cancel_asks_for_a_reason_beside_the_field(people, login, monkeypatch):
     monkeypatch.setattr("training_mgr.registrations.notifications.training_cancelled", lambda ts: None)
     ts = people.training
     client = login(people.officer)
-    response = client.post(f"/officer/sessions/{ts.id}/cancel", data={"reason": " "})
+    response = client.post(f"/officer/trainings/{ts.id}/cancel", data={"reason": " "})
     assert 'id="reason-error"' in response.get_data(as_text=True)
     db.session.refresh(ts)
     assert ts.status == "open"
-    response = client.post(f"/officer/sessions/{ts.id}/cancel", data={"reason": "Venue unavailable"}, follow_redirects=True)
+    response = client.post(f"/officer/trainings/{ts.id}/cancel", data={"reason": "Venue unavailable"}, follow_redirects=True)
     assert "The training is cancelled." in response.get_data(as_text=True)
     db.session.refresh(ts)
     assert ts.status == "cancelled"
@@ -530,18 +530,18 @@ def test_days_screen_adds_renames_and_removes(people, login):
     ts = people.training
     client = login(people.officer)
     new_day = ts.end_date + timedelta(days=1)
-    response = client.post(f"/officer/sessions/{ts.id}/days", data={"date": new_day.isoformat(), "title": "Field visit"},
+    response = client.post(f"/officer/trainings/{ts.id}/days", data={"date": new_day.isoformat(), "title": "Field visit"},
                            follow_redirects=True)
     assert "Day added" in response.get_data(as_text=True)
-    response = client.post(f"/officer/sessions/{ts.id}/days", data={"date": new_day.isoformat()})
+    response = client.post(f"/officer/trainings/{ts.id}/days", data={"date": new_day.isoformat()})
     assert 'id="date-error"' in response.get_data(as_text=True)
     day = ts.days[0]
-    response = client.post(f"/officer/sessions/{ts.id}/days/{day.id}", data={f"day-{day.id}-title": "x" * 201})
+    response = client.post(f"/officer/trainings/{ts.id}/days/{day.id}", data={f"day-{day.id}-title": "x" * 201})
     assert f'day-{day.id}-title' in response.get_data(as_text=True) and "invalid-feedback" in response.get_data(as_text=True)
-    client.post(f"/officer/sessions/{ts.id}/days/{day.id}", data={f"day-{day.id}-title": "Opening"})
+    client.post(f"/officer/trainings/{ts.id}/days/{day.id}", data={f"day-{day.id}-title": "Opening"})
     db.session.refresh(day)
     assert day.title == "Opening"
-    client.post(f"/officer/sessions/{ts.id}/days/{day.id}/remove")
+    client.post(f"/officer/trainings/{ts.id}/days/{day.id}/remove")
     assert len(_days(ts)) == 3
 
 
@@ -549,42 +549,42 @@ def test_organisers_officers_quotas_and_rule_screens(people, login):
     ts = people.training
     host, partner = OrganisationFactory(name="Al-Nahrain Centre"), OrganisationFactory(name="IOM")
     client = login(people.officer)
-    client.post(f"/officer/sessions/{ts.id}/organisers", data={"host_id": str(host.id), "co_organiser_ids": [str(partner.id)]})
-    client.post(f"/officer/sessions/{ts.id}/officers",
+    client.post(f"/officer/trainings/{ts.id}/organisers", data={"host_id": str(host.id), "co_organiser_ids": [str(partner.id)]})
+    client.post(f"/officer/trainings/{ts.id}/officers",
                 data={"officer_ids": [str(people.officer.id), str(people.other_officer.id)]})
-    client.post(f"/officer/sessions/{ts.id}/quotas", data={"organisation_id": str(partner.id), "max_seats": "4"})
-    response = client.post(f"/officer/sessions/{ts.id}/quotas", data={"organisation_id": str(partner.id), "max_seats": "99"})
+    client.post(f"/officer/trainings/{ts.id}/quotas", data={"organisation_id": str(partner.id), "max_seats": "4"})
+    response = client.post(f"/officer/trainings/{ts.id}/quotas", data={"organisation_id": str(partner.id), "max_seats": "99"})
     assert 'id="max_seats-error"' in response.get_data(as_text=True)
-    response = client.post(f"/officer/sessions/{ts.id}/certificate-rule", data={"cert_min_attendance": "150"})
+    response = client.post(f"/officer/trainings/{ts.id}/certificate-rule", data={"cert_min_attendance": "150"})
     assert 'id="cert_min_attendance-error"' in response.get_data(as_text=True)
-    client.post(f"/officer/sessions/{ts.id}/certificate-rule", data={"cert_min_attendance": "100", "cert_late_counts": "y"})
+    client.post(f"/officer/trainings/{ts.id}/certificate-rule", data={"cert_min_attendance": "100", "cert_late_counts": "y"})
     db.session.expire_all()
     assert ts.host == host and ts.co_organisers == [partner]
     assert {u.id for u in ts.officers} == {people.officer.id, people.other_officer.id}
     assert [(q.organisation_id, q.max_seats) for q in ts.quotas] == [(partner.id, 4)]
     assert (ts.cert_min_attendance, ts.cert_late_counts, ts.cert_excused_excluded) == (100, True, False)
     # the other officer now manages it too
-    assert login(people.other_officer).get(f"/officer/sessions/{ts.id}/edit").status_code == 200
+    assert login(people.other_officer).get(f"/officer/trainings/{ts.id}/edit").status_code == 200
 
 
 def test_signatory_upload_is_checked(people, login):
     ts = people.training
     client = login(people.officer)
-    response = client.post(f"/officer/sessions/{ts.id}/signatories", data={
+    response = client.post(f"/officer/trainings/{ts.id}/signatories", data={
         "name": "Giorgi Gigauri", "signature": (io.BytesIO(b"not an image"), "sig.png"),
     }, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert 'id="signature-error"' in html and 'value="Giorgi Gigauri"' in html
-    response = client.post(f"/officer/sessions/{ts.id}/signatories", data={
+    response = client.post(f"/officer/trainings/{ts.id}/signatories", data={
         "name": "Giorgi Gigauri", "signature": (io.BytesIO(png_bytes()), "sig.png"),
     }, content_type="multipart/form-data", follow_redirects=True)
     assert "Signatory “Giorgi Gigauri” added." in response.get_data(as_text=True)
     signatory = ts.signatories[0]
-    image = client.get(f"/officer/sessions/{ts.id}/signatories/{signatory.id}/signature")
+    image = client.get(f"/officer/trainings/{ts.id}/signatories/{signatory.id}/signature")
     assert image.status_code == 200 and image.mimetype == "image/png"
     # editing shows the current signature, offers to remove it and to keep it by leaving the file empty
-    edit = client.get(f"/officer/sessions/{ts.id}/signatories/{signatory.id}/edit").get_data(as_text=True)
+    edit = client.get(f"/officer/trainings/{ts.id}/signatories/{signatory.id}/edit").get_data(as_text=True)
     assert f"/signatories/{signatory.id}/signature" in edit and 'name="remove_signature"' in edit
     assert "Leave empty to keep the current image." in edit and 'value="Giorgi Gigauri"' in edit
-    adding = client.get(f"/officer/sessions/{ts.id}/signatories").get_data(as_text=True)
+    adding = client.get(f"/officer/trainings/{ts.id}/signatories").get_data(as_text=True)
     assert 'name="remove_signature"' not in adding and "Leave empty to keep" not in adding

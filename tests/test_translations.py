@@ -167,7 +167,7 @@ def test_reports_and_sign_in_sheets_follow_the_language_with_arabic_in_reading_o
              participant=ParticipantFactory(name="Ahmed Al-Rubaie", name_ar="أحمد الربيعي", organisation=ministry))
     client = login(people.officer)
 
-    report = client.get(f"/officer/sessions/{training.id}/report.pdf?lang=ar")
+    report = client.get(f"/officer/trainings/{training.id}/report.pdf?lang=ar")
     assert report.status_code == 200 and report.mimetype == "application/pdf"
     text = _pdf_text(report.data)
     # the letters of every Arabic word come out in reading order, not reversed as drawn
@@ -175,11 +175,11 @@ def test_reports_and_sign_in_sheets_follow_the_language_with_arabic_in_reading_o
         assert words in text, words
     assert "Training report" not in text
 
-    english = _pdf_text(client.get(f"/officer/sessions/{training.id}/report.pdf?lang=en").data)
+    english = _pdf_text(client.get(f"/officer/trainings/{training.id}/report.pdf?lang=en").data)
     assert "Training report" in english and "Feb" in english
 
     day = training.days[0]
-    sheet = client.get(f"/officer/sessions/{training.id}/attendance/days/{day.id}/sign-in-sheet.pdf?lang=ar")
+    sheet = client.get(f"/officer/trainings/{training.id}/attendance/days/{day.id}/sign-in-sheet.pdf?lang=ar")
     assert sheet.status_code == 200
     text = _pdf_text(sheet.data)
     assert "استمارة توقيع الحضور" in text and "أحمد الربيعي" in text and "Ahmed Al-Rubaie" in text

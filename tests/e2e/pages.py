@@ -41,7 +41,7 @@ class LoginPage(BasePage):
 class RegistrationsPage(BasePage):
     """A training's registration list (officer)."""
 
-    path = "/officer/sessions/{session_id}/registrations"
+    path = "/officer/trainings/{training_id}/registrations"
 
     def add_participant(self):
         self.follow(self.page.get_by_role("link", name="Add a participant"))
@@ -79,7 +79,7 @@ class AddParticipantPage(BasePage):
 class AttendanceDayPage(BasePage):
     """One day's attendance form: everyone present, then the exceptions."""
 
-    path = "/officer/sessions/{session_id}/attendance/days/{day_id}"
+    path = "/officer/trainings/{training_id}/attendance/days/{day_id}"
 
     def mark_everyone_present(self):
         self.follow(self.page.get_by_role("button", name="Mark everyone present"))
@@ -100,7 +100,7 @@ class AttendanceDayPage(BasePage):
 class RecommendationsPage(BasePage):
     """A training's recommendations, with the form to record a new one."""
 
-    path = "/officer/sessions/{session_id}/recommendations"
+    path = "/officer/trainings/{training_id}/recommendations"
 
     def record(self, *, text, theme, due_date, status):
         self.page.get_by_label("Recommendation (English)").fill(text)
@@ -186,11 +186,11 @@ class TrainingFormPage(BasePage):
 class TrainingPage(BasePage):
     """A training's officer page: summary, key figures, status buttons and sections."""
 
-    path = "/officer/sessions/{session_id}"
+    path = "/officer/trainings/{training_id}"
 
     @property
-    def session_id(self) -> int:
-        return int(self.page.url.split("/sessions/")[1].split("/")[0].split("?")[0])
+    def training_id(self) -> int:
+        return int(self.page.url.split("/trainings/")[1].split("/")[0].split("?")[0])
 
     def status(self) -> str:
         return self.page.locator("h1 + p .badge").inner_text()

@@ -15,8 +15,8 @@ PUBLIC_PAGES = ("/", "/sessions/2", "/sessions/2/register", "/login")
 PRIVATE_PAGES = (
     ("ahmed.alrubaie@example.org", ("/account", "/account/profile")),
     ("officer@example.org", (
-        "/officer/sessions/1/registrations", "/officer", "/officer/sessions/1", "/officer/sessions/1/attendance",
-        "/officer/sessions/1/attendance/days/1", "/officer/sessions/1/recommendations", "/officer/sessions/1/certificates",
+        "/officer/trainings/1/registrations", "/officer", "/officer/trainings/1", "/officer/trainings/1/attendance",
+        "/officer/trainings/1/attendance/days/1", "/officer/trainings/1/recommendations", "/officer/trainings/1/certificates",
     )),
     ("manager@example.org", ("/dashboard", "/account", "/account/tokens/new")),
     ("admin@example.org", ("/admin/users", "/admin/users/new", "/admin/users/2", "/admin/users/2/role",
@@ -161,7 +161,7 @@ def test_officer_screens_fit_a_phone_in_both_languages(phone_page, live_server):
     page.locator("#password").fill(live_server.password)
     with page.expect_navigation():
         page.locator("main button[type=submit]").click()
-    for path in ("/officer/sessions/1/registrations", "/officer/sessions/1/attendance", "/officer/sessions/1/attendance/days/1"):
+    for path in ("/officer/trainings/1/registrations", "/officer/trainings/1/attendance", "/officer/trainings/1/attendance/days/1"):
         for lang in LANGUAGES:
             page.goto(f"{path}?lang={lang}")
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

@@ -11,7 +11,7 @@ from training_mgr.seeds.demo import REFERENCE_TITLE
 class CertificatesPage(BasePage):
     """A training's certificates (officer)."""
 
-    path = "/officer/sessions/{session_id}/certificates"
+    path = "/officer/trainings/{training_id}/certificates"
 
     def issue_to_everyone(self):
         return self.follow(self.page.get_by_role("button", name=re.compile(r"Issue to everyone eligible")))

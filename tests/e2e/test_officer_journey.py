@@ -13,7 +13,7 @@ def test_officer_adds_people_takes_attendance_and_follows_up_a_recommendation(pa
     page.get_by_role("link", name=FOLLOW_UP_TITLE).first.click()
     page.get_by_role("link", name="Registrations", exact=True).click()
     registrations = RegistrationsPage(page)
-    session_id = int(page.url.split("/sessions/")[1].split("/")[0])
+    training_id = int(page.url.split("/trainings/")[1].split("/")[0])
 
     # someone already known, found by name …
     registrations = registrations.add_participant().search("Zainab").add_found("Zainab Hussein Al-Jubouri")
@@ -50,5 +50,5 @@ def test_officer_adds_people_takes_attendance_and_follows_up_a_recommendation(pa
     assert "Ministry of Interior scheduled the first refresher." in recommendation.follow_up_log()
     assert "In progress" in recommendation.follow_up_log()
 
-    RecommendationsPage(page).open(session_id=session_id)
+    RecommendationsPage(page).open(training_id=training_id)
     assert "In progress" in page.locator("tbody tr", has_text="Hold a refresher").inner_text()

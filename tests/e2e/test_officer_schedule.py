@@ -41,10 +41,10 @@ def test_officer_creates_a_course_schedules_a_training_and_opens_it(page, live_s
     assert training.status() == "Open"
 
     # the public list now offers it, and the audit log tells who did what
-    session_id = training.session_id
+    training_id = training.training_id
     page.goto("/")
     assert page.get_by_role("link", name=COURSE).count() >= 1
-    TrainingPage(page).open(session_id=session_id).open_section("Audit log")
+    TrainingPage(page).open(training_id=training_id).open_section("Audit log")
     log = page.locator("tbody").inner_text()
     assert "training.create" in log and "training.open" in log and "Programme Officer" in log
 
@@ -53,7 +53,7 @@ def test_the_officer_pages_read_right_to_left_in_arabic(page, live_server):
     page.add_init_script(path=str(AXE))
     LoginPage(page).open().log_in("officer@example.org", live_server.password)
     page.wait_for_url("**/officer")
-    for path in ("/officer?lang=ar", "/courses", "/officer/sessions/1", "/officer/sessions/2/edit", "/organisations"):
+    for path in ("/officer?lang=ar", "/courses", "/officer/trainings/1", "/officer/trainings/2/edit", "/organisations"):
         page.goto(path)
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert not axe_violations(page), (path, axe_violations(page))

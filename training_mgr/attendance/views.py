@@ -24,7 +24,7 @@ def _day_or_404(training_session, day_id):
     return day
 
 
-@bp.get("/officer/sessions/<int:session_id>/attendance")
+@bp.get("/officer/trainings/<int:training_id>/attendance")
 @roles_required(*STAFF_ROLES)
 @cached_page
 @training_access("view", with_can_manage=True)
@@ -73,7 +73,7 @@ def _grid_rows(training_session, grid) -> list:
     return rows
 
 
-@bp.route("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/attendance/days/<int:day_id>", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def day(training_session, day_id):
@@ -84,14 +84,14 @@ def day(training_session, day_id):
         with shows_domain_errors():
             changed = services.record_day(training_session, day, submitted, by_user=current_user)
             flash(_("Attendance for %(day)s saved (%(count)s changes).", day=_format_day(day), count=changed), "success")
-            return redirect(url_for(".grid", session_id=training_session.id))
+            return redirect(url_for(".grid", training_id=training_session.id))
     return render_template(
         "attendance/day.html", ts=training_session, day=day, grid=services.attendance_grid(training_session),
         submitted=submitted, marks=[(mark, str(MARK_LABELS[mark])) for mark in MARKS],  # translated once, not per row
     ), 422 if submitted is not None else 200
 
 
-@bp.post("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>/all-present")
+@bp.post("/officer/trainings/<int:training_id>/attendance/days/<int:day_id>/all-present")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def mark_all_present(training_session, day_id):
@@ -100,10 +100,10 @@ def mark_all_present(training_session, day_id):
         count = services.mark_all_present(training_session, day, by_user=current_user)
         flash(_("%(count)s participants without a mark were marked present for %(day)s. Now record the exceptions.",
                 count=count, day=_format_day(day)), "success")
-    return redirect(url_for(".day", session_id=training_session.id, day_id=day_id))
+    return redirect(url_for(".day", training_id=training_session.id, day_id=day_id))
 
 
-@bp.get("/officer/sessions/<int:session_id>/attendance/days/<int:day_id>/sign-in-sheet.pdf")
+@bp.get("/officer/trainings/<int:training_id>/attendance/days/<int:day_id>/sign-in-sheet.pdf")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def sign_in_sheet(training_session, day_id):

@@ -28,7 +28,7 @@ def index():
     return render_template("audit/index.html", filters=filters, page=page, ts=None)
 
 
-@bp.get("/officer/sessions/<int:session_id>/audit")
+@bp.get("/officer/trainings/<int:training_id>/audit")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def session_log(training_session):

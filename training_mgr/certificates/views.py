@@ -19,7 +19,7 @@ bp = Blueprint("certificates", __name__)
 verify_limit = limiter.shared_limit(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], scope="certificate-verify")
 
 
-@bp.get("/officer/sessions/<int:session_id>/certificates")
+@bp.get("/officer/trainings/<int:training_id>/certificates")
 @roles_required(*STAFF_ROLES)
 @training_access("view", with_can_manage=True)
 def index(training_session, can_manage):
@@ -38,12 +38,12 @@ def index(training_session, can_manage):
     )
 
 
-@bp.post("/officer/sessions/<int:session_id>/certificates/issue")
+@bp.post("/officer/trainings/<int:training_id>/certificates/issue")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def issue(training_session):
     form = IssueForm()
-    back = redirect(url_for(".index", session_id=training_session.id))
+    back = redirect(url_for(".index", training_id=training_session.id))
     if not form.validate():
         flash(_("The form expired. Please submit it again."), "danger")
         return back
@@ -77,7 +77,7 @@ def revoke(certificate_id):
         with shows_domain_errors(form.reason):
             services.revoke_certificate(certificate, form.reason.data, by_user=current_user)
             flash(_("Certificate %(serial)s revoked.", serial=certificate.serial), "success")
-            return redirect(url_for(".index", session_id=certificate.registration.training_session_id))
+            return redirect(url_for(".index", training_id=certificate.registration.training_session_id))
     return render_template("certificates/change.html", certificate=certificate, form=form, action="revoke")
 
 
@@ -90,11 +90,11 @@ def reissue(certificate_id):
         with shows_domain_errors(form.reason):
             new = services.reissue_certificate(certificate, form.reason.data, by_user=current_user)
             flash(_("Certificate %(new)s issued in place of %(old)s.", new=new.serial, old=certificate.serial), "success")
-            return redirect(url_for(".index", session_id=certificate.registration.training_session_id))
+            return redirect(url_for(".index", training_id=certificate.registration.training_session_id))
     return render_template("certificates/change.html", certificate=certificate, form=form, action="reissue")
 
 
-@bp.get("/officer/sessions/<int:session_id>/certificates.<any(pdf, zip):kind>")
+@bp.get("/officer/trainings/<int:training_id>/certificates.<any(pdf, zip):kind>")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def export(training_session, kind):
@@ -102,7 +102,7 @@ def export(training_session, kind):
     certificates = services.valid_certificates(training_session)
     if not certificates:
         flash(_("No valid certificates to download yet."), "warning")
-        return redirect(url_for(".index", session_id=training_session.id))
+        return redirect(url_for(".index", training_id=training_session.id))
     if kind == "pdf":
         body, mimetype = services.merged_pdf(certificates), "application/pdf"
     else:

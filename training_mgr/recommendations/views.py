@@ -45,7 +45,7 @@ def tracker():
     return render_template("recommendations/tracker.html", form=form, page=page, is_overdue=services.is_overdue)
 
 
-@bp.get("/officer/sessions/<int:session_id>/recommendations")
+@bp.get("/officer/trainings/<int:training_id>/recommendations")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def index(training_session):
@@ -60,7 +60,7 @@ def _render_index(training_session, form, status=200):
     ), status
 
 
-@bp.post("/officer/sessions/<int:session_id>/recommendations")
+@bp.post("/officer/trainings/<int:training_id>/recommendations")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def create(training_session):
@@ -69,11 +69,11 @@ def create(training_session):
         with shows_domain_errors():
             services.create_recommendation(training_session, _values(form), by_user=current_user)
             flash(_("Recommendation added."), "success")
-            return redirect(url_for(".index", session_id=training_session.id))
+            return redirect(url_for(".index", training_id=training_session.id))
     return _render_index(training_session, form, 422)
 
 
-@bp.get("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>")
+@bp.get("/officer/trainings/<int:training_id>/recommendations/<int:recommendation_id>")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def detail(training_session, recommendation_id):
@@ -91,7 +91,7 @@ def _render_detail(training_session, recommendation, form, follow_up, status=200
     ), status
 
 
-@bp.post("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>/edit")
+@bp.post("/officer/trainings/<int:training_id>/recommendations/<int:recommendation_id>/edit")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def edit(training_session, recommendation_id):
@@ -101,11 +101,11 @@ def edit(training_session, recommendation_id):
         with shows_domain_errors():
             changes = services.update_recommendation(recommendation, _values(form), by_user=current_user)
             flash(_("Recommendation saved.") if changes else _("Nothing changed."), "success")
-            return redirect(url_for(".detail", session_id=training_session.id, recommendation_id=recommendation_id))
+            return redirect(url_for(".detail", training_id=training_session.id, recommendation_id=recommendation_id))
     return _render_detail(training_session, recommendation, form, FollowUpForm(formdata=None, prefix="follow_up", status=recommendation.status), 422)
 
 
-@bp.post("/officer/sessions/<int:session_id>/recommendations/<int:recommendation_id>/updates")
+@bp.post("/officer/trainings/<int:training_id>/recommendations/<int:recommendation_id>/updates")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def add_update(training_session, recommendation_id):
@@ -116,7 +116,7 @@ def add_update(training_session, recommendation_id):
             services.add_update(recommendation, on=follow_up.date.data, status=follow_up.status.data,
                                 note=follow_up.note.data, by_user=current_user)
             flash(_("Follow-up added."), "success")
-            return redirect(url_for(".detail", session_id=training_session.id, recommendation_id=recommendation_id))
+            return redirect(url_for(".detail", training_id=training_session.id, recommendation_id=recommendation_id))
     return _render_detail(training_session, recommendation, _recommendation_form(formdata=None, obj=recommendation), follow_up, 422)
 
 

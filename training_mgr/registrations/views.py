@@ -38,7 +38,7 @@ def _new_participant_form():
     return form
 
 
-@bp.get("/officer/sessions/<int:session_id>/registrations")
+@bp.get("/officer/trainings/<int:training_id>/registrations")
 @roles_required(*STAFF_ROLES)
 @cached_page
 @training_access("view", with_can_manage=True)
@@ -84,8 +84,8 @@ def _list_rows(training_session, registrations, can_manage) -> list:
     # asked for on the public form in a known person's name: the person confirms it, not an officer
     held = _("Pending: waiting for the person to confirm by e-mail")
     sexes = {sex: str(label) for sex, label in SEX_LABELS.items()}
-    detail_url = _url_for_each(".detail", session_id=training_session.id)
-    approve_url = _url_for_each(".change_status", session_id=training_session.id)
+    detail_url = _url_for_each(".detail", training_id=training_session.id)
+    approve_url = _url_for_each(".change_status", training_id=training_session.id)
     lang = current_language()
     days = {}
     rows = []
@@ -115,7 +115,7 @@ def _url_for_each(endpoint, **values):
     return lambda registration_id: f"{head}{registration_id}{tail}"
 
 
-@bp.get("/officer/sessions/<int:session_id>/registrations/by-organisation")
+@bp.get("/officer/trainings/<int:training_id>/registrations/by-organisation")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def by_organisation(training_session):
@@ -126,7 +126,7 @@ def by_organisation(training_session):
     )
 
 
-@bp.get("/officer/sessions/<int:session_id>/registrations/add")
+@bp.get("/officer/trainings/<int:training_id>/registrations/add")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def add(training_session):
@@ -143,14 +143,14 @@ def _render_add(training_session, new_form, status=200):
     ), status
 
 
-@bp.post("/officer/sessions/<int:session_id>/registrations/add-existing")
+@bp.post("/officer/trainings/<int:training_id>/registrations/add-existing")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def add_existing(training_session):
     form = AddExistingParticipantForm()
     if not form.validate():
         flash(_("Please pick a person to add."), "danger")
-        return redirect(url_for(".add", session_id=training_session.id))
+        return redirect(url_for(".add", training_id=training_session.id))
     participant = db.get_or_404(Participant, form.participant_id.data)
     with shows_domain_errors():
         registration = services.register(
@@ -158,11 +158,11 @@ def add_existing(training_session):
             nominated_by=form.nominated_by.data or None, status=form.status.data or None,
         )
         flash(_("%(name)s added as %(status)s.", name=participant.name, status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
-        return redirect(url_for(".index", session_id=training_session.id))
-    return redirect(url_for(".add", session_id=training_session.id, q=participant.email))
+        return redirect(url_for(".index", training_id=training_session.id))
+    return redirect(url_for(".add", training_id=training_session.id, q=participant.email))
 
 
-@bp.post("/officer/sessions/<int:session_id>/registrations/add-new")
+@bp.post("/officer/trainings/<int:training_id>/registrations/add-new")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def add_new(training_session):
@@ -176,11 +176,11 @@ def add_new(training_session):
         )
         flash(_("%(name)s added as %(status)s.", name=registration.participant.name,
                 status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
-        return redirect(url_for(".index", session_id=training_session.id))
+        return redirect(url_for(".index", training_id=training_session.id))
     return _render_add(training_session, form, 422)
 
 
-@bp.get("/officer/sessions/<int:session_id>/registrations/<int:registration_id>")
+@bp.get("/officer/trainings/<int:training_id>/registrations/<int:registration_id>")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def detail(training_session, registration_id):
@@ -197,7 +197,7 @@ def _render_detail(training_session, registration, form, status=200):
     ), status
 
 
-@bp.post("/officer/sessions/<int:session_id>/registrations/<int:registration_id>/status")
+@bp.post("/officer/trainings/<int:training_id>/registrations/<int:registration_id>/status")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def change_status(training_session, registration_id):
@@ -212,12 +212,12 @@ def change_status(training_session, registration_id):
         for other in promoted:
             flash(_("%(name)s was promoted from the waiting list.", name=other.participant.name), "info")
         if request.form.get("back") == "list":
-            return redirect(url_for(".index", session_id=training_session.id))
-        return redirect(url_for(".detail", session_id=training_session.id, registration_id=registration_id))
+            return redirect(url_for(".index", training_id=training_session.id))
+        return redirect(url_for(".detail", training_id=training_session.id, registration_id=registration_id))
     return _render_detail(training_session, registration, form, 422)
 
 
-@bp.route("/officer/sessions/<int:session_id>/registrations/import", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/registrations/import", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def import_upload(training_session):
@@ -236,7 +236,7 @@ def import_upload(training_session):
     return render_template("registrations/import.html", ts=training_session, form=form), 422
 
 
-@bp.post("/officer/sessions/<int:session_id>/registrations/import/confirm")
+@bp.post("/officer/trainings/<int:training_id>/registrations/import/confirm")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def import_confirm(training_session):
@@ -250,14 +250,14 @@ def import_confirm(training_session):
         flash(str(error), "danger")
         preview = getattr(error, "preview", None)
         if preview is None:
-            return redirect(url_for(".import_upload", session_id=training_session.id))
+            return redirect(url_for(".import_upload", training_id=training_session.id))
         return render_template("registrations/import_preview.html", ts=training_session, preview=preview,
                                confirm=ImportConfirmForm(formdata=None), filename=filename), 422
     flash(_("%(count)s nominations imported.", count=len(registrations)), "success")
-    return redirect(url_for(".index", session_id=training_session.id))
+    return redirect(url_for(".index", training_id=training_session.id))
 
 
-@bp.get("/officer/sessions/<int:session_id>/registrations/import/template.<any(csv, xlsx):kind>")
+@bp.get("/officer/trainings/<int:training_id>/registrations/import/template.<any(csv, xlsx):kind>")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
 def import_template(training_session, kind):

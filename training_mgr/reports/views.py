@@ -93,7 +93,7 @@ def programme_participants_csv():
     )
 
 
-@bp.get("/officer/sessions/<int:session_id>/report.pdf")
+@bp.get("/officer/trainings/<int:training_id>/report.pdf")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def session_report(training_session):
@@ -102,7 +102,7 @@ def session_report(training_session):
     )
 
 
-@bp.get("/officer/sessions/<int:session_id>/participants.csv")
+@bp.get("/officer/trainings/<int:training_id>/participants.csv")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def session_participants_csv(training_session):

@@ -66,8 +66,8 @@ def manageable_session(session_id: int):
 
 
 def training_access(mode: str, *, with_can_manage: bool = False):
-    """Decorator for a view of one training (a URL with ``<int:session_id>``): loads the training and passes it
-    to the view as its first argument, in place of ``session_id``.
+    """Decorator for a view of one training (a URL with ``<int:training_id>``): loads the training and passes it
+    to the view as its first argument, in place of ``training_id``.
 
     ``mode`` "view": ``viewable_session`` (404 unknown, 403 when the current user may not see it);
     "manage": ``manageable_session`` (403 when the current user may not change it). ``with_can_manage``
@@ -81,11 +81,11 @@ def training_access(mode: str, *, with_can_manage: bool = False):
 
     def decorator(view):
         @wraps(view)
-        def wrapper(*args, session_id, **kwargs):
+        def wrapper(*args, training_id, **kwargs):
             if with_can_manage:
-                training_session, can_manage = viewed_session(session_id)
+                training_session, can_manage = viewed_session(training_id)
                 return view(training_session, *args, can_manage=can_manage, **kwargs)
-            return view(lookup(session_id), *args, **kwargs)
+            return view(lookup(training_id), *args, **kwargs)
         return wrapper
     return decorator
 

@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,7 +30,7 @@ bp = Blueprint("trainings", __name__)
 
 
 def _back(training_session, endpoint="trainings.detail"):
-    return redirect(url_for(endpoint, session_id=training_session.id))
+    return redirect(url_for(endpoint, training_id=training_session.id))
 
 
 @bp.get("/officer")
@@ -44,7 +46,7 @@ def _detail_form_options():
     return {"countries": country_choices(_("No country")), "timezones": timezone_choices()}
 
 
-@bp.route("/officer/sessions/new", methods=["GET", "POST"])
+@bp.route("/officer/trainings/new", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def create():
     form = NewTrainingForm(courses=courses.schedulable_courses(), **_detail_form_options())
@@ -62,7 +64,7 @@ def create():
     return render_template("trainings/form.html", form=form, ts=None)
 
 
-@bp.get("/officer/sessions/<int:session_id>")
+@bp.get("/officer/trainings/<int:training_id>")
 @roles_required(*STAFF_ROLES)
 @training_access("view", with_can_manage=True)
 def detail(training_session, can_manage):
@@ -76,7 +78,7 @@ def detail(training_session, can_manage):
     )
 
 
-@bp.route("/officer/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def edit(ts):
@@ -101,7 +103,7 @@ def _render_days(ts, add_form=None, failed_day=None, failed_form=None):
     return render_template("trainings/days.html", ts=ts, add_form=add_form or DayForm(), title_forms=forms)
 
 
-@bp.route("/officer/sessions/<int:session_id>/days", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/days", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def days(ts):
@@ -114,7 +116,7 @@ def days(ts):
     return _render_days(ts, add_form=form)
 
 
-@bp.post("/officer/sessions/<int:session_id>/days/<int:day_id>")
+@bp.post("/officer/trainings/<int:training_id>/days/<int:day_id>")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def update_day(ts, day_id):
@@ -127,7 +129,7 @@ def update_day(ts, day_id):
     return _back(ts, "trainings.days")
 
 
-@bp.post("/officer/sessions/<int:session_id>/days/<int:day_id>/remove")
+@bp.post("/officer/trainings/<int:training_id>/days/<int:day_id>/remove")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def remove_day(ts, day_id):
@@ -141,7 +143,7 @@ def remove_day(ts, day_id):
 
 # --- organisers, officers, quotas -------------------------------------------------------------------
 
-@bp.route("/officer/sessions/<int:session_id>/organisers", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/organisers", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def organisers(ts):
@@ -157,7 +159,7 @@ def organisers(ts):
     return render_template("trainings/organisers.html", ts=ts, form=form)
 
 
-@bp.route("/officer/sessions/<int:session_id>/officers", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/officers", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def officers(ts):
@@ -174,7 +176,7 @@ def officers(ts):
     return render_template("trainings/officers.html", ts=ts, form=form)
 
 
-@bp.route("/officer/sessions/<int:session_id>/quotas", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/quotas", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def quotas(ts):
@@ -188,7 +190,7 @@ def quotas(ts):
     return render_template("trainings/quotas.html", ts=ts, form=form, usage=quota_usage(ts))
 
 
-@bp.post("/officer/sessions/<int:session_id>/quotas/<int:organisation_id>/remove")
+@bp.post("/officer/trainings/<int:training_id>/quotas/<int:organisation_id>/remove")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def remove_quota(ts, organisation_id):
@@ -199,7 +201,7 @@ def remove_quota(ts, organisation_id):
 
 # --- certificate rule and signatories ---------------------------------------------------------------
 
-@bp.route("/officer/sessions/<int:session_id>/certificate-rule", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/certificate-rule", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def certificate_rule(ts):
@@ -219,7 +221,7 @@ def _uploaded_signature(form) -> bytes | None:
     return upload.read(signatory_services.SIGNATURE_MAX_BYTES + 1)
 
 
-@bp.route("/officer/sessions/<int:session_id>/signatories", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/signatories", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def signatories(ts):
@@ -232,7 +234,7 @@ def signatories(ts):
     return render_template("trainings/signatories.html", ts=ts, form=form)
 
 
-@bp.route("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/edit", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/signatories/<int:signatory_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def edit_signatory(ts, signatory_id):
@@ -248,7 +250,7 @@ def edit_signatory(ts, signatory_id):
     return render_template("trainings/signatory_form.html", ts=ts, form=form, signatory=signatory)
 
 
-@bp.post("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/remove")
+@bp.post("/officer/trainings/<int:training_id>/signatories/<int:signatory_id>/remove")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def remove_signatory(ts, signatory_id):
@@ -259,7 +261,7 @@ def remove_signatory(ts, signatory_id):
     return _back(ts, "trainings.signatories")
 
 
-@bp.get("/officer/sessions/<int:session_id>/signatories/<int:signatory_id>/signature")
+@bp.get("/officer/trainings/<int:training_id>/signatories/<int:signatory_id>/signature")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def signature_image(ts, signatory_id):
@@ -280,7 +282,7 @@ STATUS_MESSAGES = {
 }
 
 
-@bp.post("/officer/sessions/<int:session_id>/status")
+@bp.post("/officer/trainings/<int:training_id>/status")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def change_status(ts):
@@ -293,7 +295,7 @@ def change_status(ts):
     return _back(ts)
 
 
-@bp.route("/officer/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@bp.route("/officer/trainings/<int:training_id>/cancel", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def cancel(ts):
@@ -307,3 +309,16 @@ def cancel(ts):
             flash(_("The training is cancelled. Registered participants are being told."), "success")
             return _back(ts)
     return render_template("trainings/cancel.html", ts=ts, form=form)
+
+
+# --- old addresses -----------------------------------------------------------------------------------
+
+@bp.route("/officer/sessions/<path:rest>", methods=["GET", "POST"])
+def old_officer_url(rest):
+    """The officer pages of a training moved from ``/officer/sessions/…`` to ``/officer/trainings/…``: a
+    permanent redirect (308, so a POST stays a POST) to the same page, query string kept, for bookmarks and
+    links in old e-mails. Whoever follows it meets the new page's own access rules."""
+    target = f"{request.script_root}/officer/trainings/{quote(rest)}"
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return redirect(target, 308)
