@@ -1,5 +1,6 @@
 """The audit log: a page per training for its officers, and a global page for admins."""
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -19,7 +20,7 @@ def logged(people):
     ts = people.training
     trainings.update_training(ts, people.officer, {"capacity": 25})
     trainings.change_status(ts, "closed", people.admin)
-    courses.create_course(people.admin, {"title": "Document Examination", "default_days": 5})
+    courses.create_course(people.admin, courses.CourseDetails(title="Document Examination", default_days=5))
     other = TrainingSessionFactory(title="Someone else's")
     trainings.update_training(other, people.admin, {"city": "Basra"})
     return ts
@@ -48,7 +49,7 @@ def test_the_log_is_filtered_by_action_and_user(people, login, logged):
 def test_the_log_is_paginated_newest_first(people, login):
     course = CourseFactory(title="T")
     for i in range(60):
-        courses.update_course(course, people.admin, {"title": f"Title {i:02d}"})
+        courses.update_course(course, people.admin, replace(courses.CourseDetails.of(course), title=f"Title {i:02d}"))
     client = login(people.admin)
     first = client.get("/admin/audit").get_data(as_text=True)
     assert "Title 59" in first and "Title 05" not in first

@@ -1,4 +1,6 @@
 """Courses: the rules in the service, and the screens for each role."""
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
@@ -20,10 +22,10 @@ def _titles(query):
 # --- service -------------------------------------------------------------------------------------------
 
 def test_create_course_stores_both_languages_and_is_audited(people):
-    course = services.create_course(people.officer, {
-        "title": "Human Rights at Borders", "title_ar": "حقوق الإنسان على الحدود", "default_days": 3,
-        "themes": "Non-discrimination\nProtection from harm", "certificate_wording": "has successfully completed",
-    })
+    course = services.create_course(people.officer, services.CourseDetails(
+        title="Human Rights at Borders", title_ar="حقوق الإنسان على الحدود", default_days=3,
+        themes="Non-discrimination\nProtection from harm", certificate_wording="has successfully completed",
+    ))
     assert course.id and course.title_ar == "حقوق الإنسان على الحدود"
     assert course.theme_list == ["Non-discrimination", "Protection from harm"]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "course.create"))
@@ -33,18 +35,19 @@ def test_create_course_stores_both_languages_and_is_audited(people):
 def test_a_course_without_a_title_is_refused_and_nothing_is_stored(people):
     before = _course_count()
     with pytest.raises(services.CourseError) as error:
-        services.create_course(people.officer, {"title": "  ", "default_days": 2})
+        services.create_course(people.officer, services.CourseDetails(title="  ", default_days=2))
     assert error.value.field == "title"
     assert _course_count() == before
 
 
 def test_update_records_what_changed(people):
     course = CourseFactory(title="Old title", default_days=2)
-    changes = services.update_course(course, people.officer, {"title": "New title", "default_days": 2})
+    changes = services.update_course(course, people.officer,
+                                     replace(services.CourseDetails.of(course), title="New title", default_days=2))
     assert changes == {"title": ["Old title", "New title"]}
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "course.update"))
     assert entry.changes == {"title": ["Old title", "New title"]}
-    assert services.update_course(course, people.officer, {"title": "New title"}) == {}
+    assert services.update_course(course, people.officer, services.CourseDetails.of(course)) == {}
 
 
 def test_archived_courses_are_hidden_unless_asked_for_and_cannot_be_scheduled(app):

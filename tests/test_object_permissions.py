@@ -184,7 +184,7 @@ def test_a_course_can_be_left_to_the_admins_but_only_officers_can_manage_one(peo
 
 
 def test_an_admin_who_creates_a_course_is_not_listed_as_its_officer(people):
-    course = courses.create_course(people.admin, {"title": "Admin's course", "default_days": 1})
+    course = courses.create_course(people.admin, courses.CourseDetails(title="Admin's course", default_days=1))
     assert course.officers == []
 
 

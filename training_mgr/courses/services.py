@@ -1,4 +1,6 @@
 """Courses: the curriculum that trainings deliver. Creating, editing, archiving; every write audited."""
+from dataclasses import asdict, dataclass, fields
+
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
@@ -6,36 +8,75 @@ from ..audit import services as audit
 from ..auth.services import active_officers
 from ..core.db import utcnow
 from ..core.domain import DomainError
+from ..core.forms import form_values
 from ..extensions import db
 from ..trainings.access import visible_sessions_filter
 from ..trainings.models import TrainingSession
 from .models import Course
 
-#: what an officer edits on a course
-COURSE_FIELDS = (
-    "title", "title_ar", "description", "description_ar", "objectives", "objectives_ar",
-    "themes", "themes_ar", "default_days", "certificate_wording", "certificate_wording_ar",
-)
 MAX_DEFAULT_DAYS = 60
+
+
+@dataclass(frozen=True)
+class CourseDetails:
+    """What an officer edits on a course. Texts are stripped, None when left empty; English and Arabic pairs.
+
+    - ``title`` required (CourseError on the ``title`` field when blank), at most 300 characters (the form)
+    - ``description``, ``objectives``: free text; ``themes``: one theme per line
+    - ``default_days``: the usual length of a training, in days, 1..``MAX_DEFAULT_DAYS``; None on a new course
+      keeps the model's default (1)
+    - ``certificate_wording``: the words between the name and the course on a certificate
+    """
+
+    title: str | None
+    title_ar: str | None = None
+    description: str | None = None
+    description_ar: str | None = None
+    objectives: str | None = None
+    objectives_ar: str | None = None
+    themes: str | None = None
+    themes_ar: str | None = None
+    default_days: int | None = None
+    certificate_wording: str | None = None
+    certificate_wording_ar: str | None = None
+
+    @classmethod
+    def from_form(cls, form) -> "CourseDetails":
+        """The details a ``courses.forms.CourseForm`` holds (an empty answer becomes None)."""
+        values = form_values(form)
+        return cls(**{name: values.get(name) for name in COURSE_FIELDS})
+
+    @classmethod
+    def of(cls, course: Course) -> "CourseDetails":
+        """The details ``course`` has now (to edit a few with ``dataclasses.replace``)."""
+        return cls(**{name: getattr(course, name) for name in COURSE_FIELDS})
+
+
+#: what an officer edits on a course
+COURSE_FIELDS = tuple(field.name for field in fields(CourseDetails))
 
 
 class CourseError(DomainError):
     """A course rule refused the request."""
 
 
-def _check(values: dict) -> None:
-    if not (values.get("title") or "").strip():
+def _check(details: CourseDetails) -> None:
+    if not (details.title or "").strip():
         raise CourseError(_("A course needs an English title."), "title")
-    days = values.get("default_days")
+    days = details.default_days
     if days is not None and not 1 <= days <= MAX_DEFAULT_DAYS:
         raise CourseError(_("The default length must be between 1 and %(max)d days.", max=MAX_DEFAULT_DAYS), "default_days")
 
 
-def create_course(by_user, values: dict) -> Course:
-    """A new course from ``values``; an officer who creates it is its first managing officer (an admin manages
-    every course without being listed). Raises CourseError."""
-    _check(values)
-    course = Course(**{name: values.get(name) for name in COURSE_FIELDS if values.get(name) is not None})
+def create_course(by_user, details: CourseDetails) -> Course:
+    """A new course with ``details`` (fields left None take the model's defaults); an officer who creates it is its
+    first managing officer (an admin manages every course without being listed). Audited as ``course.create``.
+
+    Raises CourseError: no English title (``title``), a default length outside 1..``MAX_DEFAULT_DAYS`` days
+    (``default_days``). Source of the rules: the course as the product defines it (an English title is what every
+    list, certificate and report shows; a training lasts days, not months)."""
+    _check(details)
+    course = Course(**{name: value for name, value in asdict(details).items() if value is not None})
     if by_user.role == "officer":
         course.officers.append(by_user)
     db.session.add(course)
@@ -44,10 +85,11 @@ def create_course(by_user, values: dict) -> Course:
     return course
 
 
-def update_course(course: Course, by_user, values: dict) -> dict:
-    """Apply the edited fields; return what changed ({} when nothing did)."""
-    _check({"title": course.title, **values})
-    changes = audit.diff(course, COURSE_FIELDS, values)
+def update_course(course: Course, by_user, details: CourseDetails) -> dict:
+    """Give ``course`` every field of ``details``; return what changed, ``{field: [old, new]}`` ({} when nothing
+    did), audited as ``course.update``. Raises CourseError for the reasons ``create_course`` gives."""
+    _check(details)
+    changes = audit.diff(course, COURSE_FIELDS, asdict(details))
     if changes:
         audit.record(by_user, "course.update", course, f"Course edited: {course.title}", changes=changes)
         db.session.commit()

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.domain import shows_domain_errors
-from ..core.forms import OfficersForm, flash_saved, form_values
+from ..core.forms import OfficersForm, flash_saved
 from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
@@ -34,7 +34,7 @@ def create():
     form = CourseForm()
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            course = services.create_course(current_user, form_values(form))
+            course = services.create_course(current_user, services.CourseDetails.from_form(form))
             flash(_("Course “%(title)s” created.", title=course.title), "success")
             return redirect(url_for("courses.detail", course_id=course.id))
     return render_template("courses/form.html", form=form, course=None)
@@ -57,7 +57,7 @@ def edit(course_id):
     form = CourseForm(obj=course)
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = services.update_course(course, current_user, form_values(form))
+            changes = services.update_course(course, current_user, services.CourseDetails.from_form(form))
             flash_saved(changes, _("Course saved."))
             return redirect(url_for("courses.detail", course_id=course.id))
     return render_template("courses/form.html", form=form, course=course)
