@@ -17,16 +17,18 @@ def test_create_and_edit_are_audited(people):
     ministry = OrganisationFactory()
     recommendation = services.create_recommendation(
         people.training,
-        {"text": " Train trainers in every border point. ", "text_ar": "تدريب المدربين", "theme": "Training",
-         "responsible_organisation_id": ministry.id, "due_date": TODAY + timedelta(days=90), "status": "agreed"},
+        services.RecommendationDetails(
+            text=" Train trainers in every border point. ", text_ar="تدريب المدربين", theme="Training",
+            responsible_organisation_id=ministry.id, due_date=TODAY + timedelta(days=90), status="agreed"),
         by_user=people.officer,
     )
     assert recommendation.text == "Train trainers in every border point."
     assert recommendation.created_by_id == people.officer.id
 
     changes = services.update_recommendation(
-        recommendation, {"text": recommendation.text, "text_ar": "تدريب المدربين", "theme": "Training",
-                         "responsible_organisation_id": None, "due_date": TODAY, "status": "agreed"},
+        recommendation, services.RecommendationDetails(
+            text=recommendation.text, text_ar="تدريب المدربين", theme="Training",
+            responsible_organisation_id=None, due_date=TODAY, status="agreed"),
         by_user=people.officer,
     )
     assert set(changes) == {"responsible_organisation_id", "due_date"}
@@ -37,7 +39,8 @@ def test_create_and_edit_are_audited(people):
 
 def test_a_recommendation_needs_text(people):
     with pytest.raises(services.RecommendationError):
-        services.create_recommendation(people.training, {"text": "  ", "status": "proposed"}, by_user=people.officer)
+        services.create_recommendation(people.training, services.RecommendationDetails(text="  ", status="proposed"),
+                                       by_user=people.officer)
 
 
 def test_a_follow_up_update_sets_the_status_and_is_logged_in_date_order(people):

@@ -1,4 +1,5 @@
 """Recommendations agreed at a training and their follow-up log."""
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,30 @@ from .models import RECOMMENDATION_STATUSES, Recommendation, RecommendationUpdat
 EDITABLE_FIELDS = ("text", "text_ar", "theme", "responsible_organisation_id", "due_date", "status")
 
 
+@dataclass(frozen=True)
+class RecommendationDetails:
+    """What an officer writes on a recommendation.
+
+    - ``text`` (required) and ``text_ar``: the recommendation in English and Arabic; ``theme`` a short label.
+      The service strips them; a blank one becomes None.
+    - ``responsible_organisation_id``: id of the ``Organisation`` that is to act on it, or None
+    - ``due_date``: the date by which it should be acted on (a calendar date, no time), or None
+    - ``status``: one of ``RECOMMENDATION_STATUSES`` (``recommendations/models.py``)
+    """
+
+    text: str | None
+    text_ar: str | None = None
+    theme: str | None = None
+    responsible_organisation_id: int | None = None
+    due_date: date | None = None
+    status: str = "proposed"
+
+    @classmethod
+    def from_form(cls, form) -> "RecommendationDetails":
+        """The details a ``recommendations.forms.RecommendationForm`` holds."""
+        return cls(**{name: form[name].data for name in EDITABLE_FIELDS})
+
+
 class RecommendationError(DomainError):
     """A recommendation write was refused; the message is shown to the user."""
 
@@ -31,8 +56,11 @@ def recommendations_of(training_session) -> list:
     ).all()
 
 
-def create_recommendation(training_session, values: dict, *, by_user) -> Recommendation:
-    values = _checked(values)
+def create_recommendation(training_session, details: RecommendationDetails, *, by_user) -> Recommendation:
+    """Add a recommendation with ``details`` to ``training_session`` and commit; audited as
+    ``recommendation.create``. Raises RecommendationError: no text, or a status not in ``RECOMMENDATION_STATUSES``
+    (rules: a recommendation is something written down, tracked through the statuses of its model)."""
+    values = _checked(details)
     recommendation = Recommendation(training_session_id=training_session.id, created_by_id=by_user.id, **values)
     db.session.add(recommendation)
     audit.record(by_user, "recommendation.create", recommendation, f"Recommendation added: {_short(recommendation.text)}")
@@ -40,9 +68,11 @@ def create_recommendation(training_session, values: dict, *, by_user) -> Recomme
     return recommendation
 
 
-def update_recommendation(recommendation, values: dict, *, by_user) -> dict:
-    """Apply the edited fields and commit; returns what changed."""
-    changes = audit.diff(recommendation, EDITABLE_FIELDS, _checked(values))
+def update_recommendation(recommendation, details: RecommendationDetails, *, by_user) -> dict:
+    """Give ``recommendation`` every field of ``details`` and commit; return what changed, ``{field: [old, new]}``
+    ({} when nothing did), audited as ``recommendation.update``. Raises RecommendationError for the reasons
+    ``create_recommendation`` gives."""
+    changes = audit.diff(recommendation, EDITABLE_FIELDS, _checked(details))
     if changes:
         audit.record(by_user, "recommendation.update", recommendation,
                      f"Recommendation edited ({', '.join(changes)}): {_short(recommendation.text)}", changes=changes)
@@ -104,11 +134,10 @@ def is_overdue(recommendation, today=None) -> bool:
     return recommendation.is_overdue(today or date.today())
 
 
-def _checked(values: dict) -> dict:
-    values = {k: values.get(k) for k in EDITABLE_FIELDS if k in values}
+def _checked(details: RecommendationDetails) -> dict:
+    values = asdict(details)
     for key in ("text", "text_ar", "theme"):
-        if key in values:
-            values[key] = (values[key] or "").strip() or None
+        values[key] = (values[key] or "").strip() or None
     if not values.get("text"):
         raise RecommendationError(_l("Please write the recommendation."))
     if values.get("status") not in RECOMMENDATION_STATUSES:

@@ -67,7 +67,8 @@ def create(training_session):
     form = _recommendation_form()
     if form.validate():
         with shows_domain_errors():
-            services.create_recommendation(training_session, _values(form), by_user=current_user)
+            services.create_recommendation(training_session, services.RecommendationDetails.from_form(form),
+                                           by_user=current_user)
             flash(_("Recommendation added."), "success")
             return redirect(url_for(".index", training_id=training_session.id))
     return _render_index(training_session, form, 422)
@@ -99,7 +100,8 @@ def edit(training_session, recommendation_id):
     form = _recommendation_form()
     if form.validate():
         with shows_domain_errors():
-            changes = services.update_recommendation(recommendation, _values(form), by_user=current_user)
+            changes = services.update_recommendation(recommendation, services.RecommendationDetails.from_form(form),
+                                                     by_user=current_user)
             flash(_("Recommendation saved.") if changes else _("Nothing changed."), "success")
             return redirect(url_for(".detail", training_id=training_session.id, recommendation_id=recommendation_id))
     return _render_detail(training_session, recommendation, form, FollowUpForm(formdata=None, prefix="follow_up", status=recommendation.status), 422)
@@ -118,7 +120,3 @@ def add_update(training_session, recommendation_id):
             flash(_("Follow-up added."), "success")
             return redirect(url_for(".detail", training_id=training_session.id, recommendation_id=recommendation_id))
     return _render_detail(training_session, recommendation, _recommendation_form(formdata=None, obj=recommendation), follow_up, 422)
-
-
-def _values(form):
-    return {name: form[name].data for name in services.EDITABLE_FIELDS}
