@@ -4,6 +4,8 @@
 other may read but not change. Admins change everything. The access matrix (test_access_matrix.py) walks every
 route; these tests follow what an officer would try and check the database afterwards.
 """
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
@@ -259,7 +261,8 @@ def test_only_admins_name_a_steward(people, login):
 def test_the_service_refuses_a_steward_named_by_an_officer(people):
     organisation = OrganisationFactory(steward=people.officer)
     try:
-        organisations.update_organisation(organisation, people.officer, {"steward_id": people.officer.id})
+        organisations.update_organisation(organisation, people.officer, replace(
+            organisations.OrganisationDetails.of(organisation), steward_id=people.officer.id))
     except organisations.OrganisationError as error:
         assert error.field == "steward_id"
     else:

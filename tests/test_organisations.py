@@ -1,4 +1,6 @@
 """Organisations: names, kinds, parents without cycles, and mapping the names participants typed in."""
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
@@ -18,10 +20,10 @@ def _organisation_count():
 
 def test_create_an_organisation_with_a_parent(people):
     moi = OrganisationFactory(name="Ministry of Interior")
-    border_police = services.create_organisation(people.admin, {
-        "name": "Directorate of Border Ports Police", "name_ar": "مديرية شرطة المنافذ الحدودية",
-        "acronym": "DBPP", "kind": "authority", "country": "IQ", "parent_id": moi.id,
-    })
+    border_police = services.create_organisation(people.admin, services.OrganisationDetails(
+        name="Directorate of Border Ports Police", name_ar="مديرية شرطة المنافذ الحدودية",
+        acronym="DBPP", kind="authority", country="IQ", parent_id=moi.id,
+    ))
     assert border_police.parent == moi and moi.children == [border_police]
     assert db.session.scalar(select(AuditEntry.action)) == "organisation.create"
 
@@ -30,7 +32,8 @@ def test_a_second_organisation_with_the_same_name_is_refused_whatever_the_case(p
     OrganisationFactory(name="Ministry of Justice")
     before = _organisation_count()
     with pytest.raises(services.OrganisationError) as error:
-        services.create_organisation(people.admin, {"name": "ministry of justice ", "kind": "ministry"})
+        services.create_organisation(people.admin, services.OrganisationDetails(name="ministry of justice ",
+                                                                                kind="ministry"))
     assert error.value.field == "name"
     assert _organisation_count() == before
 
@@ -41,23 +44,26 @@ def test_an_organisation_cannot_sit_under_itself_or_its_own_sub_entities(people)
     bottom = OrganisationFactory(name="Bottom", parent=middle)
     for parent in (top, bottom, middle):
         with pytest.raises(services.OrganisationError) as error:
-            services.update_organisation(top, people.admin, {"parent_id": parent.id})
+            services.update_organisation(top, people.admin,
+                                         replace(services.OrganisationDetails.of(top), parent_id=parent.id))
         assert error.value.field == "parent_id"
     db.session.refresh(top)
     assert top.parent_id is None
     # moving a branch elsewhere is fine
     other = OrganisationFactory(name="Other")
-    assert services.update_organisation(middle, people.admin, {"parent_id": other.id}) == {
+    assert services.update_organisation(
+        middle, people.admin, replace(services.OrganisationDetails.of(middle), parent_id=other.id)) == {
         "parent_id": [top.id, other.id]
     }
 
 
 def test_an_unknown_kind_or_country_is_refused(people):
     with pytest.raises(services.OrganisationError) as error:
-        services.create_organisation(people.admin, {"name": "X", "kind": "club"})
+        services.create_organisation(people.admin, services.OrganisationDetails(name="X", kind="club"))
     assert error.value.field == "kind"
     with pytest.raises(services.OrganisationError) as error:
-        services.create_organisation(people.admin, {"name": "X", "kind": "ministry", "country": "Iraq"})
+        services.create_organisation(people.admin,
+                                     services.OrganisationDetails(name="X", kind="ministry", country="Iraq"))
     assert error.value.field == "country"
 
 

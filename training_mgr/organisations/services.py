@@ -1,17 +1,63 @@
 """Organisations: the list of national entities and partners, and mapping the names participants typed in."""
+from dataclasses import dataclass
+from enum import Enum
+
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from ..audit import services as audit
 from ..auth.services import active_officers
 from ..core.domain import DomainError
-from ..core.forms import is_country_code
+from ..core.forms import form_values, is_country_code
 from ..extensions import db
 from ..participants.models import Participant
 from .models import ORGANISATION_KINDS, Organisation
 
 #: what an officer edits on an organisation
 ORGANISATION_FIELDS = ("name", "name_ar", "acronym", "kind", "country", "parent_id")
+
+
+class Unchanged(Enum):
+    """The type of ``UNCHANGED``: a value the caller leaves as it is."""
+
+    UNCHANGED = "unchanged"
+
+
+#: ``OrganisationDetails.steward_id`` not given: the steward stays as it is
+UNCHANGED = Unchanged.UNCHANGED
+
+
+@dataclass(frozen=True)
+class OrganisationDetails:
+    """What an officer edits on an organisation. Texts are stripped, None when left empty.
+
+    - ``name`` (English, required and unique whatever the case), ``name_ar``, ``acronym`` (e.g. "MoI")
+    - ``kind``: one of ``ORGANISATION_KINDS`` (``organisations/models.py``); None on a new one means "ministry"
+    - ``country``: a two-letter ISO 3166 country code (``core.forms.is_country_code``), or None
+    - ``parent_id``: id of the ``Organisation`` this one belongs to, or None
+    - ``steward_id``: id of the programme officer who may edit it besides the admins, None for the admins
+      alone, or ``UNCHANGED`` (the default: the form of a user who may not name stewards has no such field)
+    """
+
+    name: str | None
+    name_ar: str | None = None
+    acronym: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    parent_id: int | None = None
+    steward_id: int | None | Unchanged = UNCHANGED
+
+    @classmethod
+    def from_form(cls, form) -> "OrganisationDetails":
+        """The details an ``organisations.forms.OrganisationForm`` holds (an empty answer becomes None; no
+        ``steward_id`` field, as for an officer, gives ``UNCHANGED``)."""
+        values = form_values(form)
+        return cls(**{name: values[name] for name in (*ORGANISATION_FIELDS, "steward_id") if name in values})
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> "OrganisationDetails":
+        """The details ``organisation`` has now, steward ``UNCHANGED`` (to edit a few with ``dataclasses.replace``)."""
+        return cls(**{name: getattr(organisation, name) for name in ORGANISATION_FIELDS})
 
 
 class OrganisationError(DomainError):
@@ -76,14 +122,18 @@ def steward_choices():
     return active_officers()
 
 
-def create_organisation(by_user, values: dict) -> Organisation:
-    """Add an organisation to the list. Officers may add one (a ministry missing while they register people) and
-    become its steward; an admin names the steward with ``values["steward_id"]`` or leaves it to the admins.
-    Raises OrganisationError."""
-    steward = _steward(by_user, values.get("steward_id")) if "steward_id" in values else None
+def create_organisation(by_user, details: OrganisationDetails) -> Organisation:
+    """Add an organisation with ``details`` to the list; audited as ``organisation.create``. Officers may add one (a
+    ministry missing while they register people) and become its steward; an admin names the steward with
+    ``details.steward_id`` or leaves it to the admins.
+
+    Raises OrganisationError: no English name or one already taken (``name``), an unknown kind (``kind``) or
+    country (``country``), an unknown parent (``parent_id``), a steward named by a non-admin or not an active
+    programme officer (``steward_id``). Who may edit an organisation: ``organisations/access.py``."""
+    steward = _steward(by_user, details.steward_id) if details.steward_id is not UNCHANGED else None
     if by_user.role == "officer":
         steward = by_user
-    values = {name: values.get(name) for name in ORGANISATION_FIELDS}
+    values = {name: getattr(details, name) for name in ORGANISATION_FIELDS}
     values["kind"] = values["kind"] or "ministry"
     _check(values)
     organisation = Organisation(**values)
@@ -94,14 +144,16 @@ def create_organisation(by_user, values: dict) -> Organisation:
     return organisation
 
 
-def update_organisation(organisation: Organisation, by_user, values: dict) -> dict:
-    """Apply the edited fields; return what changed ({} when nothing did). ``values["steward_id"]``, when given,
-    names the steward (admins only). Raises OrganisationError."""
-    merged = {name: values.get(name, getattr(organisation, name)) for name in ORGANISATION_FIELDS}
+def update_organisation(organisation: Organisation, by_user, details: OrganisationDetails) -> dict:
+    """Give ``organisation`` every field of ``details``; return what changed, ``{field: [old, new]}`` with the
+    steward as ``"steward": [old e-mail, new e-mail]`` ({} when nothing did), audited as ``organisation.update``.
+    ``details.steward_id``, unless ``UNCHANGED``, names the steward (admins only). Raises OrganisationError for the
+    reasons ``create_organisation`` gives, and for a parent that is the organisation itself or below it."""
+    merged = {name: getattr(details, name) for name in ORGANISATION_FIELDS}
     _check(merged, organisation)
     steward_changed = False
-    if "steward_id" in values:
-        steward = _steward(by_user, values["steward_id"])
+    if details.steward_id is not UNCHANGED:
+        steward = _steward(by_user, details.steward_id)
         steward_changed = steward is not organisation.steward
     changes = audit.diff(organisation, ORGANISATION_FIELDS, merged)
     if steward_changed:

@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..core.domain import shows_domain_errors
-from ..core.forms import country_choices, flash_saved, form_values
+from ..core.forms import country_choices, flash_saved
 from ..core.pagination import paginate_rows, requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
@@ -52,7 +52,7 @@ def create():
         form.name.data = request.args["name"][:200]
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            organisation = services.create_organisation(current_user, form_values(form))
+            organisation = services.create_organisation(current_user, services.OrganisationDetails.from_form(form))
             flash(_("Organisation “%(name)s” added.", name=organisation.name), "success")
             return redirect(url_for("organisations.index", q=organisation.name))
     return render_template("organisations/form.html", form=form, organisation=None)
@@ -65,7 +65,8 @@ def edit(organisation_id):
     form = _form(organisation)
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = services.update_organisation(organisation, current_user, form_values(form))
+            changes = services.update_organisation(organisation, current_user,
+                                                   services.OrganisationDetails.from_form(form))
             flash_saved(changes, _("Organisation saved."))
             return redirect(url_for("organisations.index", q=organisation.name))
     return render_template("organisations/form.html", form=form, organisation=organisation)
