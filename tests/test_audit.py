@@ -7,6 +7,7 @@ import pytest
 from tests.factories import CourseFactory, TrainingSessionFactory
 from training_mgr.courses import services as courses
 from training_mgr.trainings import services as trainings
+from training_mgr.trainings.inputs import TrainingDetails
 
 
 def text_of(response) -> str:
@@ -18,11 +19,11 @@ def text_of(response) -> str:
 def logged(people):
     """A few writes on the training by its officer and an admin, and one elsewhere."""
     ts = people.training
-    trainings.update_training(ts, people.officer, {"capacity": 25})
+    trainings.update_training(ts, people.officer, replace(TrainingDetails.of(ts), capacity=25))
     trainings.change_status(ts, "closed", people.admin)
     courses.create_course(people.admin, courses.CourseDetails(title="Document Examination", default_days=5))
     other = TrainingSessionFactory(title="Someone else's")
-    trainings.update_training(other, people.admin, {"city": "Basra"})
+    trainings.update_training(other, people.admin, replace(TrainingDetails.of(other), city="Basra"))
     return ts
 
 
@@ -83,7 +84,8 @@ def test_a_trainings_log_reads_in_its_time_zone_and_the_global_log_in_utc(people
     from training_mgr.extensions import db
 
     people.training.timezone = "Asia/Baghdad"
-    trainings.update_training(people.training, people.officer, {"capacity": 30})
+    trainings.update_training(people.training, people.officer,
+                              replace(TrainingDetails.of(people.training), capacity=30))
     entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     entry.created_at = datetime(2022, 2, 15, 5, 30, tzinfo=timezone.utc)  # 8:30 in Baghdad
     db.session.commit()

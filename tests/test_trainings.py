@@ -1,5 +1,6 @@
 """Training sessions: scheduling, days, organisers, officers, quotas, certificate rule, signatories, status."""
 import io
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -14,6 +15,7 @@ from training_mgr.extensions import db
 from training_mgr.registrations import seats
 from training_mgr.reports.officer_home import officer_home
 from training_mgr.trainings import organisers, services, signatories
+from training_mgr.trainings.inputs import TrainingDetails
 from training_mgr.trainings.models import TrainingSession
 
 TODAY = date.today()
@@ -25,6 +27,11 @@ def _actions():
 
 def _training_count():
     return db.session.scalar(select(func.count(TrainingSession.id)))
+
+
+def _edit(ts, by_user, **changes):
+    """``update_training`` with the training's details, ``changes`` replaced."""
+    return services.update_training(ts, by_user, replace(TrainingDetails.of(ts), **changes))
 
 
 def _days(ts):
@@ -49,9 +56,9 @@ def officer(app):
 
 def test_a_training_is_scheduled_from_a_course_with_one_day_per_date(officer):
     course = CourseFactory(title="Human Rights at Borders", title_ar="حقوق الإنسان على الحدود", default_days=3)
-    ts = services.create_training(course, officer, {
-        "start_date": date(2022, 2, 15), "end_date": date(2022, 2, 17), "city": "Baghdad", "capacity": 20,
-    })
+    ts = services.create_training(course, officer, TrainingDetails(
+        start_date=date(2022, 2, 15), end_date=date(2022, 2, 17), city="Baghdad", capacity=20,
+    ))
     assert (ts.title, ts.title_ar, ts.status) == ("Human Rights at Borders", "حقوق الإنسان على الحدود", "draft")
     assert [d.date for d in ts.days] == [date(2022, 2, 15), date(2022, 2, 16), date(2022, 2, 17)]
     assert ts.officers == [officer]  # the officer who schedules it manages it
@@ -60,13 +67,13 @@ def test_a_training_is_scheduled_from_a_course_with_one_day_per_date(officer):
 
 
 def test_without_a_last_day_the_course_length_decides(officer):
-    ts = services.create_training(CourseFactory(default_days=4), officer, {"start_date": date(2030, 3, 1)})
+    ts = services.create_training(CourseFactory(default_days=4), officer, TrainingDetails(start_date=date(2030, 3, 1)))
     assert ts.end_date == date(2030, 3, 4) and len(ts.days) == 4
 
 
 def test_an_admin_who_schedules_is_not_listed_as_officer(app):
     admin = UserFactory(role="admin")
-    ts = services.create_training(CourseFactory(), admin, {})
+    ts = services.create_training(CourseFactory(), admin, TrainingDetails())
     assert ts.officers == [] and ts.days == []
 
 
@@ -82,7 +89,7 @@ def test_an_admin_who_schedules_is_not_listed_as_officer(app):
 def test_bad_details_are_refused_beside_their_field_and_nothing_is_stored(officer, values, field):
     course = CourseFactory()
     with pytest.raises(services.TrainingError) as error:
-        services.create_training(course, officer, values)
+        services.create_training(course, officer, TrainingDetails(**values))
     assert error.value.field == field
     assert _training_count() == 0
 
@@ -93,20 +100,20 @@ def test_an_archived_course_cannot_be_scheduled(officer):
     course = CourseFactory()
     archive_course(course, officer)
     with pytest.raises(services.TrainingError) as error:
-        services.create_training(course, officer, {})
+        services.create_training(course, officer, TrainingDetails())
     assert error.value.field == "course_id"
 
 
 def test_the_registration_window_is_typed_in_the_training_time_zone_and_stored_in_utc(officer):
-    ts = services.create_training(CourseFactory(), officer, {
-        "timezone": "Asia/Baghdad", "registration_opens_at": datetime(2030, 1, 10, 9, 0),
-    })
+    ts = services.create_training(CourseFactory(), officer, TrainingDetails(
+        timezone="Asia/Baghdad", registration_opens_at=datetime(2030, 1, 10, 9, 0),
+    ))
     db.session.expire_all()
     stored = services.as_utc(db.session.get(TrainingSession, ts.id).registration_opens_at)
     assert stored == datetime(2030, 1, 10, 6, 0, tzinfo=timezone.utc)
     assert services.to_local(stored, "Asia/Baghdad") == datetime(2030, 1, 10, 9, 0)
     # unchanged window: nothing recorded
-    assert services.update_training(ts, officer, {"registration_opens_at": datetime(2030, 1, 10, 9, 0)}) == {}
+    assert _edit(ts, officer, registration_opens_at=datetime(2030, 1, 10, 9, 0)) == {}
 
 
 # --- days ----------------------------------------------------------------------------------------------
@@ -114,10 +121,10 @@ def test_the_registration_window_is_typed_in_the_training_time_zone_and_stored_i
 def test_moving_the_dates_keeps_the_days_inside_and_adds_only_new_ones(officer):
     ts = TrainingSessionFactory(start_date=date(2030, 3, 1), end_date=date(2030, 3, 3))
     services.remove_day(ts.days[1], officer)  # no session on the 2nd
-    changes = services.update_training(ts, officer, {"end_date": date(2030, 3, 5)})
+    changes = _edit(ts, officer, end_date=date(2030, 3, 5))
     assert _days(ts) == [date(2030, 3, 1), date(2030, 3, 3), date(2030, 3, 4), date(2030, 3, 5)]
     assert changes["days"] == [[], ["2030-03-04", "2030-03-05"]]
-    services.update_training(ts, officer, {"start_date": date(2030, 3, 3), "end_date": date(2030, 3, 4)})
+    _edit(ts, officer, start_date=date(2030, 3, 3), end_date=date(2030, 3, 4))
     assert _days(ts) == [date(2030, 3, 3), date(2030, 3, 4)]
 
 
@@ -125,7 +132,7 @@ def test_dates_that_would_drop_a_day_with_attendance_are_refused_and_nothing_cha
     ts = TrainingSessionFactory(start_date=date(2030, 3, 1), end_date=date(2030, 3, 3))
     AttendanceMarkFactory(registration=RegistrationFactory(training_session=ts), session_day=ts.days[0])
     with pytest.raises(services.TrainingError) as error:
-        services.update_training(ts, officer, {"start_date": date(2030, 3, 2), "end_date": date(2030, 3, 3)})
+        _edit(ts, officer, start_date=date(2030, 3, 2), end_date=date(2030, 3, 3))
     assert error.value.field == "start_date"
     db.session.expire_all()
     assert (ts.start_date, len(ts.days)) == (date(2030, 3, 1), 3)
@@ -224,9 +231,9 @@ def test_capacity_cannot_go_below_the_confirmed_seats_and_a_raise_serves_the_wai
     RegistrationFactory.create_batch(2, training_session=ts)
     waiting = RegistrationFactory(training_session=ts, status="waitlisted", waitlisted_at=datetime.now(timezone.utc))
     with pytest.raises(services.TrainingError) as error:
-        services.update_training(ts, officer, {"capacity": 1})
+        _edit(ts, officer, capacity=1)
     assert error.value.field == "capacity"
-    services.update_training(ts, officer, {"capacity": 3})
+    _edit(ts, officer, capacity=3)
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
 
@@ -275,11 +282,11 @@ def test_a_bad_signature_file_is_refused_and_nothing_is_stored(officer, data, me
 # --- status --------------------------------------------------------------------------------------------
 
 def test_a_draft_opens_only_with_dates_days_and_capacity(officer):
-    ts = services.create_training(CourseFactory(), officer, {})
+    ts = services.create_training(CourseFactory(), officer, TrainingDetails())
     with pytest.raises(services.TrainingError) as error:
         services.change_status(ts, "open", officer)
     assert "Set the dates." in str(error.value) and "Set the capacity." in str(error.value)
-    services.update_training(ts, officer, {"start_date": date(2030, 3, 1), "end_date": date(2030, 3, 2), "capacity": 25})
+    _edit(ts, officer, start_date=date(2030, 3, 1), end_date=date(2030, 3, 2), capacity=25)
     services.change_status(ts, "open", officer)
     assert ts.status == "open"
     assert _actions()[-1] == "training.open"
@@ -484,14 +491,14 @@ def test_bad_input_keeps_the_form_and_shows_errors_beside_the_fields(people, log
 
 def test_edit_shows_the_window_in_the_training_time_zone(people, login):
     ts = people.training
-    services.update_training(ts, people.officer, {"registration_closes_at": datetime(2030, 1, 20, 17, 0)})
+    _edit(ts, people.officer, registration_closes_at=datetime(2030, 1, 20, 17, 0))
     html = login(people.officer).get(f"/officer/trainings/{ts.id}/edit").get_data(as_text=True)
     assert 'value="2030-01-20T17:00"' in html
 
 
 def test_saving_the_details_unchanged_records_nothing(people, login):
     ts = people.training
-    services.update_training(ts, people.officer, {"registration_closes_at": datetime(2030, 1, 20, 17, 0)})
+    _edit(ts, people.officer, registration_closes_at=datetime(2030, 1, 20, 17, 0))
     before = len(_actions())
     response = login(people.officer).post(f"/officer/trainings/{ts.id}/edit", data={
         "title": ts.title, "title_ar": ts.title_ar, "start_date": ts.start_date.isoformat(),

@@ -74,7 +74,7 @@ def shows_domain_errors(target=None, category: str = "danger"):
 
         if form.validate_on_submit():
             with shows_domain_errors(form):
-                changes = services.update_training(training, current_user, form_values(form))
+                changes = services.update_training(training, current_user, TrainingDetails.from_form(form))
                 flash_saved(changes, _("Training saved."))
                 return redirect(...)
         return render_template(...)          # the form again, the error beside its field

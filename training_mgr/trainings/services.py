@@ -6,6 +6,7 @@ Times are stored in UTC. The registration window arrives here as the training's 
 (what the officer typed) and is converted with the training's time zone.
 """
 import zoneinfo
+from dataclasses import asdict, fields
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from ..extensions import db
 from ..registrations import notifications
 from ..registrations import services as registrations
 from ..registrations.seats import seats_taken
+from .inputs import TrainingDetails
 from .models import CONFIRMATION_MODES, LANGUAGES, SessionDay, TrainingSession
 
 #: status -> the statuses a training may move to from it
@@ -34,12 +36,8 @@ STATUS_ACTIONS = {"open": "open", "closed": "close", "completed": "complete", "c
 #: statuses in which a training is still being prepared or run
 ACTIVE_STATUSES = ("draft", "open", "closed")
 
-#: the fields of a training's main edit form
-DETAIL_FIELDS = (
-    "title", "title_ar", "start_date", "end_date", "venue", "venue_ar", "city", "city_ar", "country",
-    "language", "timezone", "capacity", "registration_opens_at", "registration_closes_at",
-    "confirmation_mode", "notes",
-)
+#: the fields of a training's main edit form (``inputs.TrainingDetails``)
+DETAIL_FIELDS = tuple(field.name for field in fields(TrainingDetails))
 WINDOW_FIELDS = ("registration_opens_at", "registration_closes_at")
 
 #: longest training, in calendar days; a typo in a year must not make thousands of days
@@ -122,16 +120,19 @@ def _with_utc_window(values: dict) -> dict:
     return values
 
 
-def create_training(course, by_user, values: dict) -> TrainingSession:
-    """Schedule a draft training of ``course``: title copied from the course, one session day per date.
+def create_training(course, by_user, details: TrainingDetails) -> TrainingSession:
+    """Schedule a draft training of ``course`` with ``details``: title copied from the course when left empty, one
+    session day per date. Without a last day, the course's default length (days) decides it. The officer who
+    creates it manages it. Audited as ``training.create``.
 
-    Without a last day, the course's default length decides it. The officer who creates it manages it.
-    """
+    Raises TrainingError beside its field: no course or an archived one (``course_id``), and the rules on the
+    details (``_check_details``: title, dates and their length, capacity, country, language, time zone,
+    confirmation mode, a window that closes after it opens)."""
     if course is None:
         raise TrainingError(_("Choose a course."), "course_id")
     if course.archived_at is not None:
         raise TrainingError(_("This course is archived and cannot be scheduled."), "course_id")
-    values = {name: values.get(name) for name in DETAIL_FIELDS}
+    values = asdict(details)
     values["title"] = values["title"] or course.title
     values["title_ar"] = values["title_ar"] or course.title_ar
     values["language"] = values["language"] or "en_ar"
@@ -154,16 +155,19 @@ def create_training(course, by_user, values: dict) -> TrainingSession:
     return training_session
 
 
-def update_training(training_session: TrainingSession, by_user, values: dict) -> dict:
-    """Edit the main fields; days follow the dates. Return what changed ({} when nothing did).
+def update_training(training_session: TrainingSession, by_user, details: TrainingDetails) -> dict:
+    """Give the training every field of ``details``; days follow the dates. Return what changed,
+    ``{field: [old, new]}`` plus ``"days": [removed, added]`` ({} when nothing did), audited as ``training.update``.
 
     Days outside the new dates are removed (refused when they hold attendance marks); days the new
-    dates add are created. A raised capacity gives free seats to the waiting list.
+    dates add are created. A raised capacity gives free seats to the waiting list. Raises TrainingError for the
+    rules ``create_training`` gives, new dates on a completed training (``start_date``), and a capacity below
+    the seats already taken (``capacity``).
     """
     ts = training_session
-    merged = {name: values[name] if name in values else getattr(ts, name) for name in DETAIL_FIELDS}
+    merged = asdict(details)
     for name in WINDOW_FIELDS:  # typed times are read in the training's (possibly new) time zone
-        merged[name] = to_utc(values[name], merged["timezone"]) if name in values else as_utc(getattr(ts, name))
+        merged[name] = to_utc(merged[name], merged["timezone"])
     _check_details(merged)
     dates_change = (merged["start_date"], merged["end_date"]) != (ts.start_date, ts.end_date)
     if dates_change and ts.status == "completed":

@@ -24,6 +24,7 @@ from .forms import (
     CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OrganisersForm, QuotaForm,
     SignatoryForm, TrainingForm,
 )
+from .inputs import TrainingDetails
 from .models import SessionDay, Signatory
 
 bp = Blueprint("trainings", __name__)
@@ -57,7 +58,7 @@ def create():
     if form.validate_on_submit():
         course = db.session.get(Course, form.course_id.data)
         with shows_domain_errors(form):
-            training_session = services.create_training(course, current_user, form_values(form, exclude=("course_id",)))
+            training_session = services.create_training(course, current_user, TrainingDetails.from_form(form))
             flash(_("Training scheduled as a draft with %(days)d day(s). Check the days, then open it for registration.",
                     days=len(training_session.days)), "success")
             return _back(training_session)
@@ -88,7 +89,7 @@ def edit(ts):
             form[name].data = services.to_local(getattr(ts, name), ts.timezone)
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = services.update_training(ts, current_user, form_values(form))
+            changes = services.update_training(ts, current_user, TrainingDetails.from_form(form))
             flash_saved(changes, _("Training saved."))
             return _back(ts)
     return render_template("trainings/form.html", form=form, ts=ts)
