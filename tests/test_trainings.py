@@ -15,7 +15,7 @@ from training_mgr.extensions import db
 from training_mgr.registrations import seats
 from training_mgr.reports.officer_home import officer_home
 from training_mgr.trainings import organisers, services, signatories
-from training_mgr.trainings.inputs import TrainingDetails
+from training_mgr.trainings.inputs import CertificateRule, SignatoryDetails, TrainingDetails
 from training_mgr.trainings.models import TrainingSession
 
 TODAY = date.today()
@@ -242,22 +242,24 @@ def test_capacity_cannot_go_below_the_confirmed_seats_and_a_raise_serves_the_wai
 
 def test_certificate_rule(officer):
     ts = TrainingSessionFactory()
-    changes = signatories.update_certificate_rule(ts, officer, {
-        "cert_min_attendance": 100, "cert_late_counts": False, "cert_excused_excluded": True,
-    })
+    changes = signatories.update_certificate_rule(ts, officer, CertificateRule(
+        cert_min_attendance=100, cert_late_counts=False, cert_excused_excluded=True,
+    ))
     assert changes == {"cert_min_attendance": [80, 100], "cert_late_counts": [True, False]}
     with pytest.raises(services.TrainingError) as error:
-        signatories.update_certificate_rule(ts, officer, {"cert_min_attendance": 101})
+        signatories.update_certificate_rule(ts, officer, CertificateRule(cert_min_attendance=101))
     assert error.value.field == "cert_min_attendance"
 
 
 def test_signatories_with_a_checked_signature_image(officer):
     ts = TrainingSessionFactory()
-    first = signatories.add_signatory(ts, officer, {"name": "Giorgi Gigauri", "title": "Chief of Mission"}, png_bytes())
+    first = signatories.add_signatory(ts, officer, SignatoryDetails(name="Giorgi Gigauri", title="Chief of Mission"),
+                                      png_bytes())
     assert first.signature_mimetype == "image/png" and first.position == 0
-    second = signatories.add_signatory(ts, officer, {"name": "Raffi Gregorian", "name_ar": "رافي غريغوريان"})
+    second = signatories.add_signatory(ts, officer, SignatoryDetails(name="Raffi Gregorian", name_ar="رافي غريغوريان"))
     assert second.position == 1 and second.signature_image is None
-    signatories.update_signatory(first, officer, {"title": "Chief of Mission, IOM Iraq"}, remove_image=True)
+    signatories.update_signatory(first, officer, replace(SignatoryDetails.of(first), title="Chief of Mission, IOM Iraq"),
+                                 remove_image=True)
     assert first.signature_image is None and first.title == "Chief of Mission, IOM Iraq"
     signatories.remove_signatory(second, officer)
     assert [s.name for s in ts.signatories] == ["Giorgi Gigauri"]
@@ -273,7 +275,7 @@ def test_signatories_with_a_checked_signature_image(officer):
 def test_a_bad_signature_file_is_refused_and_nothing_is_stored(officer, data, message):
     ts = TrainingSessionFactory()
     with pytest.raises(services.TrainingError, match=message) as error:
-        signatories.add_signatory(ts, officer, {"name": "Someone"}, data)
+        signatories.add_signatory(ts, officer, SignatoryDetails(name="Someone"), data)
     assert error.value.field == "signature"
     db.session.expire_all()
     assert ts.signatories == []
@@ -417,7 +419,7 @@ def test_anonymous_users_are_sent_to_log_in(client, people, page):
 ])
 def test_who_may_view_and_manage_a_training(people, login, role, view, manage):
     ts = people.training
-    signatory = signatories.add_signatory(ts, people.admin, {"name": "Signer"}, png_bytes())
+    signatory = signatories.add_signatory(ts, people.admin, SignatoryDetails(name="Signer"), png_bytes())
     client = login(getattr(people, role))
     assert client.get(f"/officer/trainings/{ts.id}").status_code == view
     assert client.get(f"/officer/trainings/{ts.id}/signatories/{signatory.id}/signature").status_code == view

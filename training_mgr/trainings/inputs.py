@@ -56,3 +56,45 @@ class TrainingDetails:
         for name in ("registration_opens_at", "registration_closes_at"):
             values[name] = as_utc(values[name])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class CertificateRule:
+    """Who earns a certificate of a training (the rule the certificates feature applies).
+
+    - ``cert_min_attendance``: the share of the training's days a participant must attend, in percent, 0..100
+      (None is refused)
+    - ``cert_late_counts``: a day marked late counts as attended
+    - ``cert_excused_excluded``: excused days are left out of the days counted
+    """
+
+    cert_min_attendance: int | None
+    cert_late_counts: bool = True
+    cert_excused_excluded: bool = True
+
+    @classmethod
+    def from_form(cls, form) -> "CertificateRule":
+        """The rule a ``forms.CertificateRuleForm`` holds."""
+        return cls(**{field.name: form[field.name].data for field in fields(cls)})
+
+
+@dataclass(frozen=True)
+class SignatoryDetails:
+    """A signatory printed on a training's certificates: ``name`` (required) and ``title`` (the post, e.g. "Chief
+    of Mission"), in English and Arabic. Texts are stripped, None when left empty."""
+
+    name: str | None
+    name_ar: str | None = None
+    title: str | None = None
+    title_ar: str | None = None
+
+    @classmethod
+    def from_form(cls, form) -> "SignatoryDetails":
+        """The details a ``forms.SignatoryForm`` holds (its image is read apart); an empty answer becomes None."""
+        values = form_values(form)
+        return cls(**{field.name: values.get(field.name) for field in fields(cls)})
+
+    @classmethod
+    def of(cls, signatory) -> "SignatoryDetails":
+        """The details ``signatory`` has now (to edit a few with ``dataclasses.replace``)."""
+        return cls(**{field.name: getattr(signatory, field.name) for field in fields(cls)})

@@ -1,28 +1,32 @@
 """A training's certificate rule and the signatories printed on its certificates (name, title, signature
 image). Every write is audited and committed once; a refused write raises ``TrainingError`` with its field."""
 import io
+from dataclasses import asdict, fields
 
 from flask_babel import gettext as _
 
 from ..audit import services as audit
 from ..extensions import db
+from .inputs import CertificateRule, SignatoryDetails
 from .models import Signatory, TrainingSession
 from .services import TrainingError
 
 CERTIFICATE_RULE_FIELDS = ("cert_min_attendance", "cert_late_counts", "cert_excused_excluded")
-SIGNATORY_FIELDS = ("name", "name_ar", "title", "title_ar")
+SIGNATORY_FIELDS = tuple(field.name for field in fields(SignatoryDetails))
 MAX_SIGNATORIES = 4
 SIGNATURE_MAX_BYTES = 1024 * 1024
 SIGNATURE_MAX_PIXELS = 4000
 SIGNATURE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
-def update_certificate_rule(training_session: TrainingSession, by_user, values: dict) -> dict:
-    minimum = values.get("cert_min_attendance")
+def update_certificate_rule(training_session: TrainingSession, by_user, rule: CertificateRule) -> dict:
+    """Give the training ``rule``; return what changed, ``{field: [old, new]}`` ({} when nothing did), audited as
+    ``training.certificate_rule``. Raises TrainingError (``cert_min_attendance``) for a share outside 0..100
+    percent (the same range the database checks)."""
+    minimum = rule.cert_min_attendance
     if minimum is None or not 0 <= minimum <= 100:
         raise TrainingError(_("Give a share between 0 and 100 percent."), "cert_min_attendance")
-    new = {name: values[name] for name in CERTIFICATE_RULE_FIELDS if name in values}
-    changes = audit.diff(training_session, CERTIFICATE_RULE_FIELDS, new)
+    changes = audit.diff(training_session, CERTIFICATE_RULE_FIELDS, asdict(rule))
     if changes:
         audit.record(by_user, "training.certificate_rule", training_session, "Certificate rule changed", changes=changes)
         db.session.commit()
@@ -54,21 +58,26 @@ def check_signature_image(data: bytes) -> str:
     return SIGNATURE_TYPES[kind]
 
 
-def _check_signatory(values: dict) -> None:
-    if not (values.get("name") or "").strip():
+def _check_signatory(details: SignatoryDetails) -> None:
+    if not (details.name or "").strip():
         raise TrainingError(_("Give the signatory's name."), "name")
 
 
-def add_signatory(training_session: TrainingSession, by_user, values: dict, image: bytes | None = None) -> Signatory:
+def add_signatory(training_session: TrainingSession, by_user, details: SignatoryDetails,
+                  image: bytes | None = None) -> Signatory:
+    """Add a signatory with ``details`` and the signature ``image`` (the uploaded file's bytes, or None) after the
+    others; audited as ``training.signatory_add``. Raises TrainingError: no name (``name``), already
+    ``MAX_SIGNATORIES`` (no field: room on the certificate), an image refused by ``check_signature_image``
+    (``signature``)."""
     ts = training_session
-    _check_signatory(values)
+    _check_signatory(details)
     if len(ts.signatories) >= MAX_SIGNATORIES:
         raise TrainingError(_("A certificate has room for %(max)d signatories at most.", max=MAX_SIGNATORIES))
     mimetype = check_signature_image(image) if image else None
     signatory = Signatory(
         position=max((s.position for s in ts.signatories), default=-1) + 1,
         signature_image=image or None, signature_mimetype=mimetype,
-        **{name: values.get(name) for name in SIGNATORY_FIELDS},
+        **asdict(details),
     )
     ts.signatories.append(signatory)
     audit.record(by_user, "training.signatory_add", signatory, f"Signatory added: {signatory.name}",
@@ -77,11 +86,14 @@ def add_signatory(training_session: TrainingSession, by_user, values: dict, imag
     return signatory
 
 
-def update_signatory(signatory: Signatory, by_user, values: dict, image: bytes | None = None,
+def update_signatory(signatory: Signatory, by_user, details: SignatoryDetails, image: bytes | None = None,
                      remove_image: bool = False) -> dict:
-    _check_signatory({"name": signatory.name, **values})
+    """Give ``signatory`` every field of ``details``; a new ``image`` (bytes) replaces the signature, else
+    ``remove_image`` removes it. Return what changed, ``{field: [old, new]}`` ({} when nothing did), audited as
+    ``training.signatory_update``. Raises TrainingError for the reasons ``add_signatory`` gives."""
+    _check_signatory(details)
     mimetype = check_signature_image(image) if image else None
-    changes = audit.diff(signatory, SIGNATORY_FIELDS, values)
+    changes = audit.diff(signatory, SIGNATORY_FIELDS, asdict(details))
     if image:
         changes["signature_image"] = ["image" if signatory.signature_image else None, f"{mimetype}, {len(image)} bytes"]
         signatory.signature_image, signatory.signature_mimetype = image, mimetype

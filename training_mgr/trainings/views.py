@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..core.i18n import fmt_date
 from ..core.domain import shows_domain_errors
-from ..core.forms import OfficersForm, country_choices, flash_saved, form_values, timezone_choices
+from ..core.forms import OfficersForm, country_choices, flash_saved, timezone_choices
 from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..courses import services as courses
@@ -24,7 +24,7 @@ from .forms import (
     CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OrganisersForm, QuotaForm,
     SignatoryForm, TrainingForm,
 )
-from .inputs import TrainingDetails
+from .inputs import CertificateRule, SignatoryDetails, TrainingDetails
 from .models import SessionDay, Signatory
 
 bp = Blueprint("trainings", __name__)
@@ -209,7 +209,7 @@ def certificate_rule(ts):
     form = CertificateRuleForm(obj=ts)
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = signatory_services.update_certificate_rule(ts, current_user, form_values(form))
+            changes = signatory_services.update_certificate_rule(ts, current_user, CertificateRule.from_form(form))
             flash_saved(changes, _("Certificate rule saved."))
             return _back(ts)
     return render_template("trainings/certificate_rule.html", ts=ts, form=form)
@@ -229,7 +229,8 @@ def signatories(ts):
     form = SignatoryForm()
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            signatory = signatory_services.add_signatory(ts, current_user, form_values(form), _uploaded_signature(form))
+            signatory = signatory_services.add_signatory(ts, current_user, SignatoryDetails.from_form(form),
+                                                         _uploaded_signature(form))
             flash(_("Signatory “%(name)s” added.", name=signatory.name), "success")
             return _back(ts, "trainings.signatories")
     return render_template("trainings/signatories.html", ts=ts, form=form)
@@ -242,9 +243,9 @@ def edit_signatory(ts, signatory_id):
     signatory = session_part_or_404(ts, Signatory, signatory_id)
     form = SignatoryForm(obj=signatory)
     if form.validate_on_submit():
-        values = form_values(form, exclude=("signature", "remove_signature"))
         with shows_domain_errors(form):
-            changes = signatory_services.update_signatory(signatory, current_user, values, _uploaded_signature(form),
+            changes = signatory_services.update_signatory(signatory, current_user, SignatoryDetails.from_form(form),
+                                                          _uploaded_signature(form),
                                                           remove_image=form.remove_signature.data)
             flash_saved(changes, _("Signatory saved."))
             return _back(ts, "trainings.signatories")
