@@ -11,6 +11,7 @@ from training_mgr.audit.models import AuditEntry
 from training_mgr.extensions import db
 from training_mgr.participants.models import Participant
 from training_mgr.registrations import listing, seats, services
+from training_mgr.registrations.inputs import ParticipantDetails
 from training_mgr.registrations.models import Registration
 from training_mgr.registrations.services import RegistrationError
 from training_mgr.trainings.models import OrganisationQuota
@@ -122,8 +123,8 @@ def test_a_new_participant_is_created_and_registered_in_one_go(people):
     organisation = OrganisationFactory()
     registration = services.register_new_participant(
         people.training,
-        {"name": "Noor Al-Saadi", "name_ar": "نور الساعدي", "sex": "female", "organisation_id": organisation.id,
-         "position": "Inspector", "email": " Noor@Example.org ", "phone": "+964 770 000 0000"},
+        ParticipantDetails(name="Noor Al-Saadi", name_ar="نور الساعدي", sex="female", organisation_id=organisation.id,
+                           position="Inspector", email=" Noor@Example.org ", phone="+964 770 000 0000"),
         by_user=people.officer,
     )
     participant = registration.participant
@@ -133,7 +134,7 @@ def test_a_new_participant_is_created_and_registered_in_one_go(people):
 
 
 def test_a_new_participant_with_a_known_email_is_refused(people):
-    details = {"name": "Someone", "sex": "male", "organisation_id": None, "email": people.participant.email.upper()}
+    details = ParticipantDetails(name="Someone", sex="male", organisation_id=None, email=people.participant.email.upper())
     with pytest.raises(RegistrationError, match="already exists"):
         services.register_new_participant(people.training, details, by_user=people.officer)
 
@@ -142,7 +143,7 @@ def test_a_refused_registration_does_not_leave_a_new_participant_behind(people):
     people.training.capacity = 1
     db.session.commit()
     _register_many(people.training, 1, people.officer)
-    details = {"name": "Late Comer", "sex": "male", "organisation_id": None, "email": "late@example.org"}
+    details = ParticipantDetails(name="Late Comer", sex="male", organisation_id=None, email="late@example.org")
     with pytest.raises(RegistrationError):
         services.register_new_participant(people.training, details, by_user=people.officer, status="confirmed")
     assert db.session.scalar(select(Participant).where(Participant.email == "late@example.org")) is None

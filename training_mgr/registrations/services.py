@@ -16,6 +16,7 @@ from ..core.domain import DomainError
 from ..extensions import db
 from ..trainings.models import TrainingSession
 from . import notifications
+from .inputs import ParticipantDetails
 from .models import REGISTRATION_STATUSES, SEAT_STATUSES, Registration
 from .seats import capacity_reached, has_free_seat
 
@@ -306,18 +307,21 @@ def participant_by_email(email: str):
     return db.session.scalar(select(Participant).where(Participant.email == normalise_email(email)))
 
 
-def register_new_participant(training_session, details: dict, *, by_user, nominated_by=None, status=None, source="officer"):
-    """Create a participant from ``details`` (name, name_ar, sex, organisation_id, position, email, phone)
-    and register them, in one commit. An e-mail that already belongs to someone is refused."""
+def register_new_participant(training_session, details: ParticipantDetails, *, by_user, nominated_by=None, status=None,
+                             source="officer"):
+    """Create a participant from ``details`` and register them (``register``), in one commit; audited as
+    ``participant.create`` and ``registration.create``. Raises RegistrationError when the e-mail already belongs to
+    someone (the officer picks them from the search instead) or the registration is refused; then nothing is
+    stored."""
     from ..participants.models import Participant
 
-    email = normalise_email(details["email"])
+    email = normalise_email(details.email)
     if participant_by_email(email) is not None:
         raise RegistrationError(str(_l("Someone with the e-mail %(email)s already exists; pick them from the search instead.", email=email)))
     participant = Participant(
-        name=details["name"].strip(), name_ar=(details.get("name_ar") or "").strip() or None, sex=details["sex"],
-        organisation_id=details.get("organisation_id"), position=(details.get("position") or "").strip() or None,
-        email=email, phone=(details.get("phone") or "").strip() or None,
+        name=details.name.strip(), name_ar=(details.name_ar or "").strip() or None, sex=details.sex,
+        organisation_id=details.organisation_id, position=(details.position or "").strip() or None,
+        email=email, phone=(details.phone or "").strip() or None,
     )
     try:
         # lock before writing anything that refers to the training, or two officers adding people at once deadlock

@@ -21,6 +21,7 @@ from .forms import (
     AddExistingParticipantForm, ImportConfirmForm, ImportUploadForm, NewParticipantForm, RegistrationFilterForm,
     StatusChangeForm,
 )
+from .inputs import ParticipantDetails
 from .models import REGISTRATION_STATUSES, Registration
 from .services import ALLOWED_TRANSITIONS
 
@@ -171,7 +172,7 @@ def add_new(training_session):
         return _render_add(training_session, form, 422)
     with shows_domain_errors():
         registration = services.register_new_participant(
-            training_session, form.data, by_user=current_user,
+            training_session, ParticipantDetails.from_form(form), by_user=current_user,
             nominated_by=form.nominated_by.data or None, status=form.status.data or None,
         )
         flash(_("%(name)s added as %(status)s.", name=registration.participant.name,
