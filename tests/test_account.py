@@ -12,6 +12,7 @@ from training_mgr.auth.models import User, UserToken
 from training_mgr.catalogue import services as catalogue
 from training_mgr.extensions import db
 from training_mgr.mail.models import OutboundEmail
+from training_mgr.participants.inputs import PersonalDetails
 from training_mgr.registrations.models import Registration
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -215,10 +216,10 @@ def test_a_reset_link_is_not_a_set_link(client, people):
 
 def test_the_set_password_link_from_registering_opens_the_account(client):
     training = TrainingSessionFactory()
-    catalogue.register_online(training, {
-        "name": "Layla Hassan", "name_ar": None, "sex": "female", "organisation_id": OrganisationFactory().id,
-        "organisation_other": None, "position": None, "phone": None,
-    }, "layla@example.org", "en")
+    catalogue.register_online(training, PersonalDetails(
+        name="Layla Hassan", name_ar=None, sex="female", organisation_id=OrganisationFactory().id,
+        organisation_other=None, position=None, phone=None,
+    ), "layla@example.org", "en")
     path = link_in_last_mail("password.set_password")
     assert path.startswith("/password/set/")
     assert "layla@example.org" in client.get(path).get_data(as_text=True)

@@ -11,6 +11,7 @@ from training_mgr.core.db import as_utc, utcnow
 from training_mgr.extensions import db
 from training_mgr.mail import services as mail
 from training_mgr.mail.models import OutboundEmail
+from training_mgr.participants.inputs import PersonalDetails
 from training_mgr.registrations import notifications
 from training_mgr.registrations import services as registrations
 from training_mgr.registrations.models import Registration
@@ -27,8 +28,8 @@ def closed_port() -> int:
 
 
 def details(organisation, name="Layla Hassan", name_ar="ليلى حسن"):
-    return {"name": name, "name_ar": name_ar, "sex": "female", "organisation_id": organisation.id,
-            "organisation_other": None, "position": None, "phone": None}
+    return PersonalDetails(name=name, name_ar=name_ar, sex="female", organisation_id=organisation.id,
+                           organisation_other=None, position=None, phone=None)
 
 
 def parts(message):

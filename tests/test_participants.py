@@ -2,6 +2,7 @@
 the reports' figures unchanged, certificates still verifiable, every erasure audit-logged without the name."""
 import io
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -22,6 +23,7 @@ from training_mgr.core.security import hash_token
 from training_mgr.extensions import db
 from training_mgr.mail.models import OutboundEmail
 from training_mgr.participants import services
+from training_mgr.participants.inputs import PersonalDetails
 from training_mgr.participants.models import Participant
 from training_mgr.registrations import seats
 from training_mgr.registrations import services as registrations
@@ -44,7 +46,7 @@ def layla(people):
     person = ParticipantFactory(name="Laila Hasan", name_ar="ليلى حسن", sex="female", organisation=organisation,
                                 email="layla.hassan@example.org", phone="+964 770 555 0101", position="Border inspector")
     account = UserFactory(role="participant", email=person.email, name="Laila Hasan", participant=person)
-    update_profile(account, {"name": "Layla Hassan"}, "en")
+    update_profile(account, replace(PersonalDetails.of(person), name="Layla Hassan"), "en")
     db.session.add_all([
         ApiToken(user=account, name="script", token_hash=hash_token("tm_layla"), prefix="tm_layla"),
         UserToken(user=account, purpose="reset_password", token_hash=hash_token("reset-layla"),

@@ -17,6 +17,7 @@ from training_mgr.core.db import utcnow
 from training_mgr.core.security import hash_token
 from training_mgr.extensions import db
 from training_mgr.mail.models import OutboundEmail
+from training_mgr.participants.inputs import PersonalDetails
 from training_mgr.participants.models import Participant
 from training_mgr.registrations import holds, seats
 from training_mgr.registrations import services as registrations
@@ -50,8 +51,8 @@ def impostor_form(organisation, email="Layla@Example.org", **overrides):
 
 
 def impostor_details(organisation):
-    return {"name": "Mallory Impostor", "name_ar": None, "sex": "male", "organisation_id": organisation.id,
-            "organisation_other": None, "position": "Impostor", "phone": "+1 555 0100 999"}
+    return PersonalDetails(name="Mallory Impostor", name_ar=None, sex="male", organisation_id=organisation.id,
+                           organisation_other=None, position="Impostor", phone="+1 555 0100 999")
 
 
 def mails_to(recipient, kind=None):

@@ -10,6 +10,7 @@ from training_mgr.catalogue import services as catalogue
 from training_mgr.core.db import utcnow
 from training_mgr.extensions import db
 from training_mgr.mail.models import OutboundEmail
+from training_mgr.participants.inputs import PersonalDetails
 from training_mgr.participants.models import Participant
 from training_mgr.registrations import seats
 from training_mgr.registrations import services as registrations
@@ -22,7 +23,7 @@ def details(organisation, **overrides):
         "organisation_other": None, "position": "Border officer", "phone": "+964 770 123 4567",
     }
     values.update(overrides)
-    return values
+    return PersonalDetails(**values)
 
 
 def form_data(org, **overrides):

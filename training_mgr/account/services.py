@@ -1,4 +1,5 @@
 """The participant's own space: their registrations, withdrawing, their profile and a copy of their data."""
+from dataclasses import asdict
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,7 @@ from ..attendance.models import AttendanceMark
 from ..audit import services as audit
 from ..core.db import utcnow
 from ..extensions import db
+from ..participants.inputs import PersonalDetails
 from ..registrations import services as registrations
 from ..registrations.models import Registration
 from ..trainings.models import TrainingSession
@@ -55,10 +57,13 @@ def withdraw(user, registration):
     return registrations.change_status(registration, "withdrawn", by_user=user)
 
 
-def update_profile(user, details: dict, locale: str) -> dict:
-    """Save the participant's own corrections and language; returns the changes made."""
+def update_profile(user, details: PersonalDetails, locale: str) -> dict:
+    """Give the participant of ``user`` every field of ``details`` and ``locale`` (a language code of
+    the ``LANGUAGES`` setting, for e-mails and pages); commit and return what changed, ``{field: [old, new]}`` (audited as
+    ``participant.update``). Raises nothing: the form has checked the answers."""
     participant = user.participant
-    changes = audit.diff(participant, list(details) + ["locale"], dict(details, locale=locale))
+    values = {**asdict(details), "locale": locale}
+    changes = audit.diff(participant, list(values), values)
     user.locale = locale
     user.name = participant.name
     if changes:

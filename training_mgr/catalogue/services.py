@@ -1,6 +1,6 @@
 """The public side: which trainings are open, their calendar file, and registering oneself online."""
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from ..auth.services import issue_password_link, normalise_email
 from ..core.db import as_utc, utcnow
 from ..core.text import LINE_BREAKS, printable
 from ..extensions import db
+from ..participants.inputs import PersonalDetails
 from ..participants.models import Participant
 from ..registrations import services as registrations
 from ..registrations import holds, notifications
@@ -190,8 +191,10 @@ class OnlineRegistration:
     awaits_the_person: bool = False
 
 
-def register_online(training_session, details: dict, email: str, locale: str, by_user=None) -> OnlineRegistration:
-    """Register the person the form describes, in one commit with their account and e-mails.
+def register_online(training_session, details: PersonalDetails, email: str, locale: str,
+                    by_user=None) -> OnlineRegistration:
+    """Register the person the form describes, in one commit with their account and e-mails: ``details`` as they
+    typed them, ``email`` as typed (normalised here), ``locale`` the language code of their e-mails.
 
     A new e-mail makes a new participant and a participant account without password, with a link to
     choose one, and registers them under the training's rules at once. An e-mail that already belongs to
@@ -228,13 +231,14 @@ def _register_online(training_session, details, email, locale, by_user):
         account = db.session.scalar(select(User).where(User.email == email))
         if account is not None and not (by_user is not None and by_user.id == account.id and account.role == "participant"):
             return _tell_account_owner(training_session, account)
-        participant = Participant(email=email, locale=locale, consent_at=utcnow(), **details)
+        participant = Participant(email=email, locale=locale, consent_at=utcnow(), **asdict(details))
         db.session.add(participant)
         db.session.flush()
         audit.record(by_user, "participant.create", participant, f"{participant.name} <{email}> registered online",
                      training_session_id=training_session.id)
     elif by_user is not None and by_user.participant_id == participant.id:
-        changes = audit.diff(participant, details.keys(), details)
+        values = asdict(details)
+        changes = audit.diff(participant, list(values), values)
         if participant.consent_at is None:
             participant.consent_at = utcnow()
         if changes:

@@ -10,6 +10,7 @@ from ..core.forms import FlaskForm
 from ..core.i18n import localized
 from ..extensions import db
 from ..organisations.models import Organisation
+from .inputs import PersonalDetails
 from .models import SEXES
 
 #: value of the organisation choice "not in the list"
@@ -106,18 +107,18 @@ class ParticipantDetailsForm(FlaskForm):
         if field.data not in SEXES:
             raise ValidationError(_l("Please choose one."))
 
-    def details(self) -> dict:
+    def details(self) -> PersonalDetails:
         """The answers as participant fields (empty answers become None)."""
         other = self.organisation.data == OTHER_ORGANISATION
-        return {
-            "name": self.name.data,
-            "name_ar": self.name_ar.data or None,
-            "sex": self.sex.data,
-            "organisation_id": None if other else int(self.organisation.data),
-            "organisation_other": self.organisation_other.data if other else None,
-            "position": self.position.data or None,
-            "phone": self.phone.data or None,
-        }
+        return PersonalDetails(
+            name=self.name.data,
+            name_ar=self.name_ar.data or None,
+            sex=self.sex.data,
+            organisation_id=None if other else int(self.organisation.data),
+            organisation_other=self.organisation_other.data if other else None,
+            position=self.position.data or None,
+            phone=self.phone.data or None,
+        )
 
     def fill_from(self, participant):
         """Pre-fill from a stored participant (on GET)."""
