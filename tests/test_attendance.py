@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from tests.factories import AttendanceMarkFactory, OrganisationFactory, ParticipantFactory, RegistrationFactory, TrainingSessionFactory
 from training_mgr.attendance import services
 from training_mgr.attendance.models import AttendanceMark
+from training_mgr.attendance.services import DayMark
 from training_mgr.audit.models import AuditEntry
 from training_mgr.extensions import db
 
@@ -41,7 +42,7 @@ def test_the_database_refuses_a_second_mark_for_the_same_cell(people, group):
 def test_everyone_present_fills_only_the_blank_cells(people, group):
     (ali, hiba, zaid), waiting = group
     day = people.training.days[0]
-    services.record_day(people.training, day, {hiba.id: ("excused", "Ministry meeting")}, by_user=people.admin)
+    services.record_day(people.training, day, {hiba.id: DayMark("excused", "Ministry meeting")}, by_user=people.admin)
 
     filled = services.mark_all_present(people.training, day, by_user=people.officer)
 
@@ -62,7 +63,8 @@ def test_exceptions_change_marks_and_record_who_and_when(people, group):
 
     changed = services.record_day(
         people.training, day,
-        {ali.id: ("present", ""), hiba.id: ("late", "Traffic at the checkpoint"), zaid.id: ("", "")},
+        {ali.id: DayMark("present", ""), hiba.id: DayMark("late", "Traffic at the checkpoint"),
+         zaid.id: DayMark("", "")},
         by_user=people.officer,
     )
 
@@ -79,12 +81,12 @@ def test_marks_are_refused_for_unknown_values_and_other_trainings(people, group)
     (ali, *_), waiting = group
     day = people.training.days[0]
     with pytest.raises(services.AttendanceError, match="Unknown attendance mark"):
-        services.record_day(people.training, day, {ali.id: ("asleep", "")}, by_user=people.officer)
+        services.record_day(people.training, day, {ali.id: DayMark("asleep", "")}, by_user=people.officer)
     with pytest.raises(services.AttendanceError, match="confirmed participants"):
-        services.record_day(people.training, day, {waiting.id: ("present", "")}, by_user=people.officer)
+        services.record_day(people.training, day, {waiting.id: DayMark("present", "")}, by_user=people.officer)
     elsewhere = RegistrationFactory()
     with pytest.raises(services.AttendanceError, match="confirmed participants"):
-        services.record_day(people.training, day, {elsewhere.id: ("present", "")}, by_user=people.officer)
+        services.record_day(people.training, day, {elsewhere.id: DayMark("present", "")}, by_user=people.officer)
     assert db.session.scalar(select(func.count(AttendanceMark.id))) == 0
 
 

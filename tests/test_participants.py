@@ -14,6 +14,7 @@ from tests.factories import (
 )
 from training_mgr.account.services import export_my_data
 from training_mgr.attendance import services as attendance
+from training_mgr.attendance.services import DayMark
 from training_mgr.audit.models import AuditEntry
 from training_mgr.auth.models import ApiToken, User, UserToken
 from training_mgr.certificates import services as certificates
@@ -59,11 +60,11 @@ def layla(people):
         registrations.register(training, participant, source="officer", by_user=people.officer, status="confirmed")
     by_participant = {r.participant_id: r for r in db.session.query(Registration).filter_by(training_session_id=training.id)}
     for day in training.days:
-        attendance.record_day(training, day, {r.id: ("present", "") for r in by_participant.values()}, by_user=people.officer)
+        attendance.record_day(training, day, {r.id: DayMark("present", "") for r in by_participant.values()}, by_user=people.officer)
     # a mark taken back leaves an audit entry naming her whose record is gone
     registration = by_participant[person.id]
-    attendance.record_day(training, training.days[1], {registration.id: ("", "")}, by_user=people.officer)
-    attendance.record_day(training, training.days[1], {registration.id: ("excused", "hospital appointment")},
+    attendance.record_day(training, training.days[1], {registration.id: DayMark("", "")}, by_user=people.officer)
+    attendance.record_day(training, training.days[1], {registration.id: DayMark("excused", "hospital appointment")},
                           by_user=people.officer)
     issued, _skipped = certificates.issue_certificates(training, by_user=people.officer)
     assert len(issued) == 3
@@ -354,7 +355,7 @@ def test_an_erased_person_is_not_issued_a_certificate(app, people):
     training = CompletedTrainingFactory(officers=[people.officer])
     registration = RegistrationFactory(training_session=training, status="confirmed", participant__name="Zaid Nouri")
     for day in training.days:
-        attendance.record_day(training, day, {registration.id: ("present", "")}, by_user=people.officer)
+        attendance.record_day(training, day, {registration.id: DayMark("present", "")}, by_user=people.officer)
     services.erase_participant(registration.participant, by_user=people.admin)
 
     issued, skipped = certificates.issue_certificates(training, by_user=people.officer)

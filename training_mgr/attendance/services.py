@@ -1,6 +1,7 @@
 """Attendance rules shared by the grid, the API, certificate eligibility and reports, and the writes of the grid."""
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Mapping, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -148,11 +149,20 @@ def day_of(training_session, day_id: int):
     return next((day for day in training_session.days if day.id == day_id), None)
 
 
-def record_day(training_session, day, entries: dict, *, by_user) -> int:
-    """Record one day's marks and commit: ``entries`` maps registration id -> (status or "", note).
+class DayMark(NamedTuple):
+    """What an officer enters for one participant on one day: ``status`` one of ``models.MARKS``, or "" to remove
+    the mark; ``note`` at most 500 characters, or None."""
+
+    status: str
+    note: str | None = None
+
+
+def record_day(training_session, day, entries: Mapping[int, DayMark], *, by_user) -> int:
+    """Record one day's marks and commit: ``entries`` maps registration id -> ``DayMark``.
 
     An empty status removes a mark. Only confirmed registrations of this training can be marked.
-    Returns how many cells changed.
+    Returns how many cells changed; each change is audited. Raises AttendanceError: a registration that is not
+    a confirmed one of this training, an unknown mark, a note too long.
     """
     confirmed = _confirmed_registrations(training_session)
     unknown = set(entries) - set(confirmed)

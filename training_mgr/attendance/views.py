@@ -114,8 +114,8 @@ def sign_in_sheet(training_session, day_id):
     )
 
 
-def _entries_from_form(form) -> dict:
-    """{registration id: (mark or "", note)} from the fields ``mark-<id>`` and ``note-<id>``."""
+def _entries_from_form(form) -> dict[int, services.DayMark]:
+    """{registration id: DayMark(mark or "", note)} from the fields ``mark-<id>`` and ``note-<id>``."""
     entries = {}
     for key, value in form.items():
         if key.startswith("mark-"):
@@ -124,7 +124,8 @@ def _entries_from_form(form) -> dict:
             except ValueError:
                 abort(400)
             # the grid's notes come without a WTForms form: cleaned here as a form's text would be
-            entries[registration_id] = (value.strip(), clean_text(form.get(f"note-{registration_id}", "")))
+            note = clean_text(form.get(f"note-{registration_id}", ""))
+            entries[registration_id] = services.DayMark(value.strip(), note)
     return entries
 
 
