@@ -16,7 +16,6 @@ from tests.factories import OrganisationFactory, ParticipantFactory, Registratio
 from training_mgr.extensions import db
 from training_mgr.participants.models import Participant
 from training_mgr.registrations import seats
-from training_mgr.registrations import services as registrations
 from training_mgr.registrations.models import Registration
 
 CAPACITY = 10

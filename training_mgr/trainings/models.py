@@ -1,7 +1,7 @@
 from datetime import date
 
 from sqlalchemy import (
-    CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, and_, not_,
+    CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, and_, not_,
 )
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
