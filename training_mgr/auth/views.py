@@ -1,5 +1,3 @@
-from urllib.parse import urljoin, urlparse
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -10,6 +8,7 @@ from ..core.labels import ROLE_LABELS
 from ..core.pagination import requested_page
 from ..core.permissions import roles_required
 from ..core.security import acted, count_this_post, remember_device, throttle_posts
+from ..core.urls import safe_local_path
 from ..core.views import home_url_for
 from ..extensions import db
 from . import admin, services
@@ -17,15 +16,6 @@ from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, NewPasswordForm, 
 from .models import User
 
 bp = Blueprint("auth", __name__)
-
-
-def is_safe_next(target: str | None) -> bool:
-    """Only same-site relative paths are followed after logging in."""
-    if not target or target.startswith("//") or "\\" in target:
-        return False
-    ref = urlparse(request.host_url)
-    test = urlparse(urljoin(request.host_url, target))
-    return test.scheme in ("http", "https") and ref.netloc == test.netloc and target.startswith("/")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -46,7 +36,7 @@ def login():
         login_user(user)
         flash(_("Welcome, %(name)s.", name=user.display_name), "success")
         target = request.args.get("next")
-        response = redirect(target if is_safe_next(target) else home_url_for(user))
+        response = redirect(safe_local_path(target) or home_url_for(user))
         remember_device(response, user.email)  # others' failed guesses never hold this browser back
         return response
     return render_template("auth/login.html", form=form)

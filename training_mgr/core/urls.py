@@ -56,3 +56,13 @@ def refuse_untrusted_host():
 
 def init_app(app):
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site ("/officer/…"), else None: a ``next`` or ``back`` address from
+    the request is followed only within the site, never to another host ("//evil.example", "https://…",
+    "/\\evil.example")."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None

@@ -61,6 +61,16 @@ def is_erased(participant) -> bool:
     return participant.erased_at is not None
 
 
+def records_of(participant) -> tuple[int, int]:
+    """(registrations, certificates) of ``participant``: what the erasure page says stays, counted."""
+    registrations = db.session.scalar(select(func.count(Registration.id)).where(Registration.participant_id == participant.id))
+    certificates = db.session.scalar(
+        select(func.count(Certificate.id)).join(Registration, Registration.id == Certificate.registration_id)
+        .where(Registration.participant_id == participant.id)
+    )
+    return registrations, certificates
+
+
 # --- erasure on request -------------------------------------------------------------------------------
 
 
