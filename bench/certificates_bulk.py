@@ -55,8 +55,8 @@ def timed(function):
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def one_each(training_session, pairs):
-    context = services.print_context(training_session)
+def one_each(training, pairs):
+    context = services.print_context(training)
     return [
         pdf.render_pdf("pdf/certificate.html", anchor_prefix=services.PDF_ANCHOR_PREFIX,
                        certificates=[services._printed(c, p)], **context)
@@ -76,18 +76,18 @@ def main():
         with app.app_context():
             db.create_all()
             seed_demo()
-            training_session = db.session.get(TrainingSession, 1)
-            services.render_certificates(training_session, people(1))  # load WeasyPrint and the fonts once
+            training = db.session.get(TrainingSession, 1)
+            services.render_certificates(training, people(1))  # load WeasyPrint and the fonts once
 
             print(f"{'certificates':>12} {'batch s':>14} {'(cpu)':>7} {'one each s':>11} {'(cpu)':>7} {'ratio':>6} {'per cert ms':>12}")
             for size in args.sizes:
                 pairs = people(size)
-                files, batch_wall, batch_cpu = timed(lambda: services.render_certificates(training_session, pairs))
+                files, batch_wall, batch_cpu = timed(lambda: services.render_certificates(training, pairs))
                 assert len(files) == size
                 if args.skip_one_each_above and size > args.skip_one_each_above:
                     print(f"{size:>12} {batch_wall:>14.2f} {batch_cpu:>7.2f} {'-':>11} {'-':>7} {'-':>6} {batch_wall / size * 1000:>12.1f}")
                     continue
-                single, each_wall, each_cpu = timed(lambda: one_each(training_session, pairs))
+                single, each_wall, each_cpu = timed(lambda: one_each(training, pairs))
                 assert len(single) == size
                 print(f"{size:>12} {batch_wall:>14.2f} {batch_cpu:>7.2f} {each_wall:>11.2f} {each_cpu:>7.2f} "
                       f"{each_wall / batch_wall:>5.1f}x {batch_wall / size * 1000:>12.1f}")

@@ -82,8 +82,8 @@ def prepare_database(database_url, sessions, participants, page_cache_entries=No
         counts = seed_synthetic(sessions, participants, seed=1)
         print(f"seed-synthetic --sessions {sessions} --participants {participants}: "
               f"{', '.join(f'{k} {v}' for k, v in counts.items())} ({time.perf_counter() - started:.0f} s)")
-        registrations = (select(Registration.training_session_id, func.count().label("n"))
-                         .group_by(Registration.training_session_id).subquery())
+        registrations = (select(Registration.training_id, func.count().label("n"))
+                         .group_by(Registration.training_id).subquery())
         # the officer's busiest completed training (a full attendance grid) and an open one for the public page
         completed = db.session.execute(
             select(TrainingSession, session_officers.c.user_id)
@@ -216,7 +216,7 @@ class SteadyWriter(threading.Thread):
     def run(self):
         with self.app.app_context():
             person = db.session.scalar(select(Registration.participant_id)
-                                       .where(Registration.training_session_id == self.training_id).limit(1))
+                                       .where(Registration.training_id == self.training_id).limit(1))
             while not self.stop.wait(1 / self.per_second):
                 self.writes += 1
                 db.session.execute(update(Participant).where(Participant.id == person)

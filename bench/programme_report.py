@@ -39,8 +39,8 @@ def obvious_programme_figures():
     persons, person_days, attended, completed, certified = {}, 0, 0, 0, 0
     recommendations = defaultdict(int)
     sessions = db.session.scalars(select(TrainingSession).where(TrainingSession.status == "completed")).all()
-    for ts in sessions:
-        registrations = db.session.scalars(select(Registration).where(Registration.training_session_id == ts.id))
+    for training in sessions:
+        registrations = db.session.scalars(select(Registration).where(Registration.training_id == training.id))
         for registration in registrations:
             if registration.status != "confirmed":
                 continue
@@ -51,9 +51,9 @@ def obvious_programme_figures():
                 attended += 1
                 participant = registration.participant
                 persons[participant.id] = (participant.sex, participant.organisation.name if participant.organisation else None)
-            completed += certificate_rule_result(ts, statuses).met
+            completed += certificate_rule_result(training, statuses).met
             certified += any(c.status == "valid" for c in registration.certificates)
-        for recommendation in db.session.scalars(select(Recommendation).where(Recommendation.training_session_id == ts.id)):
+        for recommendation in db.session.scalars(select(Recommendation).where(Recommendation.training_id == training.id)):
             recommendations[recommendation.status] += 1
     by_sex = defaultdict(int)
     for sex, _ in persons.values():

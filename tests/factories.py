@@ -131,7 +131,7 @@ class RegistrationFactory(Base):
     class Meta:
         model = Registration
 
-    training_session = factory.SubFactory(TrainingSessionFactory)
+    training = factory.SubFactory(TrainingSessionFactory)
     participant = factory.SubFactory(ParticipantFactory)
     status = "confirmed"
     source = "officer"
@@ -142,7 +142,7 @@ class AttendanceMarkFactory(Base):
         model = AttendanceMark
 
     registration = factory.SubFactory(RegistrationFactory)
-    session_day = factory.LazyAttribute(lambda o: o.registration.training_session.days[0])
+    session_day = factory.LazyAttribute(lambda o: o.registration.training.days[0])
     status = "present"
 
 
@@ -150,7 +150,7 @@ class RecommendationFactory(Base):
     class Meta:
         model = Recommendation
 
-    training_session = factory.SubFactory(TrainingSessionFactory)
+    training = factory.SubFactory(TrainingSessionFactory)
     text = factory.Sequence(lambda n: f"Recommendation {n}")
     theme = "Human rights"
     responsible_organisation = factory.SubFactory(OrganisationFactory)
@@ -175,9 +175,9 @@ class CompletedTrainingFactory(TrainingSessionFactory):
     status = "completed"
 
 
-def attended(training_session, statuses, **registration_fields):
+def attended(training, statuses, **registration_fields):
     """A registration (confirmed unless told) with one mark per day, in the order of ``statuses``."""
-    registration = RegistrationFactory(training_session=training_session, **registration_fields)
-    for day, status in zip(training_session.days, statuses):
+    registration = RegistrationFactory(training=training, **registration_fields)
+    for day, status in zip(training.days, statuses):
         AttendanceMarkFactory(registration=registration, session_day=day, status=status)
     return registration

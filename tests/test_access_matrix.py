@@ -272,14 +272,14 @@ def build_world():
     training = TrainingSessionFactory(course=CourseFactory(officers=[officer]), officers=[officer])
     # the other officer manages a training and a course of their own, and nothing of the officer's
     TrainingSessionFactory(course=CourseFactory(officers=[other_officer]), officers=[other_officer])
-    registration_a = RegistrationFactory(training_session=training, participant=person_a)
-    RegistrationFactory(training_session=training, participant=person_b)
+    registration_a = RegistrationFactory(training=training, participant=person_a)
+    RegistrationFactory(training=training, participant=person_b)
     AttendanceMarkFactory(registration=registration_a, session_day=training.days[0])
-    update = RecommendationUpdateFactory(recommendation__training_session=training)
+    update = RecommendationUpdateFactory(recommendation__training=training)
     quota_organisation = OrganisationFactory(steward=officer)
     typed_organisation = "Kurdistan Region Border Office"
     ParticipantFactory(organisation=None, organisation_other=typed_organisation)
-    signatory = Signatory(training_session_id=training.id, name="Head of Mission", title="Chief of Mission",
+    signatory = Signatory(training_id=training.id, name="Head of Mission", title="Chief of Mission",
                           signature_image=PNG_1x1, signature_mimetype="image/png")
     certificate = Certificate(registration_id=registration_a.id, serial="TM-2026-0001", year=2026, sequence=1,
                               code="7K3M-Q9PX-2HDT-W4NB", issued_on=training.end_date, pdf=blank_pdf(),
@@ -291,7 +291,7 @@ def build_world():
                          prefix="tm_matrix")
     db.session.add_all([
         api_token, failed_message,
-        OrganisationQuota(training_session_id=training.id, organisation_id=quota_organisation.id, max_seats=2),
+        OrganisationQuota(training_id=training.id, organisation_id=quota_organisation.id, max_seats=2),
         signatory, certificate,
         *(UserToken(user=users.participant, purpose=purpose, token_hash=hash_token(plain),
                     expires_at=utcnow() + timedelta(hours=1))
@@ -326,7 +326,7 @@ def held_registration_token(world) -> str:
 
     token = f"held-token-{ParticipantFactory().id}"
     participant_id = int(token.rsplit("-", 1)[1])
-    db.session.add(Registration(training_session_id=world.params["session_id"], participant_id=participant_id,
+    db.session.add(Registration(training_id=world.params["session_id"], participant_id=participant_id,
                                 status="pending", source="online", held_until=utcnow() + timedelta(hours=1),
                                 hold_token_hash=hash_token(token)))
     db.session.commit()
@@ -447,7 +447,7 @@ def test_the_data_export_holds_only_the_participants_own_data(app):
 def test_an_officer_cannot_reach_another_trainings_registration_through_their_own_training(app):
     """Right training id in the URL, someone else's registration id: not found, not shown."""
     world = build_world()
-    foreign = RegistrationFactory(training_session=TrainingSessionFactory(officers=[world.users.other_officer]))
+    foreign = RegistrationFactory(training=TrainingSessionFactory(officers=[world.users.other_officer]))
     training_id = world.params["training_id"]
     officer = app.test_client(user=world.users.officer)
     assert officer.get(f"/officer/trainings/{training_id}/registrations/{foreign.id}").status_code == 404

@@ -27,8 +27,8 @@ def link_in_last_mail(kind):
 
 def test_my_registrations_show_their_status_and_only_mine(login, people):
     mine = RegistrationFactory(participant=people.participant.participant, status="waitlisted",
-                               training_session=TrainingSessionFactory(title="My training"))
-    RegistrationFactory(participant=people.other_participant.participant, training_session=TrainingSessionFactory(title="Their training"))
+                               training=TrainingSessionFactory(title="My training"))
+    RegistrationFactory(participant=people.other_participant.participant, training=TrainingSessionFactory(title="Their training"))
     html = login(people.participant).get("/account").get_data(as_text=True)
     assert "My training" in html and "Waiting list" in html
     assert "Their training" not in html
@@ -37,8 +37,8 @@ def test_my_registrations_show_their_status_and_only_mine(login, people):
 
 def test_withdrawing_frees_the_seat_for_the_first_on_the_waiting_list(login, people):
     training = TrainingSessionFactory(capacity=1)
-    mine = RegistrationFactory(training_session=training, participant=people.participant.participant, status="confirmed")
-    waiting = RegistrationFactory(training_session=training, participant=people.other_participant.participant, status="waitlisted")
+    mine = RegistrationFactory(training=training, participant=people.participant.participant, status="confirmed")
+    waiting = RegistrationFactory(training=training, participant=people.other_participant.participant, status="waitlisted")
     client = login(people.participant)
     response = client.post(f"/account/registrations/{mine.id}/withdraw", follow_redirects=True)
     html = response.get_data(as_text=True)
@@ -56,7 +56,7 @@ def test_someone_elses_registration_cannot_be_withdrawn(login, people):
 
 def test_a_training_that_has_started_can_no_longer_be_withdrawn_from(login, people):
     training = TrainingSessionFactory(start_date=date.today(), end_date=date.today() + timedelta(days=1))
-    mine = RegistrationFactory(training_session=training, participant=people.participant.participant)
+    mine = RegistrationFactory(training=training, participant=people.participant.participant)
     client = login(people.participant)
     assert "/withdraw" not in client.get("/account").get_data(as_text=True)
     html = client.post(f"/account/registrations/{mine.id}/withdraw", follow_redirects=True).get_data(as_text=True)
@@ -122,9 +122,9 @@ def test_staff_have_no_participant_profile(login, people):
 
 def test_download_all_my_data_holds_mine_and_nobody_elses(login, people):
     me = people.participant.participant
-    registration = RegistrationFactory(participant=me, training_session=TrainingSessionFactory(title="Border law"))
+    registration = RegistrationFactory(participant=me, training=TrainingSessionFactory(title="Border law"))
     AttendanceMarkFactory(registration=registration, status="late")
-    other = RegistrationFactory(participant=people.other_participant.participant, training_session=registration.training_session)
+    other = RegistrationFactory(participant=people.other_participant.participant, training=registration.training)
     AttendanceMarkFactory(registration=other, status="absent")
 
     response = login(people.participant).get("/account/my-data.json")

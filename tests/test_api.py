@@ -14,24 +14,24 @@ SESSION_FIELDS = {"id", "title", "title_ar", "course_id", "start_date", "end_dat
 
 def test_sessions_fields_and_counts(login, people):
     host = OrganisationFactory(name="Al-Nahrain Centre")
-    ts = people.training
+    training = people.training
     from training_mgr.models import SessionOrganiser
 
-    ts.organisers.append(SessionOrganiser(organisation=host, role="host"))
+    training.organisers.append(SessionOrganiser(organisation=host, role="host"))
     db.session.commit()
-    RegistrationFactory.create_batch(3, training_session=ts, status="confirmed")
-    RegistrationFactory(training_session=ts, status="waitlisted")
-    RegistrationFactory(training_session=ts, status="withdrawn")
+    RegistrationFactory.create_batch(3, training=training, status="confirmed")
+    RegistrationFactory(training=training, status="waitlisted")
+    RegistrationFactory(training=training, status="withdrawn")
 
     body = login(people.officer).get("/api/v1/sessions").json
     assert set(body) == {"items", "page", "next"}
     assert body["page"] == 1 and body["next"] is None
     (item,) = body["items"]
     assert set(item) == SESSION_FIELDS
-    assert item["id"] == ts.id and item["status"] == "open"
+    assert item["id"] == training.id and item["status"] == "open"
     assert item["seats_taken"] == 3 and item["waitlisted"] == 1 and item["capacity"] == 20
     assert item["organisers"] == ["Al-Nahrain Centre"]
-    assert item["start_date"] == ts.start_date.isoformat()
+    assert item["start_date"] == training.start_date.isoformat()
 
 
 def test_officer_sees_only_trainings_they_manage_manager_and_admin_see_all(login, people):
@@ -56,25 +56,25 @@ def test_pagination_follows_next_links_to_every_item(login, people):
 
 
 def test_registrations_with_attendance_and_rate(login, people):
-    ts = people.training
-    registration = RegistrationFactory(training_session=ts, participant=people.participant.participant)
-    AttendanceMarkFactory(registration=registration, session_day=ts.days[0], status="present")
-    AttendanceMarkFactory(registration=registration, session_day=ts.days[1], status="late")
-    AttendanceMarkFactory(registration=registration, session_day=ts.days[2], status="absent")
+    training = people.training
+    registration = RegistrationFactory(training=training, participant=people.participant.participant)
+    AttendanceMarkFactory(registration=registration, session_day=training.days[0], status="present")
+    AttendanceMarkFactory(registration=registration, session_day=training.days[1], status="late")
+    AttendanceMarkFactory(registration=registration, session_day=training.days[2], status="absent")
 
-    (item,) = login(people.officer).get(f"/api/v1/sessions/{ts.id}/registrations").json["items"]
+    (item,) = login(people.officer).get(f"/api/v1/sessions/{training.id}/registrations").json["items"]
     assert item["status"] == "confirmed"
     assert set(item["participant"]) == {"id", "name", "name_ar", "sex", "organisation", "email"}
     assert item["participant"]["email"] == "p1@example.org"
     assert item["attendance"] == {
-        ts.days[0].date.isoformat(): "present", ts.days[1].date.isoformat(): "late", ts.days[2].date.isoformat(): "absent",
+        training.days[0].date.isoformat(): "present", training.days[1].date.isoformat(): "late", training.days[2].date.isoformat(): "absent",
     }
     assert item["attendance_rate"] == pytest.approx(2 / 3, abs=1e-3)
     assert item["certificate"] is None
 
 
 def test_recommendations_with_updates(login, people):
-    rec = RecommendationFactory(training_session=people.training, status="in_progress")
+    rec = RecommendationFactory(training=people.training, status="in_progress")
     RecommendationUpdateFactory(recommendation=rec, status="in_progress", note="Started")
     (item,) = login(people.manager).get(f"/api/v1/sessions/{people.training.id}/recommendations").json["items"]
     assert set(item) == {"id", "text", "theme", "responsible_organisation", "due_date", "status", "updates"}
@@ -167,10 +167,10 @@ def test_expired_token_is_refused(client, people):
 def test_registrations_list_runs_a_fixed_number_of_queries(login, people, count_queries):
     client = login(people.officer)
     url = f"/api/v1/sessions/{people.training.id}/registrations?per_page=500"
-    RegistrationFactory.create_batch(3, training_session=people.training)
+    RegistrationFactory.create_batch(3, training=people.training)
     with count_queries() as few:
         client.get(url)
-    RegistrationFactory.create_batch(30, training_session=people.training)
+    RegistrationFactory.create_batch(30, training=people.training)
     with count_queries() as many:
         assert len(client.get(url).json["items"]) == 33
     assert len(many) == len(few)

@@ -19,9 +19,9 @@ from training_mgr.extensions import db
 def group(people):
     """Three confirmed participants and one waitlisted in the officer's training."""
     training = people.training
-    confirmed = [RegistrationFactory(training_session=training, participant=ParticipantFactory(name=name))
+    confirmed = [RegistrationFactory(training=training, participant=ParticipantFactory(name=name))
                  for name in ("Ali", "Hiba", "Zaid")]
-    waiting = RegistrationFactory(training_session=training, status="waitlisted")
+    waiting = RegistrationFactory(training=training, status="waitlisted")
     return confirmed, waiting
 
 
@@ -163,11 +163,11 @@ def test_a_refused_day_keeps_what_was_chosen(people, group, login):
     assert db.session.scalar(select(func.count(AttendanceMark.id))) == 0
 
 
-def _fill(training_session, count):
+def _fill(training, count):
     organisations = [OrganisationFactory() for _ in range(4)]
     for i in range(count):
-        registration = RegistrationFactory(training_session=training_session, participant=ParticipantFactory(organisation=organisations[i % 4]))
-        for day in training_session.days[: 1 + i % 3]:
+        registration = RegistrationFactory(training=training, participant=ParticipantFactory(organisation=organisations[i % 4]))
+        for day in training.days[: 1 + i % 3]:
             db.session.add(AttendanceMark(registration=registration, session_day=day, status="present"))
     db.session.commit()
 
@@ -179,8 +179,8 @@ def test_the_grid_runs_the_same_number_of_queries_for_20_or_200_participants(peo
     _fill(large, 200)
     officer = login(people.officer)
 
-    def queries(training_session):
-        url = f"/officer/trainings/{training_session.id}/attendance"
+    def queries(training):
+        url = f"/officer/trainings/{training.id}/attendance"
         officer.get(url)
         with count_queries() as statements:
             response = officer.get(url)
@@ -194,9 +194,9 @@ def test_the_sign_in_sheet_lists_everyone_confirmed_in_both_scripts(people, logi
     people.training.title_ar = "التدريب الوطني حول حقوق الإنسان على الحدود"
     people.training.venue = "Al-Nahrain Centre"
     ministry = OrganisationFactory(name="Border Points Commission", name_ar="هيئة المنافذ الحدودية")
-    RegistrationFactory(training_session=people.training, participant=ParticipantFactory(
+    RegistrationFactory(training=people.training, participant=ParticipantFactory(
         name="Ahmed Kadhim Al-Rubaie", name_ar="أحمد كاظم الربيعي", organisation=ministry, position="Colonel"))
-    RegistrationFactory(training_session=people.training, status="withdrawn", participant=ParticipantFactory(name="Gone Away"))
+    RegistrationFactory(training=people.training, status="withdrawn", participant=ParticipantFactory(name="Gone Away"))
     day = people.training.days[1]
 
     response = login(people.manager).get(f"/officer/trainings/{people.training.id}/attendance/days/{day.id}/sign-in-sheet.pdf")

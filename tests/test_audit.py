@@ -18,13 +18,13 @@ def text_of(response) -> str:
 @pytest.fixture
 def logged(people):
     """A few writes on the training by its officer and an admin, and one elsewhere."""
-    ts = people.training
-    trainings.update_training(ts, people.officer, replace(TrainingDetails.of(ts), capacity=25))
-    trainings.change_status(ts, "closed", people.admin)
+    training = people.training
+    trainings.update_training(training, people.officer, replace(TrainingDetails.of(training), capacity=25))
+    trainings.change_status(training, "closed", people.admin)
     courses.create_course(people.admin, courses.CourseDetails(title="Document Examination", default_days=5))
     other = TrainingSessionFactory(title="Someone else's")
     trainings.update_training(other, people.admin, replace(TrainingDetails.of(other), city="Basra"))
-    return ts
+    return training
 
 
 def test_the_training_log_shows_who_when_what_record_and_changes(people, login, logged):

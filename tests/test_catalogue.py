@@ -14,8 +14,8 @@ def test_the_catalogue_lists_open_trainings_with_seats_or_waiting_list(client):
     host = OrganisationFactory(name="Al-Nahrain Centre")
     roomy = TrainingSessionFactory(title="Roomy training", capacity=20, language="ar", host=host)
     full = TrainingSessionFactory(title="Full training", capacity=1)
-    RegistrationFactory(training_session=full)
-    RegistrationFactory(training_session=roomy)
+    RegistrationFactory(training=full)
+    RegistrationFactory(training=roomy)
     TrainingSessionFactory(title="Draft training", status="draft")
     TrainingSessionFactory(title="Closed training", status="closed")
     TrainingSessionFactory(title="Deadline passed", registration_closes_at=utcnow() - timedelta(hours=1))
@@ -68,7 +68,7 @@ def test_the_catalogue_runs_the_same_number_of_queries_however_many_trainings(cl
     def add(n):
         for _ in range(n):
             training = TrainingSessionFactory(host=OrganisationFactory())
-            RegistrationFactory(training_session=training)
+            RegistrationFactory(training=training)
 
     add(2)
     client.get("/")

@@ -32,9 +32,9 @@ def certificate(people):
     host = OrganisationFactory(name="Al-Nahrain Centre", name_ar="مركز النهرين", kind="institute")
     iom = OrganisationFactory(name="International Organization for Migration", name_ar="المنظمة الدولية للهجرة", kind="un_agency")
     db.session.add_all([
-        SessionOrganiser(training_session=training, role="host", organisation=host),
-        SessionOrganiser(training_session=training, role="co_organiser", position=1, organisation=iom),
-        Signatory(training_session=training, name="Chief of Mission", name_ar="رئيس البعثة", title="IOM Iraq",
+        SessionOrganiser(training=training, role="host", organisation=host),
+        SessionOrganiser(training=training, role="co_organiser", position=1, organisation=iom),
+        Signatory(training=training, name="Chief of Mission", name_ar="رئيس البعثة", title="IOM Iraq",
                   signature_image=SIGNATURE_PNG, signature_mimetype="image/png"),
     ])
     training.course.certificate_wording = "has successfully completed the"
@@ -72,7 +72,7 @@ def test_arabic_half_is_right_to_left_with_the_amiri_font_embedded(certificate):
         reader = PdfReader(BytesIO(certificate.pdf))
         fonts = " ".join(str(f["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values())
     assert "Amiri" in fonts
-    context = services.print_context(certificate.registration.training_session)
+    context = services.print_context(certificate.registration.training)
     printed = services._printed(certificate, certificate.registration.participant)
     markup = render_template("pdf/certificate.html", static_url=pdf.static_url, anchor_prefix="c",
                              certificates=[printed], **context)
@@ -191,7 +191,7 @@ def test_each_persons_file_holds_that_person_only(login, people):
     """Bulk issue renders many people in one batch; the split files must not carry the others' QR codes,
     names or codes, unseen: a reader of one file (or of the zip's, or the data export) finds one person."""
     training = CompletedTrainingFactory(officers=[people.officer])
-    db.session.add(Signatory(training_session=training, name="Chief of Mission",
+    db.session.add(Signatory(training=training, name="Chief of Mission",
                              signature_image=SIGNATURE_PNG, signature_mimetype="image/png"))
     me = people.participant.participant
     me.name, me.name_ar = "Layla Hassan", "ليلى حسن"

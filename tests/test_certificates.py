@@ -22,8 +22,8 @@ def training(people):
     return CompletedTrainingFactory(officers=[people.officer])
 
 
-def reasons(training_session):
-    return {row.registration.participant.name: row.reason for row in services.eligibility(training_session)}
+def reasons(training):
+    return {row.registration.participant.name: row.reason for row in services.eligibility(training)}
 
 
 # --- eligibility ---------------------------------------------------------------------------------
@@ -132,11 +132,11 @@ def _issue_in_thread(app, session_id, results, errors, barrier):
     with app.app_context():
         from training_mgr.trainings.models import TrainingSession
 
-        training_session = db.session.get(TrainingSession, session_id)
-        services.eligibility(training_session)
+        training = db.session.get(TrainingSession, session_id)
+        services.eligibility(training)
         barrier.wait()
         try:
-            issued, _ = services.issue_certificates(training_session)
+            issued, _ = services.issue_certificates(training)
             results.extend((c.serial, c.registration_id) for c in issued)
         except Exception as error:  # reported by the test
             errors.append(error)
@@ -159,9 +159,9 @@ def _run_concurrently(app, session_ids):
 def test_two_officers_issuing_at_once_never_share_a_serial(app, people):
     one = CompletedTrainingFactory(officers=[people.officer])
     two = CompletedTrainingFactory(officers=[people.officer])
-    for training_session in (one, two):
+    for training in (one, two):
         for _ in range(3):
-            attended(training_session, ["present"] * 3)
+            attended(training, ["present"] * 3)
     results = _run_concurrently(app, [one.id, two.id])
     serials = sorted(serial for serial, _ in results)
     assert serials == [f"TM-2022-{n:04d}" for n in range(1, 7)]

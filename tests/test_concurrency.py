@@ -53,7 +53,7 @@ def test_simultaneous_registrations_for_the_last_seats_never_overbook_and_lose_n
     organisation = OrganisationFactory()
     training = TrainingSessionFactory(capacity=CAPACITY)
     for _ in range(ALREADY_CONFIRMED):
-        RegistrationFactory(training_session=training, status="confirmed")
+        RegistrationFactory(training=training, status="confirmed")
     path = f"/sessions/{training.id}/register"
     emails = [f"racer{n}@example.org" for n in range(SIMULTANEOUS)]
     # Half the racers are known people with accounts, registered by a visitor who is not logged in: their
@@ -77,16 +77,16 @@ def test_simultaneous_registrations_for_the_last_seats_never_overbook_and_lose_n
 
     db.session.rollback()  # see what the server committed
     by_status = dict(db.session.execute(
-        select(Registration.status, func.count()).where(Registration.training_session_id == training.id).group_by(Registration.status)
+        select(Registration.status, func.count()).where(Registration.training_id == training.id).group_by(Registration.status)
     ).all())
     known = SIMULTANEOUS // 2
     assert by_status["pending"] == known  # held: nothing confirmed for them without their proof
     kept = db.session.scalar(select(func.count()).where(
-        Registration.training_session_id == training.id, Registration.hold_keeps_seat.is_(True)))
+        Registration.training_id == training.id, Registration.hold_keeps_seat.is_(True)))
     assert by_status["confirmed"] + kept == CAPACITY == seats.seats_taken(training.id)  # never overbooked
     assert by_status["confirmed"] + by_status["waitlisted"] + known == ALREADY_CONFIRMED + SIMULTANEOUS
     registered = set(db.session.scalars(
         select(Participant.email).join(Registration, Registration.participant_id == Participant.id)
-        .where(Registration.training_session_id == training.id, Participant.email.in_(emails))
+        .where(Registration.training_id == training.id, Participant.email.in_(emails))
     ))
     assert registered == set(emails)  # none lost

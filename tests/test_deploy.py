@@ -45,7 +45,7 @@ def test_a_sound_configuration_passes(migrated_database):
     # SQLite with a single worker is allowed, with a word of advice
     assert "[WARN] Database: SQLite with one worker" in result.output
     # unset, the trusted hosts are the loopback names and the public address's host
-    assert "[PASS] Trusted hosts: requests for localhost, 127.0.0.1, [::1], trainings.agency.example are answered" \
+    assert "[PASS] Trusted hosts: requests for localhost, 127.0.0.1, [::1], trainings.agency.example are answered"\
         in result.output
 
 

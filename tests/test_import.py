@@ -85,7 +85,7 @@ def test_a_good_csv_previews_every_row_and_stores_nothing(people, ministries):
 
 
 def test_bad_rows_are_reported_with_their_line_numbers_and_reasons(people, ministries):
-    RegistrationFactory(training_session=people.training, participant=ParticipantFactory(email="already@moi.gov.iq"))
+    RegistrationFactory(training=people.training, participant=ParticipantFactory(email="already@moi.gov.iq"))
     data = _csv(
         "Good Person,,male,MoI,,good@moi.gov.iq,,",             # line 2
         ",,male,MoI,,noname@moi.gov.iq,,",                       # line 3: no name
@@ -178,7 +178,7 @@ def test_a_bad_row_means_nothing_is_stored(people, ministries):
 def test_a_registration_made_between_preview_and_confirmation_cancels_the_whole_import(people, ministries):
     rows = _rows(importing.preview_upload(people.training, "list.csv", GOOD_CSV, MAX))
     # someone registers Hiba online meanwhile: the import re-checks and stores nothing
-    RegistrationFactory(training_session=people.training, participant=ParticipantFactory(email="hiba@customs.gov.iq"))
+    RegistrationFactory(training=people.training, participant=ParticipantFactory(email="hiba@customs.gov.iq"))
 
     with pytest.raises(NominationImportError, match="Nothing was imported"):
         importing.import_nominations(people.training, "list.csv", rows, by_user=people.officer)

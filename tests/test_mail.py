@@ -69,7 +69,7 @@ def test_each_status_change_has_its_own_message(app, smtp_server):
     use_smtp(app, smtp_server)
     officer = UserFactory(role="officer")
     training = TrainingSessionFactory(capacity=1, title="Course X", officers=[officer])
-    first = RegistrationFactory(training_session=training, status="confirmed")
+    first = RegistrationFactory(training=training, status="confirmed")
     waiting = registrations.register(training, ParticipantFactory(), source="officer", by_user=officer)
     assert waiting.status == "waitlisted"
     registrations.change_status(first, "withdrawn", by_user=officer, reason="Sick leave")
@@ -96,7 +96,7 @@ def test_cancelling_a_training_tells_everyone_still_registered(app, smtp_server)
     use_smtp(app, smtp_server)
     training = TrainingSessionFactory(title="Course Z")
     for status in ("confirmed", "waitlisted", "pending", "withdrawn", "rejected"):
-        RegistrationFactory(training_session=training, status=status, participant=ParticipantFactory(email=f"{status}@example.org"))
+        RegistrationFactory(training=training, status=status, participant=ParticipantFactory(email=f"{status}@example.org"))
     training.status, training.cancel_reason = "cancelled", "The venue is closed."
     assert notifications.training_cancelled(training) == 3
     cancelled = [m for m in smtp_server.messages if m["Subject"] == "Training cancelled: Course Z"]

@@ -70,7 +70,7 @@ def test_everyone_still_hears_of_a_cancellation_when_one_address_is_refused(app,
     smtp_server.refuse["gone@example.org"] = REFUSED
     training = TrainingSessionFactory(title="Course Z")
     for email in ("gone@example.org", "first@example.org", "second@example.org"):  # the refused one comes first
-        RegistrationFactory(training_session=training, participant=ParticipantFactory(email=email))
+        RegistrationFactory(training=training, participant=ParticipantFactory(email=email))
     training.status, training.cancel_reason = "cancelled", "The venue is closed."
     assert notifications.training_cancelled(training) == 3  # sent right after this commit
 

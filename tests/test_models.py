@@ -11,7 +11,7 @@ from training_mgr.models import AttendanceMark, Registration
 
 def test_the_database_refuses_a_second_registration_of_the_same_person(app):
     first = RegistrationFactory()
-    db.session.add(Registration(training_session=first.training_session, participant=first.participant, status="pending"))
+    db.session.add(Registration(training=first.training, participant=first.participant, status="pending"))
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()

@@ -62,10 +62,10 @@ def test_an_officer_reaches_no_record_of_another_officers_training(people, login
 
     mine = people.training  # managed by people.officer
     theirs = TrainingSessionFactory(officers=[people.other_officer])
-    registration = RegistrationFactory(training_session=theirs)
+    registration = RegistrationFactory(training=theirs)
     AttendanceMarkFactory(registration=registration, session_day=theirs.days[0], status="absent")
-    recommendation = RecommendationFactory(training_session=theirs, text="B's recommendation")
-    signatory = Signatory(training_session_id=theirs.id, name="B's signatory")
+    recommendation = RecommendationFactory(training=theirs, text="B's recommendation")
+    signatory = Signatory(training_id=theirs.id, name="B's signatory")
     certificate = Certificate(registration_id=registration.id, serial="TM-2030-0001", year=2030, sequence=1,
                               code="AAAA-BBBB-CCCC-DDDD", issued_on=theirs.end_date, pdf=b"%PDF-1.4", pdf_sha256="0" * 64)
     db.session.add_all([signatory, certificate])

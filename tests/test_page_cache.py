@@ -17,7 +17,7 @@ def _list(people):
 
 
 def test_a_page_seen_again_is_served_without_drawing_it(people, login, count_queries):
-    RegistrationFactory(training_session=people.training, participant=ParticipantFactory(name="Ahmed Jasim"))
+    RegistrationFactory(training=people.training, participant=ParticipantFactory(name="Ahmed Jasim"))
     officer = login(people.officer)
     first = officer.get(_list(people))
     with count_queries() as statements:
@@ -28,7 +28,7 @@ def test_a_page_seen_again_is_served_without_drawing_it(people, login, count_que
 
 
 def test_any_write_shows_on_the_next_view(people, login):
-    registration = RegistrationFactory(training_session=people.training, status="pending",
+    registration = RegistrationFactory(training=people.training, status="pending",
                                        participant=ParticipantFactory(name="Ahmed Jasim"))
     officer = login(people.officer)
     assert "Pending" in officer.get(_list(people)).text
@@ -44,7 +44,7 @@ def test_any_write_shows_on_the_next_view(people, login):
 
 
 def test_the_grid_shows_a_new_mark_at_once(people, login):
-    registration = RegistrationFactory(training_session=people.training, status="confirmed")
+    registration = RegistrationFactory(training=people.training, status="confirmed")
     officer = login(people.officer)
     grid = f"/officer/trainings/{people.training.id}/attendance"
     unmarked = officer.get(grid).text.count("not marked")
@@ -72,7 +72,7 @@ def test_only_writes_move_the_version_and_a_rollback_does_not(people):
 
 
 def test_each_user_and_language_gets_their_own_page(people, login):
-    RegistrationFactory(training_session=people.training, status="pending")
+    RegistrationFactory(training=people.training, status="pending")
     officer, manager = login(people.officer), login(people.manager)
     assert "Approve" in officer.get(_list(people)).text
     assert "Approve" not in manager.get(_list(people)).text  # managers read only
@@ -82,7 +82,7 @@ def test_each_user_and_language_gets_their_own_page(people, login):
 
 @pytest.mark.config(WTF_CSRF_ENABLED=True)
 def test_a_page_served_to_another_browser_carries_that_browsers_form_token(people, login):
-    waiting = RegistrationFactory(training_session=people.training, status="pending")
+    waiting = RegistrationFactory(training=people.training, status="pending")
     office, laptop = login(people.officer), login(people.officer)  # the same officer, two browsers
     office_page = office.get(_list(people)).text
     laptop_page = laptop.get(_list(people)).text  # from the cache
@@ -113,7 +113,7 @@ def test_a_visitor_sees_a_seat_taken_at_once_and_gets_no_cookie(client):
     training = _open_training()
     first = client.get(f"/sessions/{training.id}")
     assert "5 seats left" in first.text and "Set-Cookie" not in first.headers
-    RegistrationFactory(training_session=training, status="confirmed")
+    RegistrationFactory(training=training, status="confirmed")
     again = client.get(f"/sessions/{training.id}")
     assert "4 seats left" in again.text and "Set-Cookie" not in again.headers
 

@@ -58,7 +58,7 @@ def layla(people):
               for name, sex in (("Omar Raad", "male"), ("Huda Kareem", "female"))]
     for participant in [person, *others]:
         registrations.register(training, participant, source="officer", by_user=people.officer, status="confirmed")
-    by_participant = {r.participant_id: r for r in db.session.query(Registration).filter_by(training_session_id=training.id)}
+    by_participant = {r.participant_id: r for r in db.session.query(Registration).filter_by(training_id=training.id)}
     for day in training.days:
         attendance.record_day(training, day, {r.id: DayMark("present", "") for r in by_participant.values()}, by_user=people.officer)
     # a mark taken back leaves an audit entry naming her whose record is gone
@@ -225,7 +225,7 @@ def test_a_person_with_a_staff_account_is_not_erased(app, login, people):
 
 def test_an_erased_person_is_not_found_registered_again_or_written_to(app, people):
     training = TrainingSessionFactory(officers=[people.officer])
-    registration = RegistrationFactory(training_session=training, participant__name="Zaid Nouri")
+    registration = RegistrationFactory(training=training, participant__name="Zaid Nouri")
     person = registration.participant
     services.erase_participant(person, by_user=people.admin)
 
@@ -249,7 +249,7 @@ def retention_world(people):
     def trained(name, *starts):
         person = ParticipantFactory(name=name)
         for start in starts:
-            RegistrationFactory(participant=person, training_session=TrainingSessionFactory(
+            RegistrationFactory(participant=person, training=TrainingSessionFactory(
                 start_date=start, end_date=start + timedelta(days=2), status="completed"))
         return person
 
@@ -353,7 +353,7 @@ def test_an_erased_persons_account_cannot_be_reactivated(layla, people, login):
 
 def test_an_erased_person_is_not_issued_a_certificate(app, people):
     training = CompletedTrainingFactory(officers=[people.officer])
-    registration = RegistrationFactory(training_session=training, status="confirmed", participant__name="Zaid Nouri")
+    registration = RegistrationFactory(training=training, status="confirmed", participant__name="Zaid Nouri")
     for day in training.days:
         attendance.record_day(training, day, {registration.id: DayMark("present", "")}, by_user=people.officer)
     services.erase_participant(registration.participant, by_user=people.admin)

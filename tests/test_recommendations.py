@@ -44,7 +44,7 @@ def test_a_recommendation_needs_text(people):
 
 
 def test_a_follow_up_update_sets_the_status_and_is_logged_in_date_order(people):
-    recommendation = RecommendationFactory(training_session=people.training, status="agreed")
+    recommendation = RecommendationFactory(training=people.training, status="agreed")
     services.add_update(recommendation, on=TODAY, status="implemented", note="Adopted by decree.", by_user=people.officer)
     services.add_update(recommendation, on=TODAY - timedelta(days=30), status="in_progress", note="Draft", by_user=people.admin)
 
@@ -57,7 +57,7 @@ def test_a_follow_up_update_sets_the_status_and_is_logged_in_date_order(people):
 
 
 def test_a_follow_up_cannot_be_dated_in_the_future(people):
-    recommendation = RecommendationFactory(training_session=people.training)
+    recommendation = RecommendationFactory(training=people.training)
     with pytest.raises(services.RecommendationError, match="future"):
         services.add_update(recommendation, on=TODAY + timedelta(days=1), status="agreed", note=None, by_user=people.officer)
 
@@ -66,10 +66,10 @@ def test_the_tracker_filters_and_shows_officers_only_their_trainings(people):
     ministry, customs = OrganisationFactory(), OrganisationFactory()
     mine = people.training
     not_mine = TrainingSessionFactory()
-    overdue = RecommendationFactory(training_session=mine, responsible_organisation=ministry, due_date=TODAY - timedelta(days=1), status="in_progress")
-    done_late = RecommendationFactory(training_session=mine, responsible_organisation=ministry, due_date=TODAY - timedelta(days=9), status="implemented")
-    future = RecommendationFactory(training_session=mine, responsible_organisation=customs, due_date=TODAY + timedelta(days=9), status="agreed")
-    elsewhere = RecommendationFactory(training_session=not_mine, due_date=TODAY - timedelta(days=5), status="agreed")
+    overdue = RecommendationFactory(training=mine, responsible_organisation=ministry, due_date=TODAY - timedelta(days=1), status="in_progress")
+    done_late = RecommendationFactory(training=mine, responsible_organisation=ministry, due_date=TODAY - timedelta(days=9), status="implemented")
+    future = RecommendationFactory(training=mine, responsible_organisation=customs, due_date=TODAY + timedelta(days=9), status="agreed")
+    elsewhere = RecommendationFactory(training=not_mine, due_date=TODAY - timedelta(days=5), status="agreed")
 
     def ids(user, **filters):
         return [r.id for r in services.tracker_page(user, **filters).items]
@@ -80,14 +80,14 @@ def test_the_tracker_filters_and_shows_officers_only_their_trainings(people):
     assert ids(people.officer, overdue=True) == [overdue.id]
     assert ids(people.officer, organisation_id=customs.id) == [future.id]
     assert ids(people.officer, status="implemented") == [done_late.id]
-    assert ids(people.admin, training_session_id=not_mine.id) == [elsewhere.id]
+    assert ids(people.admin, training_id=not_mine.id) == [elsewhere.id]
     assert ids(people.other_officer) == []
 
 
 # --- pages ---------------------------------------------------------------------------------------------
 
 def test_every_recommendation_page_by_role(people, client, login):
-    recommendation = RecommendationFactory(training_session=people.training)
+    recommendation = RecommendationFactory(training=people.training)
     base = f"/officer/trainings/{people.training.id}/recommendations"
     reads = [base, f"{base}/{recommendation.id}"]
     posts = [(base, {"text": "x", "status": "agreed"}),
@@ -140,7 +140,7 @@ def test_a_bad_recommendation_form_keeps_what_was_typed(people, login):
 
 
 def test_a_future_follow_up_is_refused_beside_the_field(people, login):
-    recommendation = RecommendationFactory(training_session=people.training)
+    recommendation = RecommendationFactory(training=people.training)
     response = login(people.officer).post(
         f"/officer/trainings/{people.training.id}/recommendations/{recommendation.id}/updates",
         data={"follow_up-date": (TODAY + timedelta(days=3)).isoformat(), "follow_up-status": "implemented"},
@@ -151,7 +151,7 @@ def test_a_future_follow_up_is_refused_beside_the_field(people, login):
 
 
 def test_the_tracker_page_marks_overdue_recommendations(people, login):
-    RecommendationFactory(training_session=people.training, text="Late one", due_date=TODAY - timedelta(days=2), status="agreed")
-    RecommendationUpdateFactory(recommendation=RecommendationFactory(training_session=people.training, text="On time one"))
+    RecommendationFactory(training=people.training, text="Late one", due_date=TODAY - timedelta(days=2), status="agreed")
+    RecommendationUpdateFactory(recommendation=RecommendationFactory(training=people.training, text="On time one"))
     page = login(people.officer).get("/recommendations?overdue=1").text
     assert "Late one" in page and "Overdue" in page and "On time one" not in page

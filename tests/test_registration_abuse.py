@@ -46,7 +46,7 @@ def count(model, *where):
 
 
 def seats_and_people_written_to(training):
-    seats = count(Registration, Registration.training_session_id == training.id)
+    seats = count(Registration, Registration.training_id == training.id)
     recipients = {m.recipient for m in db.session.scalars(select(OutboundEmail))}
     return seats, recipients
 

@@ -283,7 +283,7 @@ def test_in_an_approval_training_a_hold_keeps_no_seat_and_confirming_leaves_it_f
 
 def test_a_hold_asked_for_when_the_training_was_full_is_waitlisted_on_confirming(app, organisation, layla):
     training = TrainingSessionFactory(capacity=1)
-    RegistrationFactory(training_session=training)
+    RegistrationFactory(training=training)
     held = catalogue.register_online(training, impostor_details(organisation), "layla@example.org", "en").registration
     assert not held.hold_keeps_seat
     registration = confirm_with_known_token(held)
@@ -390,7 +390,7 @@ def test_a_known_participant_without_an_account_gets_one_when_confirming(client,
 def test_the_api_shows_a_held_registration_as_pending_and_its_seat_as_taken(login, organisation, layla):
     officer = UserFactory(role="officer")
     training = TrainingSessionFactory(capacity=3, officers=[officer])
-    RegistrationFactory(training_session=training)
+    RegistrationFactory(training=training)
     catalogue.register_online(training, impostor_details(organisation), "layla@example.org", "en")
     client = login(officer)
 

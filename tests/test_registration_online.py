@@ -200,7 +200,7 @@ def test_registering_through_the_form(client, organisation):
 
 def test_full_training_waitlists_and_says_so_by_mail(client, organisation):
     training = TrainingSessionFactory(capacity=1)
-    RegistrationFactory(training_session=training)
+    RegistrationFactory(training=training)
     client.post(f"/sessions/{training.id}/register", data=form_data(organisation))
     assert NEUTRAL_ANSWER in client.get(f"/sessions/{training.id}").get_data(as_text=True)
     assert "registration.waitlisted" in mail_kinds()
@@ -218,7 +218,7 @@ def test_a_logged_in_participant_is_told_their_status_on_the_page(login, organis
     participant = ParticipantFactory(email="layla@example.org", organisation=organisation)
     client = login(UserFactory(role="participant", email=participant.email, participant=participant))
     training = TrainingSessionFactory(capacity=1)
-    RegistrationFactory(training_session=training)
+    RegistrationFactory(training=training)
     client.post(f"/sessions/{training.id}/register", data=form_data(organisation))
     assert "you are on the waiting list" in client.get(f"/sessions/{training.id}").get_data(as_text=True)
 

@@ -17,9 +17,9 @@ from training_mgr.registrations.services import RegistrationError
 from training_mgr.trainings.models import OrganisationQuota
 
 
-def _register_many(training_session, count, officer, **participant_fields):
+def _register_many(training, count, officer, **participant_fields):
     return [
-        services.register(training_session, ParticipantFactory(**participant_fields), source="officer", by_user=officer)
+        services.register(training, ParticipantFactory(**participant_fields), source="officer", by_user=officer)
         for _ in range(count)
     ]
 
@@ -82,7 +82,7 @@ def test_promotion_skips_a_waitlisted_person_blocked_by_their_quota(people):
     training = people.training
     training.capacity = 2
     ministry, commission = OrganisationFactory(), OrganisationFactory()
-    db.session.add(OrganisationQuota(training_session_id=training.id, organisation_id=ministry.id, max_seats=1))
+    db.session.add(OrganisationQuota(training_id=training.id, organisation_id=ministry.id, max_seats=1))
     db.session.commit()
     ministry_holder = services.register(training, ParticipantFactory(organisation=ministry), source="officer", by_user=people.officer)
     commission_holder = services.register(training, ParticipantFactory(organisation=commission), source="officer", by_user=people.officer)
@@ -101,7 +101,7 @@ def test_promotion_skips_a_waitlisted_person_blocked_by_their_quota(people):
 def test_quota_holds_when_an_officer_confirms(people):
     training = people.training
     ministry = OrganisationFactory()
-    db.session.add(OrganisationQuota(training_session_id=training.id, organisation_id=ministry.id, max_seats=1))
+    db.session.add(OrganisationQuota(training_id=training.id, organisation_id=ministry.id, max_seats=1))
     db.session.commit()
     services.register(training, ParticipantFactory(organisation=ministry), source="officer", by_user=people.officer)
     pending = services.register(training, ParticipantFactory(organisation=ministry), source="officer",
@@ -152,9 +152,9 @@ def test_a_refused_registration_does_not_leave_a_new_participant_behind(people):
 def test_list_search_filters_and_sorting(people):
     ministry, customs = OrganisationFactory(name="Ministry of Interior"), OrganisationFactory(name="General Commission of Customs")
     training = people.training
-    RegistrationFactory(training_session=training, participant=ParticipantFactory(name="Zaid Kareem", name_ar="زيد كريم", sex="male", organisation=ministry))
-    RegistrationFactory(training_session=training, participant=ParticipantFactory(name="Hiba Jassim", sex="female", organisation=customs, email="hiba@customs.iq"))
-    RegistrationFactory(training_session=training, status="waitlisted", participant=ParticipantFactory(name="Ali Hassan", sex="male", organisation=customs))
+    RegistrationFactory(training=training, participant=ParticipantFactory(name="Zaid Kareem", name_ar="زيد كريم", sex="male", organisation=ministry))
+    RegistrationFactory(training=training, participant=ParticipantFactory(name="Hiba Jassim", sex="female", organisation=customs, email="hiba@customs.iq"))
+    RegistrationFactory(training=training, status="waitlisted", participant=ParticipantFactory(name="Ali Hassan", sex="male", organisation=customs))
 
     def names(**kwargs):
         return [r.name for r in listing.registrations_page(training, **kwargs).items]
@@ -174,7 +174,7 @@ def test_counts_by_ministry_add_up(people):
     ministry, customs = OrganisationFactory(name="Ministry of Interior"), OrganisationFactory(name="General Commission of Customs")
     for organisation, status in [(ministry, "confirmed"), (ministry, "confirmed"), (ministry, "waitlisted"),
                                  (customs, "confirmed"), (customs, "rejected"), (None, "pending")]:
-        RegistrationFactory(training_session=training, status=status, participant=ParticipantFactory(organisation=organisation))
+        RegistrationFactory(training=training, status=status, participant=ParticipantFactory(organisation=organisation))
 
     rows, totals, grand_total = listing.counts_by_organisation(training)
 
@@ -189,7 +189,7 @@ def test_counts_by_ministry_add_up(people):
 
 def _urls(people):
     training = people.training
-    registration = RegistrationFactory(training_session=training)
+    registration = RegistrationFactory(training=training)
     base = f"/officer/trainings/{training.id}/registrations"
     reads = [base, f"{base}/by-organisation", f"{base}/{registration.id}"]
     writes_get = [f"{base}/add", f"{base}/import", f"{base}/import/template.csv", f"{base}/import/template.xlsx"]
@@ -239,7 +239,7 @@ def test_officer_adds_an_existing_person_and_sees_them_in_the_list(people, login
 
 def test_the_list_shows_the_day_of_registration_in_the_training_time_zone_and_links_each_person(people, login):
     people.training.timezone = "Asia/Baghdad"
-    late_evening = RegistrationFactory(training_session=people.training, status="pending",
+    late_evening = RegistrationFactory(training=people.training, status="pending",
                                        participant=ParticipantFactory(name="Noor Sabah"),
                                        created_at=datetime(2022, 2, 14, 22, 30, tzinfo=timezone.utc))  # 15 Feb in Baghdad
     db.session.commit()
@@ -264,7 +264,7 @@ def test_creating_a_person_with_a_bad_form_keeps_what_was_typed(people, login):
 
 
 def test_withdrawing_without_a_reason_shows_the_error_beside_the_field(people, login):
-    registration = RegistrationFactory(training_session=people.training)
+    registration = RegistrationFactory(training=people.training)
     url = f"/officer/trainings/{people.training.id}/registrations/{registration.id}/status"
     response = login(people.officer).post(url, data={"status": "withdrawn", "reason": ""})
     assert response.status_code == 422
@@ -279,7 +279,7 @@ def test_withdrawing_without_a_reason_shows_the_error_beside_the_field(people, l
 def test_approving_from_the_list_promotes_nobody_and_returns_to_the_list(people, login):
     people.training.confirmation_mode = "approval"
     db.session.commit()
-    registration = RegistrationFactory(training_session=people.training, status="pending")
+    registration = RegistrationFactory(training=people.training, status="pending")
     response = login(people.officer).post(
         f"/officer/trainings/{people.training.id}/registrations/{registration.id}/status",
         data={"status": "confirmed", "back": "list"},
@@ -292,16 +292,16 @@ def test_approving_from_the_list_promotes_nobody_and_returns_to_the_list(people,
 def test_the_by_ministry_page_shows_totals(people, login):
     ministry = OrganisationFactory(name="Border Points Commission")
     for _ in range(3):
-        RegistrationFactory(training_session=people.training, participant=ParticipantFactory(organisation=ministry))
+        RegistrationFactory(training=people.training, participant=ParticipantFactory(organisation=ministry))
     page = login(people.manager).get(f"/officer/trainings/{people.training.id}/registrations/by-organisation").text
     assert "Border Points Commission" in page
     assert '<td class="text-end fw-bold">3</td>' in page
 
 
-def _fill(training_session, count):
+def _fill(training, count):
     organisations = [OrganisationFactory() for _ in range(5)]
     for i in range(count):
-        RegistrationFactory(training_session=training_session, participant=ParticipantFactory(organisation=organisations[i % 5]),
+        RegistrationFactory(training=training, participant=ParticipantFactory(organisation=organisations[i % 5]),
                             status=("confirmed", "waitlisted", "pending")[i % 3])
 
 
@@ -312,8 +312,8 @@ def test_the_list_runs_the_same_number_of_queries_for_20_or_200_participants(peo
     _fill(large, 200)
     officer = login(people.officer)
 
-    def queries(training_session):
-        url = f"/officer/trainings/{training_session.id}/registrations?per_page=50"
+    def queries(training):
+        url = f"/officer/trainings/{training.id}/registrations?per_page=50"
         officer.get(url)  # warm up
         with count_queries() as statements:
             assert officer.get(url).status_code == 200

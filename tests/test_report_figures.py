@@ -20,7 +20,7 @@ def completed_training(start=FEB_2022, **kwargs):
 
 
 def attend(registration, *marks):
-    for day, mark in zip(registration.training_session.days, marks):
+    for day, mark in zip(registration.training.days, marks):
         AttendanceMarkFactory(registration=registration, session_day=day, status=mark)
     return registration
 
@@ -36,19 +36,19 @@ def certificate(registration, status="valid"):
 
 
 def test_each_definition_on_a_training_with_every_kind_of_registration(app):
-    ts = completed_training()
-    full = attend(RegistrationFactory(training_session=ts), "present", "late", "present")
-    excused = attend(RegistrationFactory(training_session=ts), "present", "excused", "present")
-    one_day = attend(RegistrationFactory(training_session=ts), "absent", "present", "absent")
-    attend(RegistrationFactory(training_session=ts), "absent", "absent", "absent")  # confirmed, never came
-    RegistrationFactory(training_session=ts, status="pending")
-    RegistrationFactory(training_session=ts, status="waitlisted")
-    RegistrationFactory(training_session=ts, status="rejected")
-    attend(RegistrationFactory(training_session=ts, status="withdrawn"), "present")  # marks of a withdrawn person
+    training = completed_training()
+    full = attend(RegistrationFactory(training=training), "present", "late", "present")
+    excused = attend(RegistrationFactory(training=training), "present", "excused", "present")
+    one_day = attend(RegistrationFactory(training=training), "absent", "present", "absent")
+    attend(RegistrationFactory(training=training), "absent", "absent", "absent")  # confirmed, never came
+    RegistrationFactory(training=training, status="pending")
+    RegistrationFactory(training=training, status="waitlisted")
+    RegistrationFactory(training=training, status="rejected")
+    attend(RegistrationFactory(training=training, status="withdrawn"), "present")  # marks of a withdrawn person
     certificate(full)
     certificate(excused, status="revoked")
 
-    figures = session_figures(ts)
+    figures = session_figures(training)
     key = figures.key
     assert key.nominated == 8
     assert key.registered == 6  # 4 confirmed, pending, waitlisted
@@ -87,11 +87,11 @@ def test_a_person_at_three_trainings_counts_once(app):
     person = ParticipantFactory(sex="female")
     others = ParticipantFactory.create_batch(2, sex="male")
     for month in (2, 5, 9):
-        ts = completed_training(start=date(2022, month, 1), course=course)
-        attend(RegistrationFactory(training_session=ts, participant=person), "present", "present", "present")
-    ts = completed_training(start=date(2022, 10, 1))
+        training = completed_training(start=date(2022, month, 1), course=course)
+        attend(RegistrationFactory(training=training, participant=person), "present", "present", "present")
+    training = completed_training(start=date(2022, 10, 1))
     for other in others:
-        attend(RegistrationFactory(training_session=ts, participant=other), "present")
+        attend(RegistrationFactory(training=training, participant=other), "present")
 
     figures = programme_figures(ProgrammeFilters(date(2022, 1, 1), date(2022, 12, 31)))
     assert figures.trainings_held == 4
@@ -112,12 +112,12 @@ def test_filters_period_course_organisation_country_and_only_completed_trainings
     completed_training(start=date(2023, 1, 10))  # outside the period
     TrainingSessionFactory(start_date=date(2022, 7, 1), status="cancelled")
     TrainingSessionFactory(start_date=date(2022, 8, 1), status="closed")
-    for ts in (held, in_jordan):
-        attend(RegistrationFactory(training_session=ts, participant__organisation=ministry), "present")
-        attend(RegistrationFactory(training_session=ts, participant__organisation=commission), "present", "present")
+    for training in (held, in_jordan):
+        attend(RegistrationFactory(training=training, participant__organisation=ministry), "present")
+        attend(RegistrationFactory(training=training, participant__organisation=commission), "present", "present")
 
     year = dict(date_from=date(2022, 1, 1), date_to=date(2022, 12, 31))
-    assert [ts.id for ts, _ in programme_figures(ProgrammeFilters(**year)).trainings] == [held.id, in_jordan.id]
+    assert [training.id for training, _ in programme_figures(ProgrammeFilters(**year)).trainings] == [held.id, in_jordan.id]
     assert programme_figures(ProgrammeFilters(**year, course_id=course.id)).trainings_held == 1
     assert programme_figures(ProgrammeFilters(**year, country="JO")).trainings_held == 1
     only_ministry = programme_figures(ProgrammeFilters(**year, organisation_id=ministry.id))
@@ -128,10 +128,10 @@ def test_filters_period_course_organisation_country_and_only_completed_trainings
 
 
 def test_recommendations_by_status_and_overdue(app):
-    ts = completed_training()
-    late = RecommendationFactory(training_session=ts, status="in_progress", due_date=date(2022, 6, 1))
-    RecommendationFactory(training_session=ts, status="implemented", due_date=date(2022, 6, 1))  # closed: not overdue
-    RecommendationFactory(training_session=ts, status="agreed", due_date=date(2030, 1, 1))
+    training = completed_training()
+    late = RecommendationFactory(training=training, status="in_progress", due_date=date(2022, 6, 1))
+    RecommendationFactory(training=training, status="implemented", due_date=date(2022, 6, 1))  # closed: not overdue
+    RecommendationFactory(training=training, status="agreed", due_date=date(2030, 1, 1))
     figures = programme_figures(ProgrammeFilters(), today=date(2023, 1, 1))
     assert figures.recommendations_by_status == {
         "proposed": 0, "agreed": 1, "in_progress": 1, "implemented": 1, "not_pursued": 0,
@@ -140,9 +140,9 @@ def test_recommendations_by_status_and_overdue(app):
 
 
 def test_overdue_pages_cover_the_whole_overdue_list(app):
-    ts = completed_training()
+    training = completed_training()
     for i in range(7):
-        RecommendationFactory(training_session=ts, status="agreed", due_date=date(2022, 6, 1) + timedelta(days=i))
+        RecommendationFactory(training=training, status="agreed", due_date=date(2022, 6, 1) + timedelta(days=i))
     figures = programme_figures(ProgrammeFilters(), today=date(2023, 1, 1))
     pages = [figures.overdue_page(n, per_page=3) for n in (1, 2, 3)]
     assert [page.total for page in pages] == [7, 7, 7] == [len(figures.overdue)] * 3
@@ -168,9 +168,9 @@ def test_session_statements_do_not_grow_with_the_data(app, count_queries):
     seed_synthetic(3, 4, seed=1)
     seed_synthetic(3, 60, seed=2)
     counts = []
-    for ts in db.session.scalars(db.select(TrainingSession).where(TrainingSession.status == "completed")):
+    for training in db.session.scalars(db.select(TrainingSession).where(TrainingSession.status == "completed")):
         db.session.expire_all()
         with count_queries() as seen:
-            session_figures(db.session.get(TrainingSession, ts.id))
+            session_figures(db.session.get(TrainingSession, training.id))
         counts.append(len(seen))
     assert len(set(counts)) == 1, counts

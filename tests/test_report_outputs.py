@@ -125,12 +125,12 @@ def test_formula_injection_is_neutralised_in_xlsx_and_csv(app, login, people):
         "'=1+1", "'+1", "'-2", "'@SUM(A1)", "'\tx", "'\r=x", "safe", 5,
     ]
     organisation = OrganisationFactory(name='=HYPERLINK("http://evil.example","click")', name_ar="+1 وزارة")
-    ts = TrainingSessionFactory(start_date=date(2022, 5, 1), end_date=date(2022, 5, 1), status="completed")
+    training = TrainingSessionFactory(start_date=date(2022, 5, 1), end_date=date(2022, 5, 1), status="completed")
     for name in ('=HYPERLINK("http://evil.example","x")', "+1", "@cmd"):
         registration = RegistrationFactory(
-            training_session=ts, participant=ParticipantFactory(name=name, organisation=organisation)
+            training=training, participant=ParticipantFactory(name=name, organisation=organisation)
         )
-        AttendanceMarkFactory(registration=registration, session_day=ts.days[0])
+        AttendanceMarkFactory(registration=registration, session_day=training.days[0])
     client = login(people.manager)
 
     workbook = load_workbook(io.BytesIO(client.get("/dashboard/report.xlsx").data))
@@ -144,7 +144,7 @@ def test_formula_injection_is_neutralised_in_xlsx_and_csv(app, login, people):
     assert all(cell.data_type == "s" for (cell,) in participants.iter_rows(min_row=2, min_col=4, max_col=4))
     assert {row[6] for row in sheet_rows(workbook, "Participants")[1:]} == {'\'=HYPERLINK("http://evil.example","click")'}
 
-    data = client.get(f"/officer/trainings/{ts.id}/participants.csv").data
+    data = client.get(f"/officer/trainings/{training.id}/participants.csv").data
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
     names = [row[3] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))][1:]
     assert sorted(names) == sorted(["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1", "'@cmd"])
@@ -251,12 +251,12 @@ def test_dashboard_pages_overdue_recommendations_apart_from_the_trainings(login,
     ]
     for i in range(30):
         RecommendationFactory(
-            training_session=trainings[i % 3], text=f"Follow-up action {i:02d}",
+            training=trainings[i % 3], text=f"Follow-up action {i:02d}",
             due_date=date(2022, 6, 1) + timedelta(days=i), status="in_progress",
         )
-    RecommendationFactory(training_session=trainings[0], due_date=date(2022, 6, 1), status="implemented")
+    RecommendationFactory(training=trainings[0], due_date=date(2022, 6, 1), status="implemented")
     manager = login(people.manager)
-    newest_first = [str(ts.id) for ts in reversed(trainings)]
+    newest_first = [str(training.id) for training in reversed(trainings)]
 
     first = manager.get("/dashboard").get_data(as_text=True)
     assert overdue_rows(first) == [f"{i:02d}" for i in range(25)]
@@ -315,7 +315,7 @@ def test_bad_filters_are_shown_beside_the_field_never_a_500(demo_manager, query,
 
 
 def test_who_may_see_reports(client, login, people):
-    ts = people.training
+    training = people.training
     for user, dashboard, report in [
         (people.manager, 200, 200), (people.admin, 200, 200), (people.officer, 403, 200),
         (people.other_officer, 403, 403), (people.participant, 403, 403),
@@ -323,8 +323,8 @@ def test_who_may_see_reports(client, login, people):
         c = login(user)
         assert c.get("/dashboard").status_code == dashboard, user.role
         assert c.get("/dashboard/report.xlsx").status_code == dashboard, user.role
-        assert c.get(f"/officer/trainings/{ts.id}/report.pdf").status_code == report, user.role
-        assert c.get(f"/officer/trainings/{ts.id}/participants.csv").status_code == report, user.role
+        assert c.get(f"/officer/trainings/{training.id}/report.pdf").status_code == report, user.role
+        assert c.get(f"/officer/trainings/{training.id}/participants.csv").status_code == report, user.role
     assert client.get("/dashboard").status_code == 302 and "/login" in client.get("/dashboard").location
     assert login(people.manager).get("/officer/trainings/9999/report.pdf").status_code == 404
 

@@ -61,8 +61,8 @@ def test_overdue_recommendations_agree_everywhere(data):
     # the tracker's "overdue only" filter
     assert {r.id for r in tracker_page(admin, overdue=True, per_page=1000, today=today).items} == overdue
 
-    held = {ts.id for ts in _trainings() if ts.status == "completed"}
-    overdue_held = [r for r in recommendations if r.id in overdue and r.training_session_id in held]
+    held = {training.id for training in _trainings() if training.status == "completed"}
+    overdue_held = [r for r in recommendations if r.id in overdue and r.training_id in held]
     # the dashboard, the programme spreadsheet and PDF
     assert {r.id for r in programme_figures(ProgrammeFilters(), today=today).overdue} == {r.id for r in overdue_held}
     html = client.get("/dashboard").get_data(as_text=True)
@@ -73,16 +73,16 @@ def test_overdue_recommendations_agree_everywhere(data):
     by_training = {}
     for r in recommendations:
         if r.id in overdue:
-            by_training[r.training_session_id] = by_training.get(r.training_session_id, 0) + 1
+            by_training[r.training_id] = by_training.get(r.training_id, 0) + 1
     # the officer home's "needs action" list
     assert {row.id: row.overdue for row in officer_home(admin, today=today).overdue_recommendations} == by_training
-    for ts in _trainings():
-        expected = by_training.get(ts.id, 0)
+    for training in _trainings():
+        expected = by_training.get(training.id, 0)
         # a training's page and its session report
-        assert training_figures(ts, today=today).overdue_recommendations == expected
-        assert len(session_figures(ts, today=today).overdue) == expected
+        assert training_figures(training, today=today).overdue_recommendations == expected
+        assert len(session_figures(training, today=today).overdue) == expected
         # the read API, as another system would read it
-        items = _api_items(client, f"/api/v1/sessions/{ts.id}/recommendations?per_page=500")
+        items = _api_items(client, f"/api/v1/sessions/{training.id}/recommendations?per_page=500")
         assert sum(
             1 for item in items
             if item["due_date"] and date.fromisoformat(item["due_date"]) < today
@@ -98,7 +98,7 @@ def _open_now(training, now):
 
 def _hold_a_seat(training):
     """A registration asked for on the public form, whose seat is kept until the person confirms it."""
-    return RegistrationFactory(training_session=training, status="pending", held_until=utcnow() + timedelta(hours=1),
+    return RegistrationFactory(training=training, status="pending", held_until=utcnow() + timedelta(hours=1),
                                hold_keeps_seat=True)
 
 
@@ -109,24 +109,24 @@ def test_seats_taken_and_left_agree_everywhere(data):
     trainings[-1].capacity = trainings[-1].capacity or 30
     _hold_a_seat(trainings[-1])  # a held seat counts as taken everywhere
     db.session.commit()
-    open_trainings = [ts for ts in trainings if ts.status == "open" and ts.capacity]
+    open_trainings = [training for training in trainings if training.status == "open" and training.capacity]
 
-    taken = seats.seats_taken_by_session([ts.id for ts in trainings])
+    taken = seats.seats_taken_by_session([training.id for training in trainings])
     held = trainings[-1]
     assert taken[held.id] == seats.registration_counts([held.id])[held.id].get("confirmed", 0) + 1
     left = seats.seats_left_by_session(trainings)
     api = {item["id"]: item for item in _api_items(client, "/api/v1/sessions?per_page=500")}
-    for ts in trainings:
-        assert seats.seats_taken(ts.id) == taken.get(ts.id, 0) == api[ts.id]["seats_taken"]
-        expected_left = None if ts.capacity is None else max(ts.capacity - taken.get(ts.id, 0), 0)
-        assert left[ts.id] == seats.seats_left(ts) == training_figures(ts).seats_left == expected_left
-        if ts.capacity is not None:
-            registrations_page = client.get(f"/officer/trainings/{ts.id}/registrations").get_data(as_text=True)
-            assert f"Seats left: {expected_left} of {ts.capacity}" in registrations_page
+    for training in trainings:
+        assert seats.seats_taken(training.id) == taken.get(training.id, 0) == api[training.id]["seats_taken"]
+        expected_left = None if training.capacity is None else max(training.capacity - taken.get(training.id, 0), 0)
+        assert left[training.id] == seats.seats_left(training) == training_figures(training).seats_left == expected_left
+        if training.capacity is not None:
+            registrations_page = client.get(f"/officer/trainings/{training.id}/registrations").get_data(as_text=True)
+            assert f"Seats left: {expected_left} of {training.capacity}" in registrations_page
 
-    for ts in open_trainings:
-        public = client.get(f"/sessions/{ts.id}").get_data(as_text=True)
-        expected = left[ts.id]
+    for training in open_trainings:
+        public = client.get(f"/sessions/{training.id}").get_data(as_text=True)
+        expected = left[training.id]
         if expected:
             assert re.search(rf"\b{expected} seats? left", public)
         else:
@@ -139,29 +139,29 @@ def test_registration_open_agrees_everywhere(data):
     TrainingSessionFactory.create_batch(2)  # enough trainings for every case
     trainings = _trainings()
     # make every case of the window appear: open now, not opened yet, deadline passed, no window at all
-    for ts in trainings[-4:]:
-        _open_now(ts, now)
+    for training in trainings[-4:]:
+        _open_now(training, now)
     trainings[-2].registration_opens_at = now + timedelta(days=3)
     trainings[-3].registration_closes_at = now - timedelta(days=1)
     trainings[-4].registration_opens_at = trainings[-4].registration_closes_at = None
     db.session.commit()
-    open_trainings = [ts for ts in trainings if ts.status == "open"]
+    open_trainings = [training for training in trainings if training.status == "open"]
 
-    registration_open = {ts.id for ts in trainings if ts.registration_open(now)}
-    listed = {ts.id for ts in trainings if ts.listed_for_registration(now)}
-    assert {trainings[-1].id, trainings[-4].id} <= registration_open < listed <= {ts.id for ts in open_trainings}
+    registration_open = {training.id for training in trainings if training.registration_open(now)}
+    listed = {training.id for training in trainings if training.listed_for_registration(now)}
+    assert {trainings[-1].id, trainings[-4].id} <= registration_open < listed <= {training.id for training in open_trainings}
     assert trainings[-2].id in listed and trainings[-3].id not in listed
     # the rule in SQL picks the same trainings as in Python
     assert set(db.session.scalars(select(TrainingSession.id).where(TrainingSession.registration_open(now)))) == registration_open
     assert set(db.session.scalars(select(TrainingSession.id).where(open_for_registration(now)))) == listed
     # the registration form refuses exactly the others
-    assert {ts.id for ts in trainings if registration_window_error(ts, now) is None} == registration_open
+    assert {training.id for training in trainings if registration_window_error(training, now) is None} == registration_open
 
     # the public catalogue lists the trainings it may, and each page offers the form only when open
-    assert {ts.id for ts in catalogue_page(CatalogueFilters(), 1).items} == listed
+    assert {training.id for training in catalogue_page(CatalogueFilters(), 1).items} == listed
     catalogue = client.get("/").get_data(as_text=True)
-    for ts in trainings:
-        assert (f'href="/sessions/{ts.id}"' in catalogue) == (ts.id in listed)
+    for training in trainings:
+        assert (f'href="/sessions/{training.id}"' in catalogue) == (training.id in listed)
     for ts_id in listed:
         page = client.get(f"/sessions/{ts_id}").get_data(as_text=True)
         assert ("has not opened yet" in page) == (ts_id not in registration_open)

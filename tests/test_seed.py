@@ -28,15 +28,15 @@ def test_seed_demo_twice_gives_the_same_data(app, runner):
 
 def test_reference_training_is_the_baghdad_training_of_february_2022(app):
     seed_demo("pw-for-tests")
-    ts = db.session.scalar(select(TrainingSession).where(TrainingSession.title == REFERENCE_TITLE))
-    assert ts.status == "completed"
-    assert (ts.start_date.isoformat(), ts.end_date.isoformat()) == ("2022-02-15", "2022-02-17")
-    assert ts.city == "Baghdad" and ts.title_ar
-    assert [d.date.day for d in ts.days] == [15, 16, 17]
-    assert ts.host.name == "Al-Nahrain Centre for Strategic Studies"
-    assert {o.acronym for o in ts.co_organisers} == {"UNOCT", "IOM", "UNAMI HRO"}
+    training = db.session.scalar(select(TrainingSession).where(TrainingSession.title == REFERENCE_TITLE))
+    assert training.status == "completed"
+    assert (training.start_date.isoformat(), training.end_date.isoformat()) == ("2022-02-15", "2022-02-17")
+    assert training.city == "Baghdad" and training.title_ar
+    assert [d.date.day for d in training.days] == [15, 16, 17]
+    assert training.host.name == "Al-Nahrain Centre for Strategic Studies"
+    assert {o.acronym for o in training.co_organisers} == {"UNOCT", "IOM", "UNAMI HRO"}
 
-    registrations = db.session.scalars(select(Registration).where(Registration.training_session_id == ts.id)).all()
+    registrations = db.session.scalars(select(Registration).where(Registration.training_id == training.id)).all()
     assert len(registrations) == 20
     entities = {r.participant.organisation.name for r in registrations}
     assert entities == {
@@ -47,13 +47,13 @@ def test_reference_training_is_the_baghdad_training_of_february_2022(app):
     assert Counter(r.participant.sex for r in registrations)["female"] > 0
 
     marks = db.session.scalars(
-        select(AttendanceMark).join(Registration).where(Registration.training_session_id == ts.id)
+        select(AttendanceMark).join(Registration).where(Registration.training_id == training.id)
     ).all()
     assert len(marks) == 60  # three days of marks for all 20
     mix = Counter(m.status for m in marks)
     assert mix["present"] > 50 and mix["late"] >= 1 and mix["excused"] >= 1 and mix["absent"] >= 1
 
-    recommendations = db.session.scalars(select(Recommendation).where(Recommendation.training_session_id == ts.id)).all()
+    recommendations = db.session.scalars(select(Recommendation).where(Recommendation.training_id == training.id)).all()
     assert len(recommendations) >= 5
     assert all(r.responsible_organisation is not None for r in recommendations)
     assert db.session.scalar(select(func.count(RecommendationUpdate.id))) > 0
@@ -62,11 +62,11 @@ def test_reference_training_is_the_baghdad_training_of_february_2022(app):
 
 def test_upcoming_training_is_open_for_registration_with_25_seats(app):
     seed_demo("pw-for-tests")
-    ts = db.session.scalar(select(TrainingSession).where(TrainingSession.title == FOLLOW_UP_TITLE))
-    assert ts.status == "open" and ts.capacity == 25 and ts.confirmation_mode == "automatic"
+    training = db.session.scalar(select(TrainingSession).where(TrainingSession.title == FOLLOW_UP_TITLE))
+    assert training.status == "open" and training.capacity == 25 and training.confirmation_mode == "automatic"
     from training_mgr.registrations.services import registration_window_error
 
-    assert registration_window_error(ts) is None
+    assert registration_window_error(training) is None
 
 
 def test_every_official_has_a_participant_account(app):
@@ -81,9 +81,9 @@ def _fingerprint():
     for model, columns in [
         (Participant, ("name", "name_ar", "sex", "organisation_id", "email")),
         (TrainingSession, ("title", "start_date", "end_date", "city", "status", "capacity")),
-        (Registration, ("training_session_id", "participant_id", "status")),
+        (Registration, ("training_id", "participant_id", "status")),
         (AttendanceMark, ("registration_id", "session_day_id", "status")),
-        (Recommendation, ("training_session_id", "status", "due_date")),
+        (Recommendation, ("training_id", "status", "due_date")),
     ]:
         rows.append([tuple(getattr(o, c) for c in columns) for o in db.session.scalars(select(model).order_by(model.id))])
     return rows

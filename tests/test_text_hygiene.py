@@ -62,11 +62,11 @@ def registration_form(chosen, **overrides):
     return data
 
 
-def training_form(ts, **overrides):
-    data = {"title": ts.title, "title_ar": ts.title_ar or "", "start_date": ts.start_date.isoformat(),
-            "end_date": ts.end_date.isoformat(), "venue": ts.venue or "", "city": ts.city or "",
-            "city_ar": ts.city_ar or "", "country": ts.country, "language": ts.language, "timezone": ts.timezone,
-            "capacity": str(ts.capacity), "confirmation_mode": ts.confirmation_mode}
+def training_form(training, **overrides):
+    data = {"title": training.title, "title_ar": training.title_ar or "", "start_date": training.start_date.isoformat(),
+            "end_date": training.end_date.isoformat(), "venue": training.venue or "", "city": training.city or "",
+            "city_ar": training.city_ar or "", "country": training.country, "language": training.language, "timezone": training.timezone,
+            "capacity": str(training.capacity), "confirmation_mode": training.confirmation_mode}
     data.update(overrides)
     return data
 
@@ -143,33 +143,33 @@ def test_every_form_of_the_app_cleans_its_text(app):
 
 
 def test_a_training_form_stores_typed_text_cleaned(people, login):
-    ts = people.training
-    response = login(people.officer).post(f"/officer/trainings/{ts.id}/edit", data=training_form(
-        ts, title="Human Rights\r\nat Borders\x0b", venue=f"Hall {RLO}A12", city="Bagh\u200fdad",
+    training = people.training
+    response = login(people.officer).post(f"/officer/trainings/{training.id}/edit", data=training_form(
+        training, title="Human Rights\r\nat Borders\x0b", venue=f"Hall {RLO}A12", city="Bagh\u200fdad",
         notes="first line\x0bsecond line\r\nthird",
     ))
     assert response.status_code == 302
-    db.session.refresh(ts)
-    assert (ts.title, ts.venue, ts.city) == ("Human Rights at Borders", "Hall A12", "Bagh\u200fdad")
-    assert ts.notes == "first line\nsecond line\nthird"
+    db.session.refresh(training)
+    assert (training.title, training.venue, training.city) == ("Human Rights at Borders", "Hall A12", "Bagh\u200fdad")
+    assert training.notes == "first line\nsecond line\nthird"
 
 
 @pytest.mark.parametrize("field", ["title", "venue", "notes"])
 def test_a_nul_or_other_stray_control_is_refused_beside_its_field(people, login, field):
     """A NUL once made a PostgreSQL save answer 500; it is refused beside its field, the form refilled."""
-    ts = people.training
-    response = login(people.officer).post(f"/officer/trainings/{ts.id}/edit", data=training_form(ts, **{field: "Hall\x00 7\x1b"}))
+    training = people.training
+    response = login(people.officer).post(f"/officer/trainings/{training.id}/edit", data=training_form(training, **{field: "Hall\x00 7\x1b"}))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'id="{field}-error"' in html and "characters that are not allowed" in html
     assert "\x00" not in html
-    db.session.refresh(ts)
-    assert "Hall" not in (getattr(ts, field) or "")
+    db.session.refresh(training)
+    assert "Hall" not in (getattr(training, field) or "")
 
 
 def test_a_recommendation_with_a_vertical_tab_is_stored_with_a_line_break(people, login):
-    ts = people.training
-    response = login(people.officer).post(f"/officer/trainings/{ts.id}/recommendations", data={
+    training = people.training
+    response = login(people.officer).post(f"/officer/trainings/{training.id}/recommendations", data={
         "text": "Train border staff\x0bon gender-responsive procedures", "theme": f"Rights{RLO} at borders",
         "status": "agreed",
     })
@@ -220,9 +220,9 @@ def test_an_imported_nomination_list_brings_in_no_control_characters(people):
 # standing for a NUL, which PostgreSQL never stored).
 
 def test_a_vertical_tab_in_a_recommendation_leaves_the_programme_spreadsheet_working(people, login):
-    ts = CompletedTrainingFactory(title="Rights\x0bat borders", venue=f"Hall {RLO}A12", officers=[people.officer])
-    attended(ts, ["present"] * 3, participant=ParticipantFactory(name="Layla\x1b Hassan", position=f"Chief {RLO}of staff"))
-    RecommendationFactory(training_session=ts, text="Train\x0bthe trainers\x07 =1+1", status="agreed",
+    training = CompletedTrainingFactory(title="Rights\x0bat borders", venue=f"Hall {RLO}A12", officers=[people.officer])
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name="Layla\x1b Hassan", position=f"Chief {RLO}of staff"))
+    RecommendationFactory(training=training, text="Train\x0bthe trainers\x07 =1+1", status="agreed",
                           due_date=date.today() - timedelta(days=10))
     response = login(people.manager).get(f"/dashboard/report.xlsx?{LAST_YEAR}")
     assert response.status_code == 200
@@ -231,7 +231,7 @@ def test_a_vertical_tab_in_a_recommendation_leaves_the_programme_spreadsheet_wor
     assert "Train\nthe trainers =1+1" in cells and "Rights\nat borders" in cells and "Chief of staff" in cells
     assert not any(has_stray_controls(v) or RLO in v for v in cells)
 
-    response = login(people.officer).get(f"/officer/trainings/{ts.id}/participants.csv")
+    response = login(people.officer).get(f"/officer/trainings/{training.id}/participants.csv")
     assert response.status_code == 200
     data = response.data.decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(data)))[1]
@@ -241,18 +241,18 @@ def test_a_vertical_tab_in_a_recommendation_leaves_the_programme_spreadsheet_wor
 
 def test_a_bidi_override_in_a_venue_or_position_no_longer_reverses_the_pdfs(people, login):
     """U+202E once turned "Hall A12 Baghdad" into "Hall dadhgaB 21A" on the training report."""
-    ts = CompletedTrainingFactory(venue=f"Hall {RLO}A12 Baghdad", officers=[people.officer])
-    attended(ts, ["present"] * 3, participant=ParticipantFactory(name=f"Layla {RLO}Hassan", position=f"Chief {RLO}of staff"))
-    report = login(people.officer).get(f"/officer/trainings/{ts.id}/report.pdf")
+    training = CompletedTrainingFactory(venue=f"Hall {RLO}A12 Baghdad", officers=[people.officer])
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name=f"Layla {RLO}Hassan", position=f"Chief {RLO}of staff"))
+    report = login(people.officer).get(f"/officer/trainings/{training.id}/report.pdf")
     assert report.status_code == 200
     text = pdf_text(report.data)
     assert "Hall A12 Baghdad" in text and "Layla Hassan" in text and RLO not in text
 
-    [certificate], _ = certificates.issue_certificates(ts, by_user=people.officer)
+    [certificate], _ = certificates.issue_certificates(training, by_user=people.officer)
     output = pdftotext(certificate.pdf)
     assert "Layla Hassan" in output and RLO not in output
 
-    page = login(people.officer).get(f"/officer/trainings/{ts.id}").get_data(as_text=True)
+    page = login(people.officer).get(f"/officer/trainings/{training.id}").get_data(as_text=True)
     assert "Hall A12 Baghdad" in page and RLO not in page
 
 
@@ -285,7 +285,7 @@ def test_a_queued_message_with_a_line_break_in_its_subject_is_sent_on_one_line(a
 def test_a_long_title_makes_a_subject_that_fits_its_column(app):
     training = TrainingSessionFactory(title="T" * 300)
     message = mail_messages.compose("layla@example.org", "training.cancelled", "training_cancelled", "en",
-                           recipient_name="Layla", ts=training, title=training.title, catalogue_url="http://x")
+                           recipient_name="Layla", training=training, title=training.title, catalogue_url="http://x")
     assert len(message.subject) == 300 and message.subject.endswith("T…")
 
 
@@ -377,7 +377,7 @@ def test_hostile_text_in_every_form_leaves_every_page_and_export_working(app, pe
     admin, officer = login(people.admin), login(people.officer)
     held = CompletedTrainingFactory(officers=[people.officer], start_date=date.today() - timedelta(days=30))
     registration = attended(held, ["present"] * 3, participant=people.participant.participant)
-    RecommendationFactory(training_session=held, status="agreed", due_date=date.today() - timedelta(days=5))
+    RecommendationFactory(training=held, status="agreed", due_date=date.today() - timedelta(days=5))
     upcoming = TrainingSessionFactory(officers=[people.officer], capacity=1000)
     [certificate], _ = certificates.issue_certificates(held, by_user=people.officer)
     certificate_id = [certificate.id]
@@ -395,9 +395,9 @@ def test_hostile_text_in_every_form_leaves_every_page_and_export_working(app, pe
         _answered(admin.post("/organisations/new", data={"name": short, "kind": "ministry", "country": "IQ"}))
         _answered(admin.post(f"/courses/{held.course_id}/edit", data={
             "title": short, "default_days": "3", "description": lines, "certificate_wording": lines[:500]}))
-        for ts in (held, upcoming):
-            _answered(officer.post(f"/officer/trainings/{ts.id}/edit", data=training_form(
-                ts, title=short, venue=short, city=short[:100], notes=lines[:5000])))
+        for training in (held, upcoming):
+            _answered(officer.post(f"/officer/trainings/{training.id}/edit", data=training_form(
+                training, title=short, venue=short, city=short[:100], notes=lines[:5000])))
         _answered(officer.post(f"/officer/trainings/{held.id}/recommendations", data={
             "text": lines[:5000], "theme": short, "status": "agreed", "due_date": (date.today() - timedelta(days=1)).isoformat()}))
         _answered(participant.post("/account/profile", data={
@@ -406,7 +406,7 @@ def test_hostile_text_in_every_form_leaves_every_page_and_export_working(app, pe
         # and as rows stored before input was cleaned could hold it (PostgreSQL never stored a NUL)
         stored = short.replace("\x00", "\x1b")
         held.title = held.venue_ar = upcoming.title = people.participant.participant.name_ar = stored
-        db.session.scalar(select(Recommendation).where(Recommendation.training_session_id == held.id)).theme = stored
+        db.session.scalar(select(Recommendation).where(Recommendation.training_id == held.id)).theme = stored
         db.session.commit()
         _answered(client.post(f"/sessions/{upcoming.id}/register", data=registration_form(
             people.participant.participant.organisation, name=short, position=short, email=f"hostile{n}@example.org")))
@@ -429,10 +429,10 @@ def test_hostile_text_in_every_form_leaves_every_page_and_export_working(app, pe
         # every export opens
         workbook = load_workbook(io.BytesIO(_clean_page_bytes(admin.get(f"/dashboard/report.xlsx?{LAST_YEAR}"))))
         assert workbook.sheetnames
-        for ts in (held, upcoming):
-            rows = list(csv.reader(io.StringIO(_clean_page(officer.get(f"/officer/trainings/{ts.id}/participants.csv")))))
-            assert rows and (ts is upcoming or len(rows) >= 2)
-            lines_of_ics = unfolded_ics(_clean_page_bytes(client.get(f"/sessions/{ts.id}.ics")))
+        for training in (held, upcoming):
+            rows = list(csv.reader(io.StringIO(_clean_page(officer.get(f"/officer/trainings/{training.id}/participants.csv")))))
+            assert rows and (training is upcoming or len(rows) >= 2)
+            lines_of_ics = unfolded_ics(_clean_page_bytes(client.get(f"/sessions/{training.id}.ics")))
             assert lines_of_ics[0] == "BEGIN:VCALENDAR" and lines_of_ics[-2:] == ["END:VCALENDAR", ""]
             assert all(":" in line and not has_stray_controls(line) and RLO not in line for line in lines_of_ics[:-1])
         for url in (f"/officer/trainings/{held.id}/report.pdf", f"/dashboard/report.pdf?{LAST_YEAR}",
@@ -460,10 +460,10 @@ def _clean_page_bytes(response):
 
 def test_a_nul_in_a_search_box_is_no_server_error(people, login):
     """Searches are not stored, but PostgreSQL refuses a NUL in a query parameter as it does in a row."""
-    ts = people.training
+    training = people.training
     client = login(people.admin)
-    for url in (f"/officer/trainings/{ts.id}/registrations", f"/officer/trainings/{ts.id}/registrations/add",
-                f"/officer/trainings/{ts.id}/certificates", "/courses", "/organisations", "/", "/admin/users"):
+    for url in (f"/officer/trainings/{training.id}/registrations", f"/officer/trainings/{training.id}/registrations/add",
+                f"/officer/trainings/{training.id}/certificates", "/courses", "/organisations", "/", "/admin/users"):
         response = client.get(f"{url}?q=Layla%00Hassan%1b%E2%80%AE")
         assert response.status_code == 200, url
         assert "\x00" not in response.get_data(as_text=True)

@@ -23,9 +23,9 @@ def my_registrations(participant):
     """The participant's registrations, most recent training first, with trainings and certificates loaded."""
     return db.session.scalars(
         select(Registration)
-        .join(Registration.training_session)
+        .join(Registration.training)
         .where(Registration.participant_id == participant.id)
-        .options(selectinload(Registration.training_session), selectinload(Registration.certificates))
+        .options(selectinload(Registration.training), selectinload(Registration.certificates))
         .order_by(TrainingSession.start_date.desc(), Registration.id.desc())
     ).all()
 
@@ -41,12 +41,12 @@ def own_registration(user, registration_id: int):
 
 def can_withdraw(registration, today: date | None = None) -> bool:
     """Before the training starts, a pending, confirmed or waitlisted registration can be withdrawn."""
-    training_session = registration.training_session
+    training = registration.training
     today = today or date.today()
     return (
         registration.status in WITHDRAWABLE_STATUSES
-        and training_session.status in ("open", "closed")
-        and (training_session.start_date is None or training_session.start_date > today)
+        and training.status in ("open", "closed")
+        and (training.start_date is None or training.start_date > today)
     )
 
 
@@ -79,7 +79,7 @@ def export_my_data(user) -> dict:
         select(Registration)
         .where(Registration.participant_id == participant.id)
         .options(
-            selectinload(Registration.training_session),
+            selectinload(Registration.training),
             selectinload(Registration.marks).joinedload(AttendanceMark.session_day),
             selectinload(Registration.certificates),
         )
@@ -117,13 +117,13 @@ def export_my_data(user) -> dict:
 
 
 def _registration_data(registration):
-    ts = registration.training_session
+    training = registration.training
     return {
         "id": registration.id,
         "training": {
-            "id": ts.id, "title": ts.title, "title_ar": ts.title_ar,
-            "start_date": _iso(ts.start_date), "end_date": _iso(ts.end_date),
-            "venue": ts.venue, "city": ts.city, "country": ts.country, "status": ts.status,
+            "id": training.id, "title": training.title, "title_ar": training.title_ar,
+            "start_date": _iso(training.start_date), "end_date": _iso(training.end_date),
+            "venue": training.venue, "city": training.city, "country": training.country, "status": training.status,
         },
         "status": registration.status,
         "source": registration.source,

@@ -66,27 +66,27 @@ def sessions():
     )
 
     def serialize(rows):
-        counts = status_counts([ts.id for ts in rows]) if rows else {}
+        counts = status_counts([training.id for training in rows]) if rows else {}
         # seats as capacity counts them: confirmed, and held for someone to confirm (whose status shows as pending)
-        taken = seats.seats_taken_by_session([ts.id for ts in rows])
+        taken = seats.seats_taken_by_session([training.id for training in rows])
         return [
             {
-                "id": ts.id,
-                "title": ts.title,
-                "title_ar": ts.title_ar,
-                "course_id": ts.course_id,
-                "start_date": _iso(ts.start_date),
-                "end_date": _iso(ts.end_date),
-                "venue": ts.venue,
-                "city": ts.city,
-                "country": ts.country,
-                "status": ts.status,
-                "capacity": ts.capacity,
-                "seats_taken": taken.get(ts.id, 0),
-                "waitlisted": counts.get((ts.id, "waitlisted"), 0),
-                "organisers": [o.organisation.name for o in ts.organisers],
+                "id": training.id,
+                "title": training.title,
+                "title_ar": training.title_ar,
+                "course_id": training.course_id,
+                "start_date": _iso(training.start_date),
+                "end_date": _iso(training.end_date),
+                "venue": training.venue,
+                "city": training.city,
+                "country": training.country,
+                "status": training.status,
+                "capacity": training.capacity,
+                "seats_taken": taken.get(training.id, 0),
+                "waitlisted": counts.get((training.id, "waitlisted"), 0),
+                "organisers": [o.organisation.name for o in training.organisers],
             }
-            for ts in rows
+            for training in rows
         ]
 
     return paginate(query, serialize)
@@ -95,10 +95,10 @@ def sessions():
 @bp.get("/sessions/<int:session_id>/registrations")
 @api_access
 def session_registrations(session_id):
-    training_session = viewable_session(session_id)
+    training = viewable_session(session_id)
     query = (
         select(Registration)
-        .where(Registration.training_session_id == training_session.id)
+        .where(Registration.training_id == training.id)
         .options(
             joinedload(Registration.participant).joinedload(Participant.organisation),
             selectinload(Registration.certificates),
@@ -107,7 +107,7 @@ def session_registrations(session_id):
     )
 
     def serialize(rows):
-        attendance = attendance_by_registration(training_session, rows)
+        attendance = attendance_by_registration(training, rows)
         items = []
         for r in rows:
             p = r.participant
@@ -137,10 +137,10 @@ def session_registrations(session_id):
 @bp.get("/sessions/<int:session_id>/recommendations")
 @api_access
 def session_recommendations(session_id):
-    training_session = viewable_session(session_id)
+    training = viewable_session(session_id)
     query = (
         select(Recommendation)
-        .where(Recommendation.training_session_id == training_session.id)
+        .where(Recommendation.training_id == training.id)
         .options(joinedload(Recommendation.responsible_organisation), selectinload(Recommendation.updates))
         .order_by(Recommendation.id)
     )

@@ -39,20 +39,20 @@ class RuleResult:
     recorded: int
 
 
-def certificate_rule_result(training_session, statuses) -> RuleResult:
+def certificate_rule_result(training, statuses) -> RuleResult:
     """Apply the training's certificate rule to one participant's marks (one status per marked day).
 
     A day without a mark counts as not attended. With ``cert_excused_excluded`` the excused days
     leave the count; with ``cert_late_counts`` a late day counts as attended.
     """
     statuses = list(statuses)
-    days = len(training_session.days)
-    excused = statuses.count("excused") if training_session.cert_excused_excluded else 0
-    attended_statuses = ("present", "late") if training_session.cert_late_counts else ("present",)
+    days = len(training.days)
+    excused = statuses.count("excused") if training.cert_excused_excluded else 0
+    attended_statuses = ("present", "late") if training.cert_late_counts else ("present",)
     attended = sum(1 for s in statuses if s in attended_statuses)
     counted = max(days - excused, 0)
     share = attended / counted if counted else 0.0
-    met = counted > 0 and bool(statuses) and share * 100 >= training_session.cert_min_attendance - 1e-9
+    met = counted > 0 and bool(statuses) and share * 100 >= training.cert_min_attendance - 1e-9
     return RuleResult(met=met, attended=attended, counted=counted, share=round(share, 4), recorded=len(statuses))
 
 
@@ -80,7 +80,7 @@ class AttendanceGrid:
         return sum(1 for r in self.registrations if (r.id, day.id) in self.marks)
 
 
-def attendance_grid(training_session) -> AttendanceGrid:
+def attendance_grid(training) -> AttendanceGrid:
     """Everything the grid shows, in a fixed number of queries however many participants there are.
 
     The people and the marks come as plain rows: loading a hundred registrations, participants and their
@@ -91,7 +91,7 @@ def attendance_grid(training_session) -> AttendanceGrid:
     from ..registrations.models import Registration
 
     registrations = db.session.execute(
-        _confirmed_by_name(training_session, Registration.id, Participant.name, Participant.name_ar)
+        _confirmed_by_name(training, Registration.id, Participant.name, Participant.name_ar)
     ).all()
     marks = db.session.execute(
         select(
@@ -101,27 +101,27 @@ def attendance_grid(training_session) -> AttendanceGrid:
         )
         .join(AttendanceMark.registration)
         .outerjoin(User, User.id == AttendanceMark.recorded_by_id)
-        .where(Registration.training_session_id == training_session.id, Registration.status == "confirmed")
+        .where(Registration.training_id == training.id, Registration.status == "confirmed")
     ).all()
     return AttendanceGrid(
-        days=list(training_session.days),
+        days=list(training.days),
         registrations=registrations,
         marks={(m.registration_id, m.session_day_id): m for m in marks},
     )
 
 
-def confirmed_registrations(training_session) -> list:
+def confirmed_registrations(training) -> list:
     """Confirmed registrations by participant name, with participants and organisations (one query)."""
     from ..participants.models import Participant
     from ..registrations.models import Registration
 
     return db.session.scalars(
-        _confirmed_by_name(training_session, Registration)
+        _confirmed_by_name(training, Registration)
         .options(contains_eager(Registration.participant).joinedload(Participant.organisation))
     ).unique().all()
 
 
-def _confirmed_by_name(training_session, *columns):
+def _confirmed_by_name(training, *columns):
     """SELECT ``columns`` of the training's confirmed registrations joined with their participants, by name."""
     from ..participants.models import Participant
     from ..registrations.models import Registration
@@ -130,23 +130,23 @@ def _confirmed_by_name(training_session, *columns):
         select(*columns)
         .select_from(Registration)
         .join(Registration.participant)
-        .where(Registration.training_session_id == training_session.id, Registration.status == "confirmed")
+        .where(Registration.training_id == training.id, Registration.status == "confirmed")
         .order_by(func.lower(Participant.name), Registration.id)
     )
 
 
-def sign_in_sheet_pdf(training_session, day) -> bytes:
+def sign_in_sheet_pdf(training, day) -> bytes:
     """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts."""
     from ..core.i18n import current_language
     from ..pdf import render_pdf
 
-    return render_pdf("pdf/sign_in_sheet.html", ts=training_session, day=day, lang=current_language(),
-                      registrations=confirmed_registrations(training_session))
+    return render_pdf("pdf/sign_in_sheet.html", training=training, day=day, lang=current_language(),
+                      registrations=confirmed_registrations(training))
 
 
-def day_of(training_session, day_id: int):
+def day_of(training, day_id: int):
     """The session day ``day_id`` of this training, or None."""
-    return next((day for day in training_session.days if day.id == day_id), None)
+    return next((day for day in training.days if day.id == day_id), None)
 
 
 class DayMark(NamedTuple):
@@ -157,14 +157,14 @@ class DayMark(NamedTuple):
     note: str | None = None
 
 
-def record_day(training_session, day, entries: Mapping[int, DayMark], *, by_user) -> int:
+def record_day(training, day, entries: Mapping[int, DayMark], *, by_user) -> int:
     """Record one day's marks and commit: ``entries`` maps registration id -> ``DayMark``.
 
     An empty status removes a mark. Only confirmed registrations of this training can be marked.
     Returns how many cells changed; each change is audited. Raises AttendanceError: a registration that is not
     a confirmed one of this training, an unknown mark, a note too long.
     """
-    confirmed = _confirmed_registrations(training_session)
+    confirmed = _confirmed_registrations(training)
     unknown = set(entries) - set(confirmed)
     if unknown:
         raise AttendanceError(_l("Attendance can only be taken for confirmed participants of this training."))
@@ -185,7 +185,7 @@ def record_day(training_session, day, entries: Mapping[int, DayMark], *, by_user
                 if mark is not None:
                     db.session.delete(mark)
                     audit.record(by_user, "attendance.delete", mark, f"{name}, {day.date}: mark {mark.status} removed",
-                                 training_session_id=training_session.id)
+                                 training_id=training.id)
                     changed += 1
                 continue
             if mark is None:
@@ -193,20 +193,20 @@ def record_day(training_session, day, entries: Mapping[int, DayMark], *, by_user
                                       recorded_by_id=by_user.id, recorded_at=now)
                 db.session.add(mark)
                 audit.record(by_user, "attendance.create", mark, f"{name}, {day.date}: {status}",
-                             training_session_id=training_session.id)
+                             training_id=training.id)
                 changed += 1
             elif (mark.status, mark.note) != (status, note):
                 changes = {k: [getattr(mark, k), v] for k, v in (("status", status), ("note", note)) if getattr(mark, k) != v}
                 mark.status, mark.note, mark.recorded_by_id, mark.recorded_at = status, note, by_user.id, now
                 audit.record(by_user, "attendance.update", mark, f"{name}, {day.date}: {changes.get('status', [status])[0]} → {status}",
-                             changes=changes, training_session_id=training_session.id)
+                             changes=changes, training_id=training.id)
                 changed += 1
     return changed
 
 
-def mark_all_present(training_session, day, *, by_user) -> int:
+def mark_all_present(training, day, *, by_user) -> int:
     """Mark every confirmed participant without a mark for ``day`` present and commit; marks already there stay."""
-    confirmed = _confirmed_registrations(training_session)
+    confirmed = _confirmed_registrations(training)
     already = set(_marks_of_day(day))
     now = utcnow()
     blank = [registration_id for registration_id in confirmed if registration_id not in already]
@@ -215,19 +215,19 @@ def mark_all_present(training_session, day, *, by_user) -> int:
             db.session.add(AttendanceMark(registration_id=registration_id, session_day_id=day.id, status="present",
                                           recorded_by_id=by_user.id, recorded_at=now))
         if blank:
-            audit.record(by_user, "attendance.mark_all_present", training_session,
+            audit.record(by_user, "attendance.mark_all_present", training,
                          f"{day.date}: {len(blank)} participants marked present")
     return len(blank)
 
 
-def _confirmed_registrations(training_session) -> dict:
+def _confirmed_registrations(training) -> dict:
     from ..participants.models import Participant
     from ..registrations.models import Registration
 
     return {r.id: r for r in db.session.scalars(
         select(Registration)
         .options(joinedload(Registration.participant).load_only(Participant.name))
-        .where(Registration.training_session_id == training_session.id, Registration.status == "confirmed")
+        .where(Registration.training_id == training.id, Registration.status == "confirmed")
     )}
 
 

@@ -17,8 +17,8 @@ from .models import MARKS
 bp = Blueprint("attendance", __name__)
 
 
-def _day_or_404(training_session, day_id):
-    day = services.day_of(training_session, day_id)
+def _day_or_404(training, day_id):
+    day = services.day_of(training, day_id)
     if day is None:
         abort(404)
     return day
@@ -28,10 +28,10 @@ def _day_or_404(training_session, day_id):
 @roles_required(*STAFF_ROLES)
 @cached_page
 @training_access("view", with_can_manage=True)
-def grid(training_session, can_manage):
-    grid = services.attendance_grid(training_session)
+def grid(training, can_manage):
+    grid = services.attendance_grid(training)
     return render_template(
-        "attendance/grid.html", ts=training_session, grid=grid, rows=_grid_rows(training_session, grid),
+        "attendance/grid.html", training=training, grid=grid, rows=_grid_rows(training, grid),
         can_manage=can_manage,
     )
 
@@ -47,7 +47,7 @@ class GridCell:
     recorded_at: str
 
 
-def _grid_rows(training_session, grid) -> list:
+def _grid_rows(training, grid) -> list:
     """(registration, [GridCell or None per day]) for every row of the grid.
 
     A hundred people × several days is hundreds of cells: each label is translated once and each
@@ -67,7 +67,7 @@ def _grid_rows(training_session, grid) -> list:
             key = (mark.recorded_by_id, mark.recorded_at)
             if key not in recorded:
                 recorded[key] = (mark.recorded_by_name or unknown,
-                                 fmt_date(mark.recorded_at, "short", tz=training_session.timezone))
+                                 fmt_date(mark.recorded_at, "short", tz=training.timezone))
             cells.append(GridCell(mark.status, labels[mark.status], mark.note, *recorded[key]))
         rows.append((registration, cells))
     return rows
@@ -76,17 +76,17 @@ def _grid_rows(training_session, grid) -> list:
 @bp.route("/officer/trainings/<int:training_id>/attendance/days/<int:day_id>", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def day(training_session, day_id):
-    day = _day_or_404(training_session, day_id)
+def day(training, day_id):
+    day = _day_or_404(training, day_id)
     submitted = None
     if request.method == "POST":
         submitted = _entries_from_form(request.form)
         with shows_domain_errors():
-            changed = services.record_day(training_session, day, submitted, by_user=current_user)
+            changed = services.record_day(training, day, submitted, by_user=current_user)
             flash(_("Attendance for %(day)s saved (%(count)s changes).", day=_format_day(day), count=changed), "success")
-            return redirect(url_for(".grid", training_id=training_session.id))
+            return redirect(url_for(".grid", training_id=training.id))
     return render_template(
-        "attendance/day.html", ts=training_session, day=day, grid=services.attendance_grid(training_session),
+        "attendance/day.html", training=training, day=day, grid=services.attendance_grid(training),
         submitted=submitted, marks=[(mark, str(MARK_LABELS[mark])) for mark in MARKS],  # translated once, not per row
     ), 422 if submitted is not None else 200
 
@@ -94,23 +94,23 @@ def day(training_session, day_id):
 @bp.post("/officer/trainings/<int:training_id>/attendance/days/<int:day_id>/all-present")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def mark_all_present(training_session, day_id):
-    day = _day_or_404(training_session, day_id)
+def mark_all_present(training, day_id):
+    day = _day_or_404(training, day_id)
     with shows_domain_errors():
-        count = services.mark_all_present(training_session, day, by_user=current_user)
+        count = services.mark_all_present(training, day, by_user=current_user)
         flash(_("%(count)s participants without a mark were marked present for %(day)s. Now record the exceptions.",
                 count=count, day=_format_day(day)), "success")
-    return redirect(url_for(".day", training_id=training_session.id, day_id=day_id))
+    return redirect(url_for(".day", training_id=training.id, day_id=day_id))
 
 
 @bp.get("/officer/trainings/<int:training_id>/attendance/days/<int:day_id>/sign-in-sheet.pdf")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
-def sign_in_sheet(training_session, day_id):
-    day = _day_or_404(training_session, day_id)
+def sign_in_sheet(training, day_id):
+    day = _day_or_404(training, day_id)
     return Response(
-        services.sign_in_sheet_pdf(training_session, day), mimetype="application/pdf",
-        headers={"Content-Disposition": f"inline; filename=sign-in-sheet-{training_session.id}-{day.date.isoformat()}.pdf"},
+        services.sign_in_sheet_pdf(training, day), mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=sign-in-sheet-{training.id}-{day.date.isoformat()}.pdf"},
     )
 
 

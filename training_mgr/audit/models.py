@@ -22,7 +22,8 @@ class AuditEntry(db.Model):
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
     #: the training the change belongs to, for the per-training audit page
-    training_session_id: Mapped[int | None] = mapped_column(
+    training_id: Mapped[int | None] = mapped_column(
+        "training_session_id",
         ForeignKey("training_sessions.id", ondelete="SET NULL")
     )
     summary: Mapped[str] = mapped_column(Text)

@@ -6,17 +6,17 @@ from ..extensions import db
 from .models import AuditEntry
 
 
-def record(user, action: str, obj, summary: str, changes: dict | None = None, training_session_id: int | None = None):
+def record(user, action: str, obj, summary: str, changes: dict | None = None, training_id: int | None = None):
     """Add an audit entry for ``obj`` to the current transaction (the caller commits)."""
     db.session.flush()  # so a new object (and a new training) has its id
-    if training_session_id is None:
-        training_session_id = _training_session_id_of(obj)
+    if training_id is None:
+        training_id = _training_session_id_of(obj)
     entry = AuditEntry(
         user_id=getattr(user, "id", None),
         action=action,
         object_type=type(obj).__name__,
         object_id=getattr(obj, "id", None),
-        training_session_id=training_session_id,
+        training_id=training_id,
         summary=summary,
         changes=_jsonable(changes) if changes else None,
     )
@@ -42,10 +42,10 @@ def _training_session_id_of(obj):
 
     if isinstance(obj, TrainingSession):
         return obj.id
-    if getattr(obj, "training_session_id", None):
-        return obj.training_session_id
+    if getattr(obj, "training_id", None):
+        return obj.training_id
     registration = getattr(obj, "registration", None)
-    return getattr(registration, "training_session_id", None)
+    return getattr(registration, "training_id", None)
 
 
 def _jsonable(changes):
@@ -61,11 +61,11 @@ def _jsonable(changes):
 
 # --- reading the log ---------------------------------------------------------------------------------
 
-def entries_query(training_session_id: int | None = None, action: str | None = None, user_id: int | None = None):
+def entries_query(training_id: int | None = None, action: str | None = None, user_id: int | None = None):
     """Audit entries, newest first, with their author; narrowed to one training, action or user."""
     query = select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
-    if training_session_id is not None:
-        query = query.where(AuditEntry.training_session_id == training_session_id)
+    if training_id is not None:
+        query = query.where(AuditEntry.training_id == training_id)
     if action:
         query = query.where(AuditEntry.action == action)
     if user_id is not None:
@@ -73,11 +73,11 @@ def entries_query(training_session_id: int | None = None, action: str | None = N
     return query
 
 
-def filter_choices(training_session_id: int | None = None) -> tuple[list[str], list]:
+def filter_choices(training_id: int | None = None) -> tuple[list[str], list]:
     """The actions and the users that occur in the log (of one training), for the filters."""
     from ..auth.models import User
 
-    scope = [] if training_session_id is None else [AuditEntry.training_session_id == training_session_id]
+    scope = [] if training_id is None else [AuditEntry.training_id == training_id]
     actions = db.session.scalars(select(AuditEntry.action).where(*scope).distinct().order_by(AuditEntry.action)).all()
     users = db.session.scalars(
         select(User).where(User.id.in_(select(AuditEntry.user_id).where(*scope))).order_by(func.lower(User.email))

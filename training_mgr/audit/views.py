@@ -12,10 +12,10 @@ bp = Blueprint("audit", __name__)
 PER_PAGE = 50
 
 
-def _filtered_page(training_session_id=None):
-    actions, users = services.filter_choices(training_session_id)
+def _filtered_page(training_id=None):
+    actions, users = services.filter_choices(training_id)
     filters = AuditFilterForm(request.args, actions=actions, users=users)
-    query = services.entries_query(training_session_id, action=filters.action.data or None,
+    query = services.entries_query(training_id, action=filters.action.data or None,
                                    user_id=filters.user_id.data)
     page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
     return filters, page
@@ -25,12 +25,12 @@ def _filtered_page(training_session_id=None):
 @roles_required("admin")
 def index():
     filters, page = _filtered_page()
-    return render_template("audit/index.html", filters=filters, page=page, ts=None)
+    return render_template("audit/index.html", filters=filters, page=page, training=None)
 
 
 @bp.get("/officer/trainings/<int:training_id>/audit")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
-def session_log(training_session):
-    filters, page = _filtered_page(training_session.id)
-    return render_template("audit/index.html", filters=filters, page=page, ts=training_session)
+def session_log(training):
+    filters, page = _filtered_page(training.id)
+    return render_template("audit/index.html", filters=filters, page=page, training=training)

@@ -115,19 +115,19 @@ def filter_choices():
 
 def public_session(session_id: int):
     """A training as the public sees it; drafts do not exist for them."""
-    training_session = db.session.get(TrainingSession, session_id)
-    if training_session is None or training_session.status == "draft":
+    training = db.session.get(TrainingSession, session_id)
+    if training is None or training.status == "draft":
         return None
-    return training_session
+    return training
 
 
 # --- calendar file ------------------------------------------------------------------------------
 
-def calendar_file(training_session, *, title: str, location: str, description: str, url: str, host: str) -> str:
+def calendar_file(training, *, title: str, location: str, description: str, url: str, host: str) -> str:
     """An iCalendar (RFC 5545) file with one all-day event spanning the training's dates."""
-    end = training_session.end_date or training_session.start_date
+    end = training.end_date or training.start_date
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    modified = as_utc(training_session.updated_at or training_session.created_at or utcnow())
+    modified = as_utc(training.updated_at or training.created_at or utcnow())
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -135,17 +135,17 @@ def calendar_file(training_session, *, title: str, location: str, description: s
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
-        f"UID:training-session-{training_session.id}@{host}",
+        f"UID:training-session-{training.id}@{host}",
         f"DTSTAMP:{stamp}",
         f"LAST-MODIFIED:{modified.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}",
-        f"DTSTART;VALUE=DATE:{training_session.start_date:%Y%m%d}",
+        f"DTSTART;VALUE=DATE:{training.start_date:%Y%m%d}",
         # all-day events end on the day after the last one (the end is exclusive)
         f"DTEND;VALUE=DATE:{end + timedelta(days=1):%Y%m%d}",
         f"SUMMARY:{ics_escape(title)}",
         f"LOCATION:{ics_escape(location)}",
         f"DESCRIPTION:{ics_escape(description)}",
         f"URL:{url}",
-        f"STATUS:{'CANCELLED' if training_session.status == 'cancelled' else 'CONFIRMED'}",
+        f"STATUS:{'CANCELLED' if training.status == 'cancelled' else 'CONFIRMED'}",
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
         "END:VCALENDAR",
@@ -191,7 +191,7 @@ class OnlineRegistration:
     awaits_the_person: bool = False
 
 
-def register_online(training_session, details: PersonalDetails, email: str, locale: str,
+def register_online(training, details: PersonalDetails, email: str, locale: str,
                     by_user=None) -> OnlineRegistration:
     """Register the person the form describes, in one commit with their account and e-mails: ``details`` as they
     typed them, ``email`` as typed (normalised here), ``locale`` the language code of their e-mails.
@@ -208,34 +208,34 @@ def register_online(training_session, details: PersonalDetails, email: str, loca
     when registration is closed. The answer to show a visitor who is not that person is the same whatever
     happened (``awaits_the_person`` or a new registration), so the form does not tell who is known.
     """
-    error = registrations.registration_window_error(training_session)
+    error = registrations.registration_window_error(training)
     if error:
         raise registrations.RegistrationError(str(error))
     email = normalise_email(email)
     try:
-        return _register_online(training_session, details, email, locale, by_user)
+        return _register_online(training, details, email, locale, by_user)
     except IntegrityError:
         # The same new e-mail submitted twice at once (a double tap): the other request made the
         # participant; this one now finds it known and answers as for any known address.
         db.session.rollback()
-        return _register_online(training_session, details, email, locale, by_user)
+        return _register_online(training, details, email, locale, by_user)
 
 
-def _register_online(training_session, details, email, locale, by_user):
+def _register_online(training, details, email, locale, by_user):
     # Lock first: the rows written below refer to the training, and on PostgreSQL each such reference
     # takes a share lock that would deadlock with another request waiting for the seat lock.
-    registrations.lock_seats(training_session)
-    holds.release_expired_in(training_session)  # their seats go to the waiting list before anyone new
+    registrations.lock_seats(training)
+    holds.release_expired_in(training)  # their seats go to the waiting list before anyone new
     participant = db.session.scalar(select(Participant).where(Participant.email == email))
     if participant is None:
         account = db.session.scalar(select(User).where(User.email == email))
         if account is not None and not (by_user is not None and by_user.id == account.id and account.role == "participant"):
-            return _tell_account_owner(training_session, account)
+            return _tell_account_owner(training, account)
         participant = Participant(email=email, locale=locale, consent_at=utcnow(), **asdict(details))
         db.session.add(participant)
         db.session.flush()
         audit.record(by_user, "participant.create", participant, f"{participant.name} <{email}> registered online",
-                     training_session_id=training_session.id)
+                     training_id=training.id)
     elif by_user is not None and by_user.participant_id == participant.id:
         values = asdict(details)
         changes = audit.diff(participant, list(values), values)
@@ -243,11 +243,11 @@ def _register_online(training_session, details, email, locale, by_user):
             participant.consent_at = utcnow()
         if changes:
             audit.record(by_user, "participant.update", participant, f"{participant.name} updated their details",
-                         changes=changes, training_session_id=training_session.id)
+                         changes=changes, training_id=training.id)
     else:
-        return _hold_for_the_person(training_session, participant, by_user)
+        return _hold_for_the_person(training, participant, by_user)
 
-    existing = registrations.find_registration(training_session.id, participant.id)
+    existing = registrations.find_registration(training.id, participant.id)
     if existing is not None and existing.is_held:  # asked for in their name before; now they are here themselves
         holds.confirm(existing, by_user=by_user, how="login")
         password_link_sent = _give_account(participant, locale)
@@ -259,21 +259,21 @@ def _register_online(training_session, details, email, locale, by_user):
 
     password_link_sent = _give_account(participant, locale)
     try:
-        registration = registrations.register(training_session, participant, source="online", by_user=by_user)
+        registration = registrations.register(training, participant, source="online", by_user=by_user)
     except registrations.RegistrationError:
         db.session.rollback()
-        if _is_registered(training_session, email):  # the same person a moment ago, in another request
+        if _is_registered(training, email):  # the same person a moment ago, in another request
             raise AlreadyRegistered(str(ALREADY_REGISTERED)) from None
         raise
     return OnlineRegistration(registration, password_link_sent)
 
 
-def _hold_for_the_person(training_session, participant, by_user) -> OnlineRegistration:
+def _hold_for_the_person(training, participant, by_user) -> OnlineRegistration:
     """A known participant's address typed by someone else: hold a seat for them and mail them the link to
     confirm it; or send a new link for a seat held already; or, registered already, tell them so. Commits."""
-    existing = registrations.find_registration(training_session.id, participant.id)  # expired holds are gone
+    existing = registrations.find_registration(training.id, participant.id)  # expired holds are gone
     if existing is None:
-        registration = holds.hold(training_session, participant, by_user=by_user)
+        registration = holds.hold(training, participant, by_user=by_user)
     elif holds.is_active(existing):
         registration = existing
         holds.send_new_link(existing)
@@ -284,14 +284,14 @@ def _hold_for_the_person(training_session, participant, by_user) -> OnlineRegist
     return OnlineRegistration(registration, awaits_the_person=True)
 
 
-def _tell_account_owner(training_session, account) -> OnlineRegistration:
+def _tell_account_owner(training, account) -> OnlineRegistration:
     """An account's address with no participant record: register nothing, change nothing, tell its owner. Commits."""
     from ..mail import messages as mail
 
-    mail.notify_registration_login_needed(account, training_session)
+    mail.notify_registration_login_needed(account, training)
     audit.record(None, "registration.refused", account,
                  f"Public registration for the address of {account.role} account {account.email}: nothing registered",
-                 training_session_id=training_session.id)
+                 training_id=training.id)
     db.session.commit()
     return OnlineRegistration(None, awaits_the_person=True)
 
@@ -343,11 +343,11 @@ def confirm_holds_at_login(user) -> list:
     return confirmed
 
 
-def _is_registered(training_session, email) -> bool:
+def _is_registered(training, email) -> bool:
     return db.session.scalar(
         select(func.count(Registration.id))
         .join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.training_session_id == training_session.id, Participant.email == email)
+        .where(Registration.training_id == training.id, Participant.email == email)
     ) > 0
 
 

@@ -29,53 +29,53 @@ def index():
 
 
 def _public_session_or_404(session_id):
-    training_session = services.public_session(session_id)
-    if training_session is None:
+    training = services.public_session(session_id)
+    if training is None:
         abort(404)
-    return training_session
+    return training
 
 
 @bp.get("/sessions/<int:session_id>")
 @cached_page(per_minute=True)
 def session_page(session_id):
-    training_session = _public_session_or_404(session_id)
+    training = _public_session_or_404(session_id)
     return render_template(
         "catalogue/session.html",
-        ts=training_session,
-        seats_left=seats.seats_left(training_session),
-        window_error=registrations.registration_window_error(training_session),
+        training=training,
+        seats_left=seats.seats_left(training),
+        window_error=registrations.registration_window_error(training),
     )
 
 
 @bp.get("/sessions/<int:session_id>.ics")
 def session_calendar(session_id):
-    training_session = _public_session_or_404(session_id)
-    if training_session.start_date is None:
+    training = _public_session_or_404(session_id)
+    if training.start_date is None:
         abort(404)
-    url = public_url("catalogue.session_page", session_id=training_session.id)
-    location = ", ".join(filter(None, [localized(training_session, "venue"), localized(training_session, "city")]))
-    organisers = ", ".join(localized(o.organisation, "name") for o in training_session.organisers)
+    url = public_url("catalogue.session_page", session_id=training.id)
+    location = ", ".join(filter(None, [localized(training, "venue"), localized(training, "city")]))
+    organisers = ", ".join(localized(o.organisation, "name") for o in training.organisers)
     description = "\n".join(filter(None, [
-        localized(training_session.course, "description"),
+        localized(training.course, "description"),
         _("Organisers: %(names)s", names=organisers) if organisers else "",
         url,
     ]))
     body = services.calendar_file(
-        training_session, title=localized(training_session, "title"), location=location,
+        training, title=localized(training, "title"), location=location,
         description=description, url=url, host=public_host(),
     )
     return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="training-{training_session.id}.ics"',
+        "Content-Disposition": f'attachment; filename="training-{training.id}.ics"',
     })
 
 
 @bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
 @throttle_posts("REGISTRATION_LIMIT", counts=acted)  # per client address and per e-mail (config.py)
 def register(session_id):
-    training_session = _public_session_or_404(session_id)
-    window_error = registrations.registration_window_error(training_session)
+    training = _public_session_or_404(session_id)
+    window_error = registrations.registration_window_error(training)
     if window_error:
-        return render_template("catalogue/register_closed.html", ts=training_session, message=window_error)
+        return render_template("catalogue/register_closed.html", training=training, message=window_error)
 
     own = current_user.participant if current_user.is_authenticated else None
     form = RegistrationForm()
@@ -88,14 +88,14 @@ def register(session_id):
         count_this_post()
         with shows_domain_errors(form):  # "already registered" beside the e-mail, the others flashed
             outcome = services.register_online(
-                training_session, form.details(), form.email.data, current_language(),
+                training, form.details(), form.email.data, current_language(),
                 by_user=current_user if current_user.is_authenticated else None,
             )
             _flash_outcome(outcome, form.email.data, own is not None)
-            return redirect(url_for("catalogue.session_page", session_id=training_session.id))
+            return redirect(url_for("catalogue.session_page", session_id=training.id))
     elif form.trapped:
         flash(TRAPPED, "danger")
-    return render_template("catalogue/register.html", ts=training_session, form=form, own=own)
+    return render_template("catalogue/register.html", training=training, form=form, own=own)
 
 
 def _flash_outcome(outcome, email, proven):
@@ -127,7 +127,7 @@ def confirm_registration(token):
         return render_template("catalogue/confirm_invalid.html", message=holds.INVALID_LINK), 404
     form = ConfirmHeldRegistrationForm()
     if form.validate_on_submit() and (form.confirm.data or form.decline.data):
-        training_session = registration.training_session
+        training = registration.training
         try:
             if form.decline.data:
                 services.decline_held_registration(token)
@@ -137,14 +137,14 @@ def confirm_registration(token):
             return render_template("catalogue/confirm_invalid.html", message=str(error)), 404
         except registrations.RegistrationError as error:
             flash(str(error), "danger")
-            return redirect(url_for("catalogue.session_page", session_id=training_session.id))
+            return redirect(url_for("catalogue.session_page", session_id=training.id))
         if form.decline.data:
             flash(_("The seat is released. Nothing else was changed."), "info")
         else:
             _flash_status(outcome.registration.status, outcome.registration.participant.email, outcome.password_link_sent)
-        return redirect(url_for("catalogue.session_page", session_id=training_session.id))
+        return redirect(url_for("catalogue.session_page", session_id=training.id))
     return render_template("catalogue/confirm.html", form=form, registration=registration,
-                           ts=registration.training_session, participant=registration.participant)
+                           training=registration.training, participant=registration.participant)
 
 
 @bp.record_once
@@ -155,7 +155,7 @@ def _confirm_held_registrations_at_login(state):
 def _on_login(app, user, **extra):
     """Logging in proves who the person is: their held registrations are confirmed (``services.confirm_holds_at_login``)."""
     for registration in services.confirm_holds_at_login(user):
-        title = localized(registration.training_session, "title")
+        title = localized(registration.training, "title")
         if registration.status == "confirmed":
             flash(_("Your place in “%(title)s” is confirmed.", title=title), "success")
         elif registration.status == "waitlisted":

@@ -10,10 +10,10 @@ def register(app):
         from ..extensions import db
         from ..trainings.models import TrainingSession
 
-        training_session = db.session.get(TrainingSession, session_id)
-        if training_session is None:
+        training = db.session.get(TrainingSession, session_id)
+        if training is None:
             raise click.ClickException(f"No training with id {session_id}.")
-        return training_session
+        return training
 
     @certificates.command("issue")
     @click.argument("session_id", type=int)
@@ -21,13 +21,13 @@ def register(app):
         """Issue certificates to everyone eligible in a training; prints how many."""
         from . import services
 
-        training_session = training_or_fail(session_id)
-        error = services.issuing_error(training_session)
+        training = training_or_fail(session_id)
+        error = services.issuing_error(training)
         if error:
             raise click.ClickException(str(error))
-        eligible = sum(1 for row in services.eligibility(training_session) if row.eligible)
+        eligible = sum(1 for row in services.eligibility(training) if row.eligible)
         with click.progressbar(length=eligible, label="Issuing certificates", file=click.get_text_stream("stderr")) as bar:
-            issued, _skipped = services.issue_certificates(training_session, on_progress=bar.update)
+            issued, _skipped = services.issue_certificates(training, on_progress=bar.update)
         click.echo(f"Issued {len(issued)} certificates for training {session_id}.")
 
     @certificates.command("export")
@@ -41,8 +41,8 @@ def register(app):
         kind = output.lower().rsplit(".", 1)[-1]
         if kind not in ("pdf", "zip"):
             raise click.BadParameter("give a file name ending in .pdf or .zip", param_hint="--output")
-        training_session = training_or_fail(session_id)
-        issued = services.valid_certificates(training_session)
+        training = training_or_fail(session_id)
+        issued = services.valid_certificates(training)
         if not issued:
             raise click.ClickException(f"Training {session_id} has no valid certificates yet.")
         write = services.merged_pdf if kind == "pdf" else services.zip_of_pdfs

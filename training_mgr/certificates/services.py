@@ -63,40 +63,40 @@ def valid_certificate(registration):
     return next((c for c in registration.certificates if c.status == "valid"), None)
 
 
-def attendance_reason(training_session, registration):
+def attendance_reason(training, registration):
     """Why the attendance rule is not met (None when it is), and the measured rule."""
     statuses = [mark.status for mark in registration.marks]
     if not statuses:
         return _("No attendance recorded"), None
-    rule = certificate_rule_result(training_session, statuses)
+    rule = certificate_rule_result(training, statuses)
     if rule.met:
         return None, rule
     if rule.counted == 0:
         return _("Every day was excused, so no day counts"), rule
     return _(
         "Attended %(attended)s of %(counted)s days, %(needed)s%% needed",
-        attended=rule.attended, counted=rule.counted, needed=training_session.cert_min_attendance,
+        attended=rule.attended, counted=rule.counted, needed=training.cert_min_attendance,
     ), rule
 
 
-def eligibility_of(training_session, registration) -> Eligibility:
+def eligibility_of(training, registration) -> Eligibility:
     if registration.status != "confirmed":
         label = str(REGISTRATION_STATUS_LABELS[registration.status]).lower()
         return Eligibility(registration, _("Not confirmed (%(status)s)", status=label))
     if registration.participant.erased_at is not None:
         return Eligibility(registration, _("The person's details were erased on their request"))
-    reason, rule = attendance_reason(training_session, registration)
+    reason, rule = attendance_reason(training, registration)
     if valid_certificate(registration) is not None:
         return Eligibility(registration, _("Already has a valid certificate"), rule)
     return Eligibility(registration, reason, rule)
 
 
-def session_registrations(training_session, registration_ids=None):
+def session_registrations(training, registration_ids=None):
     """A training's registrations, by participant name, with marks, certificates and participant loaded."""
     query = (
         select(Registration)
         .join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.training_session_id == training_session.id)
+        .where(Registration.training_id == training.id)
         .options(
             joinedload(Registration.participant),
             selectinload(Registration.marks),
@@ -109,28 +109,28 @@ def session_registrations(training_session, registration_ids=None):
     return db.session.scalars(query).unique().all()
 
 
-def eligibility(training_session, registration_ids=None) -> list[Eligibility]:
+def eligibility(training, registration_ids=None) -> list[Eligibility]:
     """Every registration of the training (or the given ones) with its eligibility."""
-    return [eligibility_of(training_session, r) for r in session_registrations(training_session, registration_ids)]
+    return [eligibility_of(training, r) for r in session_registrations(training, registration_ids)]
 
 
-def issuing_error(training_session):
+def issuing_error(training):
     """Why certificates cannot be issued for this training now, or None."""
-    if training_session.status != "completed":
+    if training.status != "completed":
         return _("Certificates can be issued once the training is marked as completed.")
-    if completion_date(training_session) is None:
+    if completion_date(training) is None:
         return _("The training has no end date, so the certificate date is unknown.")
     return None
 
 
-def completion_date(training_session) -> date | None:
+def completion_date(training) -> date | None:
     """The date printed on certificates: the training's last day, else the day it was marked completed."""
-    if training_session.end_date:
-        return training_session.end_date
-    completed_at = as_utc(training_session.completed_at)
+    if training.end_date:
+        return training.end_date
+    completed_at = as_utc(training.completed_at)
     if completed_at is None:
         return None
-    return completed_at.astimezone(ZoneInfo(training_session.timezone)).date()
+    return completed_at.astimezone(ZoneInfo(training.timezone)).date()
 
 
 # --- the PDF -------------------------------------------------------------------------------
@@ -157,22 +157,22 @@ def _qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=4, border=0, dark="#1d2b44")
 
 
-def print_context(training_session) -> dict:
+def print_context(training) -> dict:
     """The training's part of the certificate, with dates written in each of its two languages."""
-    completed_on = completion_date(training_session)
+    completed_on = completion_date(training)
     texts = {}
     for lang in ("en", "ar"):
         with force_locale(lang):
             texts[lang] = {
-                "dates": fmt_date_range(training_session.start_date, training_session.end_date),
+                "dates": fmt_date_range(training.start_date, training.end_date),
                 "completed_on": fmt_date(completed_on, "long"),
             }
     return {
-        "ts": training_session,
-        "course": training_session.course,
-        "host": training_session.host,
-        "co_organisers": training_session.co_organisers,
-        "signatories": [(s, _signature_data_uri(s)) for s in training_session.signatories],
+        "training": training,
+        "course": training.course,
+        "host": training.host,
+        "co_organisers": training.co_organisers,
+        "signatories": [(s, _signature_data_uri(s)) for s in training.signatories],
         "texts": texts,
     }
 
@@ -182,37 +182,37 @@ def _printed(certificate, participant) -> PrintedCertificate:
     return PrintedCertificate(certificate, participant, url, _qr_data_uri(url))
 
 
-def render_certificates(training_session, pairs, on_progress=None) -> list[bytes]:
+def render_certificates(training, pairs, on_progress=None) -> list[bytes]:
     """One PDF per (certificate, participant), rendered as a batch (what they share is laid out once)."""
     printed = [_printed(certificate, participant) for certificate, participant in pairs]
     return pdf.render_batch(
         "pdf/certificate.html", "certificates", anchor_prefix=PDF_ANCHOR_PREFIX, on_progress=on_progress,
-        certificates=printed, **print_context(training_session),
+        certificates=printed, **print_context(training),
     )
 
 
 # --- writes --------------------------------------------------------------------------------
 
 
-def issue_certificates(training_session, registration_ids=None, *, by_user=None, on_progress=None):
+def issue_certificates(training, registration_ids=None, *, by_user=None, on_progress=None):
     """Issue certificates to the eligible ones among ``registration_ids`` (every registration when None)
     and commit. Returns (issued certificates, ineligible Eligibility rows)."""
-    error = issuing_error(training_session)
+    error = issuing_error(training)
     if error:
         raise CertificateError(error)
-    rows = eligibility(training_session, registration_ids)
+    rows = eligibility(training, registration_ids)
     eligible = [row.registration for row in rows if row.eligible]
     skipped = [row for row in rows if not row.eligible]
     if not eligible:
         return [], skipped
-    return _issue(training_session, [r.id for r in eligible], by_user=by_user, on_progress=on_progress), skipped
+    return _issue(training, [r.id for r in eligible], by_user=by_user, on_progress=on_progress), skipped
 
 
-def _issue(training_session, registration_ids, *, by_user, on_progress=None, replacing=None, reason=None):
-    issued_on = completion_date(training_session)
+def _issue(training, registration_ids, *, by_user, on_progress=None, replacing=None, reason=None):
+    issued_on = completion_date(training)
     first = reserve_sequences(issued_on.year, len(registration_ids))
     # The commit expired everything; one query loads the people again.
-    by_id = {r.id: r for r in session_registrations(training_session, registration_ids)}
+    by_id = {r.id: r for r in session_registrations(training, registration_ids)}
     registrations = [by_id[i] for i in registration_ids]
     pairs = []
     for offset, registration in enumerate(registrations):
@@ -224,7 +224,7 @@ def _issue(training_session, registration_ids, *, by_user, on_progress=None, rep
             replaces_id=replacing.id if replacing else None,
         )
         pairs.append((certificate, registration.participant))
-    files = render_certificates(training_session, pairs, on_progress=on_progress)
+    files = render_certificates(training, pairs, on_progress=on_progress)
 
     # The year's counter lock again: issuing to the same people at the same moment
     # cannot leave anyone with two valid certificates.
@@ -251,7 +251,7 @@ def _issue(training_session, registration_ids, *, by_user, on_progress=None, rep
             by_user, "certificate.reissued" if replacing else "certificate.issued", certificate,
             _("Certificate %(serial)s issued to %(name)s", serial=certificate.serial, name=participant.name),
             {"serial": certificate.serial, "replaces": replacing.serial if replacing else None},
-            training_session_id=training_session.id,
+            training_id=training.id,
         )
         issued.append(certificate)
     db.session.commit()
@@ -295,18 +295,18 @@ def reissue_certificate(certificate, reason, *, by_user):
     """
     reason = _clean_reason(reason)
     registration = certificate.registration
-    training_session = registration.training_session
-    error = issuing_error(training_session)
+    training = registration.training
+    error = issuing_error(training)
     if error:
         raise CertificateError(error)
     if certificate.status != "valid":
         raise CertificateError(_("Only a valid certificate can be reissued."))
     if registration.status != "confirmed":
-        raise CertificateError(eligibility_of(training_session, registration).reason)
-    attendance_error, _rule = attendance_reason(training_session, registration)
+        raise CertificateError(eligibility_of(training, registration).reason)
+    attendance_error, _rule = attendance_reason(training, registration)
     if attendance_error:
         raise CertificateError(attendance_error)
-    issued = _issue(training_session, [registration.id], by_user=by_user, replacing=certificate, reason=reason)
+    issued = _issue(training, [registration.id], by_user=by_user, replacing=certificate, reason=reason)
     return issued[0]
 
 
@@ -338,13 +338,13 @@ def export_filename(certificate) -> str:
     return f"{certificate.serial}-{name}.pdf" if name else f"{certificate.serial}.pdf"
 
 
-def valid_certificates(training_session):
+def valid_certificates(training):
     """A training's valid certificates with their PDFs, by serial (not those whose PDF was deleted when their
     holder was erased)."""
     return db.session.scalars(
         select(Certificate)
         .join(Registration, Registration.id == Certificate.registration_id)
-        .where(Registration.training_session_id == training_session.id, Certificate.status == "valid",
+        .where(Registration.training_id == training.id, Certificate.status == "valid",
                Certificate.pdf.is_not(None))
         .options(selectinload(Certificate.registration).joinedload(Registration.participant))
         .options(undefer(Certificate.pdf))

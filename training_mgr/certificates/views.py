@@ -22,17 +22,17 @@ verify_limit = limiter.shared_limit(lambda: current_app.config["VERIFY_LIMIT_PER
 @bp.get("/officer/trainings/<int:training_id>/certificates")
 @roles_required(*STAFF_ROLES)
 @training_access("view", with_can_manage=True)
-def index(training_session, can_manage):
-    rows = services.eligibility(training_session)
+def index(training, can_manage):
+    rows = services.eligibility(training)
     search = clean_text(request.args.get("q") or "")
     if search:
         needle = search.casefold()
         rows = [r for r in rows if needle in r.registration.participant.name.casefold()
                 or needle in (r.registration.participant.name_ar or "")]
     return render_template(
-        "certificates/index.html", ts=training_session, rows=rows, search=search, form=IssueForm(),
+        "certificates/index.html", training=training, rows=rows, search=search, form=IssueForm(),
         can_manage=can_manage,
-        issuing_error=services.issuing_error(training_session),
+        issuing_error=services.issuing_error(training),
         eligible_count=sum(1 for r in rows if r.eligible),
         valid_count=sum(1 for r in rows if services.valid_certificate(r.registration)),
     )
@@ -41,9 +41,9 @@ def index(training_session, can_manage):
 @bp.post("/officer/trainings/<int:training_id>/certificates/issue")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def issue(training_session):
+def issue(training):
     form = IssueForm()
-    back = redirect(url_for(".index", training_id=training_session.id))
+    back = redirect(url_for(".index", training_id=training.id))
     if not form.validate():
         flash(_("The form expired. Please submit it again."), "danger")
         return back
@@ -57,7 +57,7 @@ def issue(training_session):
             flash(_("Tick the people to issue certificates to."), "warning")
             return back
     with shows_domain_errors():
-        issued, skipped = services.issue_certificates(training_session, chosen, by_user=current_user)
+        issued, skipped = services.issue_certificates(training, chosen, by_user=current_user)
         if issued:
             flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
         if chosen is not None:
@@ -77,7 +77,7 @@ def revoke(certificate_id):
         with shows_domain_errors(form.reason):
             services.revoke_certificate(certificate, form.reason.data, by_user=current_user)
             flash(_("Certificate %(serial)s revoked.", serial=certificate.serial), "success")
-            return redirect(url_for(".index", training_id=certificate.registration.training_session_id))
+            return redirect(url_for(".index", training_id=certificate.registration.training_id))
     return render_template("certificates/change.html", certificate=certificate, form=form, action="revoke")
 
 
@@ -90,24 +90,24 @@ def reissue(certificate_id):
         with shows_domain_errors(form.reason):
             new = services.reissue_certificate(certificate, form.reason.data, by_user=current_user)
             flash(_("Certificate %(new)s issued in place of %(old)s.", new=new.serial, old=certificate.serial), "success")
-            return redirect(url_for(".index", training_id=certificate.registration.training_session_id))
+            return redirect(url_for(".index", training_id=certificate.registration.training_id))
     return render_template("certificates/change.html", certificate=certificate, form=form, action="reissue")
 
 
 @bp.get("/officer/trainings/<int:training_id>/certificates.<any(pdf, zip):kind>")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def export(training_session, kind):
+def export(training, kind):
     """Every valid certificate of the training: one merged PDF, or a ZIP of the stored files."""
-    certificates = services.valid_certificates(training_session)
+    certificates = services.valid_certificates(training)
     if not certificates:
         flash(_("No valid certificates to download yet."), "warning")
-        return redirect(url_for(".index", training_id=training_session.id))
+        return redirect(url_for(".index", training_id=training.id))
     if kind == "pdf":
         body, mimetype = services.merged_pdf(certificates), "application/pdf"
     else:
         body, mimetype = services.zip_of_pdfs(certificates), "application/zip"
-    filename = f"certificates-training-{training_session.id}.{kind}"
+    filename = f"certificates-training-{training.id}.{kind}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -155,7 +155,7 @@ def verify(code):
         else:
             file_is_original = codes.is_original(certificate, data)
     return render_template(
-        "certificates/verify.html", certificate=certificate, ts=certificate.registration.training_session,
+        "certificates/verify.html", certificate=certificate, training=certificate.registration.training,
         participant=certificate.registration.participant, form=form, file_is_original=file_is_original,
         replacement=codes.replacement_of(certificate),
     )

@@ -54,13 +54,13 @@ def compose(recipient, kind, template, locale, **context) -> OutboundEmail:
 def notify_registration(registration, event: str) -> OutboundEmail:
     """Queue the message telling a participant what happened to their registration."""
     participant = registration.participant
-    training_session = registration.training_session
+    training = registration.training
     return compose(
         participant.email, f"registration.{'received' if event == 'pending' else event}",
         REGISTRATION_TEMPLATES[event], participant.locale,
-        recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
-        title=_localized_title(training_session, participant.locale),
-        session_url=public_url("catalogue.session_page", session_id=training_session.id),
+        recipient_name=_name_in(participant, participant.locale), registration=registration, training=training,
+        title=_localized_title(training, participant.locale),
+        session_url=public_url("catalogue.session_page", session_id=training.id),
         account_url=public_url("account.home"),
     )
 
@@ -68,49 +68,49 @@ def notify_registration(registration, event: str) -> OutboundEmail:
 def notify_registration_held(registration, token: str, hours_valid: int) -> OutboundEmail:
     """Queue the e-mail with the one-time link that confirms a held registration (``registrations.holds``)."""
     participant = registration.participant
-    training_session = registration.training_session
+    training = registration.training
     return compose(
         participant.email, "registration.held", "registration_held", participant.locale,
-        recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
-        title=_localized_title(training_session, participant.locale),
+        recipient_name=_name_in(participant, participant.locale), registration=registration, training=training,
+        title=_localized_title(training, participant.locale),
         link=public_url("catalogue.confirm_registration", token=token), hours_valid=hours_valid,
-        login_url=public_url("auth.login"), session_url=public_url("catalogue.session_page", session_id=training_session.id),
+        login_url=public_url("auth.login"), session_url=public_url("catalogue.session_page", session_id=training.id),
     )
 
 
 def notify_registration_exists(registration) -> OutboundEmail:
     """Queue the answer to someone asking on the public form to register a person who already is."""
     participant = registration.participant
-    training_session = registration.training_session
+    training = registration.training
     return compose(
         participant.email, "registration.exists", "registration_exists", participant.locale,
-        recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
-        title=_localized_title(training_session, participant.locale),
-        session_url=public_url("catalogue.session_page", session_id=training_session.id),
+        recipient_name=_name_in(participant, participant.locale), registration=registration, training=training,
+        title=_localized_title(training, participant.locale),
+        session_url=public_url("catalogue.session_page", session_id=training.id),
         account_url=public_url("account.home"),
     )
 
 
-def notify_registration_login_needed(user, training_session) -> OutboundEmail:
+def notify_registration_login_needed(user, training) -> OutboundEmail:
     """Queue the answer to a public registration for the address of an account without a participant record
     (staff, or a participant account made before its person registered): nothing was registered."""
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     return compose(
         user.email, "registration.login_needed", "registration_login_needed", locale,
-        recipient_name=user.display_name, ts=training_session, title=_localized_title(training_session, locale),
+        recipient_name=user.display_name, training=training, title=_localized_title(training, locale),
         staff=user.role != "participant", login_url=public_url("auth.login"),
-        register_url=public_url("catalogue.register", session_id=training_session.id),
-        session_url=public_url("catalogue.session_page", session_id=training_session.id),
+        register_url=public_url("catalogue.register", session_id=training.id),
+        session_url=public_url("catalogue.session_page", session_id=training.id),
     )
 
 
 def notify_training_cancelled(registration) -> OutboundEmail:
     participant = registration.participant
-    training_session = registration.training_session
+    training = registration.training
     return compose(
         participant.email, "training.cancelled", "training_cancelled", participant.locale,
-        recipient_name=_name_in(participant, participant.locale), registration=registration, ts=training_session,
-        title=_localized_title(training_session, participant.locale),
+        recipient_name=_name_in(participant, participant.locale), registration=registration, training=training,
+        title=_localized_title(training, participant.locale),
         catalogue_url=public_url("catalogue.index"),
     )
 
@@ -138,10 +138,10 @@ def _name_in(participant, locale):
     return participant.name_ar if locale == "ar" and participant.name_ar else participant.name
 
 
-def _localized_title(training_session, locale):
+def _localized_title(training, locale):
     if locale == "ar":
-        return training_session.title_ar or training_session.title
-    return training_session.title or training_session.title_ar
+        return training.title_ar or training.title
+    return training.title or training.title_ar
 
 
 # --- sending -----------------------------------------------------------------------------------

@@ -239,14 +239,14 @@ def _scrub_audit_log(participant, account, registration_ids, scrub: _Scrubber) -
     own = _own_audit_entries(participant, account)
     mark_ids = select(AttendanceMark.id).where(AttendanceMark.registration_id.in_(registration_ids))
     certificate_ids = select(Certificate.id).where(Certificate.registration_id.in_(registration_ids))
-    training_ids = select(Registration.training_session_id).where(Registration.participant_id == participant.id)
+    training_ids = select(Registration.training_id).where(Registration.participant_id == participant.id)
     related = or_(
         own,
         and_(AuditEntry.object_type == "Registration", AuditEntry.object_id.in_(registration_ids)),
         and_(AuditEntry.object_type == "AttendanceMark", AuditEntry.object_id.in_(mark_ids)),
         and_(AuditEntry.object_type == "Certificate", AuditEntry.object_id.in_(certificate_ids)),
         and_(
-            AuditEntry.training_session_id.in_(training_ids),
+            AuditEntry.training_id.in_(training_ids),
             or_(*(AuditEntry.summary.contains(s, autoescape=True) for s in scrub.strings)),
         ),
     )
@@ -314,7 +314,7 @@ def retention_candidates(cutoff: date):
     ended_on = func.coalesce(TrainingSession.end_date, TrainingSession.start_date)
     recent_registration = (
         exists()
-        .where(Registration.participant_id == Participant.id, TrainingSession.id == Registration.training_session_id)
+        .where(Registration.participant_id == Participant.id, TrainingSession.id == Registration.training_id)
         .where(or_(ended_on.is_(None), ended_on >= cutoff))
     )
     any_registration = exists().where(Registration.participant_id == Participant.id)

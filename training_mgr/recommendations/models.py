@@ -22,7 +22,8 @@ class Recommendation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    training_session_id: Mapped[int] = mapped_column(
+    training_id: Mapped[int] = mapped_column(
+        "training_session_id",
         ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
     )
     text: Mapped[str] = mapped_column(Text)
@@ -37,7 +38,7 @@ class Recommendation(db.Model):
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
 
-    training_session = relationship("TrainingSession")
+    training = relationship("TrainingSession")
     responsible_organisation = relationship("Organisation")
     created_by = relationship("User")
     updates: Mapped[list["RecommendationUpdate"]] = relationship(

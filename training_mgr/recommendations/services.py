@@ -45,23 +45,23 @@ class RecommendationError(DomainError):
     """A recommendation write was refused; the message is shown to the user."""
 
 
-def recommendations_of(training_session) -> list:
+def recommendations_of(training) -> list:
     """A training's recommendations with their organisations and follow-up logs (three queries)."""
     return db.session.scalars(
         select(Recommendation)
         .options(joinedload(Recommendation.responsible_organisation),
                  selectinload(Recommendation.updates).joinedload(RecommendationUpdate.author))
-        .where(Recommendation.training_session_id == training_session.id)
+        .where(Recommendation.training_id == training.id)
         .order_by(Recommendation.id)
     ).all()
 
 
-def create_recommendation(training_session, details: RecommendationDetails, *, by_user) -> Recommendation:
-    """Add a recommendation with ``details`` to ``training_session`` and commit; audited as
+def create_recommendation(training, details: RecommendationDetails, *, by_user) -> Recommendation:
+    """Add a recommendation with ``details`` to ``training`` and commit; audited as
     ``recommendation.create``. Raises RecommendationError: no text, or a status not in ``RECOMMENDATION_STATUSES``
     (rules: a recommendation is something written down, tracked through the statuses of its model)."""
     values = _checked(details)
-    recommendation = Recommendation(training_session_id=training_session.id, created_by_id=by_user.id, **values)
+    recommendation = Recommendation(training_id=training.id, created_by_id=by_user.id, **values)
     db.session.add(recommendation)
     audit.record(by_user, "recommendation.create", recommendation, f"Recommendation added: {_short(recommendation.text)}")
     db.session.commit()
@@ -99,22 +99,22 @@ def add_update(recommendation, *, on: date, status: str, note: str | None, by_us
     return update
 
 
-def tracker_page(user, *, status=None, organisation_id=None, training_session_id=None, overdue=False,
+def tracker_page(user, *, status=None, organisation_id=None, training_id=None, overdue=False,
                  page=1, per_page=50, today=None):
     """Recommendations across the trainings ``user`` may see, filtered; due first (a fixed number of queries)."""
     today = today or date.today()
     visible = visible_sessions_filter(user, select(TrainingSession.id))
     query = (
         select(Recommendation)
-        .options(joinedload(Recommendation.responsible_organisation), joinedload(Recommendation.training_session))
-        .where(Recommendation.training_session_id.in_(visible))
+        .options(joinedload(Recommendation.responsible_organisation), joinedload(Recommendation.training))
+        .where(Recommendation.training_id.in_(visible))
     )
     if status:
         query = query.where(Recommendation.status == status)
     if organisation_id:
         query = query.where(Recommendation.responsible_organisation_id == organisation_id)
-    if training_session_id:
-        query = query.where(Recommendation.training_session_id == training_session_id)
+    if training_id:
+        query = query.where(Recommendation.training_id == training_id)
     if overdue:
         query = query.where(Recommendation.is_overdue(today))
     query = query.order_by(Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id)
@@ -124,7 +124,7 @@ def tracker_page(user, *, status=None, organisation_id=None, training_session_id
 def visible_trainings(user) -> list:
     """Trainings ``user`` may see that have recommendations (for the tracker's filter)."""
     query = visible_sessions_filter(user, select(TrainingSession)).where(
-        TrainingSession.id.in_(select(Recommendation.training_session_id))
+        TrainingSession.id.in_(select(Recommendation.training_id))
     ).order_by(TrainingSession.start_date.desc())
     return db.session.scalars(query).all()
 

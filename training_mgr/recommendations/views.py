@@ -39,7 +39,7 @@ def tracker():
     filters = form.data if form.validate() else {}
     page = services.tracker_page(
         current_user, status=filters.get("status"), organisation_id=filters.get("organisation"),
-        training_session_id=filters.get("training"), overdue=filters.get("overdue") == "1",
+        training_id=filters.get("training"), overdue=filters.get("overdue") == "1",
         page=requested_page(), per_page=PER_PAGE,
     )
     return render_template("recommendations/tracker.html", form=form, page=page, is_overdue=services.is_overdue)
@@ -48,75 +48,75 @@ def tracker():
 @bp.get("/officer/trainings/<int:training_id>/recommendations")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
-def index(training_session):
-    return _render_index(training_session, _recommendation_form(formdata=None))
+def index(training):
+    return _render_index(training, _recommendation_form(formdata=None))
 
 
-def _render_index(training_session, form, status=200):
+def _render_index(training, form, status=200):
     return render_template(
-        "recommendations/index.html", ts=training_session, form=form,
-        recommendations=services.recommendations_of(training_session), is_overdue=services.is_overdue,
-        can_manage=can_manage_session(current_user, training_session),
+        "recommendations/index.html", training=training, form=form,
+        recommendations=services.recommendations_of(training), is_overdue=services.is_overdue,
+        can_manage=can_manage_session(current_user, training),
     ), status
 
 
 @bp.post("/officer/trainings/<int:training_id>/recommendations")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def create(training_session):
+def create(training):
     form = _recommendation_form()
     if form.validate():
         with shows_domain_errors():
-            services.create_recommendation(training_session, services.RecommendationDetails.from_form(form),
+            services.create_recommendation(training, services.RecommendationDetails.from_form(form),
                                            by_user=current_user)
             flash(_("Recommendation added."), "success")
-            return redirect(url_for(".index", training_id=training_session.id))
-    return _render_index(training_session, form, 422)
+            return redirect(url_for(".index", training_id=training.id))
+    return _render_index(training, form, 422)
 
 
 @bp.get("/officer/trainings/<int:training_id>/recommendations/<int:recommendation_id>")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
-def detail(training_session, recommendation_id):
-    recommendation = session_part_or_404(training_session, Recommendation, recommendation_id)
+def detail(training, recommendation_id):
+    recommendation = session_part_or_404(training, Recommendation, recommendation_id)
     return _render_detail(
-        training_session, recommendation,
+        training, recommendation,
         _recommendation_form(obj=recommendation), FollowUpForm(formdata=None, prefix="follow_up", status=recommendation.status),
     )
 
 
-def _render_detail(training_session, recommendation, form, follow_up, status=200):
+def _render_detail(training, recommendation, form, follow_up, status=200):
     return render_template(
-        "recommendations/detail.html", ts=training_session, recommendation=recommendation, form=form,
-        follow_up=follow_up, can_manage=can_manage_session(current_user, training_session), is_overdue=services.is_overdue,
+        "recommendations/detail.html", training=training, recommendation=recommendation, form=form,
+        follow_up=follow_up, can_manage=can_manage_session(current_user, training), is_overdue=services.is_overdue,
     ), status
 
 
 @bp.post("/officer/trainings/<int:training_id>/recommendations/<int:recommendation_id>/edit")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def edit(training_session, recommendation_id):
-    recommendation = session_part_or_404(training_session, Recommendation, recommendation_id)
+def edit(training, recommendation_id):
+    recommendation = session_part_or_404(training, Recommendation, recommendation_id)
     form = _recommendation_form()
     if form.validate():
         with shows_domain_errors():
             changes = services.update_recommendation(recommendation, services.RecommendationDetails.from_form(form),
                                                      by_user=current_user)
             flash(_("Recommendation saved.") if changes else _("Nothing changed."), "success")
-            return redirect(url_for(".detail", training_id=training_session.id, recommendation_id=recommendation_id))
-    return _render_detail(training_session, recommendation, form, FollowUpForm(formdata=None, prefix="follow_up", status=recommendation.status), 422)
+            return redirect(url_for(".detail", training_id=training.id, recommendation_id=recommendation_id))
+    return _render_detail(training, recommendation, form, FollowUpForm(formdata=None, prefix="follow_up", status=recommendation.status), 422)
 
 
 @bp.post("/officer/trainings/<int:training_id>/recommendations/<int:recommendation_id>/updates")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def add_update(training_session, recommendation_id):
-    recommendation = session_part_or_404(training_session, Recommendation, recommendation_id)
+def add_update(training, recommendation_id):
+    recommendation = session_part_or_404(training, Recommendation, recommendation_id)
     follow_up = FollowUpForm(prefix="follow_up")
     if follow_up.validate():
         with shows_domain_errors():
             services.add_update(recommendation, on=follow_up.date.data, status=follow_up.status.data,
                                 note=follow_up.note.data, by_user=current_user)
             flash(_("Follow-up added."), "success")
-            return redirect(url_for(".detail", training_id=training_session.id, recommendation_id=recommendation_id))
-    return _render_detail(training_session, recommendation, _recommendation_form(formdata=None, obj=recommendation), follow_up, 422)
+            return redirect(url_for(".detail", training_id=training.id, recommendation_id=recommendation_id))
+    return _render_detail(training, recommendation, _recommendation_form(formdata=None, obj=recommendation), follow_up, 422)

@@ -50,7 +50,7 @@ def is_active(registration, now=None) -> bool:
     return registration.held_until is not None and as_utc(registration.held_until) > (now or utcnow())
 
 
-def hold(training_session, participant, *, by_user=None) -> Registration:
+def hold(training, participant, *, by_user=None) -> Registration:
     """Add a held registration of ``participant`` and queue the e-mail with its one-time link.
 
     Within the caller's transaction, whose seats the caller has locked (``lock_seats``); the caller commits.
@@ -58,10 +58,10 @@ def hold(training_session, participant, *, by_user=None) -> Registration:
     """
     hours = current_app.config["REGISTRATION_HOLD_HOURS"]
     now = utcnow()
-    keeps_seat = training_session.confirmation_mode != "approval" and has_free_seat(training_session, participant)
+    keeps_seat = training.confirmation_mode != "approval" and has_free_seat(training, participant)
     plain = secrets.token_urlsafe(32)
     registration = Registration(
-        training_session_id=training_session.id,
+        training_id=training.id,
         participant_id=participant.id,
         status="pending",
         source="online",
@@ -76,7 +76,7 @@ def hold(training_session, participant, *, by_user=None) -> Registration:
         by_user, "registration.hold", registration,
         f"{participant.name}: asked for on the public form; held until the person confirms"
         + (" (a seat is kept)" if keeps_seat else ""),
-        training_session_id=training_session.id,
+        training_id=training.id,
     )
     notifications.registration_held(registration, plain, hours)
     return registration
@@ -117,16 +117,16 @@ def confirm(registration, *, by_user=None, how: str = "link") -> Registration:
     the outcome is queued in it). Raises ``HoldLinkInvalid`` when the hold was used, released or has expired
     meanwhile, ``RegistrationError`` when the training was cancelled or completed (the hold is then left to expire).
     """
-    training_session = registration.training_session
-    lock_seats(training_session)
+    training = registration.training
+    lock_seats(training)
     db.session.refresh(registration)
     if not is_active(registration):
         raise HoldLinkInvalid(str(INVALID_LINK))
-    if training_session.status not in CONFIRMABLE_TRAINING_STATUSES:
+    if training.status not in CONFIRMABLE_TRAINING_STATUSES:
         raise RegistrationError(str(_l("Registration for this training is not open.")))
     end_hold(registration)
     db.session.flush()  # its kept seat is free for the rule below
-    status = status_for_new_registration(training_session, registration.participant)
+    status = status_for_new_registration(training, registration.participant)
     now = utcnow()
     registration.status = status
     registration.status_changed_at = now
@@ -144,8 +144,8 @@ def confirm(registration, *, by_user=None, how: str = "link") -> Registration:
 def decline(registration) -> None:
     """The person says the request was not theirs: the held registration is deleted at once, a seat it kept
     goes to the waiting list; commits. Raises ``HoldLinkInvalid`` when it is no longer held."""
-    training_session = registration.training_session
-    lock_seats(training_session)
+    training = registration.training
+    lock_seats(training)
     db.session.refresh(registration)
     if not is_active(registration):
         db.session.rollback()
@@ -154,13 +154,13 @@ def decline(registration) -> None:
     db.session.commit()
 
 
-def release_expired_in(training_session, now=None) -> int:
+def release_expired_in(training, now=None) -> int:
     """Release the training's held registrations whose time to confirm has passed: deleted, and seats they
     kept given to the waiting list. Within the caller's transaction, whose seats the caller has locked
     (``lock_seats``); the caller commits. Returns how many were released."""
     expired = db.session.scalars(
         select(Registration)
-        .where(Registration.training_session_id == training_session.id, Registration.held_until <= (now or utcnow()))
+        .where(Registration.training_id == training.id, Registration.held_until <= (now or utcnow()))
         .order_by(Registration.id)
     ).all()
     _release(expired, "registration.release", "not confirmed in time")
@@ -173,16 +173,16 @@ def release_expired(now=None) -> int:
     beside ``flask mail send-pending``); an expired hold counts for nothing even before it runs."""
     now = now or utcnow()
     session_ids = db.session.scalars(
-        select(Registration.training_session_id).where(Registration.held_until <= now).distinct()
+        select(Registration.training_id).where(Registration.held_until <= now).distinct()
     ).all()
     db.session.rollback()  # end the read: each training is then handled under its own seat lock
     released = 0
     for session_id in session_ids:
-        training_session = db.session.get(TrainingSession, session_id)
-        if training_session is None:  # deleted meanwhile, with its registrations
+        training = db.session.get(TrainingSession, session_id)
+        if training is None:  # deleted meanwhile, with its registrations
             continue
-        lock_seats(training_session)
-        released += release_expired_in(training_session, now)  # read again under the lock
+        lock_seats(training)
+        released += release_expired_in(training, now)  # read again under the lock
         db.session.commit()
     return released
 
@@ -191,14 +191,14 @@ def _release(held, action: str, why: str) -> None:
     """Delete these held registrations of one training; when any kept a seat, the waiting list moves up."""
     if not held:
         return
-    training_session = held[0].training_session
+    training = held[0].training
     for registration in held:
         audit.record(
             None, action, registration, f"{registration.participant.name}: held registration released ({why})",
-            training_session_id=registration.training_session_id,
+            training_id=registration.training_id,
         )
         db.session.delete(registration)
     db.session.flush()
     if any(registration.hold_keeps_seat for registration in held):
-        for promoted in _promote(training_session, None):
+        for promoted in _promote(training, None):
             notifications.registration_changed(promoted, "promoted")

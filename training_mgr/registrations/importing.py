@@ -174,7 +174,7 @@ def _column_name(heading: str) -> str:
 
 # --- validation ----------------------------------------------------------------------------------
 
-def preview_upload(training_session, filename: str, data: bytes, max_bytes: int) -> ImportPreview:
+def preview_upload(training, filename: str, data: bytes, max_bytes: int) -> ImportPreview:
     """Check, parse and validate an uploaded nomination list; nothing is stored."""
     kind = check_upload(filename, data, max_bytes)
     header, table = read_rows(kind, data)
@@ -194,16 +194,16 @@ def preview_upload(training_session, filename: str, data: bytes, max_bytes: int)
     if not table:
         return ImportPreview(rows=[], file_errors=[(2, _("The file has no rows below the header."))])
     rows = [{"line": line, **{c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns) if c}} for line, cells in table]
-    return validate_rows(training_session, rows)
+    return validate_rows(training, rows)
 
 
-def validate_rows(training_session, rows) -> ImportPreview:
+def validate_rows(training, rows) -> ImportPreview:
     """Validate rows (dicts with ``line`` and the columns) against the database: a fixed number of queries."""
     organisations = _organisation_lookup()
     emails = {normalise_email(r.get("email")) for r in rows if r.get("email")}
     existing = {p.email: p for p in db.session.scalars(select(Participant).where(Participant.email.in_(emails)))} if emails else {}
     registered = set(db.session.scalars(
-        select(Registration.participant_id).where(Registration.training_session_id == training_session.id)
+        select(Registration.participant_id).where(Registration.training_id == training.id)
     ))
     first_line_of = {}
     checked = []
@@ -258,46 +258,46 @@ def _serializer():
     return URLSafeTimedSerializer(current_app.secret_key, salt="nomination-import")
 
 
-def sign_rows(training_session, filename: str, preview: ImportPreview) -> str:
+def sign_rows(training, filename: str, preview: ImportPreview) -> str:
     """The validated rows as a tamper-proof token for the confirmation form."""
     rows = [{"line": row.line, **{k: v for k, v in row.values.items() if v}} for row in preview.rows]
-    return _serializer().dumps({"training_session_id": training_session.id, "filename": filename, "rows": rows})
+    return _serializer().dumps({"training_session_id": training.id, "filename": filename, "rows": rows})
 
 
-def unsign_rows(training_session, token: str):
+def unsign_rows(training, token: str):
     """(filename, rows) from ``sign_rows``; refused when forged, for another training or too old."""
     try:
         payload = _serializer().loads(token or "", max_age=PREVIEW_MAX_AGE_SECONDS)
     except BadSignature:
         raise NominationImportError(_("This preview has expired or is invalid; please upload the file again.")) from None
-    if payload.get("training_session_id") != training_session.id:
+    if payload.get("training_session_id") != training.id:
         raise NominationImportError(_("This preview belongs to another training; please upload the file again."))
     return payload["filename"], payload["rows"]
 
 
 # --- the import ----------------------------------------------------------------------------------
 
-def import_nominations(training_session, filename: str, rows, *, by_user) -> list:
+def import_nominations(training, filename: str, rows, *, by_user) -> list:
     """Validate ``rows`` again and register everyone in one commit; on any problem store nothing.
 
     Returns the new registrations. Raises ``NominationImportError`` (with ``preview`` set when rows are bad).
     """
-    preview = validate_rows(training_session, rows)
+    preview = validate_rows(training, rows)
     if not preview.ok:
         error = NominationImportError(_("Nothing was imported: %(count)s rows have problems.", count=len(preview.bad_rows)))
         error.preview = preview
         raise error
     try:
-        check_can_register(training_session, source="import", by_user=by_user)
+        check_can_register(training, source="import", by_user=by_user)
     except RegistrationError as refused:
         raise NominationImportError(str(refused)) from None
-    lock_seats(training_session)
+    lock_seats(training)
     registrations = []
     try:
         for row in preview.rows:
-            participant = row.participant or _new_participant(training_session, row, by_user)
+            participant = row.participant or _new_participant(training, row, by_user)
             registrations.append(add_registration(
-                training_session, participant, source="import", by_user=by_user,
+                training, participant, source="import", by_user=by_user,
                 nominated_by=row.values["nominated_by"] or None,
             ))
     except RegistrationError as refused:
@@ -307,7 +307,7 @@ def import_nominations(training_session, filename: str, rows, *, by_user) -> lis
         db.session.rollback()
         raise NominationImportError(_("Nothing was imported: the data changed meanwhile; please upload the file again.")) from None
     audit.record(
-        by_user, "registration.import", training_session,
+        by_user, "registration.import", training,
         f"{len(registrations)} nominations imported from {filename}",
     )
     for registration in registrations:
@@ -316,7 +316,7 @@ def import_nominations(training_session, filename: str, rows, *, by_user) -> lis
     return registrations
 
 
-def _new_participant(training_session, row: ImportRow, by_user) -> Participant:
+def _new_participant(training, row: ImportRow, by_user) -> Participant:
     values = row.values
     participant = Participant(
         name=values["name"], name_ar=values["name_ar"] or None, sex=values["sex"], organisation=row.organisation,
@@ -325,7 +325,7 @@ def _new_participant(training_session, row: ImportRow, by_user) -> Participant:
     db.session.add(participant)
     db.session.flush()
     audit.record(by_user, "participant.create", participant, f"{participant.name} <{participant.email}> imported",
-                 training_session_id=training_session.id)
+                 training_id=training.id)
     return participant
 
 

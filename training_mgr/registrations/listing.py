@@ -14,7 +14,7 @@ from .services import participant_matches
 REGISTRATION_SORTS = ("name", "organisation", "status", "date")
 
 
-def registrations_page(training_session, *, search=None, status=None, organisation_id=None, sex=None,
+def registrations_page(training, *, search=None, status=None, organisation_id=None, sex=None,
                        sort="name", descending=False, page=1, per_page=50):
     """One page of a training's registrations, each a row of what the list shows of it (one query).
 
@@ -28,7 +28,7 @@ def registrations_page(training_session, *, search=None, status=None, organisati
         select(Registration.id)
         .join(Registration.participant)
         .outerjoin(Participant.organisation)
-        .where(Registration.training_session_id == training_session.id)
+        .where(Registration.training_id == training.id)
     )
     if search:
         query = query.where(participant_matches(search.strip()))
@@ -64,7 +64,7 @@ def registrations_page(training_session, *, search=None, status=None, organisati
     return KnownPagination(rows, total=total, page=page, per_page=per_page)
 
 
-def registered_organisations(training_session):
+def registered_organisations(training):
     """The organisations of a training's registered participants as (id, name, name_ar) rows, by name (the list's filter)."""
     from ..organisations.models import Organisation
     from ..participants.models import Participant
@@ -74,7 +74,7 @@ def registered_organisations(training_session):
         .where(Organisation.id.in_(
             select(Participant.organisation_id)
             .join(Registration, Registration.participant_id == Participant.id)
-            .where(Registration.training_session_id == training_session.id)
+            .where(Registration.training_id == training.id)
         ))
         .order_by(Organisation.name)
     ).all()
@@ -89,7 +89,7 @@ class OrganisationCounts:
     total: int
 
 
-def counts_by_organisation(training_session):
+def counts_by_organisation(training):
     """Registrations per organisation × status, with per-status totals: (rows, totals, grand_total)."""
     from ..organisations.models import Organisation
     from ..participants.models import Participant
@@ -97,7 +97,7 @@ def counts_by_organisation(training_session):
     counted = db.session.execute(
         select(Participant.organisation_id, Registration.status, func.count(Registration.id))
         .join(Registration, Registration.participant_id == Participant.id)
-        .where(Registration.training_session_id == training_session.id)
+        .where(Registration.training_id == training.id)
         .group_by(Participant.organisation_id, Registration.status)
     ).all()
     ids = {organisation_id for organisation_id, _, _ in counted if organisation_id is not None}

@@ -22,7 +22,7 @@ class Registration(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    training_session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"))
+    training_id: Mapped[int] = mapped_column("training_session_id", ForeignKey("training_sessions.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="RESTRICT"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     #: how the registration arrived: the online form, an officer, or an imported nomination list
@@ -53,7 +53,7 @@ class Registration(db.Model):
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
 
-    training_session = relationship("TrainingSession")
+    training = relationship("TrainingSession")
     participant = relationship("Participant", back_populates="registrations")
     created_by = relationship("User", foreign_keys=[created_by_id])
     status_changed_by = relationship("User", foreign_keys=[status_changed_by_id])

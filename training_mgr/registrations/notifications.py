@@ -43,7 +43,7 @@ def registration_exists(registration) -> None:
     mail.notify_registration_exists(registration)
 
 
-def training_cancelled(training_session) -> int:
+def training_cancelled(training) -> int:
     """Tell everyone still registered (pending, confirmed or waitlisted) that the training is cancelled.
 
     Unlike the other notices this one commits: called before the cancellation's own commit, the
@@ -54,7 +54,7 @@ def training_cancelled(training_session) -> int:
 
     registrations = db.session.scalars(
         select(Registration)
-        .where(Registration.training_session_id == training_session.id, Registration.status.in_(ACTIVE_STATUSES))
+        .where(Registration.training_id == training.id, Registration.status.in_(ACTIVE_STATUSES))
         .options(selectinload(Registration.participant))
         .order_by(Registration.id)
     ).all()

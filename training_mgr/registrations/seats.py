@@ -13,9 +13,9 @@ from ..trainings.models import OrganisationQuota, TrainingSession
 from .models import Registration, occupies_seat
 
 
-def seats_taken(training_session_id: int) -> int:
+def seats_taken(training_id: int) -> int:
     """Seats the training's registrations take now (``occupies_seat``: confirmed, or held with a seat)."""
-    return seats_taken_by_session([training_session_id]).get(training_session_id, 0)
+    return seats_taken_by_session([training_id]).get(training_id, 0)
 
 
 def seats_taken_by_session(session_ids) -> dict[int, int]:
@@ -23,9 +23,9 @@ def seats_taken_by_session(session_ids) -> dict[int, int]:
     if not session_ids:
         return {}
     rows = db.session.execute(
-        select(Registration.training_session_id, func.count(Registration.id))
-        .where(Registration.training_session_id.in_(list(session_ids)), occupies_seat(utcnow()))
-        .group_by(Registration.training_session_id)
+        select(Registration.training_id, func.count(Registration.id))
+        .where(Registration.training_id.in_(list(session_ids)), occupies_seat(utcnow()))
+        .group_by(Registration.training_id)
     ).all()
     return dict(rows)
 
@@ -35,57 +35,57 @@ def free_seats(capacity: int | None, taken: int) -> int | None:
     return None if capacity is None else max(capacity - taken, 0)
 
 
-def seats_left(training_session: TrainingSession) -> int | None:
+def seats_left(training: TrainingSession) -> int | None:
     """Free seats, or None when the training has no capacity set. A seat held for someone to confirm is not free."""
-    if training_session.capacity is None:
+    if training.capacity is None:
         return None
-    return free_seats(training_session.capacity, seats_taken(training_session.id))
+    return free_seats(training.capacity, seats_taken(training.id))
 
 
 def seats_left_by_session(training_sessions) -> dict[int, int | None]:
     """{training id: free seats (None when it has no capacity)} for several trainings, in one query."""
-    taken = seats_taken_by_session([ts.id for ts in training_sessions])
-    return {ts.id: free_seats(ts.capacity, taken.get(ts.id, 0)) for ts in training_sessions}
+    taken = seats_taken_by_session([training.id for training in training_sessions])
+    return {training.id: free_seats(training.capacity, taken.get(training.id, 0)) for training in training_sessions}
 
 
-def organisation_seats_taken(training_session_id: int, organisation_id: int) -> int:
+def organisation_seats_taken(training_id: int, organisation_id: int) -> int:
     """Seats taken now by registrations of participants of ``organisation_id`` (their current organisation)."""
     return db.session.scalar(
         select(func.count(Registration.id))
         .join(Participant, Participant.id == Registration.participant_id)
         .where(
-            Registration.training_session_id == training_session_id,
+            Registration.training_id == training_id,
             occupies_seat(utcnow()),
             Participant.organisation_id == organisation_id,
         )
     )
 
 
-def quota_usage(training_session: TrainingSession) -> dict[int, int]:
+def quota_usage(training: TrainingSession) -> dict[int, int]:
     """{organisation id: seats taken now} for each organisation that has a quota on the training, in one query."""
     rows = db.session.execute(
         select(Participant.organisation_id, func.count(Registration.id))
         .join(Participant, Participant.id == Registration.participant_id)
         .join(OrganisationQuota, and_(OrganisationQuota.organisation_id == Participant.organisation_id,
-                                      OrganisationQuota.training_session_id == Registration.training_session_id))
-        .where(Registration.training_session_id == training_session.id, occupies_seat(utcnow()))
+                                      OrganisationQuota.training_id == Registration.training_id))
+        .where(Registration.training_id == training.id, occupies_seat(utcnow()))
         .group_by(Participant.organisation_id)
     )
     return dict(rows.all())
 
 
-def capacity_reached(training_session: TrainingSession) -> bool:
+def capacity_reached(training: TrainingSession) -> bool:
     """Every seat of the training's capacity is taken (never, without a capacity)."""
-    return training_session.capacity is not None and seats_taken(training_session.id) >= training_session.capacity
+    return training.capacity is not None and seats_taken(training.id) >= training.capacity
 
 
-def has_free_seat(training_session: TrainingSession, participant) -> bool:
+def has_free_seat(training: TrainingSession, participant) -> bool:
     """Capacity and the participant's organisation quota both allow one more confirmed seat."""
-    if capacity_reached(training_session):
+    if capacity_reached(training):
         return False
     if participant.organisation_id is not None:
-        quota = db.session.get(OrganisationQuota, (training_session.id, participant.organisation_id))
-        if quota is not None and organisation_seats_taken(training_session.id, participant.organisation_id) >= quota.max_seats:
+        quota = db.session.get(OrganisationQuota, (training.id, participant.organisation_id))
+        if quota is not None and organisation_seats_taken(training.id, participant.organisation_id) >= quota.max_seats:
             return False
     return True
 
@@ -96,9 +96,9 @@ def registration_counts(training_session_ids) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {i: {} for i in ids}
     if ids:
         rows = db.session.execute(
-            select(Registration.training_session_id, Registration.status, func.count(Registration.id))
-            .where(Registration.training_session_id.in_(ids))
-            .group_by(Registration.training_session_id, Registration.status)
+            select(Registration.training_id, Registration.status, func.count(Registration.id))
+            .where(Registration.training_id.in_(ids))
+            .group_by(Registration.training_id, Registration.status)
         )
         for ts_id, status, count in rows:
             counts[ts_id][status] = count

@@ -44,7 +44,7 @@ ALLOWED_TRANSITIONS = {
 }
 
 
-def lock_seats(training_session: TrainingSession) -> None:
+def lock_seats(training: TrainingSession) -> None:
     """Serialise seat-changing writes for one training.
 
     The UPDATE takes PostgreSQL's row lock and SQLite's write lock alike; both are held until commit.
@@ -57,48 +57,48 @@ def lock_seats(training_session: TrainingSession) -> None:
     with bounded_lock_wait():
         db.session.execute(
             update(TrainingSession)
-            .where(TrainingSession.id == training_session.id)
+            .where(TrainingSession.id == training.id)
             .values(seat_version=TrainingSession.seat_version + 1)
             .execution_options(synchronize_session=False)
         )
 
 
-def registration_window_error(training_session: TrainingSession, now=None):
+def registration_window_error(training: TrainingSession, now=None):
     """Why online registration is closed at ``now`` (default: now), or None when it is open.
 
     None exactly when ``TrainingSession.registration_open(now)``, the rule's one home (trainings/models.py).
     """
     now = now or utcnow()
-    if training_session.status != "open":
+    if training.status != "open":
         return _l("Registration for this training is not open.")
-    if training_session.registration_not_yet_open(now):
+    if training.registration_not_yet_open(now):
         return _l("Registration for this training has not opened yet.")
-    if training_session.registration_deadline_passed(now):
+    if training.registration_deadline_passed(now):
         return _l("The registration deadline for this training has passed.")
     return None
 
 
-def find_registration(training_session_id: int, participant_id: int):
+def find_registration(training_id: int, participant_id: int):
     return db.session.scalar(
         select(Registration).where(
-            Registration.training_session_id == training_session_id, Registration.participant_id == participant_id
+            Registration.training_id == training_id, Registration.participant_id == participant_id
         )
     )
 
 
-def register(training_session, participant, *, source="online", by_user=None, nominated_by=None, status=None):
-    """Register ``participant`` for ``training_session`` and commit.
+def register(training, participant, *, source="online", by_user=None, nominated_by=None, status=None):
+    """Register ``participant`` for ``training`` and commit.
 
     Online registrations must fall inside the registration window. Without an explicit ``status``
     the training's confirmation mode decides: automatic confirms while a seat is free (capacity and
     quota) and waitlists after; approval leaves the registration pending. An explicit ``confirmed``
     (an officer adding someone) is still refused when no seat is free.
     """
-    check_can_register(training_session, source=source, by_user=by_user, status=status)
-    lock_seats(training_session)
+    check_can_register(training, source=source, by_user=by_user, status=status)
+    lock_seats(training)
     try:
         registration = add_registration(
-            training_session, participant, source=source, by_user=by_user, nominated_by=nominated_by, status=status
+            training, participant, source=source, by_user=by_user, nominated_by=nominated_by, status=status
         )
     except RegistrationError:
         db.session.rollback()
@@ -108,27 +108,27 @@ def register(training_session, participant, *, source="online", by_user=None, no
     return registration
 
 
-def check_can_register(training_session, *, source="online", by_user=None, status=None):
+def check_can_register(training, *, source="online", by_user=None, status=None):
     """Refuse a registration the training cannot take at all (window closed, training over, unknown status)."""
     if source == "online":
-        error = registration_window_error(training_session)
+        error = registration_window_error(training)
         if error:
             raise RegistrationError(str(error))
-    elif training_session.status in ("completed", "cancelled") and status not in (None, "pending") and by_user is None:
+    elif training.status in ("completed", "cancelled") and status not in (None, "pending") and by_user is None:
         raise RegistrationError(str(_l("This training is over.")))
     if status is not None and status not in REGISTRATION_STATUSES:
         raise RegistrationError(str(_l("Unknown status.")))
 
 
-def status_for_new_registration(training_session, participant) -> str:
+def status_for_new_registration(training, participant) -> str:
     """The training's rule for a new registration: approval leaves it pending; automatic confirmation
     confirms while a seat is free (capacity and the organisation's quota) and waitlists after."""
-    if training_session.confirmation_mode == "approval":
+    if training.confirmation_mode == "approval":
         return "pending"
-    return "confirmed" if has_free_seat(training_session, participant) else "waitlisted"
+    return "confirmed" if has_free_seat(training, participant) else "waitlisted"
 
 
-def add_registration(training_session, participant, *, source, by_user=None, nominated_by=None, status=None):
+def add_registration(training, participant, *, source, by_user=None, nominated_by=None, status=None):
     """Add one registration to the current transaction, whose seats the caller has locked (``lock_seats``).
 
     Used by ``register`` (one person, one commit) and by the nomination import (many people, one commit).
@@ -137,17 +137,17 @@ def add_registration(training_session, participant, *, source, by_user=None, nom
         db.session.flush()
     if participant.erased_at is not None:
         raise RegistrationError(str(_l("This person's details were erased: they cannot be registered again. Add them as a new person.")))
-    if find_registration(training_session.id, participant.id) is not None:
+    if find_registration(training.id, participant.id) is not None:
         raise RegistrationError(str(_l("%(name)s is already registered for this training.", name=participant.name)))
 
     if status is None:
-        status = status_for_new_registration(training_session, participant)
-    elif status == "confirmed" and not has_free_seat(training_session, participant):
+        status = status_for_new_registration(training, participant)
+    elif status == "confirmed" and not has_free_seat(training, participant):
         raise RegistrationError(str(_l("No seat is free for %(name)s (capacity or quota reached).", name=participant.name)))
 
     now = utcnow()
     registration = Registration(
-        training_session_id=training_session.id,
+        training_id=training.id,
         participant_id=participant.id,
         status=status,
         source=source,
@@ -161,7 +161,7 @@ def add_registration(training_session, participant, *, source, by_user=None, nom
     audit.record(
         by_user, "registration.create", registration,
         f"{participant.name} registered ({source}) as {status}",
-        training_session_id=training_session.id,
+        training_id=training.id,
     )
     return registration
 
@@ -176,8 +176,8 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
     if new_status in ("rejected", "withdrawn") and by_user is not None and by_user.role != "participant" and not (reason or "").strip():
         raise ReasonRequired(str(_l("Please give a reason.")))
 
-    training_session = registration.training_session
-    lock_seats(training_session)
+    training = registration.training
+    lock_seats(training)
     db.session.refresh(registration)
     if registration.status != old_status:  # changed by someone else meanwhile
         db.session.rollback()
@@ -187,7 +187,7 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
     if registration.is_held:
         end_hold(registration)
         db.session.flush()
-    if new_status == "confirmed" and not has_free_seat(training_session, registration.participant):
+    if new_status == "confirmed" and not has_free_seat(training, registration.participant):
         db.session.rollback()
         raise RegistrationError(str(_l("No seat is free (capacity or quota reached).")))
 
@@ -199,7 +199,7 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
     )
     promoted = []
     if (old_status in SEAT_STATUSES or kept_seat) and new_status not in SEAT_STATUSES:
-        promoted = _promote(training_session, by_user)
+        promoted = _promote(training, by_user)
     notifications.registration_changed(registration, new_status)
     for other in promoted:
         notifications.registration_changed(other, "promoted")
@@ -207,30 +207,30 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
     return promoted
 
 
-def promote_from_waitlist(training_session: TrainingSession, by_user=None):
+def promote_from_waitlist(training: TrainingSession, by_user=None):
     """Confirm waitlisted registrations, earliest first, while seats are free; commit; return them."""
-    lock_seats(training_session)
-    promoted = _promote(training_session, by_user)
+    lock_seats(training)
+    promoted = _promote(training, by_user)
     for registration in promoted:
         notifications.registration_changed(registration, "promoted")
     db.session.commit()
     return promoted
 
 
-def _promote(training_session, by_user):
+def _promote(training, by_user):
     """Promote within the current (locked) transaction. Someone blocked by a quota is skipped, not lost."""
-    if training_session.status in ("completed", "cancelled"):
+    if training.status in ("completed", "cancelled"):
         return []
     waiting = db.session.scalars(
         select(Registration)
-        .where(Registration.training_session_id == training_session.id, Registration.status == "waitlisted")
+        .where(Registration.training_id == training.id, Registration.status == "waitlisted")
         .order_by(Registration.waitlisted_at, Registration.id)
     ).all()
     promoted = []
     for registration in waiting:
-        if capacity_reached(training_session):
+        if capacity_reached(training):
             break
-        if not has_free_seat(training_session, registration.participant):
+        if not has_free_seat(training, registration.participant):
             continue
         _set_status(registration, "confirmed", by_user, None)
         audit.record(
@@ -289,13 +289,13 @@ def participant_matches(term: str):
     )
 
 
-def registered_among(training_session, participants) -> set:
+def registered_among(training, participants) -> set:
     """The ids of those of ``participants`` already registered for the training (one query)."""
     if not participants:
         return set()
     return set(db.session.scalars(
         select(Registration.participant_id).where(
-            Registration.training_session_id == training_session.id,
+            Registration.training_id == training.id,
             Registration.participant_id.in_([p.id for p in participants]),
         )
     ))
@@ -307,7 +307,7 @@ def participant_by_email(email: str):
     return db.session.scalar(select(Participant).where(Participant.email == normalise_email(email)))
 
 
-def register_new_participant(training_session, details: ParticipantDetails, *, by_user, nominated_by=None, status=None,
+def register_new_participant(training, details: ParticipantDetails, *, by_user, nominated_by=None, status=None,
                              source="officer"):
     """Create a participant from ``details`` and register them (``register``), in one commit; audited as
     ``participant.create`` and ``registration.create``. Raises RegistrationError when the e-mail already belongs to
@@ -325,12 +325,12 @@ def register_new_participant(training_session, details: ParticipantDetails, *, b
     )
     try:
         # lock before writing anything that refers to the training, or two officers adding people at once deadlock
-        lock_seats(training_session)
+        lock_seats(training)
         db.session.add(participant)
         db.session.flush()
         audit.record(by_user, "participant.create", participant, f"{participant.name} <{email}> added",
-                     training_session_id=training_session.id)
-        return register(training_session, participant, source=source, by_user=by_user, nominated_by=nominated_by, status=status)
+                     training_id=training.id)
+        return register(training, participant, source=source, by_user=by_user, nominated_by=nominated_by, status=status)
     except IntegrityError:  # the same e-mail added by someone else a moment ago
         db.session.rollback()
         raise RegistrationError(str(_l("Someone with the e-mail %(email)s already exists; pick them from the search instead.", email=email)))

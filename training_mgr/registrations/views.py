@@ -43,22 +43,22 @@ def _new_participant_form():
 @roles_required(*STAFF_ROLES)
 @cached_page
 @training_access("view", with_can_manage=True)
-def index(training_session, can_manage):
+def index(training, can_manage):
     form = RegistrationFilterForm(request.args)
-    form.organisation.choices = [("", _("All"))] + [(str(o.id), localized(o, "name")) for o in listing.registered_organisations(training_session)]
+    form.organisation.choices = [("", _("All"))] + [(str(o.id), localized(o, "name")) for o in listing.registered_organisations(training)]
     filters = form.data if form.validate() else {}
     page = listing.registrations_page(
-        training_session,
+        training,
         search=filters.get("q"), status=filters.get("status"), organisation_id=filters.get("organisation"),
         sex=filters.get("sex"), sort=filters.get("sort") or "name", descending=filters.get("order") == "desc",
         page=requested_page(), per_page=PER_PAGE,
     )
-    counts = seats.registration_counts([training_session.id])[training_session.id]
+    counts = seats.registration_counts([training.id])[training.id]
     totals = {status: counts.get(status, 0) for status in REGISTRATION_STATUSES}
     return render_template(
-        "registrations/index.html", ts=training_session, form=form, page=page, totals=totals, grand_total=sum(totals.values()),
-        rows=_list_rows(training_session, page.items, can_manage), can_manage=can_manage,
-        seats_left=seats.seats_left(training_session),
+        "registrations/index.html", training=training, form=form, page=page, totals=totals, grand_total=sum(totals.values()),
+        rows=_list_rows(training, page.items, can_manage), can_manage=can_manage,
+        seats_left=seats.seats_left(training),
     )
 
 
@@ -78,20 +78,20 @@ class ListRow:
     approve_url: str | None
 
 
-def _list_rows(training_session, registrations, can_manage) -> list:
+def _list_rows(training, registrations, can_manage) -> list:
     """The rows of the list in one pass: labels translated once, each distinct day formatted once and the URLs
     built once for the page (translating, formatting and url_for per row were most of the page's cost)."""
     statuses = {status: str(label) for status, label in REGISTRATION_STATUS_LABELS.items()}
     # asked for on the public form in a known person's name: the person confirms it, not an officer
     held = _("Pending: waiting for the person to confirm by e-mail")
     sexes = {sex: str(label) for sex, label in SEX_LABELS.items()}
-    detail_url = _url_for_each(".detail", training_id=training_session.id)
-    approve_url = _url_for_each(".change_status", training_id=training_session.id)
+    detail_url = _url_for_each(".detail", training_id=training.id)
+    approve_url = _url_for_each(".change_status", training_id=training.id)
     lang = current_language()
     days = {}
     rows = []
     for registration in registrations:
-        day = local_date(registration.created_at, training_session.timezone)
+        day = local_date(registration.created_at, training.timezone)
         if day not in days:
             days[day] = fmt_date(day, "short")
         rows.append(ListRow(
@@ -119,10 +119,10 @@ def _url_for_each(endpoint, **values):
 @bp.get("/officer/trainings/<int:training_id>/registrations/by-organisation")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
-def by_organisation(training_session):
-    rows, totals, grand_total = listing.counts_by_organisation(training_session)
+def by_organisation(training):
+    rows, totals, grand_total = listing.counts_by_organisation(training)
     return render_template(
-        "registrations/by_organisation.html", ts=training_session, rows=rows, totals=totals, grand_total=grand_total,
+        "registrations/by_organisation.html", training=training, rows=rows, totals=totals, grand_total=grand_total,
         statuses=REGISTRATION_STATUSES,
     )
 
@@ -130,16 +130,16 @@ def by_organisation(training_session):
 @bp.get("/officer/trainings/<int:training_id>/registrations/add")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def add(training_session):
-    return _render_add(training_session, _new_participant_form())
+def add(training):
+    return _render_add(training, _new_participant_form())
 
 
-def _render_add(training_session, new_form, status=200):
+def _render_add(training, new_form, status=200):
     term = clean_text(request.args.get("q", ""))
     found = services.search_participants(term) if term else []
     return render_template(
-        "registrations/add.html", ts=training_session, term=term, found=found,
-        registered=services.registered_among(training_session, found),
+        "registrations/add.html", training=training, term=term, found=found,
+        registered=services.registered_among(training, found),
         existing_form=AddExistingParticipantForm(formdata=None), new_form=new_form,
     ), status
 
@@ -147,65 +147,65 @@ def _render_add(training_session, new_form, status=200):
 @bp.post("/officer/trainings/<int:training_id>/registrations/add-existing")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def add_existing(training_session):
+def add_existing(training):
     form = AddExistingParticipantForm()
     if not form.validate():
         flash(_("Please pick a person to add."), "danger")
-        return redirect(url_for(".add", training_id=training_session.id))
+        return redirect(url_for(".add", training_id=training.id))
     participant = db.get_or_404(Participant, form.participant_id.data)
     with shows_domain_errors():
         registration = services.register(
-            training_session, participant, source="officer", by_user=current_user,
+            training, participant, source="officer", by_user=current_user,
             nominated_by=form.nominated_by.data or None, status=form.status.data or None,
         )
         flash(_("%(name)s added as %(status)s.", name=participant.name, status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
-        return redirect(url_for(".index", training_id=training_session.id))
-    return redirect(url_for(".add", training_id=training_session.id, q=participant.email))
+        return redirect(url_for(".index", training_id=training.id))
+    return redirect(url_for(".add", training_id=training.id, q=participant.email))
 
 
 @bp.post("/officer/trainings/<int:training_id>/registrations/add-new")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def add_new(training_session):
+def add_new(training):
     form = _new_participant_form()
     if not form.validate():
-        return _render_add(training_session, form, 422)
+        return _render_add(training, form, 422)
     with shows_domain_errors():
         registration = services.register_new_participant(
-            training_session, ParticipantDetails.from_form(form), by_user=current_user,
+            training, ParticipantDetails.from_form(form), by_user=current_user,
             nominated_by=form.nominated_by.data or None, status=form.status.data or None,
         )
         flash(_("%(name)s added as %(status)s.", name=registration.participant.name,
                 status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
-        return redirect(url_for(".index", training_id=training_session.id))
-    return _render_add(training_session, form, 422)
+        return redirect(url_for(".index", training_id=training.id))
+    return _render_add(training, form, 422)
 
 
 @bp.get("/officer/trainings/<int:training_id>/registrations/<int:registration_id>")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
-def detail(training_session, registration_id):
-    registration = session_part_or_404(training_session, Registration, registration_id)
-    return _render_detail(training_session, registration, StatusChangeForm(formdata=None))
+def detail(training, registration_id):
+    registration = session_part_or_404(training, Registration, registration_id)
+    return _render_detail(training, registration, StatusChangeForm(formdata=None))
 
 
-def _render_detail(training_session, registration, form, status=200):
+def _render_detail(training, registration, form, status=200):
     form.status.choices = [(s, REGISTRATION_STATUS_LABELS[s]) for s in REGISTRATION_STATUSES
                            if s in ALLOWED_TRANSITIONS.get(registration.status, ())]
     return render_template(
-        "registrations/detail.html", ts=training_session, registration=registration, form=form,
-        can_manage=can_manage_session(current_user, training_session),
+        "registrations/detail.html", training=training, registration=registration, form=form,
+        can_manage=can_manage_session(current_user, training),
     ), status
 
 
 @bp.post("/officer/trainings/<int:training_id>/registrations/<int:registration_id>/status")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def change_status(training_session, registration_id):
-    registration = session_part_or_404(training_session, Registration, registration_id)
+def change_status(training, registration_id):
+    registration = session_part_or_404(training, Registration, registration_id)
     form = StatusChangeForm()
     if not form.validate():
-        return _render_detail(training_session, registration, form, 422)
+        return _render_detail(training, registration, form, 422)
     with shows_domain_errors(form):  # "a reason is needed" beside the reason, the others flashed
         promoted = services.change_status(registration, form.status.data, by_user=current_user, reason=(form.reason.data or "").strip() or None)
         flash(_("%(name)s is now %(status)s.", name=registration.participant.name,
@@ -213,55 +213,55 @@ def change_status(training_session, registration_id):
         for other in promoted:
             flash(_("%(name)s was promoted from the waiting list.", name=other.participant.name), "info")
         if request.form.get("back") == "list":
-            return redirect(url_for(".index", training_id=training_session.id))
-        return redirect(url_for(".detail", training_id=training_session.id, registration_id=registration_id))
-    return _render_detail(training_session, registration, form, 422)
+            return redirect(url_for(".index", training_id=training.id))
+        return redirect(url_for(".detail", training_id=training.id, registration_id=registration_id))
+    return _render_detail(training, registration, form, 422)
 
 
 @bp.route("/officer/trainings/<int:training_id>/registrations/import", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def import_upload(training_session):
+def import_upload(training):
     form = ImportUploadForm()
     if not form.validate_on_submit():
-        return render_template("registrations/import.html", ts=training_session, form=form), 422 if form.errors else 200
+        return render_template("registrations/import.html", training=training, form=form), 422 if form.errors else 200
     upload = form.file.data
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
     with shows_domain_errors(form.file):
-        preview = importing.preview_upload(training_session, upload.filename, upload.stream.read(max_bytes + 1), max_bytes)
+        preview = importing.preview_upload(training, upload.filename, upload.stream.read(max_bytes + 1), max_bytes)
         confirm = ImportConfirmForm(formdata=None)
         if preview.ok:
-            confirm.payload.data = importing.sign_rows(training_session, upload.filename, preview)
-        return render_template("registrations/import_preview.html", ts=training_session, preview=preview, confirm=confirm,
+            confirm.payload.data = importing.sign_rows(training, upload.filename, preview)
+        return render_template("registrations/import_preview.html", training=training, preview=preview, confirm=confirm,
                                filename=upload.filename)
-    return render_template("registrations/import.html", ts=training_session, form=form), 422
+    return render_template("registrations/import.html", training=training, form=form), 422
 
 
 @bp.post("/officer/trainings/<int:training_id>/registrations/import/confirm")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def import_confirm(training_session):
+def import_confirm(training):
     form = ImportConfirmForm()
     try:
         if not form.validate():
             raise importing.NominationImportError(_("This preview has expired or is invalid; please upload the file again."))
-        filename, rows = importing.unsign_rows(training_session, form.payload.data)
-        registrations = importing.import_nominations(training_session, filename, rows, by_user=current_user)
+        filename, rows = importing.unsign_rows(training, form.payload.data)
+        registrations = importing.import_nominations(training, filename, rows, by_user=current_user)
     except importing.NominationImportError as error:
         flash(str(error), "danger")
         preview = getattr(error, "preview", None)
         if preview is None:
-            return redirect(url_for(".import_upload", training_id=training_session.id))
-        return render_template("registrations/import_preview.html", ts=training_session, preview=preview,
+            return redirect(url_for(".import_upload", training_id=training.id))
+        return render_template("registrations/import_preview.html", training=training, preview=preview,
                                confirm=ImportConfirmForm(formdata=None), filename=filename), 422
     flash(_("%(count)s nominations imported.", count=len(registrations)), "success")
-    return redirect(url_for(".index", training_id=training_session.id))
+    return redirect(url_for(".index", training_id=training.id))
 
 
 @bp.get("/officer/trainings/<int:training_id>/registrations/import/template.<any(csv, xlsx):kind>")
 @roles_required(*STAFF_ROLES)
 @training_access("manage")
-def import_template(training_session, kind):
+def import_template(training, kind):
     if kind == "csv":
         body, mimetype = importing.template_csv(), "text/csv; charset=utf-8"
     else:

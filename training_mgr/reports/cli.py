@@ -24,11 +24,11 @@ def register(app):
 
         if not output.lower().endswith(".pdf"):
             raise click.BadParameter("the report of a training is a PDF: give a file name ending in .pdf", param_hint="--output")
-        training_session = db.session.get(TrainingSession, session_id)
-        if training_session is None:
+        training = db.session.get(TrainingSession, session_id)
+        if training is None:
             raise click.ClickException(f"No training with id {session_id}.")
         with force_locale(lang):
-            data = session_report_pdf(training_session)
+            data = session_report_pdf(training)
         with open(output, "wb") as file:
             file.write(data)
         click.echo(f"Wrote the report of training {session_id} to {output} ({len(data):,} bytes).")

@@ -98,13 +98,13 @@ def programme_charts(figures: F.ProgrammeFigures) -> dict:
 # --- PDF ----------------------------------------------------------------------------------------------
 
 
-def session_report_pdf(training_session) -> bytes:
-    figures = F.session_figures(training_session)
+def session_report_pdf(training) -> bytes:
+    figures = F.session_figures(training)
     return render_pdf(
         "pdf/session_report.html",
         lang=current_language(),
         figures=figures,
-        training=training_session,
+        training=training,
         charts=session_charts(figures),
         organisation_label=organisation_label,
         generated_on=date.today(),
@@ -187,9 +187,9 @@ def programme_report_xlsx(filters: F.ProgrammeFilters) -> bytes:
         workbook, _("Trainings"),
         [_("ID"), _("Title"), _("Start date"), _("End date"), _("City"), _("Country"), _("Nominated"), _("Registered"),
          _("Confirmed"), _("Attended"), _("Completed"), _("Certified"), _("Person-days"), _("Certification rate")],
-        [(ts.id, localized(ts, "title"), ts.start_date, ts.end_date, localized(ts, "city"), country_name(ts.country),
+        [(training.id, localized(training, "title"), training.start_date, training.end_date, localized(training, "city"), country_name(training.country),
           k.nominated, k.registered, k.confirmed, k.attended, k.completed, k.certified, k.person_days,
-          k.certification_rate) for ts, k in figures.trainings],
+          k.certification_rate) for training, k in figures.trainings],
         percent_columns=(13,),
     )
     sex_header = [str(SEX_LABELS[s]) for s in SEXES]
@@ -216,7 +216,7 @@ def programme_report_xlsx(filters: F.ProgrammeFilters) -> bytes:
         workbook, _("Overdue recommendations"),
         [_("Recommendation"), _("Training"), _("Responsible organisation"), _("Due date"), _("Status"),
          _("Latest update")],
-        [(localized(r, "text"), localized(r.training_session, "title"),
+        [(localized(r, "text"), localized(r.training, "title"),
           organisation_label(r.responsible_organisation) if r.responsible_organisation else "", r.due_date,
           RECOMMENDATION_STATUS_LABELS[r.status], r.latest_update.date if r.latest_update else None)
          for r in figures.overdue],
@@ -234,7 +234,7 @@ def programme_report_xlsx(filters: F.ProgrammeFilters) -> bytes:
 ATTENDANCE_RATE_COLUMN = 11
 
 
-def participant_table(filters: F.ProgrammeFilters | None = None, training_session=None) -> tuple[list, list]:
+def participant_table(filters: F.ProgrammeFilters | None = None, training=None) -> tuple[list, list]:
     """Header and rows of the participant list of one training, or of every training held for ``filters``:
     one row per person and training. Values stay typed; the CSV and the XLSX neutralise formulas on writing."""
     header = [
@@ -243,12 +243,12 @@ def participant_table(filters: F.ProgrammeFilters | None = None, training_sessio
         _("Completed"), _("Certificate"),
     ]
     rows = []
-    for row in F.participant_list(filters, training_session):
+    for row in F.participant_list(filters, training):
         registration, participant = row.registration, row.registration.participant
         certificate = next((c for c in reversed(registration.certificates) if c.status == "valid"), None)
         rows.append([
-            registration.training_session_id, localized(registration.training_session, "title"),
-            registration.training_session.start_date, participant.name, participant.name_ar,
+            registration.training_id, localized(registration.training, "title"),
+            registration.training.start_date, participant.name, participant.name_ar,
             SEX_LABELS[participant.sex],
             localized(participant.organisation, "name") if participant.organisation else participant.organisation_other,
             participant.position, participant.email, REGISTRATION_STATUS_LABELS[registration.status],
@@ -258,6 +258,6 @@ def participant_table(filters: F.ProgrammeFilters | None = None, training_sessio
     return header, rows
 
 
-def participants_csv(filters: F.ProgrammeFilters | None = None, training_session=None) -> bytes:
+def participants_csv(filters: F.ProgrammeFilters | None = None, training=None) -> bytes:
     """The participant list of one training, or of every training held for ``filters``."""
-    return csv_bytes(*participant_table(filters, training_session))
+    return csv_bytes(*participant_table(filters, training))

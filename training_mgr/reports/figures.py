@@ -113,7 +113,7 @@ class DayRow:
 
 @dataclass
 class SessionFigures:
-    training_session: TrainingSession
+    training: TrainingSession
     key: KeyFigures
     organisations: list
     by_sex: dict
@@ -170,16 +170,16 @@ class ProgrammeFigures:
 
 def status_counts(session_ids, organisation_id=None) -> dict:
     """``{(training id, status): registrations}`` for the given trainings."""
-    query = select(Registration.training_session_id, Registration.status, func.count(Registration.id)).where(
-        Registration.training_session_id.in_(session_ids)
+    query = select(Registration.training_id, Registration.status, func.count(Registration.id)).where(
+        Registration.training_id.in_(session_ids)
     )
-    query = in_organisation(query, organisation_id).group_by(Registration.training_session_id, Registration.status)
+    query = in_organisation(query, organisation_id).group_by(Registration.training_id, Registration.status)
     return {(sid, status): n for sid, status, n in db.session.execute(query)}
 
 
 def _key_figures(sessions, session_ids, organisation_id) -> dict:
     """``{training id: KeyFigures}`` for the given trainings (loaded with their days)."""
-    by_session = {ts.id: KeyFigures() for ts in sessions}
+    by_session = {training.id: KeyFigures() for training in sessions}
     for (sid, status), n in status_counts(session_ids, organisation_id).items():
         key = by_session[sid]
         key.nominated += n
@@ -188,20 +188,20 @@ def _key_figures(sessions, session_ids, organisation_id) -> dict:
 
     confirmed = confirmed_registrations(session_ids, organisation_id)
     attended = db.session.execute(
-        select(Registration.training_session_id, func.count(distinct(Registration.id)), func.count(AttendanceMark.id))
+        select(Registration.training_id, func.count(distinct(Registration.id)), func.count(AttendanceMark.id))
         .join(AttendanceMark, and_(AttendanceMark.registration_id == Registration.id, AttendanceMark.status.in_(ATTENDED)))
         .where(Registration.id.in_(confirmed))
-        .group_by(Registration.training_session_id)
+        .group_by(Registration.training_id)
     )
     for sid, registrations, days in attended:
         by_session[sid].attended = registrations
         by_session[sid].person_days = days
 
     certified = db.session.execute(
-        select(Registration.training_session_id, func.count(distinct(Registration.id)))
+        select(Registration.training_id, func.count(distinct(Registration.id)))
         .join(Certificate, Certificate.registration_id == Registration.id)
         .where(Registration.id.in_(confirmed), Certificate.status == "valid")
-        .group_by(Registration.training_session_id)
+        .group_by(Registration.training_id)
     )
     for sid, n in certified:
         by_session[sid].certified = n
@@ -209,15 +209,15 @@ def _key_figures(sessions, session_ids, organisation_id) -> dict:
     # The certificate rule is applied in Python, by the same function that decides eligibility,
     # to each registration's mark counts (one row per registration and mark).
     marks = db.session.execute(
-        select(Registration.training_session_id, Registration.id, AttendanceMark.status, func.count(AttendanceMark.id))
+        select(Registration.training_id, Registration.id, AttendanceMark.status, func.count(AttendanceMark.id))
         .join(AttendanceMark, AttendanceMark.registration_id == Registration.id)
         .where(Registration.id.in_(confirmed))
-        .group_by(Registration.training_session_id, Registration.id, AttendanceMark.status)
+        .group_by(Registration.training_id, Registration.id, AttendanceMark.status)
     )
     statuses = defaultdict(list)
     for sid, registration_id, status, n in marks:
         statuses[(sid, registration_id)].extend([status] * n)
-    sessions_by_id = {ts.id: ts for ts in sessions}
+    sessions_by_id = {training.id: training for training in sessions}
     for (sid, _), marked in statuses.items():
         if certificate_rule_result(sessions_by_id[sid], marked).met:
             by_session[sid].completed += 1
@@ -226,8 +226,8 @@ def _key_figures(sessions, session_ids, organisation_id) -> dict:
 
 def _trained_persons(session_ids, organisation_id):
     """A select of (participant, training) of attended registrations."""
-    query = select(Registration.participant_id, Registration.training_session_id).where(
-        Registration.training_session_id.in_(session_ids), Registration.status == "confirmed", attended_some_day()
+    query = select(Registration.participant_id, Registration.training_id.label("training_id")).where(
+        Registration.training_id.in_(session_ids), Registration.status == "confirmed", attended_some_day()
     )
     return in_organisation(query, organisation_id).subquery()
 
@@ -265,7 +265,7 @@ def _persons_by_course(session_ids, organisation_id) -> dict:
     trained = _trained_persons(session_ids, organisation_id)
     return dict(db.session.execute(
         select(TrainingSession.course_id, func.count(distinct(trained.c.participant_id)))
-        .join(trained, trained.c.training_session_id == TrainingSession.id)
+        .join(trained, trained.c.training_id == TrainingSession.id)
         .group_by(TrainingSession.course_id)
     ).all())
 
@@ -274,7 +274,7 @@ def _recommendations_by_status(session_ids) -> dict:
     counts = dict.fromkeys(RECOMMENDATION_STATUSES, 0)
     counts.update(db.session.execute(
         select(Recommendation.status, func.count(Recommendation.id))
-        .where(Recommendation.training_session_id.in_(session_ids))
+        .where(Recommendation.training_id.in_(session_ids))
         .group_by(Recommendation.status)
     ).all())
     return counts
@@ -285,12 +285,12 @@ def _overdue_recommendations(session_ids, today) -> Select:
     return (
         select(Recommendation)
         .where(
-            Recommendation.training_session_id.in_(session_ids),
+            Recommendation.training_id.in_(session_ids),
             Recommendation.is_overdue(today),
         )
         .options(
             joinedload(Recommendation.responsible_organisation),
-            joinedload(Recommendation.training_session),
+            joinedload(Recommendation.training),
             subqueryload(Recommendation.updates),
         )
         .order_by(Recommendation.due_date, Recommendation.id)
@@ -300,11 +300,11 @@ def _overdue_recommendations(session_ids, today) -> Select:
 # --- the reports ------------------------------------------------------------------------------------
 
 
-def session_figures(training_session, today=None) -> SessionFigures:
+def session_figures(training, today=None) -> SessionFigures:
     """Everything the session report and the training's row on the dashboard show."""
     today = today or date.today()
-    ids = [training_session.id]
-    key = _key_figures([training_session], ids, None)[training_session.id]
+    ids = [training.id]
+    key = _key_figures([training], ids, None)[training.id]
     organisations, by_sex = _by_organisation_and_sex(ids, None)
 
     day_counts = defaultdict(lambda: dict.fromkeys(MARKS, 0))
@@ -316,25 +316,25 @@ def session_figures(training_session, today=None) -> SessionFigures:
         day_counts[day_id][status] = n
     days = [
         DayRow(day, day_counts[day.id], key.confirmed - sum(day_counts[day.id].values()))
-        for day in training_session.days
+        for day in training.days
     ]
 
-    participants = participant_list(training_session=training_session)
+    participants = participant_list(training=training)
     recommendations = db.session.scalars(
         select(Recommendation)
-        .where(Recommendation.training_session_id == training_session.id)
+        .where(Recommendation.training_id == training.id)
         .options(joinedload(Recommendation.responsible_organisation), subqueryload(Recommendation.updates))
         .order_by(Recommendation.id)
     ).all()
     certificates = db.session.scalars(
         select(Certificate)
         .join(Registration, Registration.id == Certificate.registration_id)
-        .where(Registration.training_session_id == training_session.id)
+        .where(Registration.training_id == training.id)
         .options(joinedload(Certificate.registration).joinedload(Registration.participant))
         .order_by(Certificate.serial)
     ).all()
     return SessionFigures(
-        training_session=training_session,
+        training=training,
         key=key,
         organisations=organisations,
         by_sex=by_sex,
@@ -359,14 +359,14 @@ def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures
         .order_by(TrainingSession.start_date, TrainingSession.id)
     ).all()
     by_session = _key_figures(sessions, session_ids, organisation_id)
-    trainings = [(ts, by_session[ts.id]) for ts in sessions]
+    trainings = [(training, by_session[training.id]) for training in sessions]
     totals = sum((key for _, key in trainings), KeyFigures())
     organisations, by_sex = _by_organisation_and_sex(session_ids, organisation_id)
 
     persons_by_course = _persons_by_course(session_ids, organisation_id)
     courses = {}
-    for ts, key in trainings:
-        row = courses.setdefault(ts.course_id, CourseRow(ts.course, persons=persons_by_course.get(ts.course_id, 0)))
+    for training, key in trainings:
+        row = courses.setdefault(training.course_id, CourseRow(training.course, persons=persons_by_course.get(training.course_id, 0)))
         row.trainings += 1
         row.figures = row.figures + key
     return ProgrammeFigures(

@@ -39,24 +39,24 @@ class TrainingFigures:
     certificates: int
 
 
-def training_figures(training_session: TrainingSession, today: date | None = None) -> TrainingFigures:
+def training_figures(training: TrainingSession, today: date | None = None) -> TrainingFigures:
     """The key counts of one training; ``today`` defaults to the date where the training takes place."""
-    ts = training_session
-    today = today or local_today(ts)
-    by_status = registration_counts([ts.id])[ts.id]
+    training = training
+    today = today or local_today(training)
+    by_status = registration_counts([training.id])[training.id]
     recommendations, overdue = db.session.execute(
         select(
             func.count(Recommendation.id),
             func.count(Recommendation.id).filter(Recommendation.is_overdue(today)),
-        ).where(Recommendation.training_session_id == ts.id)
+        ).where(Recommendation.training_id == training.id)
     ).one()
     certificates = db.session.scalar(
         select(func.count(Certificate.id))
         .join(Registration, Registration.id == Certificate.registration_id)
-        .where(Registration.training_session_id == ts.id, Certificate.status == "valid")
+        .where(Registration.training_id == training.id, Certificate.status == "valid")
     )
     return TrainingFigures(
-        registrations=by_status, confirmed=by_status.get("confirmed", 0), seats_left=seats_left(ts),
+        registrations=by_status, confirmed=by_status.get("confirmed", 0), seats_left=seats_left(training),
         recommendations=recommendations, overdue_recommendations=overdue, certificates=certificates,
     )
 
@@ -99,19 +99,19 @@ def officer_home(user, today: date | None = None, past_page: int = 1, per_page: 
                or_(TrainingSession.end_date.is_(None), TrainingSession.end_date >= today))
         .order_by(TrainingSession.start_date.is_(None), TrainingSession.start_date, TrainingSession.id)
     )).all()
-    for ts in current:
-        (home.running if ts.start_date and ts.start_date <= today else home.upcoming).append(ts)
+    for training in current:
+        (home.running if training.start_date and training.start_date <= today else home.upcoming).append(training)
     home.past = db.paginate(visible(
         select(TrainingSession)
         .where(or_(TrainingSession.status.not_in(ACTIVE_STATUSES), TrainingSession.end_date < today))
         .order_by(TrainingSession.end_date.desc(), TrainingSession.id.desc())
     ), page=past_page, per_page=per_page, error_out=False)
-    home.counts = registration_counts([ts.id for ts in current] + [ts.id for ts in home.past.items])
+    home.counts = registration_counts([training.id for training in current] + [training.id for training in home.past.items])
 
     title_columns = (TrainingSession.id, TrainingSession.title, TrainingSession.title_ar)
     home.pending_nominations = db.session.execute(visible(
         select(*title_columns, func.count(Registration.id).label("pending"))
-        .join(Registration, Registration.training_session_id == TrainingSession.id)
+        .join(Registration, Registration.training_id == TrainingSession.id)
         .where(Registration.status == "pending", TrainingSession.status.in_(ACTIVE_STATUSES))
         .group_by(*title_columns)
         .order_by(func.min(Registration.created_at))
@@ -121,8 +121,8 @@ def officer_home(user, today: date | None = None, past_page: int = 1, per_page: 
     home.missing_attendance = db.session.execute(visible(
         select(*title_columns, SessionDay.id.label("day_id"), SessionDay.date.label("date"),
                func.count(Registration.id).label("missing"))
-        .join(SessionDay, SessionDay.training_session_id == TrainingSession.id)
-        .join(Registration, and_(Registration.training_session_id == TrainingSession.id,
+        .join(SessionDay, SessionDay.training_id == TrainingSession.id)
+        .join(Registration, and_(Registration.training_id == TrainingSession.id,
                                  Registration.status == "confirmed"))
         .outerjoin(AttendanceMark, and_(AttendanceMark.registration_id == Registration.id,
                                         AttendanceMark.session_day_id == SessionDay.id))
@@ -135,7 +135,7 @@ def officer_home(user, today: date | None = None, past_page: int = 1, per_page: 
     home.overdue_recommendations = db.session.execute(visible(
         select(*title_columns, func.count(Recommendation.id).label("overdue"),
                func.min(Recommendation.due_date).label("oldest_due"))
-        .join(Recommendation, Recommendation.training_session_id == TrainingSession.id)
+        .join(Recommendation, Recommendation.training_id == TrainingSession.id)
         .where(Recommendation.is_overdue(today))
         .group_by(*title_columns)
         .order_by(func.min(Recommendation.due_date))

@@ -42,36 +42,36 @@ def mark_rows_of(registration_ids):
 
 
 def attendance_of(registrations, sessions_by_id, mark_rows) -> dict:
-    day_dates = {d.id: d.date.isoformat() for ts in sessions_by_id.values() for d in ts.days}
+    day_dates = {d.id: d.date.isoformat() for training in sessions_by_id.values() for d in training.days}
     marks = defaultdict(dict)
     for registration_id, day_id, status in mark_rows:
         if day_id in day_dates:
             marks[registration_id][day_dates[day_id]] = status
     result = {}
     for registration in registrations:
-        training_session = sessions_by_id[registration.training_session_id]
+        training = sessions_by_id[registration.training_id]
         by_date = dict(sorted(marks[registration.id].items()))
         result[registration.id] = ParticipantAttendance(
             marks=by_date,
-            rate=attendance_rate(by_date.values(), len(training_session.days)),
-            completed=certificate_rule_result(training_session, by_date.values()).met,
+            rate=attendance_rate(by_date.values(), len(training.days)),
+            completed=certificate_rule_result(training, by_date.values()).met,
         )
     return result
 
 
-def attendance_by_registration(training_session, registrations) -> dict:
+def attendance_by_registration(training, registrations) -> dict:
     """``{registration id: ParticipantAttendance}`` for some registrations of one training (one statement)."""
     ids = [r.id for r in registrations]
-    return attendance_of(registrations, {training_session.id: training_session}, mark_rows_of(ids) if ids else [])
+    return attendance_of(registrations, {training.id: training}, mark_rows_of(ids) if ids else [])
 
 
-def participant_list(filters: ProgrammeFilters | None = None, training_session=None) -> list:
+def participant_list(filters: ProgrammeFilters | None = None, training=None) -> list:
     """Confirmed registrations, with their attendance, of one training or of the trainings held for ``filters``.
 
     Returns ``[ParticipantRow]`` ordered by training start date, then participant name.
     """
-    if training_session is not None:
-        sessions, session_ids, organisation_id = [training_session], [training_session.id], None
+    if training is not None:
+        sessions, session_ids, organisation_id = [training], [training.id], None
     else:
         session_ids, organisation_id = held_sessions(filters), filters.organisation_id
         sessions = db.session.scalars(
@@ -80,15 +80,15 @@ def participant_list(filters: ProgrammeFilters | None = None, training_session=N
     confirmed = confirmed_registrations(session_ids, organisation_id)
     registrations = db.session.scalars(
         select(Registration)
-        .join(TrainingSession, TrainingSession.id == Registration.training_session_id)
+        .join(TrainingSession, TrainingSession.id == Registration.training_id)
         .join(Participant, Participant.id == Registration.participant_id)
         .where(Registration.id.in_(confirmed))
         .options(
-            contains_eager(Registration.training_session),
+            contains_eager(Registration.training),
             joinedload(Registration.participant).joinedload(Participant.organisation),
             subqueryload(Registration.certificates),
         )
         .order_by(TrainingSession.start_date, TrainingSession.id, Participant.name, Registration.id)
     ).all()
-    attendance = attendance_of(registrations, {ts.id: ts for ts in sessions}, mark_rows_of(confirmed))
+    attendance = attendance_of(registrations, {training.id: training for training in sessions}, mark_rows_of(confirmed))
     return [ParticipantRow(r, attendance[r.id]) for r in registrations]

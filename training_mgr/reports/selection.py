@@ -38,7 +38,7 @@ def attended_some_day():
 def confirmed_registrations(session_ids, organisation_id=None):
     """A select of confirmed registrations of the given trainings (a list or a select of ids)."""
     query = select(Registration.id).where(
-        Registration.training_session_id.in_(session_ids), Registration.status == "confirmed"
+        Registration.training_id.in_(session_ids), Registration.status == "confirmed"
     )
     # never correlated: it is used inside queries on registrations too
     return in_organisation(query, organisation_id).correlate(None)
@@ -59,7 +59,7 @@ def held_sessions(filters: ProgrammeFilters):
         query = query.where(
             exists()
             .where(
-                Registration.training_session_id == TrainingSession.id,
+                Registration.training_id == TrainingSession.id,
                 Registration.status == "confirmed",
                 Participant.id == Registration.participant_id,
                 Participant.organisation_id == filters.organisation_id,

@@ -45,7 +45,7 @@ def dashboard():
         "reports/dashboard.html",
         form=form,
         figures=figures,
-        key_by_training={ts.id: key for ts, key in figures.trainings},
+        key_by_training={training.id: key for training, key in figures.trainings},
         trainings_page=page,
         overdue_page=figures.overdue_page(requested_page("overdue_page"), OVERDUE_PER_PAGE),
         charts=documents.programme_charts(figures),
@@ -96,18 +96,18 @@ def programme_participants_csv():
 @bp.get("/officer/trainings/<int:training_id>/report.pdf")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
-def session_report(training_session):
+def session_report(training):
     return _download(
-        documents.session_report_pdf(training_session), f"training-{training_session.id}-report.pdf", "application/pdf"
+        documents.session_report_pdf(training), f"training-{training.id}-report.pdf", "application/pdf"
     )
 
 
 @bp.get("/officer/trainings/<int:training_id>/participants.csv")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
-def session_participants_csv(training_session):
+def session_participants_csv(training):
     return _download(
-        documents.participants_csv(training_session=training_session),
-        f"training-{training_session.id}-participants.csv",
+        documents.participants_csv(training=training),
+        f"training-{training.id}-participants.csv",
         "text/csv",
     )

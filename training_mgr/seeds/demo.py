@@ -189,15 +189,15 @@ def seed_demo(password: str = "demo-password"):
     return accounts
 
 
-def _organisers(training_session, orgs, host, co_organisers):
-    training_session.organisers.append(SessionOrganiser(organisation=orgs[host], role="host", position=0))
+def _organisers(training, orgs, host, co_organisers):
+    training.organisers.append(SessionOrganiser(organisation=orgs[host], role="host", position=0))
     for i, acronym in enumerate(co_organisers, start=1):
-        training_session.organisers.append(SessionOrganiser(organisation=orgs[acronym], role="co_organiser", position=i))
+        training.organisers.append(SessionOrganiser(organisation=orgs[acronym], role="co_organiser", position=i))
 
 
 def _create_reference(course, orgs, officer):
     start = date(2022, 2, 15)
-    ts = TrainingSession(
+    training = TrainingSession(
         course=course, title=REFERENCE_TITLE, title_ar=REFERENCE_TITLE_AR,
         start_date=start, end_date=date(2022, 2, 17),
         venue="Al-Nahrain Centre for Strategic Studies", venue_ar="مركز النهرين للدراسات الاستراتيجية",
@@ -208,10 +208,10 @@ def _create_reference(course, orgs, officer):
         completed_at=datetime(2022, 2, 17, 14, 0, tzinfo=timezone.utc),
         cert_min_attendance=80,
     )
-    ts.days = [SessionDay(date=start + timedelta(days=i)) for i in range(3)]
-    _organisers(ts, orgs, "NCSS", ["UNOCT", "IOM", "UNAMI HRO"])
-    ts.officers.append(officer)
-    ts.signatories = [
+    training.days = [SessionDay(date=start + timedelta(days=i)) for i in range(3)]
+    _organisers(training, orgs, "NCSS", ["UNOCT", "IOM", "UNAMI HRO"])
+    training.officers.append(officer)
+    training.signatories = [
         Signatory(position=0, name="Programme Coordinator", name_ar="منسق البرنامج",
                   title="Border Security and Management Programme, UNOCT",
                   title_ar="برنامج أمن الحدود وإدارتها، مكتب الأمم المتحدة لمكافحة الإرهاب"),
@@ -220,7 +220,7 @@ def _create_reference(course, orgs, officer):
         Signatory(position=2, name="Director, Human Rights Office", name_ar="مدير مكتب حقوق الإنسان",
                   title="UNAMI / OHCHR", title_ar="يونامي / المفوضية السامية لحقوق الإنسان"),
     ]
-    db.session.add(ts)
+    db.session.add(training)
     db.session.flush()
 
     nominated_at = datetime(2022, 1, 20, 9, 0, tzinfo=timezone.utc)
@@ -232,14 +232,14 @@ def _create_reference(course, orgs, officer):
             consent_at=nominated_at,
         )
         registration = Registration(
-            training_session=ts, participant=participant, status="confirmed", source="officer",
+            training=training, participant=participant, status="confirmed", source="officer",
             nominated_by=f"{orgs[acronym].name} (official nomination letter)", created_by_id=officer.id,
             status_changed_at=nominated_at + timedelta(days=3), status_changed_by_id=officer.id,
             created_at=nominated_at,
         )
         db.session.add(registration)
         db.session.flush()
-        for day_index, day in enumerate(ts.days):
+        for day_index, day in enumerate(training.days):
             mark, note = ATTENDANCE_EXCEPTIONS.get((index, day_index), ("present", None))
             db.session.add(AttendanceMark(
                 registration=registration, session_day=day, status=mark, note=note, recorded_by_id=officer.id,
@@ -248,20 +248,20 @@ def _create_reference(course, orgs, officer):
 
     for text, theme, acronym, due, status, updates in RECOMMENDATIONS:
         recommendation = Recommendation(
-            training_session=ts, text=text, theme=theme, responsible_organisation=orgs[acronym], due_date=due,
+            training=training, text=text, theme=theme, responsible_organisation=orgs[acronym], due_date=due,
             status=status, created_by_id=officer.id, created_at=datetime(2022, 2, 17, 13, 0, tzinfo=timezone.utc),
         )
         for when, new_status, note in updates:
             recommendation.updates.append(RecommendationUpdate(date=when, status=new_status, note=note, author_id=officer.id))
         db.session.add(recommendation)
     db.session.flush()
-    return ts
+    return training
 
 
 def _create_follow_up(course, orgs, officer):
     today = date.today()
     start = today + timedelta(days=45)
-    ts = TrainingSession(
+    training = TrainingSession(
         course=course, title=FOLLOW_UP_TITLE, title_ar=FOLLOW_UP_TITLE_AR,
         start_date=start, end_date=start + timedelta(days=1),
         venue="Al-Nahrain Centre for Strategic Studies", venue_ar="مركز النهرين للدراسات الاستراتيجية",
@@ -271,9 +271,9 @@ def _create_follow_up(course, orgs, officer):
         confirmation_mode="automatic", status="open", cert_min_attendance=100,
         notes="Requested by participants of the February 2022 training.",
     )
-    ts.days = [SessionDay(date=start + timedelta(days=i)) for i in range(2)]
-    _organisers(ts, orgs, "NCSS", ["UNOCT", "IOM", "UNAMI HRO"])
-    ts.officers.append(officer)
-    db.session.add(ts)
+    training.days = [SessionDay(date=start + timedelta(days=i)) for i in range(2)]
+    _organisers(training, orgs, "NCSS", ["UNOCT", "IOM", "UNAMI HRO"])
+    training.officers.append(officer)
+    db.session.add(training)
     db.session.flush()
-    return ts
+    return training

@@ -149,7 +149,7 @@ def seed_synthetic(n_sessions: int, n_participants: int, seed: int = 1) -> dict:
         else:
             status = "open"
         city, city_ar, _ = _weighted(rng, CITIES, [c[2] for c in CITIES])
-        ts = TrainingSession(
+        training = TrainingSession(
             course=course, title=course.title, title_ar=course.title_ar, start_date=start, end_date=end,
             venue=f"{city} Training Centre", city=city, city_ar=city_ar, country="JO" if city == "Amman" else "IQ",
             language=rng.choice(["en_ar", "en_ar", "ar"]), capacity=n_participants, status=status,
@@ -161,47 +161,47 @@ def seed_synthetic(n_sessions: int, n_participants: int, seed: int = 1) -> dict:
             cancel_reason="Security situation at the venue" if status == "cancelled" else None,
             created_at=stamp, updated_at=stamp,
         )
-        ts.days = [SessionDay(date=start + timedelta(days=d)) for d in range(days)]
-        ts.organisers = [SessionOrganiser(organisation=rng.choice(hosts), role="host", position=0)] + [
+        training.days = [SessionDay(date=start + timedelta(days=d)) for d in range(days)]
+        training.organisers = [SessionOrganiser(organisation=rng.choice(hosts), role="host", position=0)] + [
             SessionOrganiser(organisation=p, role="co_organiser", position=i + 1)
             for i, p in enumerate(rng.sample(partners, rng.randint(1, 3)))
         ]
-        ts.officers.append(rng.choice(officers))
-        db.session.add(ts)
-        sessions.append(ts)
+        training.officers.append(rng.choice(officers))
+        db.session.add(training)
+        sessions.append(training)
     db.session.flush()
 
-    for ts in sessions:
+    for training in sessions:
         attendees = rng.sample(person_ids, n_participants)
-        weights = {"completed": (90, 0, 2, 4, 4), "cancelled": (80, 0, 5, 5, 10), "open": (70, 15, 10, 2, 3)}[ts.status]
+        weights = {"completed": (90, 0, 2, 4, 4), "cancelled": (80, 0, 5, 5, 10), "open": (70, 15, 10, 2, 3)}[training.status]
         for pid in attendees:
             status = _weighted(rng, ["confirmed", "pending", "waitlisted", "rejected", "withdrawn"], weights)
-            created = datetime.combine(ts.start_date - timedelta(days=rng.randint(6, 55)), time(9), tzinfo=timezone.utc)
+            created = datetime.combine(training.start_date - timedelta(days=rng.randint(6, 55)), time(9), tzinfo=timezone.utc)
             registrations.append({
-                "training_session_id": ts.id, "participant_id": pid, "status": status,
+                "training_id": training.id, "participant_id": pid, "status": status,
                 "source": rng.choice(["online", "online", "officer", "import"]),
                 "status_changed_at": created, "created_at": created, "updated_at": created,
                 "waitlisted_at": created if status == "waitlisted" else None,
                 "status_reason": "Nominated for a later training" if status in ("rejected", "withdrawn") else None,
             })
-            reg_meta.append((ts, status))
-        if ts.status == "completed":
+            reg_meta.append((training, status))
+        if training.status == "completed":
             for _ in range(rng.randint(2, 6)):
                 rec_status = rng.choice(REC_STATUSES)
                 recommendations.append({
-                    "training_session_id": ts.id, "text": rng.choice(REC_TEXTS), "theme": ts.title,
+                    "training_id": training.id, "text": rng.choice(REC_TEXTS), "theme": training.title,
                     "responsible_organisation_id": _weighted(rng, entities, entity_weights).id,
-                    "due_date": ts.end_date + timedelta(days=rng.randint(90, 540)), "status": rec_status,
+                    "due_date": training.end_date + timedelta(days=rng.randint(90, 540)), "status": rec_status,
                     "created_at": stamp, "updated_at": stamp,
                 })
     reg_ids = list(db.session.scalars(
         insert(Registration).returning(Registration.id, sort_by_parameter_order=True), registrations))
 
     marks = []
-    for reg_id, (ts, status) in zip(reg_ids, reg_meta):
-        if ts.status != "completed" or status != "confirmed":
+    for reg_id, (training, status) in zip(reg_ids, reg_meta):
+        if training.status != "completed" or status != "confirmed":
             continue
-        for day in ts.days:
+        for day in training.days:
             mark = _weighted(rng, ["present", "late", "excused", "absent"], (86, 6, 4, 4))
             marks.append({"registration_id": reg_id, "session_day_id": day.id, "status": mark,
                           "recorded_at": datetime.combine(day.date, time(7), tzinfo=timezone.utc)})

@@ -13,56 +13,56 @@ from ..extensions import db
 from .models import TrainingSession, session_officers
 
 
-def can_view_session(user, training_session) -> bool:
+def can_view_session(user, training) -> bool:
     """Staff read: admins and managers see every training, officers the ones they manage."""
     if not user.is_authenticated:
         return False
     if user.role in ("admin", "manager"):
         return True
-    return user.role == "officer" and can_manage_session(user, training_session)
+    return user.role == "officer" and can_manage_session(user, training)
 
 
-def can_manage_session(user, training_session) -> bool:
+def can_manage_session(user, training) -> bool:
     """Write access to a training: its managing officers, and admins."""
     if not user.is_authenticated:
         return False
     if user.role == "admin":
         return True
-    return user.role == "officer" and any(o.id == user.id for o in training_session.officers)
+    return user.role == "officer" and any(o.id == user.id for o in training.officers)
 
 
-def require_manage_session(training_session):
-    if not can_manage_session(current_user, training_session):
+def require_manage_session(training):
+    if not can_manage_session(current_user, training):
         abort(403)
 
 
-def require_view_session(training_session):
-    if not can_view_session(current_user, training_session):
+def require_view_session(training):
+    if not can_view_session(current_user, training):
         abort(403)
 
 
 def viewable_session(session_id: int):
     """The training ``session_id``: 404 when there is none, 403 when the current user may not view it."""
-    training_session = _session_or_404(session_id)
-    require_view_session(training_session)
-    return training_session
+    training = _session_or_404(session_id)
+    require_view_session(training)
+    return training
 
 
 def viewed_session(session_id: int):
     """(the training ``session_id``, whether the current user may also manage it) for a page that shows it to
     every reader and its buttons to managers: 404 when there is none, 403 when the user may not view it."""
-    training_session = _session_or_404(session_id)
-    manages = can_manage_session(current_user, training_session)
+    training = _session_or_404(session_id)
+    manages = can_manage_session(current_user, training)
     if not manages:
-        require_view_session(training_session)
-    return training_session, manages
+        require_view_session(training)
+    return training, manages
 
 
 def manageable_session(session_id: int):
     """The training ``session_id``: 404 when there is none, 403 when the current user may not manage it."""
-    training_session = _session_or_404(session_id)
-    require_manage_session(training_session)
-    return training_session
+    training = _session_or_404(session_id)
+    require_manage_session(training)
+    return training
 
 
 def training_access(mode: str, *, with_can_manage: bool = False):
@@ -83,8 +83,8 @@ def training_access(mode: str, *, with_can_manage: bool = False):
         @wraps(view)
         def wrapper(*args, training_id, **kwargs):
             if with_can_manage:
-                training_session, can_manage = viewed_session(training_id)
-                return view(training_session, *args, can_manage=can_manage, **kwargs)
+                training, can_manage = viewed_session(training_id)
+                return view(training, *args, can_manage=can_manage, **kwargs)
             return view(lookup(training_id), *args, **kwargs)
         return wrapper
     return decorator
@@ -94,12 +94,12 @@ def _session_or_404(session_id: int):
     return db.get_or_404(TrainingSession, session_id)
 
 
-def session_part_or_404(training_session, model, obj_id: int):
-    """The ``model`` row ``obj_id`` (a day, registration, recommendation, signatory …) of ``training_session``:
+def session_part_or_404(training, model, obj_id: int):
+    """The ``model`` row ``obj_id`` (a day, registration, recommendation, signatory …) of ``training``:
     404 when there is none or it belongs to another training, so that a managed training's id in the URL never
     reaches another training's records."""
     obj = db.get_or_404(model, obj_id)
-    if obj.training_session_id != training_session.id:
+    if obj.training_id != training.id:
         abort(404)
     return obj
 

@@ -80,17 +80,17 @@ class TrainingSession(db.Model):
 
     course = relationship("Course", lazy="joined")
     days: Mapped[list["SessionDay"]] = relationship(
-        back_populates="training_session", order_by="SessionDay.date", cascade="all, delete-orphan"
+        back_populates="training", order_by="SessionDay.date", cascade="all, delete-orphan"
     )
     organisers: Mapped[list["SessionOrganiser"]] = relationship(
-        back_populates="training_session", cascade="all, delete-orphan", order_by="SessionOrganiser.position"
+        back_populates="training", cascade="all, delete-orphan", order_by="SessionOrganiser.position"
     )
     officers = relationship("User", secondary=session_officers, back_populates="managed_sessions")
     quotas: Mapped[list["OrganisationQuota"]] = relationship(
-        back_populates="training_session", cascade="all, delete-orphan"
+        back_populates="training", cascade="all, delete-orphan"
     )
     signatories: Mapped[list["Signatory"]] = relationship(
-        back_populates="training_session", cascade="all, delete-orphan", order_by="Signatory.position"
+        back_populates="training", cascade="all, delete-orphan", order_by="Signatory.position"
     )
 
     @property
@@ -156,12 +156,12 @@ class SessionDay(db.Model):
     __table_args__ = (UniqueConstraint("training_session_id", "date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    training_session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"))
+    training_id: Mapped[int] = mapped_column("training_session_id", ForeignKey("training_sessions.id", ondelete="CASCADE"))
     date: Mapped[date]
     #: optional agenda line for the day
     title: Mapped[str | None] = mapped_column(String(200))
 
-    training_session: Mapped[TrainingSession] = relationship(back_populates="days")
+    training: Mapped[TrainingSession] = relationship(back_populates="days")
 
 
 class SessionOrganiser(db.Model):
@@ -170,7 +170,8 @@ class SessionOrganiser(db.Model):
     __tablename__ = "session_organisers"
     __table_args__ = (one_of("role", ORGANISER_ROLES),)
 
-    training_session_id: Mapped[int] = mapped_column(
+    training_id: Mapped[int] = mapped_column(
+        "training_session_id",
         ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
     )
     organisation_id: Mapped[int] = mapped_column(
@@ -180,7 +181,7 @@ class SessionOrganiser(db.Model):
     #: display order
     position: Mapped[int] = mapped_column(default=0)
 
-    training_session: Mapped[TrainingSession] = relationship(back_populates="organisers")
+    training: Mapped[TrainingSession] = relationship(back_populates="organisers")
     organisation = relationship("Organisation", lazy="joined")
 
 
@@ -190,7 +191,8 @@ class OrganisationQuota(db.Model):
     __tablename__ = "organisation_quotas"
     __table_args__ = (CheckConstraint("max_seats >= 0", name="max_seats_non_negative"),)
 
-    training_session_id: Mapped[int] = mapped_column(
+    training_id: Mapped[int] = mapped_column(
+        "training_session_id",
         ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
     )
     organisation_id: Mapped[int] = mapped_column(
@@ -198,7 +200,7 @@ class OrganisationQuota(db.Model):
     )
     max_seats: Mapped[int]
 
-    training_session: Mapped[TrainingSession] = relationship(back_populates="quotas")
+    training: Mapped[TrainingSession] = relationship(back_populates="quotas")
     organisation = relationship("Organisation", lazy="joined")
 
 
@@ -208,7 +210,8 @@ class Signatory(db.Model):
     __tablename__ = "signatories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    training_session_id: Mapped[int] = mapped_column(
+    training_id: Mapped[int] = mapped_column(
+        "training_session_id",
         ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
@@ -220,4 +223,4 @@ class Signatory(db.Model):
     signature_image: Mapped[bytes | None] = mapped_column(db.LargeBinary)
     signature_mimetype: Mapped[str | None] = mapped_column(String(30))
 
-    training_session: Mapped[TrainingSession] = relationship(back_populates="signatories")
+    training: Mapped[TrainingSession] = relationship(back_populates="signatories")

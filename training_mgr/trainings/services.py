@@ -57,9 +57,9 @@ def _zone(name: str | None):
         return timezone.utc
 
 
-def local_today(training_session: TrainingSession, now: datetime | None = None) -> date:
+def local_today(training: TrainingSession, now: datetime | None = None) -> date:
     """Today's date where the training takes place."""
-    return (now or utcnow()).astimezone(_zone(training_session.timezone)).date()
+    return (now or utcnow()).astimezone(_zone(training.timezone)).date()
 
 
 def to_local(value: datetime | None, tz_name: str | None) -> datetime | None:
@@ -143,19 +143,19 @@ def create_training(course, by_user, details: TrainingDetails) -> TrainingSessio
     values = _with_utc_window(values)
     _check_details(values)
 
-    training_session = TrainingSession(course=course, status="draft", **values)
+    training = TrainingSession(course=course, status="draft", **values)
     if values["start_date"]:
-        training_session.days = [SessionDay(date=d) for d in date_span(values["start_date"], values["end_date"])]
+        training.days = [SessionDay(date=d) for d in date_span(values["start_date"], values["end_date"])]
     if getattr(by_user, "role", None) == "officer":
-        training_session.officers.append(by_user)
-    db.session.add(training_session)
-    audit.record(by_user, "training.create", training_session,
-                 f"Training scheduled: {training_session.title} ({course.title})")
+        training.officers.append(by_user)
+    db.session.add(training)
+    audit.record(by_user, "training.create", training,
+                 f"Training scheduled: {training.title} ({course.title})")
     db.session.commit()
-    return training_session
+    return training
 
 
-def update_training(training_session: TrainingSession, by_user, details: TrainingDetails) -> dict:
+def update_training(training: TrainingSession, by_user, details: TrainingDetails) -> dict:
     """Give the training every field of ``details``; days follow the dates. Return what changed,
     ``{field: [old, new]}`` plus ``"days": [removed, added]`` ({} when nothing did), audited as ``training.update``.
 
@@ -164,30 +164,30 @@ def update_training(training_session: TrainingSession, by_user, details: Trainin
     rules ``create_training`` gives, new dates on a completed training (``start_date``), and a capacity below
     the seats already taken (``capacity``).
     """
-    ts = training_session
+    training = training
     merged = asdict(details)
     for name in WINDOW_FIELDS:  # typed times are read in the training's (possibly new) time zone
         merged[name] = to_utc(merged[name], merged["timezone"])
     _check_details(merged)
-    dates_change = (merged["start_date"], merged["end_date"]) != (ts.start_date, ts.end_date)
-    if dates_change and ts.status == "completed":
+    dates_change = (merged["start_date"], merged["end_date"]) != (training.start_date, training.end_date)
+    if dates_change and training.status == "completed":
         raise TrainingError(_("The dates of a completed training cannot be changed."), "start_date")
     capacity = merged["capacity"]
-    if capacity is not None and capacity != ts.capacity:
-        taken = seats_taken(ts.id)
+    if capacity is not None and capacity != training.capacity:
+        taken = seats_taken(training.id)
         if capacity < taken:
             raise TrainingError(
                 _("%(taken)d seats are already confirmed; the capacity cannot be lower.", taken=taken), "capacity"
             )
-    old_capacity = ts.capacity
-    old_start, old_end = ts.start_date, ts.end_date
+    old_capacity = training.capacity
+    old_start, old_end = training.start_date, training.end_date
     for name in WINDOW_FIELDS:  # SQLite hands back naive UTC; compare like with like
-        setattr(ts, name, as_utc(getattr(ts, name)))
+        setattr(training, name, as_utc(getattr(training, name)))
 
-    changes = audit.diff(ts, DETAIL_FIELDS, merged)
+    changes = audit.diff(training, DETAIL_FIELDS, merged)
     if dates_change:
         try:
-            day_changes = _sync_days(ts, old_start, old_end)
+            day_changes = _sync_days(training, old_start, old_end)
         except TrainingError:
             db.session.rollback()
             raise
@@ -196,10 +196,10 @@ def update_training(training_session: TrainingSession, by_user, details: Trainin
     if not changes:
         db.session.rollback()
         return {}
-    audit.record(by_user, "training.update", ts, f"Training edited: {ts.title}", changes=changes)
+    audit.record(by_user, "training.update", training, f"Training edited: {training.title}", changes=changes)
     db.session.commit()
-    if _more_seats(old_capacity, ts.capacity):
-        registrations.promote_from_waitlist(ts, by_user)
+    if _more_seats(old_capacity, training.capacity):
+        registrations.promote_from_waitlist(training, by_user)
     return changes
 
 
@@ -217,24 +217,24 @@ def _days_with_marks(day_ids) -> set[int]:
     ))
 
 
-def _sync_days(ts: TrainingSession, old_start: date | None, old_end: date | None) -> list | None:
+def _sync_days(training: TrainingSession, old_start: date | None, old_end: date | None) -> list | None:
     """Make the days fit the training's (new) dates; return [removed dates, added dates] or None."""
-    start, end = ts.start_date, ts.end_date
+    start, end = training.start_date, training.end_date
     in_range = (lambda d: start <= d <= end) if start and end else (lambda d: False)
     was_in_range = (lambda d: old_start <= d <= old_end) if old_start and old_end else (lambda d: False)
-    dropped = [day for day in ts.days if not in_range(day.date)]
+    dropped = [day for day in training.days if not in_range(day.date)]
     if _days_with_marks(day.id for day in dropped if day.id):
         raise TrainingError(
             _("Attendance is already recorded on a day these dates would remove. Keep that day in the dates."),
             "start_date",
         )
-    kept = {day.date for day in ts.days if in_range(day.date)}
+    kept = {day.date for day in training.days if in_range(day.date)}
     added = [d for d in (date_span(start, end) if start and end else []) if d not in kept and not was_in_range(d)]
     for day in dropped:
-        ts.days.remove(day)
+        training.days.remove(day)
     for d in added:
-        ts.days.append(SessionDay(date=d))
-    ts.days.sort(key=lambda day: day.date)
+        training.days.append(SessionDay(date=d))
+    training.days.sort(key=lambda day: day.date)
     if not dropped and not added:
         return None
     return [[d.date.isoformat() for d in dropped], [d.isoformat() for d in added]]
@@ -242,35 +242,35 @@ def _sync_days(ts: TrainingSession, old_start: date | None, old_end: date | None
 
 # --- session days ------------------------------------------------------------------------------------
 
-def _require_days_editable(ts: TrainingSession) -> None:
-    if ts.status == "completed":
+def _require_days_editable(training: TrainingSession) -> None:
+    if training.status == "completed":
         raise TrainingError(_("The days of a completed training cannot be changed."))
 
 
-def _fit_dates_to_days(ts: TrainingSession) -> None:
+def _fit_dates_to_days(training: TrainingSession) -> None:
     """The training's first and last day follow its session days."""
-    if ts.days:
-        ts.start_date = min(day.date for day in ts.days)
-        ts.end_date = max(day.date for day in ts.days)
+    if training.days:
+        training.start_date = min(day.date for day in training.days)
+        training.end_date = max(day.date for day in training.days)
 
 
-def add_day(training_session: TrainingSession, by_user, day_date: date, title: str | None = None) -> SessionDay:
+def add_day(training: TrainingSession, by_user, day_date: date, title: str | None = None) -> SessionDay:
     """Add one session day; a day outside the dates moves the first or last day to include it."""
-    ts = training_session
-    _require_days_editable(ts)
+    training = training
+    _require_days_editable(training)
     if day_date is None:
         raise TrainingError(_("Give the date of the day."), "date")
-    if any(day.date == day_date for day in ts.days):
+    if any(day.date == day_date for day in training.days):
         raise TrainingError(_("This training already has a day on that date."), "date")
-    dates = [day.date for day in ts.days] + [day_date]
+    dates = [day.date for day in training.days] + [day_date]
     if (max(dates) - min(dates)).days + 1 > MAX_DAYS:
         raise TrainingError(_("A training cannot last more than %(max)d days.", max=MAX_DAYS), "date")
     day = SessionDay(date=day_date, title=title)
-    ts.days.append(day)
-    ts.days.sort(key=lambda d: d.date)
-    _fit_dates_to_days(ts)
+    training.days.append(day)
+    training.days.sort(key=lambda d: d.date)
+    _fit_dates_to_days(training)
     audit.record(by_user, "training.day_add", day, f"Day added: {day_date.isoformat()}" + (f" ({title})" if title else ""),
-                 training_session_id=ts.id)
+                 training_id=training.id)
     db.session.commit()
     return day
 
@@ -279,78 +279,78 @@ def update_day(day: SessionDay, by_user, title: str | None) -> dict:
     changes = audit.diff(day, ("title",), {"title": title})
     if changes:
         audit.record(by_user, "training.day_update", day, f"Day {day.date.isoformat()} renamed",
-                     changes=changes, training_session_id=day.training_session_id)
+                     changes=changes, training_id=day.training_id)
         db.session.commit()
     return changes
 
 
 def remove_day(day: SessionDay, by_user) -> None:
     """Remove a session day that has no attendance marks; the dates shrink to the remaining days."""
-    ts = day.training_session
-    _require_days_editable(ts)
+    training = day.training
+    _require_days_editable(training)
     if _days_with_marks([day.id]):
         raise TrainingError(_("Attendance is already recorded on this day; it cannot be removed."))
-    ts.days.remove(day)
-    _fit_dates_to_days(ts)
+    training.days.remove(day)
+    _fit_dates_to_days(training)
     audit.record(by_user, "training.day_remove", day, f"Day removed: {day.date.isoformat()}",
-                 changes={"date": [day.date, None]}, training_session_id=ts.id)
+                 changes={"date": [day.date, None]}, training_id=training.id)
     db.session.commit()
 
 
 # --- status ------------------------------------------------------------------------------------------
 
-def open_problems(training_session: TrainingSession) -> list[str]:
+def open_problems(training: TrainingSession) -> list[str]:
     """What stops the training from opening for registration (empty when it can open)."""
-    ts = training_session
+    training = training
     problems = []
-    if not ts.start_date or not ts.end_date:
+    if not training.start_date or not training.end_date:
         problems.append(_("Set the dates."))
-    if not ts.days:
+    if not training.days:
         problems.append(_("Add at least one session day."))
-    if not ts.capacity:
+    if not training.capacity:
         problems.append(_("Set the capacity."))
     return problems
 
 
-def last_day(training_session: TrainingSession) -> date | None:
-    return max([day.date for day in training_session.days] + ([training_session.end_date] if training_session.end_date else []),
+def last_day(training: TrainingSession) -> date | None:
+    return max([day.date for day in training.days] + ([training.end_date] if training.end_date else []),
                default=None)
 
 
-def change_status(training_session: TrainingSession, new_status: str, by_user, reason: str | None = None,
+def change_status(training: TrainingSession, new_status: str, by_user, reason: str | None = None,
                   now: datetime | None = None) -> None:
     """Move the training along draft → open → closed → completed, back from closed to open, or to cancelled.
 
     Opening needs dates, days and a capacity; completing waits for the last day; cancelling needs a
     reason, and tells the people registered once the change is committed.
     """
-    ts = training_session
-    old_status = ts.status
+    training = training
+    old_status = training.status
     if new_status not in STATUS_TRANSITIONS.get(old_status, ()):
         raise TrainingError(_("A %(old)s training cannot be made %(new)s.", old=_status_label(old_status),
                               new=_status_label(new_status)))
     now = now or utcnow()
     if new_status == "open":
-        problems = open_problems(ts)
+        problems = open_problems(training)
         if problems:
             raise TrainingError(_("The training cannot open yet:") + " " + " ".join(problems))
     elif new_status == "completed":
-        last = last_day(ts)
-        if last is None or local_today(ts, now) < last:
+        last = last_day(training)
+        if last is None or local_today(training, now) < last:
             raise TrainingError(_("A training cannot be completed before its last day."))
-        ts.completed_at = now
+        training.completed_at = now
     elif new_status == "cancelled":
         reason = (reason or "").strip()
         if not reason:
             raise TrainingError(_("Give the reason for cancelling."), "reason")
-        ts.cancel_reason, ts.cancelled_at = reason, now
-    ts.status = new_status
+        training.cancel_reason, training.cancelled_at = reason, now
+    training.status = new_status
     action = "reopen" if (old_status, new_status) == ("closed", "open") else STATUS_ACTIONS[new_status]
-    audit.record(by_user, f"training.{action}", ts, f"Training {old_status} → {new_status}" + (f": {reason}" if reason else ""),
+    audit.record(by_user, f"training.{action}", training, f"Training {old_status} → {new_status}" + (f": {reason}" if reason else ""),
                  changes={"status": [old_status, new_status]})
     db.session.commit()
     if new_status == "cancelled":
-        notifications.training_cancelled(ts)
+        notifications.training_cancelled(training)
 
 
 def _status_label(status: str) -> str:

@@ -19,16 +19,16 @@ SIGNATURE_MAX_PIXELS = 4000
 SIGNATURE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
-def update_certificate_rule(training_session: TrainingSession, by_user, rule: CertificateRule) -> dict:
+def update_certificate_rule(training: TrainingSession, by_user, rule: CertificateRule) -> dict:
     """Give the training ``rule``; return what changed, ``{field: [old, new]}`` ({} when nothing did), audited as
     ``training.certificate_rule``. Raises TrainingError (``cert_min_attendance``) for a share outside 0..100
     percent (the same range the database checks)."""
     minimum = rule.cert_min_attendance
     if minimum is None or not 0 <= minimum <= 100:
         raise TrainingError(_("Give a share between 0 and 100 percent."), "cert_min_attendance")
-    changes = audit.diff(training_session, CERTIFICATE_RULE_FIELDS, asdict(rule))
+    changes = audit.diff(training, CERTIFICATE_RULE_FIELDS, asdict(rule))
     if changes:
-        audit.record(by_user, "training.certificate_rule", training_session, "Certificate rule changed", changes=changes)
+        audit.record(by_user, "training.certificate_rule", training, "Certificate rule changed", changes=changes)
         db.session.commit()
     return changes
 
@@ -63,25 +63,25 @@ def _check_signatory(details: SignatoryDetails) -> None:
         raise TrainingError(_("Give the signatory's name."), "name")
 
 
-def add_signatory(training_session: TrainingSession, by_user, details: SignatoryDetails,
+def add_signatory(training: TrainingSession, by_user, details: SignatoryDetails,
                   image: bytes | None = None) -> Signatory:
     """Add a signatory with ``details`` and the signature ``image`` (the uploaded file's bytes, or None) after the
     others; audited as ``training.signatory_add``. Raises TrainingError: no name (``name``), already
     ``MAX_SIGNATORIES`` (no field: room on the certificate), an image refused by ``check_signature_image``
     (``signature``)."""
-    ts = training_session
+    training = training
     _check_signatory(details)
-    if len(ts.signatories) >= MAX_SIGNATORIES:
+    if len(training.signatories) >= MAX_SIGNATORIES:
         raise TrainingError(_("A certificate has room for %(max)d signatories at most.", max=MAX_SIGNATORIES))
     mimetype = check_signature_image(image) if image else None
     signatory = Signatory(
-        position=max((s.position for s in ts.signatories), default=-1) + 1,
+        position=max((s.position for s in training.signatories), default=-1) + 1,
         signature_image=image or None, signature_mimetype=mimetype,
         **asdict(details),
     )
-    ts.signatories.append(signatory)
+    training.signatories.append(signatory)
     audit.record(by_user, "training.signatory_add", signatory, f"Signatory added: {signatory.name}",
-                 training_session_id=ts.id)
+                 training_id=training.id)
     db.session.commit()
     return signatory
 
@@ -102,14 +102,14 @@ def update_signatory(signatory: Signatory, by_user, details: SignatoryDetails, i
         changes["signature_image"] = ["image", None]
     if changes:
         audit.record(by_user, "training.signatory_update", signatory, f"Signatory edited: {signatory.name}",
-                     changes=changes, training_session_id=signatory.training_session_id)
+                     changes=changes, training_id=signatory.training_id)
         db.session.commit()
     return changes
 
 
 def remove_signatory(signatory: Signatory, by_user) -> None:
-    ts = signatory.training_session
-    ts.signatories.remove(signatory)
+    training = signatory.training
+    training.signatories.remove(signatory)
     audit.record(by_user, "training.signatory_remove", signatory, f"Signatory removed: {signatory.name}",
-                 training_session_id=ts.id)
+                 training_id=training.id)
     db.session.commit()

@@ -30,8 +30,8 @@ from .models import SessionDay, Signatory
 bp = Blueprint("trainings", __name__)
 
 
-def _back(training_session, endpoint="trainings.detail"):
-    return redirect(url_for(endpoint, training_id=training_session.id))
+def _back(training, endpoint="trainings.detail"):
+    return redirect(url_for(endpoint, training_id=training.id))
 
 
 @bp.get("/officer")
@@ -58,88 +58,88 @@ def create():
     if form.validate_on_submit():
         course = db.session.get(Course, form.course_id.data)
         with shows_domain_errors(form):
-            training_session = services.create_training(course, current_user, TrainingDetails.from_form(form))
+            training = services.create_training(course, current_user, TrainingDetails.from_form(form))
             flash(_("Training scheduled as a draft with %(days)d day(s). Check the days, then open it for registration.",
-                    days=len(training_session.days)), "success")
-            return _back(training_session)
-    return render_template("trainings/form.html", form=form, ts=None)
+                    days=len(training.days)), "success")
+            return _back(training)
+    return render_template("trainings/form.html", form=form, training=None)
 
 
 @bp.get("/officer/trainings/<int:training_id>")
 @roles_required(*STAFF_ROLES)
 @training_access("view", with_can_manage=True)
-def detail(training_session, can_manage):
+def detail(training, can_manage):
     return render_template(
         "trainings/detail.html",
-        ts=training_session,
-        figures=officer_figures.training_figures(training_session),
+        training=training,
+        figures=officer_figures.training_figures(training),
         can_manage=can_manage,
-        next_statuses=services.STATUS_TRANSITIONS[training_session.status],
-        open_problems=services.open_problems(training_session) if training_session.status == "draft" else [],
+        next_statuses=services.STATUS_TRANSITIONS[training.status],
+        open_problems=services.open_problems(training) if training.status == "draft" else [],
     )
 
 
 @bp.route("/officer/trainings/<int:training_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def edit(ts):
-    form = TrainingForm(obj=ts, **_detail_form_options())
+def edit(training):
+    form = TrainingForm(obj=training, **_detail_form_options())
     if request.method == "GET":
         for name in services.WINDOW_FIELDS:
-            form[name].data = services.to_local(getattr(ts, name), ts.timezone)
+            form[name].data = services.to_local(getattr(training, name), training.timezone)
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = services.update_training(ts, current_user, TrainingDetails.from_form(form))
+            changes = services.update_training(training, current_user, TrainingDetails.from_form(form))
             flash_saved(changes, _("Training saved."))
-            return _back(ts)
-    return render_template("trainings/form.html", form=form, ts=ts)
+            return _back(training)
+    return render_template("trainings/form.html", form=form, training=training)
 
 
 # --- session days ------------------------------------------------------------------------------------
 
-def _render_days(ts, add_form=None, failed_day=None, failed_form=None):
-    forms = {day.id: DayTitleForm(prefix=f"day-{day.id}", obj=day) for day in ts.days}
+def _render_days(training, add_form=None, failed_day=None, failed_form=None):
+    forms = {day.id: DayTitleForm(prefix=f"day-{day.id}", obj=day) for day in training.days}
     if failed_day is not None:
         forms[failed_day.id] = failed_form
-    return render_template("trainings/days.html", ts=ts, add_form=add_form or DayForm(), title_forms=forms)
+    return render_template("trainings/days.html", training=training, add_form=add_form or DayForm(), title_forms=forms)
 
 
 @bp.route("/officer/trainings/<int:training_id>/days", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def days(ts):
+def days(training):
     form = DayForm()
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            day = services.add_day(ts, current_user, form.date.data, form.title.data)
+            day = services.add_day(training, current_user, form.date.data, form.title.data)
             flash(_("Day added: %(date)s.", date=fmt_date(day.date, "full")), "success")
-            return _back(ts, "trainings.days")
-    return _render_days(ts, add_form=form)
+            return _back(training, "trainings.days")
+    return _render_days(training, add_form=form)
 
 
 @bp.post("/officer/trainings/<int:training_id>/days/<int:day_id>")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def update_day(ts, day_id):
-    day = session_part_or_404(ts, SessionDay, day_id)
+def update_day(training, day_id):
+    day = session_part_or_404(training, SessionDay, day_id)
     form = DayTitleForm(prefix=f"day-{day.id}")
     if not form.validate_on_submit():
-        return _render_days(ts, failed_day=day, failed_form=form)
+        return _render_days(training, failed_day=day, failed_form=form)
     services.update_day(day, current_user, form.title.data)
     flash(_("Day %(date)s saved.", date=fmt_date(day.date, "full")), "success")
-    return _back(ts, "trainings.days")
+    return _back(training, "trainings.days")
 
 
 @bp.post("/officer/trainings/<int:training_id>/days/<int:day_id>/remove")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def remove_day(ts, day_id):
-    day = session_part_or_404(ts, SessionDay, day_id)
+def remove_day(training, day_id):
+    day = session_part_or_404(training, SessionDay, day_id)
     label = fmt_date(day.date, "full")
     with shows_domain_errors():
         services.remove_day(day, current_user)
         flash(_("Day removed: %(date)s.", date=label), "success")
-    return _back(ts, "trainings.days")
+    return _back(training, "trainings.days")
 
 
 # --- organisers, officers, quotas -------------------------------------------------------------------
@@ -147,57 +147,57 @@ def remove_day(ts, day_id):
 @bp.route("/officer/trainings/<int:training_id>/organisers", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def organisers(ts):
+def organisers(training):
     form = OrganisersForm(organisations=organisations.all_organisations())
     if request.method == "GET":
-        form.host_id.data = next((o.organisation_id for o in ts.organisers if o.role == "host"), None)
-        form.co_organiser_ids.data = [o.organisation_id for o in ts.organisers if o.role == "co_organiser"]
+        form.host_id.data = next((o.organisation_id for o in training.organisers if o.role == "host"), None)
+        form.co_organiser_ids.data = [o.organisation_id for o in training.organisers if o.role == "co_organiser"]
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = organiser_services.set_organisers(ts, current_user, form.host_id.data, form.co_organiser_ids.data)
+            changes = organiser_services.set_organisers(training, current_user, form.host_id.data, form.co_organiser_ids.data)
             flash_saved(changes, _("Organisers saved."))
-            return _back(ts)
-    return render_template("trainings/organisers.html", ts=ts, form=form)
+            return _back(training)
+    return render_template("trainings/organisers.html", training=training, form=form)
 
 
 @bp.route("/officer/trainings/<int:training_id>/officers", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def officers(ts):
+def officers(training):
     form = OfficersForm(officers=organiser_services.officer_choices())
     if request.method == "GET":
-        form.officer_ids.data = [u.id for u in ts.officers]
+        form.officer_ids.data = [u.id for u in training.officers]
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = organiser_services.set_officers(ts, current_user, form.officer_ids.data)
+            changes = organiser_services.set_officers(training, current_user, form.officer_ids.data)
             flash_saved(changes, _("Managing officers saved."))
-            if not can_manage_session(current_user, ts):
+            if not can_manage_session(current_user, training):
                 return redirect(url_for("trainings.officer_home"))
-            return _back(ts)
-    return render_template("trainings/officers.html", ts=ts, form=form)
+            return _back(training)
+    return render_template("trainings/officers.html", training=training, form=form)
 
 
 @bp.route("/officer/trainings/<int:training_id>/quotas", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def quotas(ts):
+def quotas(training):
     form = QuotaForm(organisations=organisations.all_organisations())
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            organiser_services.set_quota(ts, current_user, db.session.get(Organisation, form.organisation_id.data),
+            organiser_services.set_quota(training, current_user, db.session.get(Organisation, form.organisation_id.data),
                                form.max_seats.data)
             flash(_("Quota saved."), "success")
-            return _back(ts, "trainings.quotas")
-    return render_template("trainings/quotas.html", ts=ts, form=form, usage=quota_usage(ts))
+            return _back(training, "trainings.quotas")
+    return render_template("trainings/quotas.html", training=training, form=form, usage=quota_usage(training))
 
 
 @bp.post("/officer/trainings/<int:training_id>/quotas/<int:organisation_id>/remove")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def remove_quota(ts, organisation_id):
-    organiser_services.remove_quota(ts, current_user, organisation_id)
+def remove_quota(training, organisation_id):
+    organiser_services.remove_quota(training, current_user, organisation_id)
     flash(_("Quota removed."), "success")
-    return _back(ts, "trainings.quotas")
+    return _back(training, "trainings.quotas")
 
 
 # --- certificate rule and signatories ---------------------------------------------------------------
@@ -205,14 +205,14 @@ def remove_quota(ts, organisation_id):
 @bp.route("/officer/trainings/<int:training_id>/certificate-rule", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def certificate_rule(ts):
-    form = CertificateRuleForm(obj=ts)
+def certificate_rule(training):
+    form = CertificateRuleForm(obj=training)
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            changes = signatory_services.update_certificate_rule(ts, current_user, CertificateRule.from_form(form))
+            changes = signatory_services.update_certificate_rule(training, current_user, CertificateRule.from_form(form))
             flash_saved(changes, _("Certificate rule saved."))
-            return _back(ts)
-    return render_template("trainings/certificate_rule.html", ts=ts, form=form)
+            return _back(training)
+    return render_template("trainings/certificate_rule.html", training=training, form=form)
 
 
 def _uploaded_signature(form) -> bytes | None:
@@ -225,22 +225,22 @@ def _uploaded_signature(form) -> bytes | None:
 @bp.route("/officer/trainings/<int:training_id>/signatories", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def signatories(ts):
+def signatories(training):
     form = SignatoryForm()
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            signatory = signatory_services.add_signatory(ts, current_user, SignatoryDetails.from_form(form),
+            signatory = signatory_services.add_signatory(training, current_user, SignatoryDetails.from_form(form),
                                                          _uploaded_signature(form))
             flash(_("Signatory “%(name)s” added.", name=signatory.name), "success")
-            return _back(ts, "trainings.signatories")
-    return render_template("trainings/signatories.html", ts=ts, form=form)
+            return _back(training, "trainings.signatories")
+    return render_template("trainings/signatories.html", training=training, form=form)
 
 
 @bp.route("/officer/trainings/<int:training_id>/signatories/<int:signatory_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def edit_signatory(ts, signatory_id):
-    signatory = session_part_or_404(ts, Signatory, signatory_id)
+def edit_signatory(training, signatory_id):
+    signatory = session_part_or_404(training, Signatory, signatory_id)
     form = SignatoryForm(obj=signatory)
     if form.validate_on_submit():
         with shows_domain_errors(form):
@@ -248,26 +248,26 @@ def edit_signatory(ts, signatory_id):
                                                           _uploaded_signature(form),
                                                           remove_image=form.remove_signature.data)
             flash_saved(changes, _("Signatory saved."))
-            return _back(ts, "trainings.signatories")
-    return render_template("trainings/signatory_form.html", ts=ts, form=form, signatory=signatory)
+            return _back(training, "trainings.signatories")
+    return render_template("trainings/signatory_form.html", training=training, form=form, signatory=signatory)
 
 
 @bp.post("/officer/trainings/<int:training_id>/signatories/<int:signatory_id>/remove")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def remove_signatory(ts, signatory_id):
-    signatory = session_part_or_404(ts, Signatory, signatory_id)
+def remove_signatory(training, signatory_id):
+    signatory = session_part_or_404(training, Signatory, signatory_id)
     name = signatory.name
     signatory_services.remove_signatory(signatory, current_user)
     flash(_("Signatory “%(name)s” removed.", name=name), "success")
-    return _back(ts, "trainings.signatories")
+    return _back(training, "trainings.signatories")
 
 
 @bp.get("/officer/trainings/<int:training_id>/signatories/<int:signatory_id>/signature")
 @roles_required(*STAFF_ROLES)
 @training_access("view")
-def signature_image(ts, signatory_id):
-    signatory = session_part_or_404(ts, Signatory, signatory_id)
+def signature_image(training, signatory_id):
+    signatory = session_part_or_404(training, Signatory, signatory_id)
     if not signatory.signature_image:
         abort(404)
     response = Response(signatory.signature_image, mimetype=signatory.signature_mimetype)
@@ -287,30 +287,30 @@ STATUS_MESSAGES = {
 @bp.post("/officer/trainings/<int:training_id>/status")
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def change_status(ts):
+def change_status(training):
     new_status = request.form.get("status", "")
     if new_status not in STATUS_MESSAGES:  # cancelling has its own form, which asks for the reason
         abort(400)
     with shows_domain_errors():
-        services.change_status(ts, new_status, current_user)
+        services.change_status(training, new_status, current_user)
         flash(STATUS_MESSAGES[new_status](), "success")
-    return _back(ts)
+    return _back(training)
 
 
 @bp.route("/officer/trainings/<int:training_id>/cancel", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
-def cancel(ts):
-    if "cancelled" not in services.STATUS_TRANSITIONS[ts.status]:
+def cancel(training):
+    if "cancelled" not in services.STATUS_TRANSITIONS[training.status]:
         flash(_("This training can no longer be cancelled."), "warning")
-        return _back(ts)
+        return _back(training)
     form = CancelForm()
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            services.change_status(ts, "cancelled", current_user, reason=form.reason.data)
+            services.change_status(training, "cancelled", current_user, reason=form.reason.data)
             flash(_("The training is cancelled. Registered participants are being told."), "success")
-            return _back(ts)
-    return render_template("trainings/cancel.html", ts=ts, form=form)
+            return _back(training)
+    return render_template("trainings/cancel.html", training=training, form=form)
 
 
 # --- old addresses -----------------------------------------------------------------------------------
