@@ -159,7 +159,8 @@ def test_a_refused_day_keeps_what_was_chosen(people, group, login):
     )
     assert response.status_code == 422
     assert "confirmed participants" in response.text
-    assert 'value="late" selected' in response.text and 'value="Came at ten"' in response.text
+    assert f'id="mark-{ali.id}-late" value="late" autocomplete="off" checked' in response.text
+    assert 'value="Came at ten"' in response.text
     assert db.session.scalar(select(func.count(AttendanceMark.id))) == 0
 
 

@@ -118,6 +118,9 @@ class Defaults:
     #: … and for this many posts (a double click), so a script that waited once cannot reuse it for a burst
     FORM_STAMP_USES = 2
     API_PER_PAGE = 50
+    #: people per page of the attendance grid and of a day's attendance (a phone draws a page at once;
+    #: a larger training is paged and searched by name)
+    ATTENDANCE_PER_PAGE = 100
     API_MAX_PER_PAGE = 500
     PASSWORD_RESET_HOURS = 48
     #: hours a seat asked for on the public form with an already known e-mail address is held for that

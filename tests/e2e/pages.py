@@ -82,15 +82,24 @@ class AttendanceDayPage(BasePage):
     path = "/officer/trainings/{training_id}/attendance/days/{day_id}"
 
     def mark_everyone_present(self):
-        self.follow(self.page.get_by_role("button", name="Mark everyone present"))
+        self.follow(self.page.get_by_role("button", name="Mark everyone else present"))
         return self
 
+    def row(self, name: str):
+        return self.page.locator("li.attendance-person", has_text=name)
+
     def set_mark(self, name: str, mark: str, note: str = ""):
-        row = self.page.locator("tbody tr", has_text=name)
-        row.locator("select").select_option(label=mark)
+        row = self.row(name)
+        row.locator("label.attendance-choice", has_text=mark).click()
         if note:
+            row.locator("summary").click()
             row.get_by_label(f"Note for {name}").fill(note)
         return self
+
+    def totals(self) -> dict:
+        """The day's totals at the top of the page: {"present": n, …, "none": n}."""
+        return {el.get_attribute("data-total"): int(el.inner_text())
+                for el in self.page.locator("[data-total]").all()}
 
     def save(self):
         self.follow(self.page.get_by_role("button", name="Save attendance"))

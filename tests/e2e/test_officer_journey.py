@@ -34,8 +34,10 @@ def test_officer_adds_people_takes_attendance_and_follows_up_a_recommendation(pa
     assert "2 participants without a mark were marked present" in day.flash_text()
     day.set_mark("Zainab Hussein Al-Jubouri", "Late", note="Arrived at 10:00").save()
     assert "saved (1 changes)" in day.flash_text()
-    grid_row = page.locator("tbody tr", has_text="Zainab Hussein Al-Jubouri").inner_text()
-    assert "Late" in grid_row and "Arrived at 10:00" in grid_row and "Programme Officer" in grid_row
+    page.get_by_role("link", name="Back to the grid").click()
+    grid_row = page.locator("tbody tr", has_text="Zainab Hussein Al-Jubouri")
+    assert "Late" in grid_row.inner_text() and "Arrived at 10:00" in grid_row.inner_text()
+    assert "Programme Officer" in grid_row.locator("td.mark-late").get_attribute("title")  # on hover
 
     # a recommendation and its first follow-up
     page.get_by_role("link", name="Recommendations", exact=True).last.click()

@@ -7,11 +7,13 @@ from flask_login import current_user
 from ..core.i18n import fmt_date
 from ..core.labels import MARK_LABELS
 from ..core.pagecache import cached_page
+from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.text import clean_text
 from ..core.domain import shows_domain_errors
 from ..trainings.access import training_access
-from . import services
+from ..trainings.services import local_today
+from . import listing, services
 from .models import MARKS
 
 bp = Blueprint("attendance", __name__)
@@ -26,29 +28,29 @@ def _day_or_404(training, day_id):
 
 @bp.get("/officer/trainings/<int:training_id>/attendance")
 @roles_required(*STAFF_ROLES)
-@cached_page
+@cached_page(per_minute=True)  # "today" is marked out
 @training_access("view", with_can_manage=True)
 def grid(training, can_manage):
-    grid = services.attendance_grid(training)
+    page = listing.attendance_page(training, page=requested_page(), query=listing.clean_query(request.args.get("q")),
+                                   with_rule=True)
     return render_template(
-        "attendance/grid.html", training=training, grid=grid, rows=_grid_rows(training, grid),
-        can_manage=can_manage,
+        "attendance/grid.html", training=training, page=page, rows=_grid_rows(training, page),
+        can_manage=can_manage, today=listing.today_of(training, local_today(training)),
     )
 
 
 @dataclass(frozen=True)
 class GridCell:
-    """One recorded mark of the grid, as printed."""
+    """One recorded mark of the grid, as printed; who recorded it and when is shown on hover only."""
 
     status: str
     label: str
     note: str | None
-    recorded_by: str
-    recorded_at: str
+    recorded: str
 
 
-def _grid_rows(training, grid) -> list:
-    """(registration, [GridCell or None per day]) for every row of the grid.
+def _grid_rows(training, page) -> list:
+    """(Person, [GridCell or None per day]) for every row of the page.
 
     A hundred people × several days is hundreds of cells: each label is translated once and each
     distinct (recorder, time) formatted once per page, not once per cell (a day saved at once shares one time).
@@ -57,19 +59,19 @@ def _grid_rows(training, grid) -> list:
     unknown = _("unknown")
     recorded = {}
     rows = []
-    for registration in grid.registrations:
+    for person in page.people:
         cells = []
-        for day in grid.days:
-            mark = grid.mark(registration, day)
+        for day in page.days:
+            mark = person.mark(day)
             if mark is None:
                 cells.append(None)
                 continue
             key = (mark.recorded_by_id, mark.recorded_at)
             if key not in recorded:
-                recorded[key] = (mark.recorded_by_name or unknown,
-                                 fmt_date(mark.recorded_at, "short", tz=training.timezone))
-            cells.append(GridCell(mark.status, labels[mark.status], mark.note, *recorded[key]))
-        rows.append((registration, cells))
+                recorded[key] = _("Recorded by %(name)s, %(time)s", name=mark.recorded_by_name or unknown,
+                                  time=fmt_date(mark.recorded_at, "short", tz=training.timezone))
+            cells.append(GridCell(mark.status, labels[mark.status], mark.note, recorded[key]))
+        rows.append((person, cells))
     return rows
 
 
@@ -78,15 +80,18 @@ def _grid_rows(training, grid) -> list:
 @training_access("manage")
 def day(training, day_id):
     day = _day_or_404(training, day_id)
+    query, page_number = listing.clean_query(request.args.get("q")), requested_page()
     submitted = None
     if request.method == "POST":
         submitted = _entries_from_form(request.form)
         with shows_domain_errors():
             changed = services.record_day(training, day, submitted, by_user=current_user)
             flash(_("Attendance for %(day)s saved (%(count)s changes).", day=_format_day(day), count=changed), "success")
-            return redirect(url_for(".grid", training_id=training.id))
+            return redirect(url_for(".day", training_id=training.id, day_id=day.id, q=query or None,
+                                    page=page_number if page_number > 1 else None))
+    page = listing.attendance_page(training, page=page_number, query=query, days=[day])
     return render_template(
-        "attendance/day.html", training=training, day=day, grid=services.attendance_grid(training),
+        "attendance/day.html", training=training, day=day, page=page, totals=page.totals[day.id],
         submitted=submitted, marks=[(mark, str(MARK_LABELS[mark])) for mark in MARKS],  # translated once, not per row
     ), 422 if submitted is not None else 200
 
