@@ -90,7 +90,7 @@ MATRIX = {
     ("mail.admin_retry", "POST"): ADMIN,
     ("mail.admin_discard", "GET"): ADMIN,
     ("mail.admin_discard", "POST"): ADMIN,
-    ("audit.session_log", "GET"): SESSION_READ,
+    ("trainings.audit_log", "GET"): SESSION_READ,
     ("auth.admin_users", "GET"): ADMIN,
     ("auth.admin_user", "GET"): ADMIN,
     ("auth.admin_user_create", "GET"): ADMIN,

@@ -38,9 +38,8 @@ def diff(obj, fields, new_values: dict) -> dict:
 
 
 def _training_session_id_of(obj):
-    from ..trainings.models import TrainingSession
-
-    if isinstance(obj, TrainingSession):
+    # by class name, as ``object_type`` records it: every feature records here, so audit imports none of them
+    if type(obj).__name__ == "TrainingSession":
         return obj.id
     if getattr(obj, "training_id", None):
         return obj.training_id
@@ -75,8 +74,7 @@ def entries_query(training_id: int | None = None, action: str | None = None, use
 
 def filter_choices(training_id: int | None = None) -> tuple[list[str], list]:
     """The actions and the users that occur in the log (of one training), for the filters."""
-    from ..auth.models import User
-
+    User = AuditEntry.user.property.mapper.class_  # auth's model, reached through the relationship (auth records here)
     scope = [] if training_id is None else [AuditEntry.training_id == training_id]
     actions = db.session.scalars(select(AuditEntry.action).where(*scope).distinct().order_by(AuditEntry.action)).all()
     users = db.session.scalars(

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..audit import listing as audit_listing
 from ..core.i18n import fmt_date
 from ..core.domain import shows_domain_errors
 from ..core.forms import OfficersForm, country_choices, flash_saved, timezone_choices
@@ -311,6 +312,16 @@ def cancel(training):
             flash(_("The training is cancelled. Registered participants are being told."), "success")
             return _back(training)
     return render_template("trainings/cancel.html", training=training, form=form)
+
+
+# --- audit log -------------------------------------------------------------------------------------
+
+@bp.get("/officer/trainings/<int:training_id>/audit")
+@roles_required(*STAFF_ROLES)
+@training_access("view")
+def audit_log(training):
+    filters, page = audit_listing.filtered_page(training.id)
+    return render_template("audit/index.html", filters=filters, page=page, training=training)
 
 
 # --- old addresses -----------------------------------------------------------------------------------
