@@ -107,6 +107,31 @@ def test_seed_synthetic_is_deterministic(app):
     assert _fingerprint() != first
 
 
+def test_seed_synthetic_is_dated_around_today(app, runner):
+    """Made on any day, the data has finished trainings and trainings open for registration in the catalogue;
+    made for another day, it is the same data moved by the days between them."""
+    from datetime import date, timedelta
+
+    from training_mgr.catalogue.services import CatalogueFilters, catalogue_page
+
+    result = runner.invoke(args=["seed-synthetic", "--sessions", "30", "--participants", "5", "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    statuses = Counter(db.session.scalars(select(TrainingSession.status)))
+    assert statuses["completed"] > statuses["open"] > 0
+    assert catalogue_page(CatalogueFilters()).total > 0
+    assert all(s.end_date < date.today() for s in db.session.scalars(
+        select(TrainingSession).where(TrainingSession.status == "completed")))
+
+    _empty()
+    seed_synthetic(6, 15, seed=7, today=date(2031, 3, 1))
+    later = _fingerprint()
+    _empty()
+    seed_synthetic(6, 15, seed=7, today=date(2031, 1, 1))
+    earlier = _fingerprint()
+    assert later[2] == earlier[2] and later[3] == earlier[3]  # the same registrations and marks
+    assert [(t[1] - timedelta(days=59), t[2] - timedelta(days=59)) for t in later[1]] == [(t[1], t[2]) for t in earlier[1]]
+
+
 def test_seed_synthetic_has_realistic_distributions(app, runner):
     result = runner.invoke(args=["seed-synthetic", "--sessions", "20", "--participants", "30", "--seed", "3"])
     assert result.exit_code == 0, result.output

@@ -19,12 +19,14 @@ def register(app):
     @click.option("--participants", "n_participants", type=click.IntRange(1, 10000), default=100, show_default=True,
                   help="Registrations per training session.")
     @click.option("--seed", type=int, default=1, show_default=True)
-    def seed_synthetic_command(n_sessions, n_participants, seed):
-        """Deterministic large data for benchmarks."""
+    @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                  help="The day the data is dated around (YYYY-MM-DD); default: today.")
+    def seed_synthetic_command(n_sessions, n_participants, seed, today):
+        """Deterministic large data for benchmarks (the same for the same --seed and --today)."""
         from .synthetic import AlreadySeeded, seed_synthetic
 
         try:
-            counts = seed_synthetic(n_sessions, n_participants, seed)
+            counts = seed_synthetic(n_sessions, n_participants, seed, today=today.date() if today else None)
         except AlreadySeeded as exc:
             raise click.ClickException(str(exc))
         click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
