@@ -28,8 +28,14 @@ install_python_project() {
   local python="python3.11"
   command -v "$python" >/dev/null 2>&1 || python="python3"
   [ -x "$VENV/bin/python" ] || "$python" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null || true
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".${extra}"
+  # Installed before with the same extras from the same project files: nothing to do (a second start is quick).
+  local stamp="$VENV/.training_mgr-installed${extra//[^a-z]/-}"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ]; then
+    echo "Installing the Python packages into $(basename "$VENV")/ …"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null || true
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".${extra}"
+    touch "$stamp"
+  fi
   compile_translations
 }
 

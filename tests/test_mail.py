@@ -1,4 +1,5 @@
 """E-mail to participants: their language, text and HTML, sent after the commit, kept and retried when SMTP fails."""
+import re
 import socket
 from datetime import timedelta
 
@@ -177,10 +178,14 @@ def test_a_message_being_sent_is_not_sent_twice(app, smtp_server):
     assert len(smtp_server.messages) == 1
 
 
-def test_without_a_mail_server_messages_go_to_the_log(app, caplog):
+def test_without_a_mail_server_each_message_is_printed_on_the_console_with_its_links(app, capfd):
     registration = RegistrationFactory(participant=ParticipantFactory(email="logged@example.org"))
-    with caplog.at_level("INFO", logger="training_mgr"):
-        notifications.registration_changed(registration, "confirmed")
-        db.session.commit()
-    assert "E-mail to logged@example.org" in caplog.text
-    assert db.session.scalar(select(OutboundEmail.status)) == "sent"
+    notifications.registration_changed(registration, "confirmed")
+    db.session.commit()
+    printed = capfd.readouterr().err
+    assert "E-mail to logged@example.org" in printed
+    message = db.session.scalars(select(OutboundEmail)).one()
+    assert f"Subject: {message.subject}" in printed
+    links = re.findall(r"https?://\S+", message.body_text)
+    assert links and all(link in printed for link in links)
+    assert message.status == "sent"

@@ -9,7 +9,8 @@ growing delays by the recurring ``send_pending_emails`` job (or ``flask mail sen
 without Redis); the registration or certificate that caused it is never lost. A message
 refused for good (a 5xx reply, an invalid address, a header that cannot be encoded) is marked failed
 at once, and none holds up the others; admins see the failed ones at /admin/mail, to retry or discard.
-With no MAIL_SERVER set, messages are written to the log instead.
+With no MAIL_SERVER set (the demo), each message is printed on the console instead, with its links, and
+marked sent.
 """
 import smtplib
 from datetime import timedelta
@@ -17,6 +18,7 @@ from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+import click
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect, or_, orm, select, update
@@ -238,7 +240,7 @@ def _attempt(session, message_id, ignore_schedule) -> str | None:
     config = current_app.config
     try:
         if not config.get("MAIL_SERVER"):
-            current_app.logger.info("E-mail to %s: %s\n%s", message.recipient, message.subject, message.body_text)
+            print_to_console(message)
         else:
             _check_recipient(message.recipient)
             _smtp_send(config, message)
@@ -266,6 +268,14 @@ def _attempt(session, message_id, ignore_schedule) -> str | None:
     message.last_error = None
     session.commit()
     return "sent"
+
+
+def print_to_console(message: OutboundEmail) -> None:
+    """Write ``message`` (recipient, subject, plain-text body with its links) to standard error, where the
+    console of ``flask run`` shows it whatever the log level, so a demo without a mail server loses nothing."""
+    rule = "-" * 72
+    click.echo(f"{rule}\nE-mail to {message.recipient}\nSubject: {one_line(message.subject)}\n\n"
+               f"{message.body_text.rstrip()}\n{rule}", err=True)
 
 
 def _smtp_send(config, message: OutboundEmail) -> None:
