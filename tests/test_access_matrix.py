@@ -21,6 +21,7 @@ from tests.factories import (
     AttendanceMarkFactory, CourseFactory, OrganisationFactory, ParticipantFactory, RecommendationUpdateFactory, RegistrationFactory,
     TrainingSessionFactory, UserFactory,
 )
+from training_mgr.checkin.tokens import badge_token
 from training_mgr.extensions import db
 
 ROLES = ("anonymous", "participant", "other_participant", "manager", "other_officer", "officer", "admin")
@@ -85,6 +86,8 @@ MATRIX = {
     ("attendance.day", "POST"): SESSION_WRITE,
     ("attendance.mark_all_present", "POST"): SESSION_WRITE,
     ("attendance.sign_in_sheet", "GET"): SESSION_READ,
+    ("checkin.badges", "GET"): SESSION_READ,
+    ("checkin.badge", "GET"): PUBLIC,  # a badge's personal link: names the training, not the person
     ("audit.index", "GET"): ADMIN,
     ("mail.admin_outbox", "GET"): ADMIN,
     ("mail.admin_retry", "POST"): ADMIN,
@@ -230,6 +233,7 @@ ROUTE_PARAMS = {
     "auth.password_reset": lambda w: {"token": w.reset_token},
     "auth.password_set": lambda w: {"token": w.set_token},
     "certificates.export": lambda w: {"kind": "pdf"},
+    "checkin.badge": lambda w: {"token": badge_token(w.params["registration_id"])},
     "registrations.import_template": lambda w: {"kind": "csv"},
     "static": lambda w: {"filename": "css/app.css"},
     "trainings.remove_quota": lambda w: {"organisation_id": w.quota_organisation.id},

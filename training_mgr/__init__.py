@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "registrations",
     "participants",
     "attendance",
+    "checkin",
     "recommendations",
     "certificates",
     "reports",
@@ -29,7 +30,7 @@ BLUEPRINTS = (
 
 #: packages that add ``flask`` commands through a ``cli.register(app)`` function: the entry-point packages
 #: (``seeds``: demo and synthetic data; ``ops``: deploy check, backup, restore) and the features
-CLI_MODULES = ("seeds", "ops", "auth", "certificates", "reports", "mail", "participants", "registrations")
+CLI_MODULES = ("seeds", "ops", "auth", "certificates", "checkin", "reports", "mail", "participants", "registrations")
 
 
 def app_folder(name: str) -> Path | None:

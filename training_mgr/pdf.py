@@ -73,6 +73,16 @@ def render_document(template: str, **context):
     return _html(template, context).render()
 
 
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` as a PNG ``data:`` URI for a print template (certificates, badges, sign-in sheets).
+
+    A small PNG drawn without smoothing: cheaper to lay out and embed than an SVG of many paths.
+    """
+    import segno
+
+    return segno.make(text, error="m").png_data_uri(scale=4, border=0, dark="#1d2b44")
+
+
 def render_pdf(template: str, **context) -> bytes:
     """Render a template to PDF bytes with fonts embedded."""
     return render_document(template, **context).write_pdf()

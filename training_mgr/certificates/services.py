@@ -9,7 +9,6 @@ from datetime import date
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
-import segno
 from flask_babel import force_locale, gettext as _
 from pypdf import PdfWriter
 from sqlalchemy import select
@@ -152,11 +151,6 @@ def _signature_data_uri(signatory):
     return f"data:{signatory.signature_mimetype};base64,{base64.b64encode(signatory.signature_image).decode()}"
 
 
-def _qr_data_uri(url: str) -> str:
-    # A small PNG drawn without smoothing: cheaper to lay out and embed than an SVG of many paths.
-    return segno.make(url, error="m").png_data_uri(scale=4, border=0, dark="#1d2b44")
-
-
 def print_context(training) -> dict:
     """The training's part of the certificate, with dates written in each of its two languages."""
     completed_on = completion_date(training)
@@ -179,7 +173,7 @@ def print_context(training) -> dict:
 
 def _printed(certificate, participant) -> PrintedCertificate:
     url = verification_url(certificate.code)
-    return PrintedCertificate(certificate, participant, url, _qr_data_uri(url))
+    return PrintedCertificate(certificate, participant, url, pdf.qr_data_uri(url))
 
 
 def render_certificates(training, pairs, on_progress=None) -> list[bytes]:
