@@ -13,7 +13,7 @@ from training_mgr.core.forms import FieldError, Form
 from training_mgr.courses.services import CourseError
 from training_mgr.mail.admin import OutboxError
 from training_mgr.organisations.services import OrganisationError
-from training_mgr.participants.services import ErasureError
+from training_mgr.erasure.services import ErasureError
 from training_mgr.recommendations.services import RecommendationError
 from training_mgr.registrations.holds import HoldLinkInvalid
 from training_mgr.registrations.importing import NominationImportError

@@ -90,7 +90,7 @@ def test_the_recurring_jobs_are_scheduled_from_the_configuration(app):
         "training_mgr.registrations.tasks.release_expired_holds": 300.0,
     }
     scheduled = {entry["task"] for entry in jobs.celery_app(app).conf.beat_schedule.values()}
-    assert scheduled == {"training_mgr.mail.tasks.send_pending_emails", "training_mgr.participants.tasks.apply_retention",
+    assert scheduled == {"training_mgr.mail.tasks.send_pending_emails", "training_mgr.erasure.tasks.apply_retention",
                          "training_mgr.registrations.tasks.release_expired_holds"}
     assert scheduled <= set(jobs.celery_app(app).tasks)
 

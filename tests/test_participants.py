@@ -23,7 +23,7 @@ from training_mgr.core.db import utcnow
 from training_mgr.core.security import hash_token
 from training_mgr.extensions import db
 from training_mgr.mail.models import OutboundEmail
-from training_mgr.participants import services
+from training_mgr.erasure import services
 from training_mgr.participants.inputs import PersonalDetails
 from training_mgr.participants.models import Participant
 from training_mgr.registrations import seats

@@ -17,7 +17,7 @@ BLUEPRINTS = (
     "courses",
     "trainings",
     "registrations",
-    "participants",
+    "erasure",
     "attendance",
     "checkin",
     "recommendations",
@@ -30,7 +30,7 @@ BLUEPRINTS = (
 
 #: packages that add ``flask`` commands through a ``cli.register(app)`` function: the entry-point packages
 #: (``seeds``: demo and synthetic data; ``ops``: deploy check, backup, restore) and the features
-CLI_MODULES = ("seeds", "ops", "auth", "certificates", "checkin", "reports", "mail", "participants", "registrations")
+CLI_MODULES = ("seeds", "ops", "auth", "certificates", "checkin", "reports", "mail", "erasure", "registrations")
 
 
 def app_folder(name: str) -> Path | None:

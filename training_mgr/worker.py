@@ -10,14 +10,14 @@ from flask.cli import with_appcontext
 from .core import jobs
 
 #: packages with a ``tasks`` module of ``@job``s, imported before the Celery app is made
-TASK_MODULES = ("mail", "registrations", "participants")
+TASK_MODULES = ("mail", "registrations", "erasure")
 
 #: recurring jobs: (scheduler entry, job name, config key giving the seconds between two runs; 0 or None: off)
 RECURRING = (
     ("mail: send what is due", "training_mgr.mail.tasks.send_pending_emails", "MAIL_SEND_PENDING_EVERY_SECONDS"),
     ("registrations: release expired holds", "training_mgr.registrations.tasks.release_expired_holds",
      "HOLD_RELEASE_EVERY_SECONDS"),
-    ("participants: apply the retention rule", "training_mgr.participants.tasks.apply_retention",
+    ("participants: apply the retention rule", "training_mgr.erasure.tasks.apply_retention",
      "RETENTION_EVERY_SECONDS"),
 )
 

@@ -10,6 +10,7 @@ from ..auth.models import ROLES
 from ..core.domain import shows_domain_errors
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.security import throttle_posts
+from ..organisations.services import all_organisations
 from . import services
 from .forms import ApiTokenForm, ConfirmForm, ProfileForm
 
@@ -54,7 +55,7 @@ def withdraw(registration_id):
 def profile():
     participant = _own_participant_or_404()
     form = ProfileForm()
-    form.set_organisation_choices()
+    form.set_organisation_choices(all_organisations())
     form.set_language_choices()
     if request.method == "GET":
         form.fill_from(participant)

@@ -9,6 +9,7 @@ from ..core.pagecache import cached_page
 from ..core.pagination import requested_page
 from ..core.security import acted, count_this_post, throttle_posts
 from ..core.urls import public_host, public_url
+from ..organisations.services import all_organisations
 from ..registrations import holds, seats
 from ..registrations import services as registrations
 from . import services
@@ -79,7 +80,7 @@ def register(session_id):
 
     own = current_user.participant if current_user.is_authenticated else None
     form = RegistrationForm()
-    form.set_organisation_choices()
+    form.set_organisation_choices(all_organisations())
     if own is not None:
         form.email.data = own.email  # a logged-in participant registers themself
         if request.method == "GET":

@@ -2,14 +2,11 @@
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import RadioField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.forms import FlaskForm
 from ..core.i18n import localized
-from ..extensions import db
-from ..organisations.models import Organisation
 from .inputs import PersonalDetails
 from .models import SEXES
 
@@ -54,7 +51,8 @@ def phone_number(form, field):
 
 
 class ParticipantDetailsForm(FlaskForm):
-    """Names, sex, organisation, position and phone. Call ``set_organisation_choices()`` before validating."""
+    """Names, sex, organisation, position and phone. Call ``set_organisation_choices(organisations)`` before
+    validating."""
 
     name = StringField(
         _l("Full name in Latin letters"), filters=[single_line],
@@ -86,8 +84,9 @@ class ParticipantDetailsForm(FlaskForm):
         _l("Telephone"), filters=[single_line], validators=[Optional(), Length(max=40), phone_number],
     )
 
-    def set_organisation_choices(self):
-        organisations = db.session.scalars(select(Organisation)).all()
+    def set_organisation_choices(self, organisations):
+        """Offer ``organisations`` (``organisations.services.all_organisations()``), by name in the reader's
+        language, then "Other"."""
         self.organisation.choices = (
             [("", _l("Choose your organisation"))]
             + sorted(((str(o.id), localized(o, "name")) for o in organisations), key=lambda item: item[1].lower())
@@ -129,21 +128,3 @@ class ParticipantDetailsForm(FlaskForm):
         )
         self.organisation_other.data = participant.organisation_other
         self.position.data, self.phone.data = participant.position, participant.phone
-
-
-class EraseParticipantForm(FlaskForm):
-    """Typing the person's number confirms an erasure: it cannot be undone, and names the person meant."""
-
-    confirm = StringField(
-        _l("Type this person's number to confirm"), filters=[single_line],
-        validators=[DataRequired(message=_l("Type the number shown above to confirm."))],
-    )
-
-    def __init__(self, participant_id: int, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.participant_id = participant_id
-
-    def validate_confirm(self, field):
-        typed = (field.data or "").translate(ARABIC_DIGITS).lstrip("#").strip()
-        if typed != str(self.participant_id):
-            raise ValidationError(_l("This is not the number of this person. Type %(id)s to erase them.", id=self.participant_id))

@@ -1,4 +1,4 @@
-"""Background jobs of participants' personal data (``core.jobs``)."""
+"""Background jobs of participants' personal data (``core.jobs``): the retention rule."""
 from ..core.jobs import job
 from . import services
 

@@ -32,7 +32,7 @@ from ..extensions import db
 from ..mail.models import OutboundEmail
 from ..registrations.models import Registration
 from ..trainings.models import TrainingSession
-from .models import Participant
+from ..participants.models import Participant
 
 #: domain reserved by RFC 2606 / RFC 6761: an address under it is unique here and can never be delivered
 ERASED_EMAIL_DOMAIN = "erased.invalid"

@@ -8,9 +8,9 @@ from ..core.urls import safe_local_path
 from ..extensions import db
 from . import services
 from .forms import EraseParticipantForm
-from .models import Participant
+from ..participants.models import Participant
 
-bp = Blueprint("participants", __name__)
+bp = Blueprint("erasure", __name__)
 
 
 @bp.route("/admin/participants/<int:participant_id>/erase", methods=["GET", "POST"])
@@ -30,6 +30,6 @@ def erase(participant_id):
             return redirect(back or url_for(".erase", participant_id=participant.id))
     registrations, certificates = services.records_of(participant)
     return render_template(
-        "participants/erase.html", participant=participant, form=form, back=back,
+        "erasure/erase.html", participant=participant, form=form, back=back,
         registrations=registrations, certificates=certificates,
     ), 422 if form.errors else 200
