@@ -17,12 +17,15 @@ BLUEPRINTS = (
     "courses",
     "trainings",
     "registrations",
+    "nominations",
     "erasure",
     "attendance",
     "checkin",
     "recommendations",
+    "evaluation",
     "certificates",
     "reports",
+    "bulk",
     "audit",
     "mail",
     "api",
@@ -30,7 +33,7 @@ BLUEPRINTS = (
 
 #: packages that add ``flask`` commands through a ``cli.register(app)`` function: the entry-point packages
 #: (``seeds``: demo and synthetic data; ``ops``: deploy check, backup, restore) and the features
-CLI_MODULES = ("seeds", "ops", "auth", "certificates", "checkin", "reports", "mail", "erasure", "registrations")
+CLI_MODULES = ("seeds", "ops", "auth", "certificates", "checkin", "reports", "mail", "erasure", "registrations", "nominations")
 
 
 def app_folder(name: str) -> Path | None:
@@ -53,7 +56,7 @@ def create_app(config=None):
     from . import models, worker  # noqa: F401  (models: every table known to SQLAlchemy and Alembic)
     from .auth import loaders as auth_loaders, services as auth_services
     from .config import load_config
-    from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, signals, text, urls
+    from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, signals, static, text, urls
     from .extensions import babel, csrf, db, login_manager, migrate
     from .mail import services as mail
 
@@ -67,6 +70,7 @@ def create_app(config=None):
     load_config(app, config)
     app.json.ensure_ascii = False
 
+    static.init_app(app)  # compressed, versioned static files, before anything reads the database
     db_setup.init_app(app)
     db.init_app(app)
     pagecache.init_app(app)
