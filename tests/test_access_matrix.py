@@ -64,6 +64,9 @@ OWN_API_TOKEN = policy(officer=OK, manager=DENIED, other_officer=DENIED, admin=D
 #: A's certificate PDF: A, and the officers who manage the training, and admins
 OWN_CERTIFICATE = policy(participant=OK, other_participant=DENIED, other_officer=DENIED, officer=OK, admin=OK)
 
+#: the training's confirmed participants (A and B), logged in; a personal link is tested in test_evaluation_views
+REGISTERED_PARTICIPANTS = policy(participant=OK, other_participant=OK)
+
 #: (endpoint, method) -> (policy, statuses that count as OK for a GET)
 MATRIX = {
     ("account.home", "GET"): ANY_USER,
@@ -157,6 +160,26 @@ MATRIX = {
     ("organisations.other_names", "GET"): ADMIN,
     ("organisations.map_other", "GET"): ADMIN,
     ("organisations.map_other", "POST"): ADMIN,
+    ("evaluation.question_bank", "GET"): COURSE_WRITE,
+    ("evaluation.question_bank", "POST"): COURSE_WRITE,
+    ("evaluation.edit_question", "GET"): COURSE_WRITE,
+    ("evaluation.edit_question", "POST"): COURSE_WRITE,
+    ("evaluation.retire_question", "POST"): COURSE_WRITE,
+    ("evaluation.default_items", "POST"): COURSE_WRITE,
+    ("evaluation.import_questions", "GET"): COURSE_WRITE,
+    ("evaluation.import_questions", "POST"): COURSE_WRITE,
+    ("evaluation.import_template", "GET"): COURSE_WRITE,
+    ("evaluation.overview", "GET"): SESSION_READ,
+    ("evaluation.settings", "GET"): SESSION_WRITE,
+    ("evaluation.settings", "POST"): SESSION_WRITE,
+    ("evaluation.open_now", "POST"): SESSION_WRITE,
+    ("evaluation.close_now", "POST"): SESSION_WRITE,
+    ("evaluation.paper", "GET"): SESSION_WRITE,
+    ("evaluation.paper", "POST"): SESSION_WRITE,
+    ("evaluation.test_pdf", "GET"): SESSION_READ,
+    # where a participant answers: A and B are both confirmed participants of the training; staff have no answers to give
+    ("evaluation.take", "GET"): REGISTERED_PARTICIPANTS,
+    ("evaluation.take", "POST"): REGISTERED_PARTICIPANTS,
     ("recommendations.tracker", "GET"): STAFF,
     ("recommendations.index", "GET"): SESSION_READ,
     ("recommendations.detail", "GET"): SESSION_READ,
@@ -221,6 +244,7 @@ OK_GET = {
     "core.home": {302},
     "certificates.export": {200, 302},  # nothing issued yet: back to the list with a message
     "trainings.old_officer_url": {308},  # a permanent redirect to the page's new address
+    "evaluation.paper": {200, 302},  # no test set up yet: back to the evaluation page with a message
 }
 #: an allowed POST with an empty form is handled, not refused: saved and redirected, or shown again with errors
 OK_POST = {200, 302, 303, 400, 409, 422}
@@ -239,7 +263,33 @@ ROUTE_PARAMS = {
     "trainings.remove_quota": lambda w: {"organisation_id": w.quota_organisation.id},
     "organisations.map_other": lambda w: {"name": w.typed_organisation},
     "trainings.old_officer_url": lambda w: {"rest": f"{w.params['training_id']}/registrations"},
+    "evaluation.edit_question": lambda w: {"question_id": bank_question(w)},
+    "evaluation.retire_question": lambda w: {"question_id": bank_question(w)},
+    "evaluation.settings": lambda w: {"kind": "pre"},
+    "evaluation.open_now": lambda w: {"kind": "pre"},
+    "evaluation.close_now": lambda w: {"kind": "pre"},
+    "evaluation.paper": lambda w: {"kind": "pre"},
+    "evaluation.test_pdf": lambda w: {"kind": "pre", **printable_test(w)},
+    "evaluation.take": lambda w: {"slug": "pre"},
 }
+
+def bank_question(world) -> int:
+    """A knowledge-test question in the bank of the world's course (made once per world)."""
+    if not getattr(world, "question_id", None):
+        from training_mgr.evaluation.bank import QuestionDetails, create_question
+        from training_mgr.courses.models import Course
+
+        course = db.session.get(Course, world.params["course_id"])
+        world.question_id = create_question(course, QuestionDetails(
+            bank="test", kind="true_false", text="Asylum may be sought at a border.", correct=(0,)),
+            by_user=world.users.admin).id
+    return world.question_id
+
+
+def printable_test(world) -> dict:
+    """The printable test needs a question in the course's bank; no URL parameter of its own."""
+    bank_question(world)
+    return {}
 
 PNG_1x1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -5,6 +5,7 @@ from .auth.models import ApiToken, User, UserToken  # noqa: F401
 from .certificates.models import Certificate, CertificateCounter  # noqa: F401
 from .core.models import DataState, RateLimitCounter  # noqa: F401
 from .courses.models import Course  # noqa: F401
+from .evaluation.models import Answer, Instrument, InstrumentItem, Question, Respondent, Response  # noqa: F401
 from .mail.models import OutboundEmail  # noqa: F401
 from .organisations.models import Organisation  # noqa: F401
 from .participants.models import Participant  # noqa: F401
