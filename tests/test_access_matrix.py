@@ -84,6 +84,7 @@ MATRIX = {
     ("api.sessions", "GET"): API_STAFF,
     ("api.session_registrations", "GET"): API_SESSION,
     ("api.session_recommendations", "GET"): API_SESSION,
+    ("api.session_evaluation", "GET"): API_SESSION,
     ("attendance.grid", "GET"): SESSION_READ,
     ("attendance.day", "GET"): SESSION_WRITE,
     ("attendance.day", "POST"): SESSION_WRITE,

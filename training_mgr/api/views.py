@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..core.pagination import requested_page
 from ..core.urls import public_url
 from ..core.permissions import STAFF_ROLES
+from ..evaluation import results
 from ..extensions import csrf, db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -160,6 +161,15 @@ def session_recommendations(session_id):
         ]
 
     return paginate(query, serialize)
+
+
+@bp.get("/sessions/<int:session_id>/evaluation")
+@api_access
+def session_evaluation(session_id):
+    """The training's evaluation figures (``evaluation.results.evaluation_figures``): scores and shares 0..1, None
+    where nobody answered."""
+    training = viewable_session(session_id)
+    return jsonify(results.training_evaluation(training))
 
 
 @bp.get("/organisations")
