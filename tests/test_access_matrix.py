@@ -155,6 +155,11 @@ MATRIX = {
     ("erasure.erase", "POST"): ADMIN,
     ("organisations.index", "GET"): STAFF,
     ("organisations.create", "GET"): EDITORS,
+    ("certificates.start_export", "POST"): SESSION_WRITE,
+    # a bulk job (the world's is an export of the training's certificates): whoever may do the work sees it
+    ("bulk.job_page", "GET"): SESSION_WRITE,
+    ("bulk.job_status", "GET"): SESSION_WRITE,
+    ("bulk.download", "GET"): SESSION_WRITE,
     ("organisations.create", "POST"): EDITORS,
     ("organisations.edit", "GET"): ORGANISATION_WRITE,
     ("organisations.edit", "POST"): ORGANISATION_WRITE,
@@ -228,6 +233,8 @@ MATRIX = {
     ("trainings.signatories", "POST"): SESSION_WRITE,
     ("trainings.edit_signatory", "GET"): SESSION_WRITE,
     ("trainings.edit_signatory", "POST"): SESSION_WRITE,
+    ("reports.prepare_programme_report", "POST"): MANAGERS,
+    ("reports.prepare_session_report", "POST"): SESSION_READ,
     ("trainings.remove_signatory", "POST"): SESSION_WRITE,
     ("trainings.signature_image", "GET"): SESSION_READ,
     ("trainings.change_status", "POST"): SESSION_WRITE,
@@ -337,6 +344,7 @@ def build_world():
     signatory = Signatory(training_id=training.id, name="Head of Mission", title="Chief of Mission",
                           signature_image=PNG_1x1, signature_mimetype="image/png")
     certificate = Certificate(registration_id=registration_a.id, serial="TM-2026-0001", year=2026, sequence=1,
+    from training_mgr.bulk.models import BulkJob
                               code="7K3M-Q9PX-2HDT-W4NB", issued_on=training.end_date, pdf=blank_pdf(),
                               pdf_sha256="0" * 64)
     reset_token, set_token = "reset-token-for-matrix", "set-token-for-matrix"
@@ -345,7 +353,7 @@ def build_world():
     api_token = ApiToken(user_id=officer.id, name="officer's script", token_hash=hash_token("api-token-for-matrix"),
                          prefix="tm_matrix")
     db.session.add_all([
-        api_token, failed_message,
+        api_token, failed_message, export_job,
         OrganisationQuota(training_id=training.id, organisation_id=quota_organisation.id, max_seats=2),
         signatory, certificate,
         *(UserToken(user=users.participant, purpose=purpose, token_hash=hash_token(plain),
@@ -374,6 +382,9 @@ def build_world():
 
 
 def held_registration_token(world) -> str:
+    export_job = BulkJob(kind="certificates.export", training_id=training.id, started_by_id=officer.id, status="done",
+                         params={"format": "pdf"}, total=1, done=1, result=blank_pdf(),
+                         result_filename="certificates.pdf", result_mimetype="application/pdf")
     """The link token of a new person's registration held on the world's training (one per call)."""
     from training_mgr.core.db import utcnow
     from training_mgr.core.security import hash_token
@@ -398,6 +409,7 @@ def blank_pdf() -> bytes:
     return buffer.getvalue()
 
 
+        "job_id": export_job.id,
 def url_of(app, world, rule):
     values = {name: world.params[name] for name in rule.arguments if name in world.params}
     values.update(ROUTE_PARAMS.get(rule.endpoint, lambda w: {})(world))

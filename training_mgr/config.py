@@ -72,6 +72,19 @@ class Defaults:
     JOB_SCHEDULE_FILE = None
     #: where the rate-limit counters live; None: chosen by ``core.ratelimit.storage_settings`` (REDIS_URL, else the
     #: database). "memory://" keeps them per process: only for tests and single-process tools
+    #: seconds a job taken by a worker may stay unacknowledged before Redis gives it to another worker (the worker
+    #: was killed outright): longer than any one job runs (a part of certificates takes seconds; a programme
+    #: spreadsheet at a million registrations, minutes), since a job still running then would run twice
+    JOB_VISIBILITY_TIMEOUT_SECONDS = 15 * 60
+    #: bulk jobs (certificates, reports, imports) queued or running with no progress for this long are queued again
+    #: (``bulk.services.resume_stalled``: their worker was lost, or Redis lost the job), checked this often …
+    JOB_STALLED_AFTER_SECONDS = 15 * 60
+    JOB_RESUME_EVERY_SECONDS = 60
+    #: … and given up, with the reason shown, once taken up this many times
+    JOB_MAX_ATTEMPTS = 3
+    #: certificates per part of a bulk issue: the parts are rendered side by side by the workers, each committed
+    #: with its own count, so a worker lost mid-job costs one part
+    CERTIFICATE_PART_SIZE = 50
     RATELIMIT_STORAGE_URI = None
     #: false switches every rate limit off: load tests and benchmarks that stand for many users on one address
     RATELIMIT_ENABLED = True

@@ -2,6 +2,7 @@
 from .attendance.models import AttendanceMark  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import ApiToken, User, UserToken  # noqa: F401
+from .bulk.models import BulkJob, BulkJobPart  # noqa: F401
 from .certificates.models import Certificate, CertificateCounter  # noqa: F401
 from .core.models import DataState, RateLimitCounter  # noqa: F401
 from .courses.models import Course  # noqa: F401

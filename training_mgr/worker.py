@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from .core import jobs
 
 #: packages with a ``tasks`` module of ``@job``s, imported before the Celery app is made
-TASK_MODULES = ("mail", "registrations", "erasure")
+TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports")
 
 #: recurring jobs: (scheduler entry, job name, config key giving the seconds between two runs; 0 or None: off)
 RECURRING = (
@@ -19,6 +19,8 @@ RECURRING = (
      "HOLD_RELEASE_EVERY_SECONDS"),
     ("participants: apply the retention rule", "training_mgr.erasure.tasks.apply_retention",
      "RETENTION_EVERY_SECONDS"),
+    ("bulk jobs: take up what a lost worker left", "training_mgr.bulk.tasks.resume_stalled_jobs",
+     "JOB_RESUME_EVERY_SECONDS"),
 )
 
 

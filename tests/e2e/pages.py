@@ -232,10 +232,16 @@ class DashboardPage(BasePage):
     def figure(self, name: str) -> str:
         return self.page.locator(f'[data-figure="{name}"]').inner_text()
 
-    def download(self, link_name: str):
-        """Click the download link named exactly ``link_name``; returns Playwright's Download."""
+    def download(self, button_name: str):
+        """Click the download button named exactly ``button_name``, which prepares the file in a bulk job, then the
+        job page's download link once it shows; returns Playwright's Download."""
+        dashboard = self.page.url
+        self.follow(self.page.get_by_role("button", name=button_name, exact=True))
+        link = self.page.get_by_role("link", name=re.compile(r"^Download "))
+        link.wait_for(timeout=30_000)  # the job page polls its status and shows the link when the file is ready
         with self.page.expect_download() as info:
-            self.page.get_by_role("link", name=link_name, exact=True).click()
+            link.click()
+        self.page.goto(dashboard)
         return info.value
 
     def download_report_of(self, training_title: str):

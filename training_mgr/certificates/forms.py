@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..core.forms import FlaskForm
@@ -15,6 +15,12 @@ class IssueForm(FlaskForm):
     """Issue to the ticked people (choices: the eligible registrations, set by the view)."""
 
     registration_ids = SelectMultipleField(_l("Participants"), coerce=int, validate_choice=False)
+
+
+class ExportForm(FlaskForm):
+    """Download every valid certificate: one merged PDF, or a ZIP of one PDF each (two buttons named ``format``)."""
+
+    format = SelectField(_l("File"), choices=[("pdf", _l("One PDF")), ("zip", _l("ZIP, one PDF each"))])
 
 
 class RevokeForm(FlaskForm):

@@ -202,7 +202,25 @@ def issue_certificates(training, registration_ids=None, *, by_user=None, on_prog
     return _issue(training, [r.id for r in eligible], by_user=by_user, on_progress=on_progress), skipped
 
 
-def _issue(training, registration_ids, *, by_user, on_progress=None, replacing=None, reason=None):
+def issue_part(training, registration_ids, *, by_user, before_commit) -> list:
+    """Issue certificates to the eligible ones among ``registration_ids`` (one part of a bulk job) and commit,
+    calling ``before_commit(issued)`` just before the commit; when it returns False (the part was done meanwhile)
+    everything is rolled back and nothing issued. People issued to already are skipped, so a part run again after
+    a crash issues to nobody twice (``_issue`` checks again under the serial counter's lock)."""
+    error = issuing_error(training)
+    if error:
+        raise CertificateError(error)
+    eligible = [row.registration.id for row in eligibility(training, registration_ids) if row.eligible]
+    if eligible:
+        return _issue(training, eligible, by_user=by_user, before_commit=before_commit)
+    if before_commit([]):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return []
+
+
+def _issue(training, registration_ids, *, by_user, on_progress=None, replacing=None, reason=None, before_commit=None):
     issued_on = completion_date(training)
     first = reserve_sequences(issued_on.year, len(registration_ids))
     # The commit expired everything; one query loads the people again.
@@ -248,6 +266,9 @@ def _issue(training, registration_ids, *, by_user, on_progress=None, replacing=N
             training_id=training.id,
         )
         issued.append(certificate)
+    if before_commit is not None and not before_commit(issued):
+        db.session.rollback()
+        return []
     db.session.commit()
     return issued
 

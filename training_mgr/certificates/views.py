@@ -2,6 +2,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
+from ..bulk import services as bulk
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..core.text import clean_text
 from ..extensions import db, limiter
@@ -9,7 +10,7 @@ from ..core.domain import shows_domain_errors
 from ..trainings.access import training_access
 from . import codes, services
 from .access import manageable_certificate, require_certificate_download
-from .forms import IssueForm, ReissueForm, RevokeForm, VerifyCodeForm, VerifyFileForm
+from .forms import ExportForm, IssueForm, ReissueForm, RevokeForm, VerifyCodeForm, VerifyFileForm
 from .models import Certificate
 
 bp = Blueprint("certificates", __name__)
@@ -56,16 +57,35 @@ def issue(training):
         if not chosen:
             flash(_("Tick the people to issue certificates to."), "warning")
             return back
+    if chosen is not None and len(chosen) == 1:  # one person: at once, here
+        with shows_domain_errors():
+            issued, skipped = services.issue_certificates(training, chosen, by_user=current_user)
+            _flash_issued(issued, skipped)
+        return back
+    # many people: a bulk job, whose page shows how far it is ("312 of 500 certificates")
     with shows_domain_errors():
-        issued, skipped = services.issue_certificates(training, chosen, by_user=current_user)
-        if issued:
-            flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
+        error = services.issuing_error(training)
+        if error:
+            raise services.CertificateError(error)
+        rows = services.eligibility(training, chosen)
+        eligible = [row.registration.id for row in rows if row.eligible]
         if chosen is not None:
-            for row in skipped:
-                flash(_("%(name)s: %(reason)s", name=row.registration.participant.name, reason=row.reason), "warning")
-        elif not issued:
-            flash(_("Nobody else is eligible for a certificate."), "info")
+            _flash_issued([], [row for row in rows if not row.eligible])
+        if not eligible:
+            if chosen is None:
+                flash(_("Nobody else is eligible for a certificate."), "info")
+            return back
+        record = bulk.start("certificates.issue", by_user=current_user, training=training,
+                            params={"registration_ids": chosen})
+        return redirect(url_for("bulk.job_page", job_id=record.id))
     return back
+
+
+def _flash_issued(issued, skipped):
+    if issued:
+        flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
+    for row in skipped:
+        flash(_("%(name)s: %(reason)s", name=row.registration.participant.name, reason=row.reason), "warning")
 
 
 @bp.route("/officer/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
@@ -109,6 +129,21 @@ def export(training, kind):
         body, mimetype = services.zip_of_pdfs(certificates), "application/zip"
     filename = f"certificates-training-{training.id}.{kind}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/officer/trainings/<int:training_id>/certificates/export")
+@roles_required(*EDITOR_ROLES)
+@training_access("manage")
+def start_export(training):
+    """Every valid certificate of the training as one PDF or a ZIP (``format``), made by a bulk job: answers at once
+    with the job's page, which offers the file when it is ready."""
+    form = ExportForm()
+    if not form.validate():
+        flash(_("The form expired. Please submit it again."), "danger")
+        return redirect(url_for(".index", training_id=training.id))
+    record = bulk.start("certificates.export", by_user=current_user, training=training,
+                        params={"format": form.format.data})
+    return redirect(url_for("bulk.job_page", job_id=record.id))
 
 
 @bp.get("/certificates/<int:certificate_id>.pdf")

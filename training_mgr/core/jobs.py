@@ -100,7 +100,13 @@ def init_app(app: Flask, beat_schedule: dict | None = None) -> Celery:
         # Redis unreachable when a request queues a job: give up within about a second, not the request's life
         # (what the job was for stays in the database: e.g. the outbox sends it on the next scheduled run)
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
-        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        # a job taken by a worker that was killed outright (not one of its pool processes: those are given back at
+        # once) stays unacknowledged in Redis; after the visibility timeout it goes to another worker. It must be
+        # longer than any one job runs (JOB_VISIBILITY_TIMEOUT_SECONDS; long work is split into short parts), and the
+        # abandoned jobs are looked for every 10 s rather than Kombu's default of 100 s
+        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5,
+                                  "visibility_timeout": float(app.config.get("JOB_VISIBILITY_TIMEOUT_SECONDS") or 900),
+                                  "unacked_restore_interval": 10, "unacked_restore_throttle": 1},
         result_backend_transport_options={"retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                                                            "interval_max": 0.5}},
         redis_socket_connect_timeout=2,

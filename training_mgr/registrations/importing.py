@@ -277,11 +277,13 @@ def unsign_rows(training, token: str):
 
 # --- the import ----------------------------------------------------------------------------------
 
-def import_nominations(training, filename: str, rows, *, by_user) -> list:
+def import_nominations(training, filename: str, rows, *, by_user, before_commit=None) -> list:
     """Validate ``rows`` again and register everyone in one commit; on any problem store nothing.
 
     Returns the new registrations. Raises ``NominationImportError`` (with ``preview`` set when rows are bad).
     """
+    ``before_commit(registrations)``, when given, runs just before that commit and joins it (a bulk job marks
+    itself done there, so an import run again after its commit imports nothing twice).
     preview = validate_rows(training, rows)
     if not preview.ok:
         error = NominationImportError(_("Nothing was imported: %(count)s rows have problems.", count=len(preview.bad_rows)))
@@ -313,6 +315,8 @@ def import_nominations(training, filename: str, rows, *, by_user) -> list:
     for registration in registrations:
         notifications.registration_added(registration)
     db.session.commit()
+    if before_commit is not None:
+        before_commit(registrations)
     return registrations
 
 

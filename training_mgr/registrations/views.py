@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..bulk import services as bulk
 from ..core.domain import shows_domain_errors
 from ..core.i18n import current_language, fmt_date, local_date, localized
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
@@ -246,16 +247,13 @@ def import_confirm(training):
         if not form.validate():
             raise importing.NominationImportError(_("This preview has expired or is invalid; please upload the file again."))
         filename, rows = importing.unsign_rows(training, form.payload.data)
-        registrations = importing.import_nominations(training, filename, rows, by_user=current_user)
     except importing.NominationImportError as error:
         flash(str(error), "danger")
-        preview = getattr(error, "preview", None)
-        if preview is None:
-            return redirect(url_for(".import_upload", training_id=training.id))
-        return render_template("registrations/import_preview.html", training=training, preview=preview,
-                               confirm=ImportConfirmForm(formdata=None), filename=filename), 422
-    flash(_("%(count)s nominations imported.", count=len(registrations)), "success")
-    return redirect(url_for(".index", training_id=training.id))
+        return redirect(url_for(".import_upload", training_id=training.id))
+    # a bulk job: its page shows the outcome, or every reason the rows were refused
+    record = bulk.start("registrations.import", by_user=current_user, training=training,
+                        params={"filename": filename, "rows": rows})
+    return redirect(url_for("bulk.job_page", job_id=record.id))
 
 
 @bp.get("/officer/trainings/<int:training_id>/registrations/import/template.<any(csv, xlsx):kind>")

@@ -1,17 +1,21 @@
 """Reports: the managers' dashboard, the programme report (PDF, XLSX, CSV) and each training's report."""
 from io import BytesIO
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
+from ..bulk import services as bulk
 from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..extensions import db
 from ..trainings.access import training_access
 from ..trainings.models import TrainingSession
 from . import documents
+from .evaluation import programme_section
 from .figures import held_sessions, programme_figures
 from .forms import ProgrammeFilterForm
+from .tasks import filters_params
 
 bp = Blueprint("reports", __name__)
 
@@ -49,6 +53,7 @@ def dashboard():
         trainings_page=page,
         overdue_page=figures.overdue_page(requested_page("overdue_page"), OVERDUE_PER_PAGE),
         charts=documents.programme_charts(figures),
+        evaluation=programme_section(figures.trainings),
         download_args={k: v for k, v in request.args.items() if v and k in ("from", "to", "course", "organisation", "country")},
         organisation_label=documents.organisation_label,
     )
@@ -111,3 +116,35 @@ def session_participants_csv(training):
         f"training-{training.id}-participants.csv",
         "text/csv",
     )
+
+
+# --- the same files made by a bulk job: the request answers at once with the job's page ----------------------
+
+PROGRAMME_FORMATS = ("pdf", "xlsx", "csv")
+SESSION_FORMATS = ("pdf", "csv")
+
+
+@bp.post("/dashboard/report/prepare")
+@roles_required(*MANAGER_ROLES)
+def prepare_programme_report():
+    """The programme report (``format`` pdf or xlsx) or participant list (csv) for the dashboard's filters (the query
+    string, as the download links), made by a bulk job; bad filters go back to the dashboard, which shows them."""
+    form = ProgrammeFilterForm(request.args)
+    fmt = request.form.get("format")
+    if fmt not in PROGRAMME_FORMATS or not form.validate():
+        return redirect(url_for("reports.dashboard", **request.args))
+    record = bulk.start("reports.programme", by_user=current_user,
+                        params={"format": fmt, "filters": filters_params(form.filters())})
+    return redirect(url_for("bulk.job_page", job_id=record.id))
+
+
+@bp.post("/officer/trainings/<int:training_id>/report/prepare")
+@roles_required(*STAFF_ROLES)
+@training_access("view")
+def prepare_session_report(training):
+    """A training's report (``format`` pdf) or participant list (csv), made by a bulk job."""
+    fmt = request.form.get("format")
+    if fmt not in SESSION_FORMATS:
+        abort(400)
+    record = bulk.start("reports.session", by_user=current_user, training=training, params={"format": fmt})
+    return redirect(url_for("bulk.job_page", job_id=record.id))

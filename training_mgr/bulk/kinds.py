@@ -1,0 +1,57 @@
+"""The kinds of bulk job: what each is called, what it counts, who may see it, and the background job that runs it.
+
+A kind's ``task`` names the job (``core.jobs``) in the feature that does the work; it takes the record's id. Only
+names are kept here, so this package imports none of those features (they import ``bulk.services``).
+"""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l, ngettext
+
+#: what a job counts
+CERTIFICATES, ROWS, FILES = "certificates", "rows", "files"
+
+
+@dataclass(frozen=True)
+class JobKind:
+    #: shown as the job page's title
+    title: object
+    #: background job (``core.jobs`` name) that runs it, given the record's id
+    task: str
+    #: what ``total`` and ``done`` count
+    unit: str
+    #: who may see it: "manage" (the training's managing officers and admins), "view" (whoever may read the
+    #: training) or "programme" (managers and admins: the programme reports, which have no training)
+    access: str
+    #: the page the job page links back to (an endpoint; given ``training_id`` when the job has a training)
+    back: str
+
+
+KINDS = {
+    "certificates.issue": JobKind(_l("Issuing certificates"), "training_mgr.certificates.tasks.issue_certificates",
+                                  CERTIFICATES, "manage", "certificates.index"),
+    "certificates.export": JobKind(_l("Preparing the certificates for download"),
+                                   "training_mgr.certificates.tasks.export_certificates", CERTIFICATES, "manage",
+                                   "certificates.index"),
+    "reports.session": JobKind(_l("Preparing the training's report"), "training_mgr.reports.tasks.build_report",
+                               FILES, "view", "trainings.detail"),
+    "reports.programme": JobKind(_l("Preparing the programme report"), "training_mgr.reports.tasks.build_report",
+                                 FILES, "programme", "reports.dashboard"),
+    "registrations.import": JobKind(_l("Importing the nomination list"),
+                                    "training_mgr.registrations.tasks.import_nominations", ROWS, "manage",
+                                    "registrations.index"),
+}
+
+
+def progress_text(unit: str, done: int, total: int | None) -> str:
+    """"312 of 500 certificates" (or "312 certificates" while the total is unknown)."""
+    if total is None:
+        return {
+            CERTIFICATES: ngettext("%(num)s certificate", "%(num)s certificates", done),
+            ROWS: ngettext("%(num)s row", "%(num)s rows", done),
+            FILES: ngettext("%(num)s file", "%(num)s files", done),
+        }[unit]
+    return {
+        CERTIFICATES: ngettext("%(done)s of %(num)s certificate", "%(done)s of %(num)s certificates", total, done=done),
+        ROWS: ngettext("%(done)s of %(num)s row", "%(done)s of %(num)s rows", total, done=done),
+        FILES: ngettext("%(done)s of %(num)s file", "%(done)s of %(num)s files", total, done=done),
+    }[unit]

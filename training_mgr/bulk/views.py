@@ -1,0 +1,58 @@
+"""A bulk job's page (progress bar, download link or failure reason), its status as JSON for the page's script and
+for other programs, and its file. Every app server answers them from the shared database."""
+from flask import Blueprint, Response, abort, jsonify, render_template, url_for
+
+from ..core.permissions import STAFF_ROLES, roles_required
+from .access import visible_job
+from .kinds import KINDS, progress_text
+
+bp = Blueprint("bulk", __name__)
+
+#: seconds between two looks at a running job (the script's poll, and the page's refresh without JavaScript)
+REFRESH_SECONDS = 2
+
+
+def status_of(record) -> dict:
+    """The job's state: {"id", "kind", "status" (queued|running|done|failed), "done", "total" (null until known),
+    "error" (null unless failed), "download_url" (a path on this site, null until there is a file), "progress"
+    ("312 of 500 certificates")}."""
+    has_file = record.status == "done" and record.result_filename is not None
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "status": record.status,
+        "done": record.done,
+        "total": record.total,
+        "error": record.error if record.status == "failed" else None,
+        "download_url": url_for("bulk.download", job_id=record.id) if has_file else None,
+        "progress": progress_text(KINDS[record.kind].unit, record.done, record.total),
+    }
+
+
+@bp.get("/jobs/<int:job_id>")
+@roles_required(*STAFF_ROLES)
+def job_page(job_id):
+    record = visible_job(job_id)
+    kind = KINDS[record.kind]
+    back = url_for(kind.back, **({"training_id": record.training_id} if record.training_id else {}))
+    return render_template("bulk/job.html", job=record, kind=kind, status=status_of(record), back=back,
+                           refresh_seconds=REFRESH_SECONDS)
+
+
+@bp.get("/jobs/<int:job_id>.json")
+@roles_required(*STAFF_ROLES)
+def job_status(job_id):
+    return jsonify(status_of(visible_job(job_id)))
+
+
+@bp.get("/jobs/<int:job_id>/download")
+@roles_required(*STAFF_ROLES)
+def download(job_id):
+    """The file the job made, from the database (so any app server hands it out): 404 until there is one."""
+    record = visible_job(job_id)
+    if record.status != "done" or record.result is None:
+        abort(404)
+    return Response(record.result, mimetype=record.result_mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{record.result_filename}"',
+        "Cache-Control": "private, no-store",
+    })
