@@ -131,6 +131,11 @@ MATRIX = {
     ("certificates.index", "GET"): SESSION_READ,
     ("certificates.issue", "POST"): SESSION_WRITE,
     ("certificates.export", "GET"): SESSION_WRITE,
+    ("certificates.start_export", "POST"): SESSION_WRITE,
+    # a bulk job (the world's is an export of the training's certificates): whoever may do the work sees it
+    ("bulk.job_page", "GET"): SESSION_WRITE,
+    ("bulk.job_status", "GET"): SESSION_WRITE,
+    ("bulk.download", "GET"): SESSION_WRITE,
     ("certificates.revoke", "GET"): SESSION_WRITE,
     ("certificates.revoke", "POST"): SESSION_WRITE,
     ("certificates.reissue", "GET"): SESSION_WRITE,
@@ -155,11 +160,6 @@ MATRIX = {
     ("erasure.erase", "POST"): ADMIN,
     ("organisations.index", "GET"): STAFF,
     ("organisations.create", "GET"): EDITORS,
-    ("certificates.start_export", "POST"): SESSION_WRITE,
-    # a bulk job (the world's is an export of the training's certificates): whoever may do the work sees it
-    ("bulk.job_page", "GET"): SESSION_WRITE,
-    ("bulk.job_status", "GET"): SESSION_WRITE,
-    ("bulk.download", "GET"): SESSION_WRITE,
     ("organisations.create", "POST"): EDITORS,
     ("organisations.edit", "GET"): ORGANISATION_WRITE,
     ("organisations.edit", "POST"): ORGANISATION_WRITE,
@@ -209,6 +209,8 @@ MATRIX = {
     ("reports.programme_participants_csv", "GET"): MANAGERS,
     ("reports.session_report", "GET"): SESSION_READ,
     ("reports.session_participants_csv", "GET"): SESSION_READ,
+    ("reports.prepare_programme_report", "POST"): MANAGERS,
+    ("reports.prepare_session_report", "POST"): SESSION_READ,
     ("static", "GET"): PUBLIC,
     ("trainings.officer_home", "GET"): EDITORS,
     ("trainings.create", "GET"): EDITORS,
@@ -233,8 +235,6 @@ MATRIX = {
     ("trainings.signatories", "POST"): SESSION_WRITE,
     ("trainings.edit_signatory", "GET"): SESSION_WRITE,
     ("trainings.edit_signatory", "POST"): SESSION_WRITE,
-    ("reports.prepare_programme_report", "POST"): MANAGERS,
-    ("reports.prepare_session_report", "POST"): SESSION_READ,
     ("trainings.remove_signatory", "POST"): SESSION_WRITE,
     ("trainings.signature_image", "GET"): SESSION_READ,
     ("trainings.change_status", "POST"): SESSION_WRITE,
@@ -314,6 +314,7 @@ def routes(app):
 def build_world():
     """Everything the routes' parameters refer to; participants A and B each with an account."""
     from training_mgr.auth.models import ApiToken, UserToken
+    from training_mgr.bulk.models import BulkJob
     from training_mgr.certificates.models import Certificate
     from training_mgr.core.db import utcnow
     from training_mgr.core.security import hash_token
@@ -344,7 +345,6 @@ def build_world():
     signatory = Signatory(training_id=training.id, name="Head of Mission", title="Chief of Mission",
                           signature_image=PNG_1x1, signature_mimetype="image/png")
     certificate = Certificate(registration_id=registration_a.id, serial="TM-2026-0001", year=2026, sequence=1,
-    from training_mgr.bulk.models import BulkJob
                               code="7K3M-Q9PX-2HDT-W4NB", issued_on=training.end_date, pdf=blank_pdf(),
                               pdf_sha256="0" * 64)
     reset_token, set_token = "reset-token-for-matrix", "set-token-for-matrix"
@@ -352,6 +352,9 @@ def build_world():
                                    body_text="Dear A,", status="failed", attempts=1, last_error="SMTPRecipientsRefused: 550")
     api_token = ApiToken(user_id=officer.id, name="officer's script", token_hash=hash_token("api-token-for-matrix"),
                          prefix="tm_matrix")
+    export_job = BulkJob(kind="certificates.export", training_id=training.id, started_by_id=officer.id, status="done",
+                         params={"format": "pdf"}, total=1, done=1, result=blank_pdf(),
+                         result_filename="certificates.pdf", result_mimetype="application/pdf")
     db.session.add_all([
         api_token, failed_message, export_job,
         OrganisationQuota(training_id=training.id, organisation_id=quota_organisation.id, max_seats=2),
@@ -376,15 +379,13 @@ def build_world():
         "token_id": api_token.id,
         "user_id": users.other_participant.id,
         "message_id": failed_message.id,
+        "job_id": export_job.id,
     }
     return SimpleNamespace(users=users, params=params, quota_organisation=quota_organisation,
                            typed_organisation=typed_organisation, reset_token=reset_token, set_token=set_token)
 
 
 def held_registration_token(world) -> str:
-    export_job = BulkJob(kind="certificates.export", training_id=training.id, started_by_id=officer.id, status="done",
-                         params={"format": "pdf"}, total=1, done=1, result=blank_pdf(),
-                         result_filename="certificates.pdf", result_mimetype="application/pdf")
     """The link token of a new person's registration held on the world's training (one per call)."""
     from training_mgr.core.db import utcnow
     from training_mgr.core.security import hash_token
@@ -409,7 +410,6 @@ def blank_pdf() -> bytes:
     return buffer.getvalue()
 
 
-        "job_id": export_job.id,
 def url_of(app, world, rule):
     values = {name: world.params[name] for name in rule.arguments if name in world.params}
     values.update(ROUTE_PARAMS.get(rule.endpoint, lambda w: {})(world))

@@ -70,8 +70,6 @@ class Defaults:
     RETENTION_EVERY_SECONDS = 24 * 60 * 60
     #: where the scheduler keeps the time of each job's latest run; None: instance/celerybeat-schedule
     JOB_SCHEDULE_FILE = None
-    #: where the rate-limit counters live; None: chosen by ``core.ratelimit.storage_settings`` (REDIS_URL, else the
-    #: database). "memory://" keeps them per process: only for tests and single-process tools
     #: seconds a job taken by a worker may stay unacknowledged before Redis gives it to another worker (the worker
     #: was killed outright): longer than any one job runs (a part of certificates takes seconds; a programme
     #: spreadsheet at a million registrations, minutes), since a job still running then would run twice
@@ -85,6 +83,8 @@ class Defaults:
     #: certificates per part of a bulk issue: the parts are rendered side by side by the workers, each committed
     #: with its own count, so a worker lost mid-job costs one part
     CERTIFICATE_PART_SIZE = 50
+    #: where the rate-limit counters live; None: chosen by ``core.ratelimit.storage_settings`` (REDIS_URL, else the
+    #: database). "memory://" keeps them per process: only for tests and single-process tools
     RATELIMIT_STORAGE_URI = None
     #: false switches every rate limit off: load tests and benchmarks that stand for many users on one address
     RATELIMIT_ENABLED = True

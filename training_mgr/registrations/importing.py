@@ -281,9 +281,9 @@ def import_nominations(training, filename: str, rows, *, by_user, before_commit=
     """Validate ``rows`` again and register everyone in one commit; on any problem store nothing.
 
     Returns the new registrations. Raises ``NominationImportError`` (with ``preview`` set when rows are bad).
-    """
     ``before_commit(registrations)``, when given, runs just before that commit and joins it (a bulk job marks
     itself done there, so an import run again after its commit imports nothing twice).
+    """
     preview = validate_rows(training, rows)
     if not preview.ok:
         error = NominationImportError(_("Nothing was imported: %(count)s rows have problems.", count=len(preview.bad_rows)))
@@ -314,9 +314,9 @@ def import_nominations(training, filename: str, rows, *, by_user, before_commit=
     )
     for registration in registrations:
         notifications.registration_added(registration)
-    db.session.commit()
     if before_commit is not None:
         before_commit(registrations)
+    db.session.commit()
     return registrations
 
 
