@@ -97,6 +97,22 @@ MATRIX = {
     ("mail.admin_retry", "POST"): ADMIN,
     ("mail.admin_discard", "GET"): ADMIN,
     ("mail.admin_discard", "POST"): ADMIN,
+    ("nominations.index", "GET"): SESSION_READ,
+    ("nominations.invite", "POST"): SESSION_WRITE,
+    ("nominations.women_target", "POST"): SESSION_WRITE,
+    ("nominations.revoke", "GET"): SESSION_WRITE,
+    ("nominations.revoke", "POST"): SESSION_WRITE,
+    ("nominations.nominees", "GET"): SESSION_READ,
+    ("nominations.approve", "POST"): SESSION_WRITE,
+    # the focal point's link and the nominee's link: the token is the credential, no account is needed
+    ("nominations.focal_point", "GET"): PUBLIC,
+    ("nominations.focal_point", "POST"): PUBLIC,
+    ("nominations.focal_point_upload", "POST"): PUBLIC,
+    ("nominations.focal_point_edit", "GET"): PUBLIC,
+    ("nominations.focal_point_edit", "POST"): PUBLIC,
+    ("nominations.focal_point_remove", "POST"): PUBLIC,
+    ("nominations.nominee", "GET"): PUBLIC,
+    ("nominations.nominee", "POST"): PUBLIC,
     ("trainings.audit_log", "GET"): SESSION_READ,
     ("auth.admin_users", "GET"): ADMIN,
     ("auth.admin_user", "GET"): ADMIN,
@@ -267,6 +283,10 @@ ROUTE_PARAMS = {
     "certificates.export": lambda w: {"kind": "pdf"},
     "checkin.badge": lambda w: {"token": badge_token(w.params["registration_id"])},
     "registrations.import_template": lambda w: {"kind": "csv"},
+    **{endpoint: lambda w: nomination_params(w) for endpoint in (
+        "nominations.revoke", "nominations.approve", "nominations.focal_point", "nominations.focal_point_upload",
+        "nominations.focal_point_edit", "nominations.focal_point_remove")},
+    "nominations.nominee": lambda w: {**nomination_params(w), "token": nomination_params(w)["nominee_token"]},
     "static": lambda w: {"filename": "css/app.css"},
     "trainings.remove_quota": lambda w: {"organisation_id": w.quota_organisation.id},
     "organisations.map_other": lambda w: {"name": w.typed_organisation},
@@ -383,6 +403,28 @@ def build_world():
     }
     return SimpleNamespace(users=users, params=params, quota_organisation=quota_organisation,
                            typed_organisation=typed_organisation, reset_token=reset_token, set_token=set_token)
+
+
+def nomination_params(world) -> dict:
+    """An invitation of the world's training with one nomination: their ids, the link's token and the nominee's
+    (made once per world; a key a route does not take goes to the query string, where it is ignored)."""
+    if not hasattr(world, "nomination"):
+        from training_mgr.core.security import hash_token
+        from training_mgr.nominations import services as nominations
+        from training_mgr.nominations.inputs import InvitationDetails, NomineeDetails
+        from training_mgr.trainings.models import TrainingSession
+
+        training = db.session.get(TrainingSession, world.params["training_id"])
+        invitation, token = nominations.invite(training, InvitationDetails(
+            organisation_id=world.quota_organisation.id, focal_point_name="Focal Point", focal_point_email="fp@example.org",
+            seats=2, deadline=training.start_date - timedelta(days=1)), by_user=None)
+        nomination, _within = nominations.nominate(invitation, NomineeDetails(name="Nominee", sex="female",
+                                                                              email="nominee@example.org"))
+        nomination.confirm_token_hash = hash_token("nominee-token-for-matrix")
+        db.session.commit()
+        world.nomination = {"invitation_id": invitation.id, "nomination_id": nomination.id, "token": token,
+                            "nominee_token": "nominee-token-for-matrix"}
+    return dict(world.nomination)
 
 
 def held_registration_token(world) -> str:

@@ -68,6 +68,8 @@ class Defaults:
     HOLD_RELEASE_EVERY_SECONDS = 300
     #: … and the retention rule (RETENTION_YEARS) is applied daily
     RETENTION_EVERY_SECONDS = 24 * 60 * 60
+    #: … focal points are reminded of a nomination deadline (NOMINATION_REMINDER_DAYS) hourly
+    NOMINATION_REMINDER_EVERY_SECONDS = 60 * 60
     #: where the scheduler keeps the time of each job's latest run; None: instance/celerybeat-schedule
     JOB_SCHEDULE_FILE = None
     #: seconds a job taken by a worker may stay unacknowledged before Redis gives it to another worker (the worker
@@ -142,6 +144,8 @@ class Defaults:
     #: staff (admin, officer, manager) sessions end after this many minutes without a request (0: never)
     STAFF_IDLE_TIMEOUT_MINUTES = 480
     CERTIFICATE_SERIAL_PREFIX = "TM"
+    #: a focal point who has not been reminded yet is reminded once this many days before the nomination deadline
+    NOMINATION_REMINDER_DAYS = 3
     #: years after their latest training ended (or, never registered, after their record was made) that a
     #: participant's details are erased by ``flask participants apply-retention`` (0 or None: never)
     RETENTION_YEARS = 7

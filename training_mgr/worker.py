@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from .core import jobs
 
 #: packages with a ``tasks`` module of ``@job``s, imported before the Celery app is made
-TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports")
+TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports", "nominations")
 
 #: recurring jobs: (scheduler entry, job name, config key giving the seconds between two runs; 0 or None: off)
 RECURRING = (
@@ -21,6 +21,8 @@ RECURRING = (
      "RETENTION_EVERY_SECONDS"),
     ("bulk jobs: take up what a lost worker left", "training_mgr.bulk.tasks.resume_stalled_jobs",
      "JOB_RESUME_EVERY_SECONDS"),
+    ("nominations: remind focal points of the deadline", "training_mgr.nominations.tasks.send_deadline_reminders",
+     "NOMINATION_REMINDER_EVERY_SECONDS"),
 )
 
 

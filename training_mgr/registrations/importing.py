@@ -168,7 +168,8 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _column_name(heading: str) -> str:
+def column_name(heading: str) -> str:
+    """A heading as a column name: cleaned, lower case, spaces as underscores, hyphens dropped ("Name AR" -> "name_ar")."""
     return clean_text(heading).lower().replace("-", "").replace(" ", "_")
 
 
@@ -178,7 +179,7 @@ def preview_upload(training, filename: str, data: bytes, max_bytes: int) -> Impo
     """Check, parse and validate an uploaded nomination list; nothing is stored."""
     kind = check_upload(filename, data, max_bytes)
     header, table = read_rows(kind, data)
-    columns = [_column_name(h) for h in header]
+    columns = [column_name(h) for h in header]
     file_errors = []
     unknown = [h for h, c in zip(header, columns) if h and c not in IMPORT_COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]

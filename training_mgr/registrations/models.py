@@ -7,7 +7,7 @@ from ..extensions import db
 REGISTRATION_STATUSES = ("pending", "confirmed", "waitlisted", "rejected", "withdrawn")
 #: statuses that take a seat (as does a held registration that keeps one until it expires: ``occupies_seat``)
 SEAT_STATUSES = ("confirmed",)
-REGISTRATION_SOURCES = ("online", "officer", "import")
+REGISTRATION_SOURCES = ("online", "officer", "import", "nomination")
 
 
 class Registration(db.Model):
@@ -25,7 +25,8 @@ class Registration(db.Model):
     training_id: Mapped[int] = mapped_column("training_session_id", ForeignKey("training_sessions.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="RESTRICT"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    #: how the registration arrived: the online form, an officer, or an imported nomination list
+    #: how the registration arrived: the online form, an officer, an imported nomination list, or a focal point's
+    #: nomination (``nominations``)
     source: Mapped[str] = mapped_column(String(10), default="online")
     #: who nominated the person, as written on the nomination (e.g. "Director General, Border Points Commission")
     nominated_by: Mapped[str | None] = mapped_column(String(200))

@@ -34,6 +34,7 @@ class TrainingSession(db.Model):
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
         CheckConstraint("cert_min_attendance >= 0 AND cert_min_attendance <= 100", name="cert_min_attendance_range"),
+        CheckConstraint("women_target_percent >= 0 AND women_target_percent <= 100", name="women_target_percent_range"),
         Index("ix_training_sessions_status_start_date", "status", "start_date"),
     )
 
@@ -73,6 +74,8 @@ class TrainingSession(db.Model):
     #: "excused" days are left out of the count instead of counting against the participant
     cert_excused_excluded: Mapped[bool] = mapped_column(default=True)
 
+    #: gender balance target of the nominations: at least this share (percent) of women; None: no target
+    women_target_percent: Mapped[int | None]
     #: bumped under lock by every seat-changing write; serialises them on every database
     seat_version: Mapped[int] = mapped_column(default=0)
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
