@@ -7,6 +7,9 @@ from ..core.forms import OfficersForm, flash_saved
 from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
+from ..trainings import services as trainings
+from ..trainings.forms import NewTrainingForm, detail_form_options
+from ..trainings.inputs import TrainingDetails
 from . import services
 from .access import can_manage_course, manageable_course
 from .forms import CourseFilterForm, CourseForm
@@ -94,3 +97,22 @@ def officers(course_id):
             flash_saved(changes, _("Managing officers saved."))
             return redirect(url_for("courses.detail", course_id=course.id))
     return render_template("courses/officers.html", course=course, form=form)
+
+
+@bp.route("/officer/trainings/new", methods=["GET", "POST"])
+@roles_required(*EDITOR_ROLES)
+def schedule_training():
+    """Schedule a new training of a course (chosen in the form; ``?course_id=`` preselects one)."""
+    form = NewTrainingForm(courses=services.schedulable_courses(), **detail_form_options())
+    if request.method == "GET":
+        form.course_id.data = request.args.get("course_id", type=int)
+        if not form.country.data:
+            form.country.data = "IQ"
+    if form.validate_on_submit():
+        course = db.session.get(Course, form.course_id.data)
+        with shows_domain_errors(form):
+            training = trainings.create_training(course, current_user, TrainingDetails.from_form(form))
+            flash(_("Training scheduled as a draft with %(days)d day(s). Check the days, then open it for registration.",
+                    days=len(training.days)), "success")
+            return redirect(url_for("trainings.detail", training_id=training.id))
+    return render_template("trainings/form.html", form=form, training=None)

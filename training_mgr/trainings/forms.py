@@ -1,4 +1,4 @@
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
@@ -6,13 +6,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import FlaskForm, optional_int, strip
+from ..core.forms import FlaskForm, country_choices, optional_int, strip, timezone_choices
 from ..core.i18n import localized
 from ..core.labels import CONFIRMATION_MODE_LABELS, LANGUAGE_LABELS
 from ..organisations.forms import organisation_options
 
 AR = {"dir": "rtl", "lang": "ar"}
 WINDOW_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def detail_form_options() -> dict:
+    """The choices a ``TrainingForm`` (or ``NewTrainingForm``) is made with: countries and time zones."""
+    return {"countries": country_choices(_("No country")), "timezones": timezone_choices()}
 
 
 class TrainingForm(FlaskForm):

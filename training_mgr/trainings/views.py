@@ -7,11 +7,9 @@ from flask_login import current_user
 from ..audit import listing as audit_listing
 from ..core.i18n import fmt_date
 from ..core.domain import shows_domain_errors
-from ..core.forms import OfficersForm, country_choices, flash_saved, timezone_choices
+from ..core.forms import OfficersForm, flash_saved
 from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
-from ..courses import services as courses
-from ..courses.models import Course
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
@@ -22,8 +20,8 @@ from . import services
 from . import signatories as signatory_services
 from .access import can_manage_session, session_part_or_404, training_access
 from .forms import (
-    CancelForm, CertificateRuleForm, DayForm, DayTitleForm, NewTrainingForm, OrganisersForm, QuotaForm,
-    SignatoryForm, TrainingForm,
+    CancelForm, CertificateRuleForm, DayForm, DayTitleForm, OrganisersForm, QuotaForm, SignatoryForm, TrainingForm,
+    detail_form_options,
 )
 from .inputs import CertificateRule, SignatoryDetails, TrainingDetails
 from .models import SessionDay, Signatory
@@ -44,26 +42,7 @@ def officer_home():
 
 # --- creating and editing ----------------------------------------------------------------------------
 
-def _detail_form_options():
-    return {"countries": country_choices(_("No country")), "timezones": timezone_choices()}
-
-
-@bp.route("/officer/trainings/new", methods=["GET", "POST"])
-@roles_required(*EDITOR_ROLES)
-def create():
-    form = NewTrainingForm(courses=courses.schedulable_courses(), **_detail_form_options())
-    if request.method == "GET":
-        form.course_id.data = request.args.get("course_id", type=int)
-        if not form.country.data:
-            form.country.data = "IQ"
-    if form.validate_on_submit():
-        course = db.session.get(Course, form.course_id.data)
-        with shows_domain_errors(form):
-            training = services.create_training(course, current_user, TrainingDetails.from_form(form))
-            flash(_("Training scheduled as a draft with %(days)d day(s). Check the days, then open it for registration.",
-                    days=len(training.days)), "success")
-            return _back(training)
-    return render_template("trainings/form.html", form=form, training=None)
+# a new training is scheduled from a course: courses.views.schedule_training
 
 
 @bp.get("/officer/trainings/<int:training_id>")
@@ -84,7 +63,7 @@ def detail(training, can_manage):
 @roles_required(*EDITOR_ROLES)
 @training_access("manage")
 def edit(training):
-    form = TrainingForm(obj=training, **_detail_form_options())
+    form = TrainingForm(obj=training, **detail_form_options())
     if request.method == "GET":
         for name in services.WINDOW_FIELDS:
             form[name].data = services.to_local(getattr(training, name), training.timezone)
