@@ -295,3 +295,16 @@ def test_only_those_who_may_do_the_work_see_its_job_its_status_and_its_file(trai
     assert login(people.other_officer).post(f"/officer/trainings/{training.id}/certificates/export",
                                             data={"format": "pdf"}).status_code == 403
     assert db.session.scalar(select(func.count()).select_from(BulkJob)) == 3
+
+
+@pytest.mark.config(JOB_STALLED_AFTER_SECONDS=0)
+def test_without_redis_the_jobs_command_takes_up_a_job_whose_process_died(training, people, runner, monkeypatch):
+    eligible(training, 2)
+    queue = bulk.queue
+    monkeypatch.setattr(bulk, "queue", lambda record: None)  # the request running it was killed before it began
+    record = bulk.start("certificates.issue", by_user=people.officer, training=training)
+    monkeypatch.setattr(bulk, "queue", queue)
+    result = runner.invoke(args=["jobs", "resume"])
+    assert result.exit_code == 0 and "Queued 1 stalled job again." in result.output
+    db.session.rollback()
+    assert (db.session.get(BulkJob, record.id).status, db.session.get(BulkJob, record.id).done) == ("done", 2)

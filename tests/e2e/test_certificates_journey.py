@@ -14,7 +14,10 @@ class CertificatesPage(BasePage):
     path = "/officer/trainings/{training_id}/certificates"
 
     def issue_to_everyone(self):
-        return self.follow(self.page.get_by_role("button", name=re.compile(r"Issue to everyone eligible")))
+        """Without Redis (as here) the bulk job runs inside the request: on a busy machine that takes a while."""
+        with self.page.expect_navigation(timeout=120_000):
+            self.page.get_by_role("button", name=re.compile(r"Issue to everyone eligible")).click(no_wait_after=True)
+        return self
 
     def row(self, name: str):
         return self.page.locator("tbody tr", has_text=name)
