@@ -92,6 +92,14 @@ MATRIX = {
     ("attendance.sign_in_sheet", "GET"): SESSION_READ,
     ("checkin.badges", "GET"): SESSION_READ,
     ("checkin.badge", "GET"): PUBLIC,  # a badge's personal link: names the training, not the person
+    ("checkin.scanner", "GET"): SESSION_WRITE,
+    ("checkin.scan", "POST"): SESSION_WRITE,
+    ("checkin.start_time", "POST"): SESSION_WRITE,
+    ("checkin.projector", "GET"): SESSION_WRITE,
+    ("checkin.projector_code", "GET"): SESSION_WRITE,
+    # where the projector's code leads: anyone may open it; only a registered participant is checked in
+    ("checkin.self_check_in", "GET"): PUBLIC,
+    ("checkin.self_check_in", "POST"): PUBLIC,
     ("audit.index", "GET"): ADMIN,
     ("mail.admin_outbox", "GET"): ADMIN,
     ("mail.admin_retry", "POST"): ADMIN,
@@ -282,6 +290,7 @@ ROUTE_PARAMS = {
     "auth.password_set": lambda w: {"token": w.set_token},
     "certificates.export": lambda w: {"kind": "pdf"},
     "checkin.badge": lambda w: {"token": badge_token(w.params["registration_id"])},
+    "checkin.self_check_in": lambda w: {"code": "an-old-code"},
     "registrations.import_template": lambda w: {"kind": "csv"},
     **{endpoint: lambda w: nomination_params(w) for endpoint in (
         "nominations.revoke", "nominations.approve", "nominations.focal_point", "nominations.focal_point_upload",

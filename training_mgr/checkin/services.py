@@ -1,11 +1,43 @@
-"""Check-in rules: who a badge is, marking a scanned or self-checked-in person present for today."""
-from flask import session as browser_session
+"""Check-in rules: who a badge is, and marking a person present (or late) for today when their badge is scanned or
+they scan the projector's code. The server's clock decides the time: a phone's own clock is never read."""
+from dataclasses import dataclass
+from datetime import datetime
 
+from flask import session as browser_session
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..attendance.listing import today_of
+from ..attendance.models import AttendanceMark
+from ..attendance.services import ATTENDED
+from ..audit import services as audit
+from ..core.db import utcnow
+from ..core.domain import DomainError
+from ..core.i18n import fmt_date, localized
 from ..extensions import db
-from .tokens import BadCode, registration_id_of, token_in
+from ..trainings.services import local_today, to_local
+from .tokens import BadCode, check_projector_code, registration_id_of, token_in
 
 #: where a phone that opened a badge's personal link keeps that badge, so its owner can check in from it
 BADGE_KEY = "checkin_badge"
+
+
+class CheckInRefused(DomainError):
+    """A badge or a code that checks nobody in here; the message says why."""
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """The outcome of one check-in, as the scanner shows it."""
+
+    registration_id: int
+    name: str
+    name_ar: str | None
+    #: the person's mark for today now: "present" or "late" (or what an officer had set before)
+    status: str
+    #: they had been checked in already: nothing changed
+    already: bool
 
 
 def registration_of_badge(text: str):
@@ -22,3 +54,112 @@ def registration_of_badge(text: str):
 def remember_badge(token: str) -> None:
     """Keep the badge in this browser's session: the person can then check in from this phone without an account."""
     browser_session[BADGE_KEY] = token
+
+
+def remembered_registration():
+    """The registration whose badge link this browser opened, or None."""
+    token = browser_session.get(BADGE_KEY)
+    return registration_of_badge(token) if token else None
+
+
+def arrival_status(day, now: datetime, timezone: str) -> str:
+    """"late" when ``now`` (UTC) is after the day's start time in the training's time zone, else "present"."""
+    if day.starts_at is None:
+        return "present"
+    return "late" if to_local(now, timezone).time() > day.starts_at else "present"
+
+
+def check_in_badge(training, text: str, *, by_user, now: datetime | None = None) -> CheckIn:
+    """Mark the owner of the scanned badge present (late after the day's start time) for today, and commit.
+
+    ``text`` is what the scanner read (the badge's link or its code). Scanning a badge again changes nothing
+    (``CheckIn.already``). Raises CheckInRefused: not a badge of this app, a badge of another training, a
+    registration that is not confirmed (withdrawn, rejected, waiting…), no day of the training today.
+    """
+    registration = registration_of_badge(text)
+    if registration is None:
+        raise CheckInRefused(_l("This is not a badge of this system."))
+    if registration.training_id != training.id:
+        raise CheckInRefused(_l("This badge is for another training: %(title)s.",
+                                title=localized(registration.training, "title")))
+    return _check_in(training, registration, by_user=by_user, source="scan", now=now)
+
+
+def self_check_in(training, code: str, registration, *, now: datetime | None = None) -> CheckIn:
+    """The participant of ``registration`` checks in with the projector's ``code``; commits.
+
+    Raises CheckInRefused: a code that is not this training's code of today or has changed since (a photo of
+    it shared later), a registration of another training or not confirmed, no day of the training today.
+    """
+    now = now or utcnow()
+    try:
+        check_projector_code(code, training.id, local_today(training, now), now=now.timestamp())
+    except BadCode:
+        raise CheckInRefused(_l("This code has changed or is not for this training: scan the code on the screen again.")) from None
+    if registration is None or registration.training_id != training.id:
+        raise CheckInRefused(_l("You are not registered for this training."))
+    return _check_in(training, registration, by_user=None, source="self", now=now)
+
+
+def _refusal(registration):
+    name = registration.participant.name
+    reason = registration.status_reason
+    if registration.status == "withdrawn":
+        message = _l("%(name)s has withdrawn from this training.", name=name)
+    elif registration.status == "rejected":
+        message = _l("%(name)s's registration was refused.", name=name)
+    elif registration.status == "waitlisted":
+        message = _l("%(name)s is on the waiting list, not confirmed.", name=name)
+    elif registration.status != "confirmed":
+        message = _l("%(name)s's registration is not confirmed yet.", name=name)
+    else:
+        return None
+    return f"{message} {reason}" if reason and registration.status in ("withdrawn", "rejected") else message
+
+
+def _check_in(training, registration, *, by_user, source: str, now: datetime | None) -> CheckIn:
+    refusal = _refusal(registration)
+    if refusal:
+        raise CheckInRefused(refusal)
+    now = now or utcnow()
+    day = today_of(training, local_today(training, now))
+    if day is None:
+        raise CheckInRefused(_l("This training has no day today (%(date)s).", date=fmt_date(local_today(training, now))))
+    participant = registration.participant
+    mark = _mark(registration, day)
+    if mark is not None and mark.status in ATTENDED:
+        return CheckIn(registration.id, participant.name, participant.name_ar, mark.status, already=True)
+    status = arrival_status(day, now, training.timezone)
+    try:
+        if mark is None:
+            mark = AttendanceMark(registration_id=registration.id, session_day_id=day.id, status=status, source=source,
+                                  recorded_by_id=getattr(by_user, "id", None), recorded_at=now)
+            db.session.add(mark)
+            audit.record(by_user, "attendance.check_in", mark, f"{participant.name}, {day.date}: {status} ({source})",
+                         training_id=training.id)
+        else:  # marked absent or excused earlier, and here after all
+            changes = {"status": [mark.status, status]}
+            mark.status, mark.source, mark.recorded_by_id, mark.recorded_at = status, source, getattr(by_user, "id", None), now
+            audit.record(by_user, "attendance.check_in", mark, f"{participant.name}, {day.date}: {changes['status'][0]} → {status} ({source})",
+                         changes=changes, training_id=training.id)
+        db.session.commit()
+    except IntegrityError:  # checked in at the same moment by someone else: theirs is the one mark
+        db.session.rollback()
+        mark = _mark(registration, day)
+        return CheckIn(registration.id, participant.name, participant.name_ar, mark.status, already=True)
+    return CheckIn(registration.id, participant.name, participant.name_ar, status, already=False)
+
+
+def _mark(registration, day):
+    return db.session.scalar(select(AttendanceMark).where(AttendanceMark.registration_id == registration.id,
+                                                          AttendanceMark.session_day_id == day.id))
+
+
+def set_start_time(training, day, starts_at, *, by_user) -> None:
+    """Set (or clear, with None) the local time after which a check-in on ``day`` counts as late; commits."""
+    before = day.starts_at
+    day.starts_at = starts_at
+    audit.record(by_user, "session_day.start_time", day, f"{day.date}: start time {starts_at or '—'}",
+                 changes={"starts_at": [str(before) if before else None, str(starts_at) if starts_at else None]},
+                 training_id=training.id)
+    db.session.commit()

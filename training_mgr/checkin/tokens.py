@@ -75,3 +75,14 @@ def check_projector_code(code: str, training_id: int, local_date, now: float | N
         raise BadCode(code)
     if not 0 <= current_window(now) - int(window) <= GRACE_WINDOWS:
         raise BadCode(code)
+
+
+def seconds_left(now: float | None = None) -> int:
+    """Seconds until the projector's code changes."""
+    now = time.time() if now is None else now
+    return ROTATION_SECONDS - int(now % ROTATION_SECONDS)
+
+
+def projector_url(training_id: int, local_date, window: int | None = None) -> str:
+    """The link the projector shows as a QR code: the training's self check-in page with the current code."""
+    return public_url("checkin.self_check_in", session_id=training_id, code=projector_code(training_id, local_date, window))

@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, time
+from decimal import Decimal
 
 from sqlalchemy import (
-    CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, and_, not_,
+    CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint, and_, not_,
 )
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -73,6 +74,12 @@ class TrainingSession(db.Model):
     cert_late_counts: Mapped[bool] = mapped_column(default=True)
     #: "excused" days are left out of the count instead of counting against the participant
     cert_excused_excluded: Mapped[bool] = mapped_column(default=True)
+
+    # --- payment sheet (per-diem / allowance) ---
+    #: paid to a participant per day present (or late); None: no payment sheet
+    daily_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    #: ISO 4217 code of ``daily_rate``, e.g. "IQD", "USD"
+    currency: Mapped[str | None] = mapped_column(String(3))
 
     #: gender balance target of the nominations: at least this share (percent) of women; None: no target
     women_target_percent: Mapped[int | None]
@@ -163,6 +170,8 @@ class SessionDay(db.Model):
     date: Mapped[date]
     #: optional agenda line for the day
     title: Mapped[str | None] = mapped_column(String(200))
+    #: local time (the training's time zone) after which a check-in counts as late; None: nobody is late
+    starts_at: Mapped[time | None]
 
     training: Mapped[TrainingSession] = relationship(back_populates="days")
 

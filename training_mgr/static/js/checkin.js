@@ -1,0 +1,155 @@
+// The officer's check-in scanner (templates/checkin/scanner.html). Every scan goes into a queue kept in the
+// browser (localStorage) first and is sent from there, so scans made without a connection are sent when it
+// returns; the server decides the time (the phone only says how long ago, by its own clock, the scan was made)
+// and one person is marked once however often their badge is read.
+(function () {
+  "use strict";
+  const form = document.getElementById("checkin-form");
+  if (!form) {
+    return;
+  }
+  const url = form.getAttribute("action");
+  const csrf = form.querySelector("[name=csrf_token]").value;
+  const key = "training-mgr:check-in:" + url;
+  const result = document.getElementById("scan-result");
+  const pending = document.getElementById("checkin-pending");
+  const arabic = form.dataset.lang === "ar";
+  const recent = new Map();  // code -> when it was last queued: the camera reads one badge many times a second
+
+  function load() {
+    try {
+      return JSON.parse(window.localStorage.getItem(key)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function save(queue) {
+    window.localStorage.setItem(key, JSON.stringify(queue));
+    pending.hidden = queue.length === 0;
+    pending.querySelector("[data-pending]").textContent = String(queue.length);
+  }
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  function enqueue(code) {
+    code = (code || "").trim();
+    const now = Date.now();
+    if (!code || (recent.has(code) && now - recent.get(code) < 3000)) {
+      return;
+    }
+    recent.set(code, now);
+    const queue = load();
+    queue.push({id: newId(), code: code, at: now});
+    save(queue);
+    flush();
+  }
+
+  function beep(ok) {
+    try {
+      const context = beep.context || (beep.context = new (window.AudioContext || window.webkitAudioContext)());
+      const oscillator = context.createOscillator();
+      const gain = context.createGain();
+      oscillator.frequency.value = ok ? 880 : 220;
+      gain.gain.value = 0.2;
+      oscillator.connect(gain);
+      gain.connect(context.destination);
+      oscillator.start();
+      oscillator.stop(context.currentTime + (ok ? 0.12 : 0.35));
+    } catch (error) {
+      // no sound on this browser: the name and the vibration are enough
+    }
+    if (navigator.vibrate) {
+      navigator.vibrate(ok ? 80 : [80, 60, 80]);
+    }
+  }
+
+  function show(data, ok) {
+    const name = (arabic && data.name_ar) || data.name || "";
+    result.querySelector("[data-name]").textContent = name;
+    result.querySelector("[data-message]").textContent = data.message || "";
+    result.className = "checkin-result " + (ok ? (data.already ? "checkin-again" : "checkin-ok") : "checkin-refused");
+    result.dataset.status = ok ? data.status : "refused";
+    beep(ok);
+  }
+
+  let sending = false;
+  async function flush() {
+    if (sending) {
+      return;
+    }
+    sending = true;
+    try {
+      let queue = load();
+      while (queue.length) {
+        const item = queue[0];
+        let response;
+        try {
+          response = await fetch(url, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
+            body: JSON.stringify({code: item.code, client_id: item.id, age_ms: Date.now() - item.at}),
+          });
+        } catch (error) {
+          break;  // no connection: keep the scan, try again later
+        }
+        const type = response.headers.get("Content-Type") || "";
+        if (response.redirected || type.indexOf("application/json") === -1) {
+          show({message: form.dataset.login}, false);
+          break;
+        }
+        if (response.status >= 500 || response.status === 429) {
+          break;
+        }
+        const data = await response.json();
+        show(data, response.ok && data.ok);
+        queue = load().filter(function (other) { return other.id !== item.id; });
+        save(queue);
+      }
+    } finally {
+      sending = false;
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const input = form.querySelector("[name=code]");
+    enqueue(input.value);
+    input.value = "";
+  });
+  window.addEventListener("online", flush);
+  window.setInterval(flush, 5000);
+
+  if (window.Html5Qrcode) {
+    const reader = new window.Html5Qrcode("reader");
+    const start = document.getElementById("start-camera");
+    const file = document.getElementById("scan-file");
+    start.hidden = false;
+    document.getElementById("scan-file-label").hidden = false;
+    start.addEventListener("click", function () {
+      start.hidden = true;
+      reader.start({facingMode: "environment"}, {fps: 10, qrbox: 240}, enqueue).catch(function () {
+        start.hidden = false;
+        show({message: form.dataset.noCamera}, false);
+      });
+    });
+    file.addEventListener("change", function () {
+      const chosen = file.files[0];
+      if (!chosen) {
+        return;
+      }
+      reader.scanFile(chosen, false).then(enqueue).catch(function () {
+        show({message: form.dataset.unreadable}, false);
+      });
+      file.value = "";
+    });
+  }
+  save(load());
+  flush();
+})();
