@@ -7,7 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 install_system_packages "${SYSTEM_PACKAGES_RUN[@]}" "${SYSTEM_PACKAGES_TEST[@]}"
 install_python_project "[dev]"
 
-PYTEST=("$VENV/bin/pytest" -q -n "${TEST_WORKERS:-2}" -p no:cacheprovider "$@")
+# --dist loadgroup: the tests of one xdist_group share a worker (tests/cluster/ starts one cluster for all of them)
+PYTEST=("$VENV/bin/pytest" -q -n "${TEST_WORKERS:-2}" --dist loadgroup -p no:cacheprovider "$@")
 
 echo "== Import layers (the contracts in pyproject.toml)"
 "$VENV/bin/lint-imports" --no-cache

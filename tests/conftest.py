@@ -211,6 +211,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "config(**settings): app configuration for this test")
     config.addinivalue_line("markers", "e2e: browser journey (Playwright + Chromium)")
     config.addinivalue_line("markers", "packaging: builds the wheel and installs it in a new virtualenv (slow)")
+    config.addinivalue_line("markers", "cluster: runs against scripts/cluster.sh (two app servers, a worker, Redis, PostgreSQL)")
     if not hasattr(config, "workerinput"):  # once, before xdist workers start
         compile_translations()
 

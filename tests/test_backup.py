@@ -46,6 +46,7 @@ def test_backup_and_restore_into_a_new_database_keeps_every_row(app, runner, tmp
         db.engine.dispose()
     (_, epoch_before, _), = before.pop("data_state")
     (_, epoch_after, _), = after.pop("data_state")
+    before.pop("data_versions"), after.pop("data_versions")  # the page cache's bookkeeping, moved by the restore
     assert after == before
     # the restored data starts a new epoch: a page cached before the restore is never taken for it
     assert epoch_after != epoch_before

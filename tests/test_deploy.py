@@ -116,3 +116,40 @@ def test_gunicorn_takes_workers_and_threads_from_the_configuration(monkeypatch):
     assert (conf.workers, conf.threads, conf.worker_class) == (3, 1, "sync")
     assert conf.timeout and conf.graceful_timeout and conf.accesslog == "-"
     assert "x-request-id" in conf.access_log_format
+
+
+# --- several app servers: nothing may be kept on one machine ---------------------------------------
+
+@pytest.mark.parametrize("settings, complaint", [
+    ({"APP_SERVERS": 2}, "the database is an SQLite file on this machine"),
+    ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "the database is an SQLite file on this machine"),
+    ({"APP_SERVERS": 2, "SECRET_KEY": None}, "the secret key was generated in instance/ on this machine"),
+    ({"APP_SERVERS": 2, "RATELIMIT_STORAGE_URI": "memory://"}, "rate-limit counters are kept in each process's memory"),
+    ({"APP_SERVERS": 2}, "the page cache is kept in each process's memory"),
+    ({"APP_SERVERS": 2, "EXPORT_DIR": "/var/lib/training-mgr/exports"},
+     "files are written to the local folder /var/lib/training-mgr/exports (EXPORT_DIR)"),
+])
+def test_several_servers_fail_on_anything_kept_on_one_machine(migrated_database, monkeypatch, settings, complaint):
+    if settings.get("SECRET_KEY", "") is None:
+        monkeypatch.setattr("training_mgr.config._instance_secret_key", lambda instance: "generated-" + "x" * 40)
+    result = check_deploy(migrated_database, **settings)
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if line.startswith("[FAIL] Several servers"))
+    assert complaint in line, result.output
+
+
+def test_one_server_may_keep_its_state_on_its_own_machine(migrated_database):
+    result = check_deploy(migrated_database, APP_SERVERS=1, REDIS_URL=None)
+    assert "[PASS] Several servers: one app server" in result.output
+
+
+def test_several_servers_sharing_postgresql_and_redis_pass(new_database_url):
+    if not new_database_url.startswith("postgresql"):
+        print("several servers need PostgreSQL: this check runs in the PostgreSQL pass of the suite")
+        pytest.skip("several servers need PostgreSQL: this check runs in the PostgreSQL pass of the suite")
+    app = create_app(make_test_config(new_database_url, **SOUND))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    result = check_deploy(new_database_url, APP_SERVERS=2, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert "[PASS] Several servers: nothing is kept on one machine" in result.output, result.output

@@ -149,8 +149,15 @@ class Defaults:
     #: years after their latest training ended (or, never registered, after their record was made) that a
     #: participant's details are erased by ``flask participants apply-retention`` (0 or None: never)
     RETENTION_YEARS = 7
-    #: officers' long pages kept per worker process until the next write to the database (0: none)
+    #: busy pages kept drawn (the catalogue, a training's public page, an officer's registrations list and attendance
+    #: grid), each until a table it shows is written (``core.pagecache``): in Redis when REDIS_URL is set (shared by
+    #: every worker and server), else this many per worker process. 0 turns the cache off
     PAGE_CACHE_ENTRIES = 256
+    #: longest a kept page lives, in seconds (pages that depend on the time are drawn afresh every minute anyway)
+    PAGE_CACHE_SECONDS = 3600
+    #: how many app servers share this database (check-deploy): above 1, or with REDIS_URL set, nothing may be kept
+    #: on one machine alone (a generated secret key, SQLite, counters or pages in a process's memory, local files)
+    APP_SERVERS = 1
 
 
 def load_config(app, overrides=None):

@@ -36,3 +36,16 @@ class RateLimitCounter(db.Model):
     hits: Mapped[int]
     #: end of the current window, in Unix seconds
     expires_at: Mapped[float] = mapped_column(Double, index=True)
+
+
+class DataVersion(db.Model):
+    """The version of one table: raised by every commit that writes to it (``core.pagecache``).
+
+    A cached page keeps the versions of the tables it read, and is served again only while they are unchanged.
+    """
+
+    __tablename__ = "data_versions"
+
+    #: a table's name, or "*" for a write whose table could not be told (every page depends on it)
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -39,6 +39,7 @@ def run_checks(app) -> list[Check]:
         _public_base_url(config),
         _trusted_hosts(config),
         _rate_limit_storage(config, workers),
+        _shared_state(config),
     ]
 
 
@@ -173,6 +174,54 @@ def _rate_limit_storage(config, workers) -> Check:
         return Check(name, "pass", "counters in the memory of the one worker.")
     where = "the database" if storage.startswith("trainingdb://") else "Redis"
     return Check(name, "pass", f"counters in {where}, shared by every worker and server.")
+
+
+def several_servers(config) -> bool:
+    """Whether this configuration is one of several processes on several machines: ``APP_SERVERS`` above 1, or
+    ``REDIS_URL`` set (Redis is there to share work and state with a worker and other app servers)."""
+    return int(config.get("APP_SERVERS") or 1) > 1 or bool(config.get("REDIS_URL"))
+
+
+def local_state(config) -> list[tuple[str, str]]:
+    """What this configuration keeps on one machine only: (what, what to change) for each.
+
+    A generated secret key in instance/, SQLite, rate-limit counters or pages in a process's memory, and files
+    written to a local folder (any setting named ``…_DIR`` or ``…_FOLDER``).
+    """
+    from ..core.pagecache import cache_settings
+    from ..extensions import db
+
+    found = []
+    if config.get("SECRET_KEY_GENERATED"):
+        found.append(("the secret key was generated in instance/ on this machine: every server would make its own "
+                      "and refuse the others' log-in cookies and forms",
+                      "Set TRAINING_MGR_SECRET_KEY, the same on every server."))
+    if db.engine.url.get_backend_name() == "sqlite":
+        found.append(("the database is an SQLite file on this machine",
+                      "Use PostgreSQL: TRAINING_MGR_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://…"))
+    if str(config.get("RATELIMIT_STORAGE_URI") or "").startswith("memory://"):
+        found.append(("rate-limit counters are kept in each process's memory",
+                      "Unset TRAINING_MGR_RATELIMIT_STORAGE_URI (counters in Redis or the database)."))
+    cache = cache_settings(config)
+    if cache is not None and cache["CACHE_TYPE"] != "RedisCache":
+        found.append(("the page cache is kept in each process's memory",
+                      "Set TRAINING_MGR_REDIS_URL (the cache is then shared), or TRAINING_MGR_PAGE_CACHE_ENTRIES=0."))
+    for key in sorted(config):
+        if key.endswith(("_DIR", "_FOLDER")) and config[key]:
+            found.append((f"files are written to the local folder {config[key]} ({key})",
+                          f"Unset TRAINING_MGR_{key}: files belong in the database, which every server shares."))
+    return found
+
+
+def _shared_state(config) -> Check:
+    name = "Several servers"
+    if not several_servers(config):
+        return Check(name, "pass", "one app server (APP_SERVERS=1, no REDIS_URL): state on this machine is fine.")
+    found = local_state(config)
+    if found:
+        return Check(name, "fail", "several servers, but " + "; ".join(what for what, _ in found) + ".",
+                     " ".join(fix for _, fix in found))
+    return Check(name, "pass", "nothing is kept on one machine: database, secret key, cache and counters are shared.")
 
 
 def format_checks(checks: list[Check]) -> str:
