@@ -82,6 +82,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     signals.language_chosen.connect(auth_services.set_preferred_language)  # a chosen language goes in the profile
+    _connect_features()
     text.init_app(app)
     security.init_app(app)
     urls.init_app(app)
@@ -95,3 +96,17 @@ def create_app(config=None):
     for name in CLI_MODULES:
         import_module(f".{name}.cli", __name__).register(app)
     return app
+
+
+def _connect_features():
+    """Features that react to, or answer for, a feature below them (``core/signals.py``; connecting twice is harmless)."""
+    from .attendance.services import days_with_marks
+    from .core import signals
+    from .registrations.notifications import training_cancelled
+    from .registrations.seats import training_seats_taken
+    from .registrations.services import promote_from_waitlist
+
+    signals.seats_in_use.connect(training_seats_taken)
+    signals.days_in_use.connect(days_with_marks)
+    signals.seats_freed.connect(promote_from_waitlist)
+    signals.training_cancelled.connect(training_cancelled)

@@ -17,6 +17,16 @@ from .models import MARKS, AttendanceMark
 ATTENDED = ("present", "late")
 
 
+def days_with_marks(training, day_ids) -> set[int]:
+    """Which of ``day_ids`` (SessionDay ids of ``training``) hold attendance marks: the answer to
+    ``core.signals.days_in_use``, so that trainings never removes a day whose attendance is recorded."""
+    if not day_ids:
+        return set()
+    return set(db.session.scalars(
+        select(AttendanceMark.session_day_id).where(AttendanceMark.session_day_id.in_(list(day_ids))).distinct()
+    ))
+
+
 def attendance_rate(statuses, number_of_days: int) -> float:
     """Share (0..1) of a training's days a participant attended (present or late)."""
     if not number_of_days:

@@ -9,3 +9,25 @@ _signals = Namespace()
 #: a logged-in user chose a language with ``?lang=`` (sender: the user; ``lang``: the language code). The auth
 #: feature keeps it in the profile: ``auth.services.set_preferred_language``.
 language_chosen = _signals.signal("language-chosen")
+
+# --- between features: the trainings feature sends, features above it answer or react ----------------------------
+# Blinker hands back what each receiver returns, so a signal can also ask a question that only a feature higher up
+# can answer; with no receiver connected the answer is empty (no seat taken, no day in use).
+
+#: asks how many seats of a training are taken now (sender: the training); a receiver returns a number. Registrations
+#: answers (``registrations.seats.training_seats_taken``); trainings refuses a capacity below it.
+seats_in_use = _signals.signal("seats-in-use")
+
+#: asks which of a training's days hold records that removing the day would lose (sender: the training; ``day_ids``: a
+#: list of SessionDay ids); a receiver returns a set of those ids. Attendance answers with the days that hold marks
+#: (``attendance.services.days_with_marks``); trainings refuses to remove them.
+days_in_use = _signals.signal("days-in-use")
+
+#: a training has seats to give that it did not have (capacity raised or lifted, an organisation's quota raised or
+#: removed), committed (sender: the training; ``by_user``: who changed it). Registrations confirms waiting
+#: registrations into them: ``registrations.services.promote_from_waitlist``.
+seats_freed = _signals.signal("seats-freed")
+
+#: a training was cancelled and the change committed (sender: the training). Registrations tells everyone still
+#: registered: ``registrations.notifications.training_cancelled``.
+training_cancelled = _signals.signal("training-cancelled")

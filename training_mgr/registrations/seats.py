@@ -18,6 +18,11 @@ def seats_taken(training_id: int) -> int:
     return seats_taken_by_session([training_id]).get(training_id, 0)
 
 
+def training_seats_taken(training) -> int:
+    """``seats_taken`` of a TrainingSession: the answer to ``core.signals.seats_in_use``."""
+    return seats_taken(training.id)
+
+
 def seats_taken_by_session(session_ids) -> dict[int, int]:
     """{training id: seats taken now} in one GROUP BY query; trainings with none are left out."""
     if not session_ids:

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from ..audit import services as audit
 from ..auth.models import User
+from ..core import signals
 from ..extensions import db
 from ..organisations.models import Organisation
-from ..registrations import services as registrations
 from .models import OrganisationQuota, SessionOrganiser, TrainingSession
 from .services import TrainingError
 
@@ -106,7 +106,7 @@ def set_quota(training: TrainingSession, by_user, organisation: Organisation, ma
                  changes={"quota": [old, max_seats], "organisation": [None, organisation.name]})
     db.session.commit()
     if old is not None and max_seats > old:
-        registrations.promote_from_waitlist(training, by_user)
+        signals.seats_freed.send(training, by_user=by_user)
     return quota
 
 
@@ -120,4 +120,4 @@ def remove_quota(training: TrainingSession, by_user, organisation_id: int) -> No
     audit.record(by_user, "training.quota_remove", training, f"Quota for {name} removed",
                  changes={"quota": [quota.max_seats, None], "organisation": [name, None]})
     db.session.commit()
-    registrations.promote_from_waitlist(training, by_user)
+    signals.seats_freed.send(training, by_user=by_user)

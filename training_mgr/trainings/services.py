@@ -10,16 +10,13 @@ from dataclasses import asdict, fields
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..audit import services as audit
+from ..core import signals
 from ..core.db import as_utc, utcnow
 from ..core.domain import DomainError
 from ..core.forms import is_country_code, timezone_names
 from ..extensions import db
-from ..registrations import notifications
-from ..registrations import services as registrations
-from ..registrations.seats import seats_taken
 from .inputs import TrainingDetails
 from .models import CONFIRMATION_MODES, LANGUAGES, SessionDay, TrainingSession
 
@@ -174,7 +171,7 @@ def update_training(training: TrainingSession, by_user, details: TrainingDetails
         raise TrainingError(_("The dates of a completed training cannot be changed."), "start_date")
     capacity = merged["capacity"]
     if capacity is not None and capacity != training.capacity:
-        taken = seats_taken(training.id)
+        taken = _seats_taken(training)
         if capacity < taken:
             raise TrainingError(
                 _("%(taken)d seats are already confirmed; the capacity cannot be lower.", taken=taken), "capacity"
@@ -199,7 +196,7 @@ def update_training(training: TrainingSession, by_user, details: TrainingDetails
     audit.record(by_user, "training.update", training, f"Training edited: {training.title}", changes=changes)
     db.session.commit()
     if _more_seats(old_capacity, training.capacity):
-        registrations.promote_from_waitlist(training, by_user)
+        signals.seats_freed.send(training, by_user=by_user)
     return changes
 
 
@@ -207,14 +204,15 @@ def _more_seats(old_capacity, new_capacity) -> bool:
     return old_capacity is not None and (new_capacity is None or new_capacity > old_capacity)
 
 
-def _days_with_marks(day_ids) -> set[int]:
-    from ..attendance.models import AttendanceMark
+def _seats_taken(training: TrainingSession) -> int:
+    """Seats the training's registrations take now, as registrations counts them (``signals.seats_in_use``)."""
+    return sum(answer for _receiver, answer in signals.seats_in_use.send(training))
 
-    if not day_ids:
-        return set()
-    return set(db.session.scalars(
-        select(AttendanceMark.session_day_id).where(AttendanceMark.session_day_id.in_(list(day_ids))).distinct()
-    ))
+
+def _days_with_marks(training: TrainingSession, day_ids) -> set[int]:
+    """Which of ``day_ids`` hold attendance marks (``signals.days_in_use``, answered by attendance)."""
+    day_ids = list(day_ids)
+    return set().union(*(answer for _receiver, answer in signals.days_in_use.send(training, day_ids=day_ids)))
 
 
 def _sync_days(training: TrainingSession, old_start: date | None, old_end: date | None) -> list | None:
@@ -223,7 +221,7 @@ def _sync_days(training: TrainingSession, old_start: date | None, old_end: date 
     in_range = (lambda d: start <= d <= end) if start and end else (lambda d: False)
     was_in_range = (lambda d: old_start <= d <= old_end) if old_start and old_end else (lambda d: False)
     dropped = [day for day in training.days if not in_range(day.date)]
-    if _days_with_marks(day.id for day in dropped if day.id):
+    if _days_with_marks(training, (day.id for day in dropped if day.id)):
         raise TrainingError(
             _("Attendance is already recorded on a day these dates would remove. Keep that day in the dates."),
             "start_date",
@@ -288,7 +286,7 @@ def remove_day(day: SessionDay, by_user) -> None:
     """Remove a session day that has no attendance marks; the dates shrink to the remaining days."""
     training = day.training
     _require_days_editable(training)
-    if _days_with_marks([day.id]):
+    if _days_with_marks(training, [day.id]):
         raise TrainingError(_("Attendance is already recorded on this day; it cannot be removed."))
     training.days.remove(day)
     _fit_dates_to_days(training)
@@ -350,7 +348,7 @@ def change_status(training: TrainingSession, new_status: str, by_user, reason: s
                  changes={"status": [old_status, new_status]})
     db.session.commit()
     if new_status == "cancelled":
-        notifications.training_cancelled(training)
+        signals.training_cancelled.send(training)
 
 
 def _status_label(status: str) -> str:
