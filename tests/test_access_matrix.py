@@ -89,6 +89,7 @@ MATRIX = {
     ("attendance.day", "GET"): SESSION_WRITE,
     ("attendance.day", "POST"): SESSION_WRITE,
     ("attendance.mark_all_present", "POST"): SESSION_WRITE,
+    ("attendance.send_marks", "POST"): SESSION_WRITE,
     ("attendance.sign_in_sheet", "GET"): SESSION_READ,
     ("checkin.badges", "GET"): SESSION_READ,
     ("checkin.badge", "GET"): PUBLIC,  # a badge's personal link: names the training, not the person

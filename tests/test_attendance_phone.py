@@ -23,7 +23,7 @@ def trio(people):
 
 def _rows(html):
     """Each person's row of the day page, by the name shown first."""
-    items = re.findall(r'<li class="attendance-person">(.*?)</li>', html, re.S)
+    items = re.findall(r'<li class="attendance-person" data-registration="\d+">(.*?)</li>', html, re.S)
     return {re.search(r"<legend[^>]*><bdi>(.*?)</bdi>", item).group(1): item for item in items}
 
 

@@ -109,9 +109,7 @@ def attendance_page(training, *, page: int = 1, query: str = "", days=None, with
         pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         people = people.where(or_(Participant.name.ilike(pattern, escape="\\"),
                                   Participant.name_ar.ilike(pattern, escape="\\")))
-    total_confirmed = db.session.scalar(
-        select(func.count(Registration.id)).where(*confirmed)
-    )
+    total_confirmed = confirmed_count(training)
     found = db.session.scalar(select(func.count()).select_from(people.subquery())) if query else total_confirmed
     page = max(1, min(page, max(1, -(-found // per_page))))
     rows = db.session.execute(
@@ -149,6 +147,14 @@ def attendance_page(training, *, page: int = 1, query: str = "", days=None, with
         confirmed=total_confirmed,
         query=query,
     )
+
+
+def confirmed_count(training) -> int:
+    """How many confirmed registrations ``training`` has."""
+    from ..registrations.models import Registration
+
+    return db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.training_id == training.id, Registration.status == "confirmed"))
 
 
 def day_totals(training, days, confirmed: int) -> dict:

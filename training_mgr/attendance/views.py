@@ -1,6 +1,7 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,10 +11,10 @@ from ..core.pagecache import cached_page
 from ..core.pagination import requested_page
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.text import clean_text
-from ..core.domain import shows_domain_errors
+from ..core.domain import DomainError, shows_domain_errors
 from ..trainings.access import training_access
 from ..trainings.services import local_today
-from . import listing, services
+from . import listing, offline, services
 from .models import MARKS
 
 bp = Blueprint("attendance", __name__)
@@ -106,6 +107,35 @@ def mark_all_present(training, day_id):
         flash(_("%(count)s participants without a mark were marked present for %(day)s. Now record the exceptions.",
                 count=count, day=_format_day(day)), "success")
     return redirect(url_for(".day", training_id=training.id, day_id=day_id))
+
+
+@bp.post("/officer/trainings/<int:training_id>/attendance/days/<int:day_id>/marks")
+@roles_required(*STAFF_ROLES)
+@training_access("manage")
+def send_marks(training, day_id):
+    """The marks a phone kept (JSON ``{"marks": [{"id", "registration_id", "status", "age_ms", "note"}]}``):
+    answers one result per mark and the day's totals."""
+    day = _day_or_404(training, day_id)
+    try:
+        marks = [_offline_mark(item) for item in (request.get_json(silent=True) or {}).get("marks", [])]
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        return jsonify(ok=False, message=_("The marks sent could not be read.")), 400
+    try:
+        outcomes = offline.record_offline_marks(training, day, marks, by_user=current_user)
+    except DomainError as error:
+        return jsonify(ok=False, message=error.message), error.status
+    totals = listing.day_totals(training, [day], listing.confirmed_count(training))[day.id]
+    return jsonify(ok=True, results=[{"id": o.client_id, "registration_id": o.registration_id, "result": o.result,
+                                      "status": o.status, "message": o.message} for o in outcomes],
+                   totals={**{m: totals[m] for m in MARKS}, "none": totals.unmarked})
+
+
+def _offline_mark(item) -> offline.OfflineMark:
+    age = timedelta(milliseconds=int(item.get("age_ms") or 0))
+    return offline.OfflineMark(
+        client_id=str(item["id"])[:40], registration_id=int(item["registration_id"]), status=str(item["status"]),
+        age=min(max(age, timedelta(0)), offline.MAX_AGE), note=clean_text(str(item.get("note") or ""))[:500] or None,
+    )
 
 
 @bp.get("/officer/trainings/<int:training_id>/attendance/days/<int:day_id>/sign-in-sheet.pdf")

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..attendance.listing import day_totals, today_of
+from ..attendance.listing import confirmed_count, day_totals, today_of
 from ..core.db import utcnow
 from ..core.domain import DomainError, shows_domain_errors
 from ..core.labels import MARK_LABELS
@@ -54,7 +54,7 @@ def badge(token):
 @training_access("manage")
 def scanner(training):
     day = today_of(training, local_today(training))
-    totals = day_totals(training, [day], _confirmed_count(training))[day.id] if day else None
+    totals = day_totals(training, [day], confirmed_count(training))[day.id] if day else None
     return render_template("checkin/scanner.html", training=training, day=day, totals=totals,
                            mark_labels={k: str(v) for k, v in MARK_LABELS.items()})
 
@@ -118,15 +118,6 @@ def start_time(training):
     flash(_("Check-ins after %(time)s now count as late.", time=value) if starts_at else _("Nobody counts as late today."),
           "success")
     return redirect(url_for(".scanner", training_id=training.id))
-
-
-def _confirmed_count(training) -> int:
-    from sqlalchemy import func, select
-
-    from ..registrations.models import Registration
-
-    return db.session.scalar(select(func.count(Registration.id)).where(
-        Registration.training_id == training.id, Registration.status == "confirmed"))
 
 
 # --- self check-in with the projector's code --------------------------------------------------------------
