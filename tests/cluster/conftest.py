@@ -67,6 +67,11 @@ def cluster(tmp_path_factory):
         # a rush from one test machine stands for many people: the per-address registration limit would stop it
         "TRAINING_MGR_REGISTRATION_LIMIT_PER_ADDRESS": "1000 per minute",
         "TRAINING_MGR_MAIL_SEND_PENDING_EVERY_SECONDS": "5",
+        # bulk jobs in small parts, and a job whose worker was killed taken up again within seconds, not minutes
+        "TRAINING_MGR_CERTIFICATE_PART_SIZE": "10",
+        "TRAINING_MGR_JOB_VISIBILITY_TIMEOUT_SECONDS": "15",
+        "TRAINING_MGR_JOB_STALLED_AFTER_SECONDS": "8",
+        "TRAINING_MGR_JOB_RESUME_EVERY_SECONDS": "2",
     }
     try:
         started = cluster_command(directory, "start", env)
@@ -112,16 +117,21 @@ class Browser:
     """A cookie-keeping HTTP client for one app server; follows no redirect. Forms are posted with the hidden fields
     of the page that draws them (CSRF token, the bot trap's stamp)."""
 
-    def __init__(self, base):
+    def __init__(self, base, cookies=None):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect())
+        #: cookies are the browser's, whichever server it talks to (``Browser(other_url, cookies=b.cookies)``)
+        self.cookies = cookies if cookies is not None else CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
+        self.location = None
 
     def request(self, path, data=None, timeout=30):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         try:
             with self.opener.open(self.base + path, data=body, timeout=timeout) as response:
+                self.location = response.headers.get("Location")
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
+            self.location = error.headers.get("Location")
             return error.code, error.read().decode()
 
     def submit(self, path, data, form_path=None):

@@ -70,3 +70,82 @@ def test_the_log_in_limit_holds_across_both_servers(cluster, cluster_app):
     # 10 failures for one account from one address in 15 minutes, counted in Redis whichever server answered
     assert statuses == [200] * 10 + [429] * 4, statuses
     assert Browser(cluster.urls[0]).submit("/login", {"email": "guessed@agency.example", "password": PASSWORD})[0] == 429
+
+
+# --- bulk jobs: progress on any server, a worker killed mid-job ------------------------------------------------
+
+def _completed_training_with_eligible(count):
+    from tests.factories import CompletedTrainingFactory, attended
+
+    officer = UserFactory(role="officer")
+    training = CompletedTrainingFactory(officers=[officer], title="Bulk training")
+    for _ in range(count):
+        attended(training, ["present"] * 3)
+    db.session.commit()
+    return officer, training.id
+
+
+def _start_issue(base, officer, training_id):
+    """Log in on ``base`` and issue certificates to everyone eligible; returns (the browser, the job's id)."""
+    browser = Browser(base)
+    assert browser.submit("/login", {"email": officer.email, "password": PASSWORD})[0] == 302
+    status, _ = browser.submit(f"/officer/trainings/{training_id}/certificates/issue", {"scope": "all"},
+                               form_path=f"/officer/trainings/{training_id}/certificates")
+    assert status == 302 and "/jobs/" in browser.location, (status, browser.location)
+    return browser, int(browser.location.rstrip("/").rsplit("/", 1)[1])
+
+
+def _issued(training_id):
+    from training_mgr.certificates.models import Certificate
+
+    db.session.rollback()
+    serials = db.session.scalars(select(Certificate.serial).join(Registration)
+                                 .where(Registration.training_id == training_id)).all()
+    return serials
+
+
+def test_a_bulk_job_started_on_one_server_shows_its_progress_on_the_other(cluster, cluster_app):
+    officer, training_id = _completed_training_with_eligible(60)
+    browser, job_id = _start_issue(cluster.urls[0], officer, training_id)
+    elsewhere = Browser(cluster.urls[1], cookies=browser.cookies)  # the same officer, through the other server
+
+    seen = []
+
+    def finished():
+        status, job = elsewhere.json(f"/jobs/{job_id}.json")
+        assert status == 200, job
+        seen.append((job["status"], job["done"], job["total"]))
+        return job["status"] in ("done", "failed") and job
+
+    job = wait_for(finished, timeout=120, what="the bulk job to finish")
+    assert job["status"] == "done" and job["done"] == job["total"] == 60, job
+    assert any(status in ("queued", "running") for status, _, _ in seen), seen  # it answered before the work was done
+    dones = [done for _, done, _ in seen if done is not None]
+    assert dones == sorted(dones)  # progress only goes forward, whichever server reads it
+    status, page = elsewhere.request(f"/jobs/{job_id}")
+    assert status == 200 and "60 of 60" in page
+    assert len(_issued(training_id)) == 60
+
+
+def test_a_worker_killed_mid_job_and_started_again_completes_the_job_once(cluster, cluster_app):
+    import os
+    import signal
+
+    officer, training_id = _completed_training_with_eligible(120)
+    browser, job_id = _start_issue(cluster.urls[1], officer, training_id)
+    status_of = Browser(cluster.urls[0], cookies=browser.cookies)
+
+    def job():
+        return status_of.json(f"/jobs/{job_id}.json")[1]
+
+    wait_for(lambda: (job()["done"] or 0) >= 10, timeout=90, what="the job to get going")
+    os.killpg(cluster.pid("worker"), signal.SIGKILL)  # the worker and its pool, mid-job, no time to clean up
+    killed_at = job()
+    assert killed_at["status"] != "done" and killed_at["done"] < 120, killed_at
+
+    cluster.start()  # starts again what is not running: the worker
+    final = wait_for(lambda: job()["status"] in ("done", "failed") and job(), timeout=150,
+                     what="the job to finish after the worker came back")
+    assert final["status"] == "done" and final["done"] == final["total"] == 120, final
+    serials = _issued(training_id)
+    assert len(serials) == 120 and len(set(serials)) == 120  # everyone once, no serial twice
