@@ -122,6 +122,13 @@ MATRIX = {
     ("nominations.focal_point_remove", "POST"): PUBLIC,
     ("nominations.nominee", "GET"): PUBLIC,
     ("nominations.nominee", "POST"): PUBLIC,
+    ("questions.index", "GET"): SESSION_READ,
+    ("questions.add", "POST"): SESSION_WRITE,
+    ("questions.add_builtin", "POST"): SESSION_WRITE,
+    ("questions.retention", "POST"): SESSION_WRITE,
+    ("questions.remove", "POST"): SESSION_WRITE,
+    ("questions.answers", "GET"): SESSION_READ,
+    ("questions.export", "GET"): SESSION_READ,
     ("trainings.audit_log", "GET"): SESSION_READ,
     ("auth.admin_users", "GET"): ADMIN,
     ("auth.admin_user", "GET"): ADMIN,
@@ -297,6 +304,7 @@ ROUTE_PARAMS = {
         "nominations.revoke", "nominations.approve", "nominations.focal_point", "nominations.focal_point_upload",
         "nominations.focal_point_edit", "nominations.focal_point_remove")},
     "nominations.nominee": lambda w: {**nomination_params(w), "token": nomination_params(w)["nominee_token"]},
+    "questions.remove": lambda w: {"question_id": registration_question_id(w)},
     "static": lambda w: {"filename": "css/app.css"},
     "trainings.remove_quota": lambda w: {"organisation_id": w.quota_organisation.id},
     "organisations.map_other": lambda w: {"name": w.typed_organisation},
@@ -435,6 +443,16 @@ def nomination_params(world) -> dict:
         world.nomination = {"invitation_id": invitation.id, "nomination_id": nomination.id, "token": token,
                             "nominee_token": "nominee-token-for-matrix"}
     return dict(world.nomination)
+
+
+def registration_question_id(world) -> int:
+    """A question on the world's training's registration form (one per call)."""
+    from training_mgr.questions.models import RegistrationQuestion
+
+    question = RegistrationQuestion(training_id=world.params["training_id"], kind="short_text", label="Nationality")
+    db.session.add(question)
+    db.session.commit()
+    return question.id
 
 
 def held_registration_token(world) -> str:

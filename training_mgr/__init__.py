@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "trainings",
     "registrations",
     "nominations",
+    "questions",
     "erasure",
     "attendance",
     "checkin",
@@ -33,7 +34,7 @@ BLUEPRINTS = (
 
 #: packages that add ``flask`` commands through a ``cli.register(app)`` function: the entry-point packages
 #: (``seeds``: demo and synthetic data; ``ops``: deploy check, backup, restore) and the features
-CLI_MODULES = ("seeds", "ops", "auth", "bulk", "certificates", "checkin", "reports", "mail", "erasure", "registrations", "nominations")
+CLI_MODULES = ("seeds", "ops", "auth", "bulk", "certificates", "checkin", "reports", "mail", "erasure", "registrations", "nominations", "questions")
 
 
 def app_folder(name: str) -> Path | None:

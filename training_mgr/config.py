@@ -70,6 +70,8 @@ class Defaults:
     RETENTION_EVERY_SECONDS = 24 * 60 * 60
     #: … focal points are reminded of a nomination deadline (NOMINATION_REMINDER_DAYS) hourly
     NOMINATION_REMINDER_EVERY_SECONDS = 60 * 60
+    #: … and sensitive answers to registration questions past their training's retention period are erased daily
+    SENSITIVE_ANSWERS_ERASURE_EVERY_SECONDS = 24 * 60 * 60
     #: where the scheduler keeps the time of each job's latest run; None: instance/celerybeat-schedule
     JOB_SCHEDULE_FILE = None
     #: seconds a job taken by a worker may stay unacknowledged before Redis gives it to another worker (the worker

@@ -9,6 +9,7 @@ from .courses.models import Course  # noqa: F401
 from .evaluation.models import Answer, Instrument, InstrumentItem, Question, Respondent, Response  # noqa: F401
 from .mail.models import OutboundEmail  # noqa: F401
 from .nominations.models import Nomination, NominationInvitation  # noqa: F401
+from .questions.models import RegistrationAnswer, RegistrationQuestion  # noqa: F401
 from .organisations.models import Organisation  # noqa: F401
 from .participants.models import Participant  # noqa: F401
 from .recommendations.models import Recommendation, RecommendationUpdate  # noqa: F401

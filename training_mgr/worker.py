@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from .core import jobs
 
 #: packages with a ``tasks`` module of ``@job``s, imported before the Celery app is made
-TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports", "nominations")
+TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports", "nominations", "questions")
 
 #: recurring jobs: (scheduler entry, job name, config key giving the seconds between two runs; 0 or None: off)
 RECURRING = (
@@ -23,6 +23,8 @@ RECURRING = (
      "JOB_RESUME_EVERY_SECONDS"),
     ("nominations: remind focal points of the deadline", "training_mgr.nominations.tasks.send_deadline_reminders",
      "NOMINATION_REMINDER_EVERY_SECONDS"),
+    ("questions: erase sensitive answers past their retention", "training_mgr.questions.tasks.erase_expired_sensitive_answers",
+     "SENSITIVE_ANSWERS_ERASURE_EVERY_SECONDS"),
 )
 
 

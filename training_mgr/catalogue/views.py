@@ -10,6 +10,8 @@ from ..core.pagination import requested_page
 from ..core.security import acted, count_this_post, throttle_posts
 from ..core.urls import public_host, public_url
 from ..organisations.services import all_organisations
+from ..questions import services as questions
+from ..questions.forms import answers_of, question_fields, with_questions
 from ..registrations import holds, seats
 from ..registrations import services as registrations
 from . import services
@@ -79,7 +81,8 @@ def register(session_id):
         return render_template("catalogue/register_closed.html", training=training, message=window_error)
 
     own = current_user.participant if current_user.is_authenticated else None
-    form = RegistrationForm()
+    asked = questions.questions_of(training)
+    form = with_questions(RegistrationForm, asked)()
     form.set_organisation_choices(all_organisations())
     if own is not None:
         form.email.data = own.email  # a logged-in participant registers themself
@@ -92,11 +95,15 @@ def register(session_id):
                 training, form.details(), form.email.data, current_language(),
                 by_user=current_user if current_user.is_authenticated else None,
             )
+            if outcome.registration is not None and not outcome.awaits_the_person:
+                # not when the address is someone else's: a visitor never writes answers into their registration
+                questions.record_answers(outcome.registration, answers_of(form, asked))
             _flash_outcome(outcome, form.email.data, own is not None)
             return redirect(url_for("catalogue.session_page", session_id=training.id))
     elif form.trapped:
         flash(TRAPPED, "danger")
-    return render_template("catalogue/register.html", training=training, form=form, own=own)
+    return render_template("catalogue/register.html", training=training, form=form, own=own,
+                           question_fields=question_fields(form, asked))
 
 
 def _flash_outcome(outcome, email, proven):

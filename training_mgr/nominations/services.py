@@ -27,6 +27,7 @@ from ..core.security import hash_token
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
+from ..questions import services as questions
 from ..registrations import services as registrations
 from . import balance, notifications
 from .inputs import InvitationDetails, NomineeDetails, deadline_end
@@ -239,8 +240,6 @@ def _add_nominee(invitation, details: NomineeDetails, answers) -> Nomination:
     db.session.add(nomination)
     db.session.flush()
     if answers:
-        from ..questions import services as questions
-
         questions.save_answers(registration, answers)
     audit.record(None, "nomination.create", nomination,
                  f"{details.name} <{email}> nominated by {invitation.focal_point_name} ({invitation.organisation.name})",
@@ -255,23 +254,30 @@ def nomination_of(invitation, nomination_id: int) -> Nomination | None:
     return nomination if nomination is not None and nomination.invitation_id == invitation.id else None
 
 
+def _lock_pending(nomination, decided: str) -> None:
+    """Take the training's seat lock, then check that the link still works and the nomination still awaits the
+    officers' decision (else roll back and raise ``NominationError`` saying ``decided``)."""
+    registrations.lock_seats(nomination.invitation.training)
+    db.session.refresh(nomination)
+    try:
+        _check_open(nomination.invitation)
+        if nomination.registration.status != "pending":
+            raise NominationError(decided)
+    except DomainError:
+        db.session.rollback()
+        raise
+
+
 def update_nomination(nomination, details: NomineeDetails) -> Nomination:
     """The focal point corrects a nominee's details (not the e-mail: nominate the right address instead) while
     the link works and the registration is still pending; a participant made by the nomination follows, until the
     nominee has confirmed their own details. Commits."""
     invitation = nomination.invitation
-    registrations.lock_seats(invitation.training)
-    db.session.refresh(nomination)
-    try:
-        _check_open(invitation)
-        if nomination.registration.status != "pending":
-            raise NominationError(_("The organisers have already decided on this nomination; it cannot be changed."))
-        if normalise_email(details.email) != nomination.email:
-            raise NominationError(_("The e-mail address cannot be changed: remove this nomination and nominate the "
-                                    "right address."), "email")
-    except DomainError:
+    _lock_pending(nomination, _("The organisers have already decided on this nomination; it cannot be changed."))
+    if normalise_email(details.email) != nomination.email:
         db.session.rollback()
-        raise
+        raise NominationError(_("The e-mail address cannot be changed: remove this nomination and nominate the "
+                                "right address."), "email")
     changes = audit.diff(nomination, ("name", "name_ar", "sex", "position", "phone"), {
         "name": details.name, "name_ar": details.name_ar, "sex": details.sex, "position": details.position,
         "phone": details.phone})
@@ -290,15 +296,7 @@ def withdraw_nomination(nomination) -> None:
     """The focal point takes a nomination back while the link works and it is still pending: the registration is
     deleted (the first on the organisation's waiting list moves into the quota); commits."""
     invitation = nomination.invitation
-    registrations.lock_seats(invitation.training)
-    db.session.refresh(nomination)
-    try:
-        _check_open(invitation)
-        if nomination.registration.status != "pending":
-            raise NominationError(_("The organisers have already decided on this nomination; please write to them."))
-    except DomainError:
-        db.session.rollback()
-        raise
+    _lock_pending(nomination, _("The organisers have already decided on this nomination; please write to them."))
     audit.record(None, "nomination.withdraw", nomination,
                  f"{nomination.name} <{nomination.email}>: nomination taken back by {invitation.focal_point_name}",
                  training_id=invitation.training_id)

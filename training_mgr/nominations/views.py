@@ -11,6 +11,8 @@ from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.urls import public_url
 from ..extensions import db
 from ..organisations.models import Organisation
+from ..questions import services as questions
+from ..questions.forms import answers_of, question_fields, with_questions
 from ..trainings.access import session_part_or_404, training_access
 from . import balance, services, spreadsheet
 from .forms import ConfirmForm, InvitationForm, NomineeForm, SpreadsheetForm, WomenTargetForm
@@ -131,15 +133,25 @@ def _link_refused(error):
     return render_template("nominations/link_invalid.html", message=str(error)), error.status
 
 
+def _nominee_form(training, formdata=False):
+    """The nomination form with the training's registration questions, and those questions."""
+    asked = questions.questions_of(training)
+    form_class = with_questions(NomineeForm, asked)
+    return (form_class() if formdata else form_class(formdata=None)), asked
+
+
 def _render_focal_point(invitation, token, form=None, sheet_form=None, sheet=None, status=200):
     training = invitation.training
+    if form is None:
+        form, _asked = _nominee_form(training)
     positions = balance.quota_positions(invitation)
     rows, _overall = balance.gender_balance(training, [invitation], positions)
     return render_template(
         "nominations/focal_point.html", invitation=invitation, training=training, token=token,
         positions=positions, use=balance.quota_use(invitation, positions),
         balance=rows[0] if rows else None, trained=balance.already_trained(training, invitation.nominations),
-        form=form or NomineeForm(formdata=None), sheet_form=sheet_form or SpreadsheetForm(formdata=None),
+        form=form, question_fields=question_fields(form, questions.questions_of(training)),
+        sheet_form=sheet_form or SpreadsheetForm(formdata=None),
         sheet=sheet, remove_form=ConfirmForm(formdata=None),
     ), status
 
@@ -150,10 +162,11 @@ def focal_point(token):
         invitation = services.invitation_by_token(token)
     except services.NominationLinkInvalid as error:
         return _link_refused(error)
-    form = NomineeForm()
+    form, asked = _nominee_form(invitation.training, formdata=True)
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            nomination, within = services.nominate(invitation, NomineeDetails.from_form(form))
+            nomination, within = services.nominate(invitation, NomineeDetails.from_form(form),
+                                                   answers=answers_of(form, asked))
             if within:
                 flash(_("%(name)s is nominated.", name=nomination.name), "success")
             else:

@@ -36,6 +36,7 @@ class TrainingSession(db.Model):
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
         CheckConstraint("cert_min_attendance >= 0 AND cert_min_attendance <= 100", name="cert_min_attendance_range"),
         CheckConstraint("women_target_percent >= 0 AND women_target_percent <= 100", name="women_target_percent_range"),
+        CheckConstraint("sensitive_retention_days >= 0", name="sensitive_retention_days_non_negative"),
         Index("ix_training_sessions_status_start_date", "status", "start_date"),
     )
 
@@ -83,6 +84,9 @@ class TrainingSession(db.Model):
 
     #: gender balance target of the nominations: at least this share (percent) of women; None: no target
     women_target_percent: Mapped[int | None]
+    #: days after the training ends that the answers to its sensitive registration questions (passport, date of
+    #: birth …) are erased (``questions.services.erase_expired_sensitive_answers``)
+    sensitive_retention_days: Mapped[int] = mapped_column(default=90, server_default="90")
     #: bumped under lock by every seat-changing write; serialises them on every database
     seat_version: Mapped[int] = mapped_column(default=0)
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)

@@ -1,0 +1,266 @@
+"""A training's registration questions: the officer's own and the built-in travel fields, the answers people give,
+who may see the sensitive ones, and their erasure once the training's retention period is over."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from ..audit import services as audit
+from ..core.db import utcnow
+from ..core.domain import DomainError
+from ..extensions import db
+from ..registrations.models import Registration
+from ..trainings.models import TrainingSession
+from .models import CHOICE_KINDS, QUESTION_KINDS, RegistrationAnswer, RegistrationQuestion
+
+#: the built-in optional travel fields: key -> (kind, English label, Arabic label, sensitive by default)
+BUILTIN_QUESTIONS = {
+    "nationality": ("short_text", _l("Nationality"), "الجنسية", False),
+    "date_of_birth": ("date", _l("Date of birth"), "تاريخ الميلاد", True),
+    "passport_number": ("short_text", _l("Passport number"), "رقم جواز السفر", True),
+    "passport_expiry": ("date", _l("Passport expiry date"), "تاريخ انتهاء جواز السفر", True),
+    "arrival_date": ("date", _l("Arrival date"), "تاريخ الوصول", False),
+    "arrival_flight": ("short_text", _l("Arrival flight"), "رحلة الوصول", False),
+    "departure_date": ("date", _l("Departure date"), "تاريخ المغادرة", False),
+    "departure_flight": ("short_text", _l("Departure flight"), "رحلة المغادرة", False),
+    "dietary_needs": ("long_text", _l("Dietary needs"), "الاحتياجات الغذائية", False),
+    "accessibility_needs": ("long_text", _l("Accessibility needs"), "احتياجات إمكانية الوصول", False),
+}
+MAX_CHOICES = 30
+
+
+class QuestionError(DomainError):
+    """A registration question rule refused the request; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class QuestionDetails:
+    """A question an officer adds (``add_question``): ``kind`` one of ``models.QUESTION_KINDS``; ``label`` (English)
+    required, ``label_ar`` optional; ``choices`` one a line, "English | Arabic", for the choice kinds."""
+
+    kind: str
+    label: str
+    label_ar: str | None = None
+    choices: str | None = None
+    required: bool = False
+    sensitive: bool = False
+
+    @classmethod
+    def from_form(cls, form) -> "QuestionDetails":
+        return cls(kind=form.kind.data, label=form.label.data, label_ar=form.label_ar.data or None,
+                   choices=form.choices.data or None, required=bool(form.required.data),
+                   sensitive=bool(form.sensitive.data))
+
+
+def questions_of(training_or_id) -> list:
+    """The training's questions in their order."""
+    training_id = getattr(training_or_id, "id", training_or_id)
+    return db.session.scalars(
+        select(RegistrationQuestion).where(RegistrationQuestion.training_id == training_id)
+        .order_by(RegistrationQuestion.position, RegistrationQuestion.id)
+    ).all()
+
+
+def choices_of(question) -> list[tuple[str, str, str | None]]:
+    """[(key, English, Arabic or None)] of a choice question; the key is the choice's number from "0"."""
+    result = []
+    for number, line in enumerate(line for line in (question.choices or "").splitlines() if line.strip()):
+        english, _sep, arabic = line.partition("|")
+        result.append((str(number), english.strip(), arabic.strip() or None))
+    return result
+
+
+def _next_position(training) -> int:
+    return (db.session.scalar(select(func.max(RegistrationQuestion.position))
+                              .where(RegistrationQuestion.training_id == training.id)) or 0) + 1
+
+
+def add_question(training, details: QuestionDetails, *, by_user) -> RegistrationQuestion:
+    """Add an officer's own question at the end of the form; commit. Raises ``QuestionError`` (with its field)
+    for an unknown kind, or a choice question with fewer than two choices (or more than ``MAX_CHOICES``)."""
+    if details.kind not in QUESTION_KINDS:
+        raise QuestionError(_("Choose a kind of question."), "kind")
+    if not (details.label or "").strip():
+        raise QuestionError(_("Write the question."), "label")
+    question = RegistrationQuestion(
+        training_id=training.id, position=_next_position(training), kind=details.kind, label=details.label.strip(),
+        label_ar=(details.label_ar or "").strip() or None, required=details.required, sensitive=details.sensitive,
+        choices=(details.choices or "").strip() or None if details.kind in CHOICE_KINDS else None,
+    )
+    if details.kind in CHOICE_KINDS and not 2 <= len(choices_of(question)) <= MAX_CHOICES:
+        raise QuestionError(_("Give between 2 and %(most)d choices, one a line.", most=MAX_CHOICES), "choices")
+    db.session.add(question)
+    audit.record(by_user, "question.add", question, f"Registration question added: {question.label} ({question.kind})"
+                 + (", sensitive" if question.sensitive else ""), training_id=training.id)
+    db.session.commit()
+    return question
+
+
+def add_builtin_questions(training, keys, *, by_user) -> list:
+    """Add those of the built-in travel fields ``keys`` (of ``BUILTIN_QUESTIONS``) not on the form yet, optional, sensitive
+    as their default says; commit. Returns the questions added."""
+    present = {q.builtin for q in questions_of(training)}
+    added = []
+    position = _next_position(training)
+    for key in BUILTIN_QUESTIONS:  # in the form's usual order, whatever order they were ticked in
+        if key not in keys or key in present:
+            continue
+        kind, label, label_ar, sensitive = BUILTIN_QUESTIONS[key]
+        question = RegistrationQuestion(training_id=training.id, position=position, kind=kind, builtin=key,
+                                        label=str(label), label_ar=label_ar, sensitive=sensitive)
+        position += 1
+        db.session.add(question)
+        added.append(question)
+    if added:
+        audit.record(by_user, "question.add_builtin", training,
+                     "Travel fields added to the registration form: " + ", ".join(q.builtin for q in added))
+        db.session.commit()
+    return added
+
+
+def remove_question(question, *, by_user) -> int:
+    """Remove a question and every answer to it; commit. Returns how many answers went with it."""
+    answers = db.session.scalar(select(func.count(RegistrationAnswer.id)).where(RegistrationAnswer.question_id == question.id))
+    audit.record(by_user, "question.remove", question,
+                 f"Registration question removed: {question.label} ({answers} answer(s) erased with it)",
+                 training_id=question.training_id)
+    db.session.delete(question)
+    db.session.commit()
+    return answers
+
+
+def set_retention(training, days: int, *, by_user) -> None:
+    """Keep sensitive answers ``days`` after the training ends (0: erased the day after it ends); commit."""
+    if days is None or days < 0 or days > 3650:
+        raise QuestionError(_("Give a number of days between 0 and 3650."), "days")
+    old = training.sensitive_retention_days
+    if old == days:
+        return
+    training.sensitive_retention_days = days
+    audit.record(by_user, "training.sensitive_retention", training,
+                 f"Sensitive answers kept {days} day(s) after the training", changes={"sensitive_retention_days": [old, days]})
+    db.session.commit()
+
+
+# --- answers --------------------------------------------------------------------------------------
+
+def save_answers(registration, answers: dict) -> None:
+    """Store ``answers`` ({question id: text, "" or None for none}) of questions of the registration's training,
+    replacing earlier ones, in the caller's transaction (the caller commits). Other questions' ids are ignored."""
+    own = {q.id for q in questions_of(registration.training_id)}
+    stored = {a.question_id: a for a in db.session.scalars(
+        select(RegistrationAnswer).where(RegistrationAnswer.registration_id == registration.id))}
+    for question_id, value in answers.items():
+        if question_id not in own:
+            continue
+        existing = stored.get(question_id)
+        if value in (None, ""):
+            if existing is not None:
+                db.session.delete(existing)
+        elif existing is not None:
+            existing.value = value
+        else:
+            db.session.add(RegistrationAnswer(registration_id=registration.id, question_id=question_id, value=value))
+    db.session.flush()
+
+
+def record_answers(registration, answers: dict) -> None:
+    """``save_answers`` and commit (the public form: after the registration's own commit)."""
+    save_answers(registration, answers)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class ShownAnswer:
+    question: RegistrationQuestion
+    #: the answer as the reader sees it (choices by their labels), or None when not answered
+    text: str | None
+
+
+def answer_text(question, value: str | None, lang: str = "en") -> str | None:
+    """An answer as people read it: choice labels in ``lang``, "Yes"/"No", the date or text as stored."""
+    if value is None:
+        return None
+    if question.kind in CHOICE_KINDS:
+        labels = {key: (arabic if lang == "ar" and arabic else english) for key, english, arabic in choices_of(question)}
+        return ", ".join(labels.get(key, key) for key in value.splitlines())
+    if question.kind == "yes_no":
+        return str(_l("Yes")) if value == "yes" else str(_l("No"))
+    return value
+
+
+def answers_for(registration, *, with_sensitive: bool, by_user=None, lang: str = "en") -> list[ShownAnswer]:
+    """The registration's answers to each question of its training, in order. Sensitive answers only
+    ``with_sensitive`` (the caller checked the reader manages the training), and then the view is audited."""
+    questions = questions_of(registration.training_id)
+    values = dict(db.session.execute(
+        select(RegistrationAnswer.question_id, RegistrationAnswer.value)
+        .where(RegistrationAnswer.registration_id == registration.id)).all())
+    shown = [ShownAnswer(q, answer_text(q, values.get(q.id), lang)) for q in questions if with_sensitive or not q.sensitive]
+    sensitive_seen = [s.question.label for s in shown if s.question.sensitive and s.text is not None]
+    if sensitive_seen:
+        audit.record(by_user, "answers.view_sensitive", registration,
+                     f"Sensitive answers of {registration.participant.name} viewed: " + ", ".join(sensitive_seen),
+                     training_id=registration.training_id)
+        db.session.commit()
+    return shown
+
+
+def answers_table(training, *, with_sensitive: bool, by_user=None, lang: str = "en"):
+    """(header, rows) of every registration's answers, for the export: name, e-mail, organisation, status, then one
+    column per question; sensitive questions only ``with_sensitive``, and then the export is audited."""
+    questions = [q for q in questions_of(training) if with_sensitive or not q.sensitive]
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.training_id == training.id).order_by(Registration.id)).all()
+    values = {(a.registration_id, a.question_id): a.value for a in db.session.scalars(
+        select(RegistrationAnswer).join(Registration, Registration.id == RegistrationAnswer.registration_id)
+        .where(Registration.training_id == training.id))}
+    header = [str(_l("Name")), str(_l("Email")), str(_l("Organisation")), str(_l("Status"))] + [
+        (q.label_ar if lang == "ar" and q.label_ar else q.label) for q in questions]
+    rows = []
+    for registration in registrations:
+        participant = registration.participant
+        organisation = participant.organisation.name if participant.organisation else (participant.organisation_other or "")
+        rows.append([participant.name, participant.email, organisation, registration.status] + [
+            answer_text(q, values.get((registration.id, q.id)), lang) or "" for q in questions])
+    if with_sensitive and any(q.sensitive for q in questions):
+        audit.record(by_user, "answers.export_sensitive", training,
+                     f"Registration answers exported with the sensitive ones ({len(rows)} registrations)")
+        db.session.commit()
+    return header, rows
+
+
+# --- erasure ------------------------------------------------------------------------------------
+
+def sensitive_erasure_due(training, today: date) -> bool:
+    """The training ended more than its ``sensitive_retention_days`` before ``today``."""
+    return training.end_date is not None and today > training.end_date + timedelta(days=training.sensitive_retention_days)
+
+
+def erase_expired_sensitive_answers(today: date | None = None) -> int:
+    """Delete the answers to sensitive questions of every training whose retention period is over
+    (``sensitive_erasure_due``), one commit per training, audited. Returns how many answers were erased; running it
+    again erases nothing more. Run daily by the scheduler (``tasks.erase_expired_sensitive_answers``)."""
+    today = today or utcnow().date()
+    candidates = db.session.scalars(
+        select(TrainingSession).where(TrainingSession.id.in_(
+            select(RegistrationQuestion.training_id).join(
+                RegistrationAnswer, RegistrationAnswer.question_id == RegistrationQuestion.id)
+            .where(RegistrationQuestion.sensitive.is_(True))))
+    ).all()
+    erased = 0
+    for training in candidates:
+        if not sensitive_erasure_due(training, today):
+            continue
+        sensitive = select(RegistrationQuestion.id).where(RegistrationQuestion.training_id == training.id,
+                                                          RegistrationQuestion.sensitive.is_(True))
+        count = db.session.execute(
+            delete(RegistrationAnswer).where(RegistrationAnswer.question_id.in_(sensitive))
+            .execution_options(synchronize_session=False)).rowcount
+        audit.record(None, "answers.erase_sensitive", training,
+                     f"{count} sensitive answer(s) erased, {training.sensitive_retention_days} days after the training ended")
+        db.session.commit()
+        erased += count
+    return erased
