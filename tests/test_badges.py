@@ -1,5 +1,5 @@
 """Name badges: names in both scripts, organisation, training title and a personal QR code holding a signed link."""
-import subprocess
+import io
 
 import pytest
 from pypdf import PdfReader
@@ -21,10 +21,6 @@ def nine(people):
     others = [RegistrationFactory(training=training, participant=ParticipantFactory(name=f"Person {i}")) for i in range(8)]
     RegistrationFactory(training=training, status="withdrawn", participant=ParticipantFactory(name="Gone Away"))
     return [first, *others]
-
-
-def _text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_the_badges_command_writes_a4_sheets_of_eight_with_names_in_both_scripts(app, people, nine, tmp_path):
@@ -81,3 +77,11 @@ def test_the_officer_downloads_badges_from_the_attendance_page(people, nine, log
     grid = login(people.officer).get(f"/officer/trainings/{people.training.id}/attendance").text
     assert f'/officer/trainings/{people.training.id}/badges.pdf' in grid
     assert login(people.officer).get(f"/officer/trainings/{people.training.id}/badges.pdf?layout=odd").status_code == 404
+
+
+def test_the_sign_in_sheet_has_each_persons_badge_code_on_their_row(people, nine, login):
+    day = people.training.days[0]
+    response = login(people.manager).get(f"/officer/trainings/{people.training.id}/attendance/days/{day.id}/sign-in-sheet.pdf")
+    assert response.status_code == 200 and "Badge" in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    links = _decoded_links(_every_image(response.data))
+    assert sorted(registration_of_badge(link).id for link in links) == sorted(r.id for r in nine)

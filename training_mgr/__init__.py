@@ -102,6 +102,7 @@ def create_app(config=None):
 def _connect_features():
     """Features that react to, or answer for, a feature below them (``core/signals.py``; connecting twice is harmless)."""
     from .attendance.services import days_with_marks
+    from .checkin.tokens import badge_urls
     from .core import signals
     from .registrations.notifications import training_cancelled
     from .registrations.seats import training_seats_taken
@@ -111,3 +112,4 @@ def _connect_features():
     signals.days_in_use.connect(days_with_marks)
     signals.seats_freed.connect(promote_from_waitlist)
     signals.training_cancelled.connect(training_cancelled)
+    signals.badge_links.connect(badge_urls)

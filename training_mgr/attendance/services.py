@@ -146,12 +146,18 @@ def _confirmed_by_name(training, *columns):
 
 
 def sign_in_sheet_pdf(training, day) -> bytes:
-    """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts."""
+    """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts, and
+    the QR code of each person's badge (``core.signals.badge_links``) to check them in from the sheet."""
     from ..core.i18n import current_language
-    from ..pdf import render_pdf
+    from ..core.signals import badge_links
+    from ..pdf import qr_data_uri, render_pdf
 
+    registrations = confirmed_registrations(training)
+    links = {}
+    for _receiver, answer in badge_links.send(training, registration_ids=[r.id for r in registrations]):
+        links.update(answer)
     return render_pdf("pdf/sign_in_sheet.html", training=training, day=day, lang=current_language(),
-                      registrations=confirmed_registrations(training))
+                      registrations=registrations, qr_codes={rid: qr_data_uri(url) for rid, url in links.items()})
 
 
 def day_of(training, day_id: int):

@@ -86,3 +86,8 @@ def seconds_left(now: float | None = None) -> int:
 def projector_url(training_id: int, local_date, window: int | None = None) -> str:
     """The link the projector shows as a QR code: the training's self check-in page with the current code."""
     return public_url("checkin.self_check_in", session_id=training_id, code=projector_code(training_id, local_date, window))
+
+
+def badge_urls(training, registration_ids) -> dict:
+    """{registration id: badge link} for ``registration_ids``: the answer to ``core.signals.badge_links``."""
+    return {registration_id: badge_url(registration_id) for registration_id in registration_ids}

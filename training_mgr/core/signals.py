@@ -28,6 +28,11 @@ days_in_use = _signals.signal("days-in-use")
 #: registrations into them: ``registrations.services.promote_from_waitlist``.
 seats_freed = _signals.signal("seats-freed")
 
+#: asks for the link of each registration's badge (sender: the training; ``registration_ids``: a list of Registration
+#: ids); a receiver returns {registration id: link}. Check-in answers (``checkin.tokens.badge_urls``); the attendance
+#: sign-in sheet prints each link as a QR code beside the person's row.
+badge_links = _signals.signal("badge-links")
+
 #: a training was cancelled and the change committed (sender: the training). Registrations tells everyone still
 #: registered: ``registrations.notifications.training_cancelled``.
 training_cancelled = _signals.signal("training-cancelled")
