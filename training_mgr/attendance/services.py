@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Mapping, NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -17,22 +17,14 @@ from .models import MARKS, AttendanceMark
 ATTENDED = ("present", "late")
 
 
-def days_with_marks(training, day_ids) -> set[int]:
-    """Which of ``day_ids`` (SessionDay ids of ``training``) hold attendance marks: the answer to
-    ``core.signals.days_in_use``, so that trainings never removes a day whose attendance is recorded."""
-    if not day_ids:
-        return set()
-    return set(db.session.scalars(
-        select(AttendanceMark.session_day_id).where(AttendanceMark.session_day_id.in_(list(day_ids))).distinct()
-    ))
-
-
 def attendance_rate(statuses, number_of_days: int) -> float:
     """Share (0..1) of a training's days a participant attended (present or late)."""
-    if not number_of_days:
-        return 0.0
-    attended = sum(1 for s in statuses if s in ATTENDED)
-    return round(attended / number_of_days, 4)
+    return attendance_share(sum(1 for s in statuses if s in ATTENDED), number_of_days)
+
+
+def attendance_share(days_attended: int, number_of_days: int) -> float:
+    """``attendance_rate`` from the number of days attended (present or late): 0..1, four decimals."""
+    return round(days_attended / number_of_days, 4) if number_of_days else 0.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +56,17 @@ def certificate_rule_result(training, statuses) -> RuleResult:
     share = attended / counted if counted else 0.0
     met = counted > 0 and bool(statuses) and share * 100 >= training.cert_min_attendance - 1e-9
     return RuleResult(met=met, attended=attended, counted=counted, share=round(share, 4), recorded=len(statuses))
+
+
+def certificate_rule_met(training, days, present, late, excused, recorded):
+    """SQL condition: ``certificate_rule_result(...).met`` from one registration's mark counts, for a query
+    over many. ``training`` is the TrainingSession entity (or an alias) in the query; ``days`` its number of
+    days; ``present``, ``late``, ``excused`` and ``recorded`` (all marks) the registration's counts, SQL
+    expressions that are never NULL. Integer arithmetic: attended × 100 ≥ minimum × counted is the rule's
+    share × 100 ≥ minimum, exactly."""
+    counted = days - case((training.cert_excused_excluded, excused), else_=0)
+    attended = present + case((training.cert_late_counts, late), else_=0)
+    return and_(counted > 0, recorded > 0, attended * 100 >= training.cert_min_attendance * counted)
 
 
 # --- taking attendance ---------------------------------------------------------------------------
@@ -146,18 +149,12 @@ def _confirmed_by_name(training, *columns):
 
 
 def sign_in_sheet_pdf(training, day) -> bytes:
-    """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts, and
-    the QR code of each person's badge (``core.signals.badge_links``) to check them in from the sheet."""
+    """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts."""
     from ..core.i18n import current_language
-    from ..core.signals import badge_links
-    from ..pdf import qr_data_uri, render_pdf
+    from ..pdf import render_pdf
 
-    registrations = confirmed_registrations(training)
-    links = {}
-    for _receiver, answer in badge_links.send(training, registration_ids=[r.id for r in registrations]):
-        links.update(answer)
     return render_pdf("pdf/sign_in_sheet.html", training=training, day=day, lang=current_language(),
-                      registrations=registrations, qr_codes={rid: qr_data_uri(url) for rid, url in links.items()})
+                      registrations=confirmed_registrations(training))
 
 
 def day_of(training, day_id: int):

@@ -37,3 +37,18 @@ def csv_bytes(header, rows) -> bytes:
     for row in rows:
         writer.writerow(["" if v is None else spreadsheet_text(v) for v in row])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def with_progress(rows, total: int, progress=None, every: int = 10_000):
+    """``rows`` as they come, calling ``progress(done, total)`` every ``every`` rows and once at the end (when
+    ``progress`` is given): how a job reports the writing of a long export."""
+    if progress is None:
+        yield from rows
+        return
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % every == 0:
+            progress(done, total)
+    progress(done, total)

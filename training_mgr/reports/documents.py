@@ -1,21 +1,25 @@
 """The report files (session PDF, programme PDF and XLSX, participant CSV) and the charts they share
 with the dashboard, all built from ``figures``, in the active language."""
-import io
 from datetime import date
+from itertools import chain, islice
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 
-from ..attendance.services import ATTENDED
-from ..core.exports import csv_bytes, spreadsheet_text
+from ..attendance.services import ATTENDED, attendance_share
+from ..core import xlsx
+from ..core.exports import csv_bytes, spreadsheet_text, with_progress
 from ..core.i18n import country_name, current_language, fmt_date, localized, text_direction
 from ..core.labels import MARK_LABELS, RECOMMENDATION_STATUS_LABELS, REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..courses.models import Course
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import SEXES
+from ..registrations.models import REGISTRATION_STATUSES
 from ..pdf import render_pdf
 from ..recommendations.models import RECOMMENDATION_STATUSES
 from . import figures as F
+from .participants import participant_count, participant_rows
 from .charts import bar_chart
 
 
@@ -134,8 +138,9 @@ def _cell(value):
     return spreadsheet_text(str(value))
 
 
-def _sheet(workbook, title, header, rows, percent_columns=()):
-    """One table on its own sheet: typed cells, bold frozen header row, columns wide enough to read."""
+def _sheet(workbook, title, header, rows, percent_columns=(), widths_from=()):
+    """One table on its own sheet: typed cells, bold frozen header row, columns wide enough to read
+    (``rows``, or the sample ``widths_from`` of rows written later)."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -145,9 +150,9 @@ def _sheet(workbook, title, header, rows, percent_columns=()):
         cell.font = Font(bold=True)
     widths = [len(str(h)) for h in header]
     for row in rows:
-        values = [_cell(v) for v in row]
-        sheet.append(values)
-        for i, value in enumerate(values):
+        sheet.append([_cell(v) for v in row])
+    for row in chain(rows, widths_from):
+        for i, value in enumerate(row):
             widths[i] = max(widths[i], len(value) if isinstance(value, str) else 10)
     for column in percent_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
@@ -160,7 +165,10 @@ def _sheet(workbook, title, header, rows, percent_columns=()):
     return sheet
 
 
-def programme_report_xlsx(filters: F.ProgrammeFilters) -> bytes:
+def programme_report_xlsx(filters: F.ProgrammeFilters, progress=None) -> bytes:
+    """The programme report as a workbook: a sheet per table of figures, then the participant list, streamed
+    (``core.xlsx``) and split over as many sheets as Excel's row limit needs ("Participants", "Participants
+    (2)" …). ``progress(done, total)`` is called as participant rows are written."""
     from openpyxl import Workbook
 
     figures = F.programme_figures(filters)
@@ -221,10 +229,17 @@ def programme_report_xlsx(filters: F.ProgrammeFilters) -> bytes:
           RECOMMENDATION_STATUS_LABELS[r.status], r.latest_update.date if r.latest_update else None)
          for r in figures.overdue],
     )
-    _sheet(workbook, _("Participants"), *participant_table(filters), percent_columns=(ATTENDANCE_RATE_COLUMN,))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header, rows = participant_table(filters)
+    total = totals.confirmed  # the rows of the participant list: confirmed registrations of the trainings held
+    rows = with_progress(rows, total, progress)
+    sample = list(islice(rows, 1000))
+    rows = chain(sample, rows)
+    streamed = []
+    for part in range(xlsx.sheets_needed(total)):
+        title = _("Participants") if part == 0 else _("Participants (%(part)d)", part=part + 1)
+        sheet = _sheet(workbook, title, header, [], percent_columns=(ATTENDANCE_RATE_COLUMN,), widths_from=sample)
+        streamed.append(xlsx.StreamedSheet(sheet, rows, percent_columns=(ATTENDANCE_RATE_COLUMN,)))
+    return xlsx.save(workbook, streamed)
 
 
 # --- participant list (CSV, and a sheet of the programme XLSX) ----------------------------------------
@@ -234,30 +249,48 @@ def programme_report_xlsx(filters: F.ProgrammeFilters) -> bytes:
 ATTENDANCE_RATE_COLUMN = 11
 
 
-def participant_table(filters: F.ProgrammeFilters | None = None, training=None) -> tuple[list, list]:
+def participant_table(filters: F.ProgrammeFilters | None = None, training=None) -> tuple[list, object]:
     """Header and rows of the participant list of one training, or of every training held for ``filters``:
-    one row per person and training. Values stay typed; the CSV and the XLSX neutralise formulas on writing."""
+    one row per person and training, streamed (``participants.participant_rows``). Values stay typed and
+    text is made safe for a spreadsheet (``spreadsheet_text``)."""
     header = [
         _("Training ID"), _("Training"), _("Start date"), _("Name"), _("Name (Arabic)"), _("Sex"), _("Organisation"),
         _("Position"), _("Email"), _("Registration status"), _("Days attended"), _("Attendance rate"),
         _("Completed"), _("Certificate"),
     ]
-    rows = []
-    for row in F.participant_list(filters, training):
-        registration, participant = row.registration, row.registration.participant
-        certificate = next((c for c in reversed(registration.certificates) if c.status == "valid"), None)
-        rows.append([
-            registration.training_id, localized(registration.training, "title"),
-            registration.training.start_date, participant.name, participant.name_ar,
-            SEX_LABELS[participant.sex],
-            localized(participant.organisation, "name") if participant.organisation else participant.organisation_other,
-            participant.position, participant.email, REGISTRATION_STATUS_LABELS[registration.status],
-            row.attendance.days_attended, row.attendance.rate, _("Yes") if row.attendance.completed else _("No"),
-            certificate.serial if certificate else "",
-        ])
-    return header, rows
+    return header, _participant_cells(participant_rows(filters, training))
 
 
-def participants_csv(filters: F.ProgrammeFilters | None = None, training=None) -> bytes:
-    """The participant list of one training, or of every training held for ``filters``."""
-    return csv_bytes(*participant_table(filters, training))
+def _participant_cells(rows):
+    labels = {
+        **{("sex", s): _cell(str(SEX_LABELS[s])) for s in SEXES},
+        **{("status", s): _cell(str(REGISTRATION_STATUS_LABELS[s])) for s in REGISTRATION_STATUSES},
+        True: _cell(_("Yes")), False: _cell(_("No")),
+    }
+    titles, organisations = {}, {}
+    for row in rows:
+        title = titles.get(row.training_id)
+        if title is None:
+            title = titles[row.training_id] = _cell(localized(row, "title"))
+        if row.organisation_name is not None or row.organisation_name_ar is not None:
+            key = (row.organisation_name, row.organisation_name_ar)
+            organisation = organisations.get(key)
+            if organisation is None:
+                organisation = organisations[key] = _cell(localized(SimpleNamespace(name=key[0], name_ar=key[1]), "name"))
+        else:
+            organisation = _cell(row.organisation_other)
+        yield [
+            row.training_id, title, row.start_date, _cell(row.name), _cell(row.name_ar), labels[("sex", row.sex)],
+            organisation, _cell(row.position), _cell(row.email), labels[("status", row.status)],
+            row.days_attended, attendance_share(row.days_attended, row.days), labels[bool(row.completed)],
+            _cell(row.serial) or "",
+        ]
+
+
+def participants_csv(filters: F.ProgrammeFilters | None = None, training=None, progress=None) -> bytes:
+    """The participant list of one training, or of every training held for ``filters``; ``progress(done,
+    total)`` is called as rows are written."""
+    header, rows = participant_table(filters, training)
+    if progress is not None:
+        rows = with_progress(rows, participant_count(filters, training), progress)
+    return csv_bytes(header, rows)

@@ -28,8 +28,9 @@ never are) whose start date lies in [from, to], optionally of one course and in 
 organisation filter only that organisation's participants (by their current organisation) are counted,
 and only trainings where at least one of them attended are held for it.
 
-Every figure is computed with aggregate SQL (GROUP BY, COUNT DISTINCT) over the selected trainings, so the
-number of SQL statements does not grow with the data. Related rows are loaded with ``subqueryload``, which is
+Every figure is computed with aggregate SQL (GROUP BY, COUNT DISTINCT, conditional counts; the certificate
+rule too, by ``attendance.services.certificate_rule_met``) over the selected trainings, so the number of SQL
+statements does not grow with the data and no row per registration reaches Python. Related rows are loaded with ``subqueryload``, which is
 one statement however many rows there are (``selectinload`` sends one per 500 parents).
 """
 from collections import defaultdict
@@ -37,11 +38,11 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import Select, and_, distinct, func, select
+from sqlalchemy import Select, String, and_, case, cast, distinct, func, literal, null, select, union_all
 from sqlalchemy.orm import joinedload, subqueryload
 
 from ..attendance.models import MARKS, AttendanceMark
-from ..attendance.services import ATTENDED, certificate_rule_result
+from ..attendance.services import ATTENDED
 from ..certificates.models import Certificate
 from ..courses.models import Course
 from ..extensions import db
@@ -51,7 +52,7 @@ from ..recommendations.models import RECOMMENDATION_STATUSES, Recommendation
 from ..registrations.models import Registration
 from ..trainings.models import SessionDay, TrainingSession
 from .participants import participant_list
-from .selection import ProgrammeFilters, attended_some_day, confirmed_registrations, held_sessions, in_organisation
+from .selection import ProgrammeFilters, confirmed_registrations, held_sessions, in_organisation, with_attendance
 
 #: statuses of a registration still in play
 REGISTERED_STATUSES = ("pending", "confirmed", "waitlisted")
@@ -177,73 +178,79 @@ def status_counts(session_ids, organisation_id=None) -> dict:
     return {(sid, status): n for sid, status, n in db.session.execute(query)}
 
 
-def _key_figures(sessions, session_ids, organisation_id) -> dict:
-    """``{training id: KeyFigures}`` for the given trainings (loaded with their days)."""
-    by_session = {training.id: KeyFigures() for training in sessions}
-    for (sid, status), n in status_counts(session_ids, organisation_id).items():
-        key = by_session[sid]
-        key.nominated += n
-        key.registered += n if status in REGISTERED_STATUSES else 0
-        key.confirmed += n if status == "confirmed" else 0
+@dataclass
+class _AttendanceFigures:
+    by_session: dict
+    #: [OrganisationRow] by persons trained, then name
+    organisations: list
+    by_sex: dict
+    #: {course id: distinct persons trained}
+    persons_by_course: dict
 
-    confirmed = confirmed_registrations(session_ids, organisation_id)
-    attended = db.session.execute(
-        select(Registration.training_id, func.count(distinct(Registration.id)), func.count(AttendanceMark.id))
-        .join(AttendanceMark, and_(AttendanceMark.registration_id == Registration.id, AttendanceMark.status.in_(ATTENDED)))
-        .where(Registration.id.in_(confirmed))
-        .group_by(Registration.training_id)
+
+def _attendance_figures(sessions, session_ids, organisation_id) -> _AttendanceFigures:
+    """The key figures of each training, persons trained by organisation and sex, and by course.
+
+    Two statements, whatever the size of the trainings: each registration's marks are counted once, in a
+    common table expression (``with_attendance``), and the three groupings of it come back together (UNION
+    ALL, each row tagged with its grouping); the certificates are counted apart. Persons are distinct
+    participants among the attended registrations."""
+    confirmed = Registration.status == "confirmed"
+    query, (*_, days_attended, completed) = with_attendance(select(Registration.training_id), session_ids)
+    registrations = in_organisation(
+        query.add_columns(
+            Registration.participant_id, TrainingSession.course_id,
+            Registration.status.in_(REGISTERED_STATUSES).label("registered"), confirmed.label("confirmed"),
+            days_attended.label("days_attended"), and_(confirmed, completed).label("completed"),
+        ).where(Registration.training_id.in_(session_ids)),
+        organisation_id,
+    ).cte("registration_figures")
+    r = registrations.c
+    trained = and_(r.confirmed, r.days_attended > 0)
+    zero, no_text = literal(0), cast(null(), String)
+    by_training = select(
+        literal("training"), r.training_id, no_text, func.count(), func.count(case((r.registered, 1))),
+        func.count(case((r.confirmed, 1))), func.count(case((trained, 1))),
+        func.coalesce(func.sum(case((r.confirmed, r.days_attended), else_=0)), 0), func.count(case((r.completed, 1))),
+    ).group_by(r.training_id)
+    by_organisation_and_sex = (
+        select(literal("sex"), Participant.organisation_id, Participant.sex, func.count(distinct(r.participant_id)),
+               zero, zero, zero, zero, zero)
+        .join(Participant, Participant.id == r.participant_id)
+        .where(trained)
+        .group_by(Participant.organisation_id, Participant.sex)
     )
-    for sid, registrations, days in attended:
-        by_session[sid].attended = registrations
-        by_session[sid].person_days = days
+    by_course = (
+        select(literal("course"), r.course_id, no_text, func.count(distinct(r.participant_id)), zero, zero, zero, zero, zero)
+        .where(trained)
+        .group_by(r.course_id)
+    )
+    by_session = {training.id: KeyFigures() for training in sessions}
+    org_sex_rows, persons_by_course = [], {}
+    for kind, key, sex, *counts in db.session.execute(union_all(by_training, by_organisation_and_sex, by_course)):
+        if kind == "training":
+            figures = by_session[key]
+            (figures.nominated, figures.registered, figures.confirmed, figures.attended, figures.person_days,
+             figures.completed) = map(int, counts)
+        elif kind == "sex":
+            org_sex_rows.append((key, sex, int(counts[0])))
+        else:
+            persons_by_course[key] = int(counts[0])
 
     certified = db.session.execute(
         select(Registration.training_id, func.count(distinct(Registration.id)))
         .join(Certificate, Certificate.registration_id == Registration.id)
-        .where(Registration.id.in_(confirmed), Certificate.status == "valid")
+        .where(Registration.id.in_(confirmed_registrations(session_ids, organisation_id)), Certificate.status == "valid")
         .group_by(Registration.training_id)
     )
     for sid, n in certified:
         by_session[sid].certified = n
-
-    # The certificate rule is applied in Python, by the same function that decides eligibility,
-    # to each registration's mark counts (one row per registration and mark).
-    marks = db.session.execute(
-        select(Registration.training_id, Registration.id, AttendanceMark.status, func.count(AttendanceMark.id))
-        .join(AttendanceMark, AttendanceMark.registration_id == Registration.id)
-        .where(Registration.id.in_(confirmed))
-        .group_by(Registration.training_id, Registration.id, AttendanceMark.status)
-    )
-    statuses = defaultdict(list)
-    for sid, registration_id, status, n in marks:
-        statuses[(sid, registration_id)].extend([status] * n)
-    sessions_by_id = {training.id: training for training in sessions}
-    for (sid, _), marked in statuses.items():
-        if certificate_rule_result(sessions_by_id[sid], marked).met:
-            by_session[sid].completed += 1
-    return by_session
+    organisations, by_sex = _by_organisation_and_sex(org_sex_rows)
+    return _AttendanceFigures(by_session, organisations, by_sex, persons_by_course)
 
 
-def _trained_persons(session_ids, organisation_id):
-    """A select of (participant, training) of attended registrations."""
-    query = select(Registration.participant_id, Registration.training_id.label("training_id")).where(
-        Registration.training_id.in_(session_ids), Registration.status == "confirmed", attended_some_day()
-    )
-    return in_organisation(query, organisation_id).subquery()
-
-
-def _persons_trained(session_ids, organisation_id) -> int:
-    trained = _trained_persons(session_ids, organisation_id)
-    return db.session.scalar(select(func.count(distinct(trained.c.participant_id))))
-
-
-def _by_organisation_and_sex(session_ids, organisation_id):
-    trained = _trained_persons(session_ids, organisation_id)
-    rows = db.session.execute(
-        select(Participant.organisation_id, Participant.sex, func.count(distinct(Participant.id)))
-        .join(trained, trained.c.participant_id == Participant.id)
-        .group_by(Participant.organisation_id, Participant.sex)
-    ).all()
+def _by_organisation_and_sex(rows):
+    """OrganisationRows and totals by sex from ``(organisation id, sex, persons)`` rows (one statement)."""
     ids = {org_id for org_id, _, _ in rows if org_id is not None}
     organisations = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
     by_organisation = {}
@@ -259,15 +266,6 @@ def _by_organisation_and_sex(session_ids, organisation_id):
         for sex, n in row.by_sex.items():
             by_sex[sex] += n
     return ordered, by_sex
-
-
-def _persons_by_course(session_ids, organisation_id) -> dict:
-    trained = _trained_persons(session_ids, organisation_id)
-    return dict(db.session.execute(
-        select(TrainingSession.course_id, func.count(distinct(trained.c.participant_id)))
-        .join(trained, trained.c.training_id == TrainingSession.id)
-        .group_by(TrainingSession.course_id)
-    ).all())
 
 
 def _recommendations_by_status(session_ids) -> dict:
@@ -304,8 +302,8 @@ def session_figures(training, today=None) -> SessionFigures:
     """Everything the session report and the training's row on the dashboard show."""
     today = today or date.today()
     ids = [training.id]
-    key = _key_figures([training], ids, None)[training.id]
-    organisations, by_sex = _by_organisation_and_sex(ids, None)
+    attendance = _attendance_figures([training], ids, None)
+    key, organisations, by_sex = attendance.by_session[training.id], attendance.organisations, attendance.by_sex
 
     day_counts = defaultdict(lambda: dict.fromkeys(MARKS, 0))
     for day_id, status, n in db.session.execute(
@@ -358,12 +356,11 @@ def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures
         .options(subqueryload(TrainingSession.days))
         .order_by(TrainingSession.start_date, TrainingSession.id)
     ).all()
-    by_session = _key_figures(sessions, session_ids, organisation_id)
+    attendance = _attendance_figures(sessions, session_ids, organisation_id)
+    by_session, organisations, by_sex = attendance.by_session, attendance.organisations, attendance.by_sex
     trainings = [(training, by_session[training.id]) for training in sessions]
     totals = sum((key for _, key in trainings), KeyFigures())
-    organisations, by_sex = _by_organisation_and_sex(session_ids, organisation_id)
-
-    persons_by_course = _persons_by_course(session_ids, organisation_id)
+    persons_by_course = attendance.persons_by_course
     courses = {}
     for training, key in trainings:
         row = courses.setdefault(training.course_id, CourseRow(training.course, persons=persons_by_course.get(training.course_id, 0)))
@@ -373,7 +370,7 @@ def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures
         filters=filters,
         trainings=trainings,
         totals=totals,
-        persons_trained=_persons_trained(session_ids, organisation_id),
+        persons_trained=sum(by_sex.values()),  # each person has one sex
         by_sex=by_sex,
         organisations=organisations,
         courses=sorted(courses.values(), key=lambda r: (-r.persons, r.course.title)),

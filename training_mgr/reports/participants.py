@@ -1,18 +1,23 @@
 """The participant lists of the reports: confirmed registrations with their marks by day, attendance rate
-and the certificate rule's verdict, for one training or for the trainings held for the programme filters."""
+and the certificate rule's verdict, for one training or for the trainings held for the programme filters.
+
+``participant_list`` gives objects with each day's mark (a training's report, the API); ``participant_rows``
+streams plain rows with the counts made in SQL (the exports, a million rows long)."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, subqueryload
 
 from ..attendance.models import AttendanceMark
 from ..attendance.services import ATTENDED, attendance_rate, certificate_rule_result
+from ..certificates.models import Certificate
 from ..extensions import db
+from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..registrations.models import Registration
 from ..trainings.models import TrainingSession
-from .selection import ProgrammeFilters, confirmed_registrations, held_sessions
+from .selection import ProgrammeFilters, confirmed_registrations, held_sessions, in_organisation, with_attendance
 
 
 @dataclass
@@ -92,3 +97,52 @@ def participant_list(filters: ProgrammeFilters | None = None, training=None) -> 
     ).all()
     attendance = attendance_of(registrations, {training.id: training for training in sessions}, mark_rows_of(confirmed))
     return [ParticipantRow(r, attendance[r.id]) for r in registrations]
+
+
+def _selected(filters, training):
+    if training is not None:
+        return [training.id], None
+    return held_sessions(filters), filters.organisation_id
+
+
+def participant_count(filters: ProgrammeFilters | None = None, training=None) -> int:
+    """How many rows ``participant_rows`` gives (one statement)."""
+    session_ids, organisation_id = _selected(filters, training)
+    return db.session.scalar(select(func.count()).select_from(confirmed_registrations(session_ids, organisation_id).subquery()))
+
+
+def participant_rows(filters: ProgrammeFilters | None = None, training=None):
+    """The rows of ``participant_list`` as plain rows, streamed from one statement in the same order: training
+    (``training_id``, ``title``, ``title_ar``, ``start_date``), person (``name``, ``name_ar``, ``sex``,
+    ``position``, ``email``, ``organisation_other``, ``organisation_name``, ``organisation_name_ar``),
+    ``status``, ``days`` (the training's), ``days_attended``, ``completed`` (the certificate rule) and
+    ``serial`` (of the newest valid certificate, or None). An iterator: rows are fetched in batches."""
+    session_ids, organisation_id = _selected(filters, training)
+    newest_valid = (
+        select(Certificate.registration_id, func.max(Certificate.id).label("id"))
+        .where(Certificate.status == "valid")
+        .group_by(Certificate.registration_id)
+        .subquery()
+    )
+    query, (days, *_, days_attended, completed) = with_attendance(select(Registration.id), session_ids)
+    query = (
+        in_organisation(query, organisation_id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(newest_valid, newest_valid.c.registration_id == Registration.id)
+        .outerjoin(Certificate, Certificate.id == newest_valid.c.id)
+        .where(Registration.training_id.in_(session_ids), Registration.status == "confirmed")
+        .add_columns(
+            Registration.training_id, TrainingSession.title, TrainingSession.title_ar, TrainingSession.start_date,
+            Participant.name, Participant.name_ar, Participant.sex, Participant.position, Participant.email,
+            Participant.organisation_other, Organisation.name.label("organisation_name"),
+            Organisation.name_ar.label("organisation_name_ar"), Registration.status, days.label("days"),
+            days_attended.label("days_attended"), completed.label("completed"), Certificate.serial,
+        )
+        .order_by(TrainingSession.start_date, TrainingSession.id, Participant.name, Registration.id)
+    )
+    return db.session.execute(query.execution_options(yield_per=ROWS_PER_FETCH))
+
+
+#: rows fetched from the database at a time by ``participant_rows``
+ROWS_PER_FETCH = 5000

@@ -1,16 +1,16 @@
 """Which trainings and registrations a report counts: the programme filters, the trainings *held* for
-them, the confirmed registrations and those that attended (definitions in ``figures.py``). Each is a select
-to nest in the report's queries, never run alone."""
+them, the confirmed registrations and those that attended (definitions in ``figures.py``), and each
+registration's attendance counted in SQL. Each is a select to nest in the report's queries, never run alone."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import case, exists, func, select
 
 from ..attendance.models import AttendanceMark
-from ..attendance.services import ATTENDED
+from ..attendance.services import ATTENDED, certificate_rule_met
 from ..participants.models import Participant
 from ..registrations.models import Registration
-from ..trainings.models import TrainingSession
+from ..trainings.models import SessionDay, TrainingSession
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,46 @@ def held_sessions(filters: ProgrammeFilters):
         )
     # never correlated: it is nested inside queries on trainings too
     return query.correlate(None)
+
+
+def mark_counts(session_ids):
+    """A subquery of the mark counts of each registration with marks in the given trainings: columns
+    ``registration_id``, ``recorded`` (all marks), ``present``, ``late``, ``excused``."""
+    status = AttendanceMark.status
+    return (
+        select(
+            AttendanceMark.registration_id,
+            func.count().label("recorded"),
+            *[func.count(case((status == mark, 1))).label(mark) for mark in ("present", "late", "excused")],
+        )
+        .where(AttendanceMark.session_day_id.in_(select(SessionDay.id).where(SessionDay.training_id.in_(session_ids))))
+        .group_by(AttendanceMark.registration_id)
+        .subquery()
+    )
+
+
+def days_per_training(session_ids):
+    """A subquery of the number of days (``days``) of each of the given trainings (``training_id``)."""
+    return (
+        select(SessionDay.training_id, func.count().label("days"))
+        .where(SessionDay.training_id.in_(session_ids))
+        .group_by(SessionDay.training_id)
+        .subquery()
+    )
+
+
+def with_attendance(query, session_ids):
+    """``query`` (on registrations) joined to its training, the training's number of days and the registration's
+    mark counts; returns it with the expressions ``(days, present, late, excused, recorded, days attended,
+    completed)`` to select from, never NULL (``completed``: the certificate rule is met, as
+    ``attendance.services.certificate_rule_met`` decides)."""
+    marks, days = mark_counts(session_ids), days_per_training(session_ids)
+    query = (
+        query.join(TrainingSession, TrainingSession.id == Registration.training_id)
+        .outerjoin(days, days.c.training_id == Registration.training_id)
+        .outerjoin(marks, marks.c.registration_id == Registration.id)
+    )
+    n_days = func.coalesce(days.c.days, 0)
+    present, late, excused, recorded = (func.coalesce(marks.c[c], 0) for c in ("present", "late", "excused", "recorded"))
+    completed = certificate_rule_met(TrainingSession, n_days, present, late, excused, recorded)
+    return query, (n_days, present, late, excused, recorded, present + late, completed)
