@@ -13,6 +13,8 @@ from urllib.parse import unquote, unquote_to_bytes, urlparse
 
 from flask import current_app, render_template
 
+from . import pdf_text
+
 STATIC_PREFIX = "static:/"
 
 
@@ -64,6 +66,7 @@ def _weasyprint_fetcher():
 def _html(template: str, context: dict):
     from weasyprint import HTML
 
+    pdf_text.install()
     markup = render_template(template, static_url=static_url, **context)
     return HTML(string=markup, base_url=STATIC_PREFIX, url_fetcher=_weasyprint_fetcher())
 

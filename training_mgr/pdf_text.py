@@ -1,0 +1,150 @@
+"""The text layer of the PDFs ``pdf.py`` renders: what copying, searching and screen readers get from them.
+
+Only ``pdf.py`` imports this module; it reaches into WeasyPrint's line drawing, which has no option for it.
+"""
+import functools
+import io
+import unicodedata
+
+RIGHT_TO_LEFT_MARK = "\u200f"
+
+
+def _needs_actual_text(text: str) -> bool:
+    """Text whose glyphs alone do not read back: right-to-left letters and digits (ligatures such as lam–alef
+    and lam–kaf, contextual forms) and combining marks (tashkeel, decomposed accents drawn raised)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL", "AN") or unicodedata.category(c) == "Mn" for c in text)
+
+
+def _visual_order(textbox) -> str:
+    """The characters of a laid-out line of text in the order its glyphs are drawn, left to right: each
+    right-to-left run reversed, character by character, like the glyphs that draw it."""
+    from weasyprint.text.ffi import ffi
+
+    line, _ = textbox.pango_layout.get_first_line()
+    data = textbox.pango_layout.text.encode()
+    parts, run = [], line.runs
+    while run != ffi.NULL:
+        item = run.data.item
+        chunk = data[item.offset:item.offset + item.length].decode()
+        if item.analysis.level % 2:
+            chunk = chunk[::-1]
+            if unicodedata.category(chunk[:1]) == "Mn":
+                # a mark that ends the run (the shadda of بأنّ) would begin it, where poppler takes it for
+                # left-to-right text: a right-to-left mark keeps it inside the run
+                chunk = RIGHT_TO_LEFT_MARK + chunk
+        parts.append(chunk)
+        run = run.next
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=16)
+def _glyph_characters(file_content: bytes, index: int) -> dict[int, tuple[str, ...]]:
+    """{glyph id: the texts it may stand for, likeliest first} of a font's glyphs: those of its character map,
+    their forms and alternates (initial, medial, final, small...) and ligatures of them (lam–alef: لا, in
+    reading order), from the font's substitution table."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(file_content), fontNumber=index)
+    texts = {}
+    # a letter before its presentation forms (U+FB50–U+FEFF), which some fonts map their contextual forms to
+    for code, name in sorted(font.getBestCmap().items()):
+        texts.setdefault(name, []).append(unicodedata.normalize("NFKC", chr(code)) if 0xFB50 <= code <= 0xFEFF
+                                          else chr(code))
+    substitutions = []  # (from glyph names, to glyph name)
+    for lookup in font["GSUB"].table.LookupList.Lookup if "GSUB" in font else ():
+        for table in lookup.SubTable:
+            table = table.ExtSubTable if lookup.LookupType == 7 else table
+            kind = getattr(table, "LookupType", lookup.LookupType)
+            if kind == 1:
+                substitutions += [((source,), target) for source, target in table.mapping.items()]
+            elif kind == 3:
+                substitutions += [((source,), target) for source, targets in table.alternates.items()
+                                  for target in targets]
+            elif kind == 4:
+                substitutions += [((first, *ligature.Component), ligature.LigGlyph)
+                                  for first, ligatures in table.ligatures.items() for ligature in ligatures]
+    changed = True
+    while changed:  # forms of forms
+        changed = False
+        for sources, target in substitutions:
+            if all(source in texts for source in sources):
+                text = "".join(texts[source][0] for source in sources)
+                if text not in texts.setdefault(target, []):
+                    texts[target].append(text)
+                    changed = True
+    return {font.getGlyphID(name): tuple(candidates) for name, candidates in texts.items()}
+
+
+def _map_merged_clusters(stream, textbox) -> None:
+    """Map each glyph of a cluster of several (a stretch of text the shaper drew with several glyphs) to the
+    characters it stands for in its font (``_glyph_characters``) rather than to the whole cluster.
+
+    WeasyPrint maps a glyph to the text of the first cluster it meets it in: Amiri draws the fatha of مَّ as a
+    small fatha after the shadda, in one cluster, so one glyph would read as both marks wherever it is drawn.
+    A glyph of such a cluster that stands for none of its characters (a tatweel inserted to join letters)
+    reads as nothing. A glyph drawn alone for its text is mapped by WeasyPrint, and keeps that text.
+    """
+    from weasyprint.text.ffi import ffi
+
+    line, _ = textbox.pango_layout.get_first_line()
+    data = textbox.pango_layout.text.encode()
+    run = line.runs
+    while run != ffi.NULL:
+        glyph_item, run = run.data, run.next
+        item, glyphs = glyph_item.item, glyph_item.glyphs
+        font, _size = stream.add_font(item.analysis.font)
+        alone = font.__dict__.setdefault("mapped_alone", set())
+        clusters = {}
+        for i in range(glyphs.num_glyphs):  # (not Pango's stand-ins for empty and missing glyphs)
+            if glyphs.glyphs[i].glyph < font.glyph_count:
+                clusters.setdefault(glyphs.log_clusters[i], []).append(glyphs.glyphs[i].glyph)
+        starts = sorted({glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)}) + [item.length]
+        for start, end in zip(starts, starts[1:]):
+            members = clusters.get(start, ())
+            text = data[item.offset + start:item.offset + end].decode(errors="replace")
+            if len(members) < 2:
+                if members and members[0] not in alone:
+                    alone.add(members[0])
+                    font.to_unicode[members[0]] = text
+                continue
+            candidates = _glyph_characters(font.file_content, font.index)
+            for glyph in members:
+                if glyph in alone:
+                    text = text.replace(font.to_unicode[glyph], "", 1)
+                    continue
+                found = next((c for c in candidates.get(glyph, ()) if c in text), "")
+                font.to_unicode[glyph] = found
+                text = text.replace(found, "", 1) if found else text
+
+
+def install() -> None:
+    """Make every line of Arabic (or of text with combining marks) copy, search and read back as it was stored.
+
+    A font's ToUnicode map gives each glyph one text, first come first served: a ligature (lam–alef), a
+    contextual pair (Amiri's lam–kaf) or a raised mark (shadda) then reads back doubled, reversed or on a line
+    of its own (``pdftotext`` read المالكي as الماللكي). Each such line is wrapped in a marked-content span
+    whose ``/ActualText`` is its text, in the order its glyphs are drawn (as PDF text is: readers apply the
+    bidirectional algorithm, as they do to the glyphs), which is what poppler (``pdftotext``, Evince) and
+    Acrobat read instead of the glyphs. Readers that ignore ActualText (pdfminer, pdfplumber) still read the
+    glyphs, drawn right to left. WeasyPrint has no option for it, so its line drawing is wrapped, once.
+    """
+    import pydyf
+    from weasyprint.draw import text as weasyprint_text
+
+    draw_first_line = weasyprint_text.draw_first_line
+    if getattr(draw_first_line, "marks_actual_text", False):
+        return
+
+    def draw_first_line_with_actual_text(stream, textbox, *args, **kwargs):
+        if not _needs_actual_text(textbox.text):
+            return draw_first_line(stream, textbox, *args, **kwargs)
+        _map_merged_clusters(stream, textbox)
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(_visual_order(textbox))}))
+        try:
+            return draw_first_line(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+
+    draw_first_line_with_actual_text.marks_actual_text = True
+    weasyprint_text.draw_first_line = draw_first_line_with_actual_text
+
