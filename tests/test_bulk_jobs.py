@@ -2,7 +2,9 @@
 file and failure reason are in the database, so another app server shows them; a job run again after its worker
 was killed does its work once; only those who may do the work see the job."""
 import io
+import os
 import re
+import signal
 import zipfile
 from datetime import timedelta
 
@@ -13,6 +15,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import make_test_config
 from tests.factories import CompletedTrainingFactory, OrganisationFactory, UserFactory, attended
+from tests.test_jobs import queued_app, start_worker, wait_for  # noqa: F401  (fixtures: Redis, a worker process)
 from training_mgr import create_app
 from training_mgr.bulk import services as bulk
 from training_mgr.bulk.models import BulkJob
@@ -308,3 +311,38 @@ def test_without_redis_the_jobs_command_takes_up_a_job_whose_process_died(traini
     assert result.exit_code == 0 and "Queued 1 stalled job again." in result.output
     db.session.rollback()
     assert (db.session.get(BulkJob, record.id).status, db.session.get(BulkJob, record.id).done) == ("done", 2)
+
+
+# --- with Redis and real worker processes ------------------------------------------------------------------------
+
+def test_with_redis_a_worker_killed_mid_job_and_started_again_finishes_it_with_no_duplicate_serial(
+        queued_app, start_worker):
+    from training_mgr.auth.models import User
+
+    officer = UserFactory(role="officer")
+    training = CompletedTrainingFactory(officers=[officer])
+    registrations = eligible(training, 24)
+    settings = {"CERTIFICATE_PART_SIZE": 3, "JOB_VISIBILITY_TIMEOUT_SECONDS": 3}
+    worker = start_worker(**settings)
+
+    record = bulk.start("certificates.issue", by_user=db.session.get(User, officer.id), training=training)
+    assert record.status == "queued"  # the request answers at once: the worker does the work
+
+    def state():
+        db.session.rollback()  # see what the workers committed
+        found = db.session.get(BulkJob, record.id)
+        return found.status, found.done
+
+    wait_for(lambda: state()[1] >= 3, worker, timeout=180)
+    os.killpg(worker.pid, signal.SIGKILL)  # the whole worker, mid-job: its parts in hand stay unacknowledged
+    worker.wait()
+    status, done_when_killed = state()
+    assert status == "running" and done_when_killed < 24
+
+    again = start_worker(**settings)
+    wait_for(lambda: state()[0] == "done", again, timeout=240)
+    db.session.rollback()
+    certificates = db.session.scalars(select(Certificate)).all()
+    assert len({c.serial for c in certificates}) == len(certificates) == 24
+    assert sorted(c.registration_id for c in certificates) == sorted(r.id for r in registrations)
+    assert state() == ("done", 24)
