@@ -94,6 +94,9 @@ MATRIX = {
     ("checkin.badges", "GET"): SESSION_READ,
     ("checkin.badge", "GET"): PUBLIC,  # a badge's personal link: names the training, not the person
     ("checkin.scanner", "GET"): SESSION_WRITE,
+    ("payments.sheet", "GET"): SESSION_WRITE,
+    ("payments.sheet", "POST"): SESSION_WRITE,
+    ("payments.download", "GET"): SESSION_READ,
     ("checkin.scan", "POST"): SESSION_WRITE,
     ("checkin.start_time", "POST"): SESSION_WRITE,
     ("checkin.projector", "GET"): SESSION_WRITE,
@@ -284,6 +287,7 @@ OK_GET = {
     "core.home": {302},
     "certificates.export": {200, 302},  # nothing issued yet: back to the list with a message
     "trainings.old_officer_url": {308},  # a permanent redirect to the page's new address
+    "payments.download": {200, 302},  # no daily rate set yet: back to the attendance page with a message
     "evaluation.paper": {200, 302},  # no test set up yet: back to the evaluation page with a message
 }
 #: an allowed POST with an empty form is handled, not refused: saved and redirected, or shown again with errors
@@ -297,6 +301,7 @@ ROUTE_PARAMS = {
     "auth.password_reset": lambda w: {"token": w.reset_token},
     "auth.password_set": lambda w: {"token": w.set_token},
     "certificates.export": lambda w: {"kind": "pdf"},
+    "payments.download": lambda w: {"kind": "pdf"},
     "checkin.badge": lambda w: {"token": badge_token(w.params["registration_id"])},
     "checkin.self_check_in": lambda w: {"code": "an-old-code"},
     "registrations.import_template": lambda w: {"kind": "csv"},

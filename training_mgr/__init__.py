@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "erasure",
     "attendance",
     "checkin",
+    "payments",
     "recommendations",
     "evaluation",
     "certificates",
