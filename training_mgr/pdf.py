@@ -71,6 +71,13 @@ def _html(template: str, context: dict):
     return HTML(string=markup, base_url=STATIC_PREFIX, url_fetcher=_weasyprint_fetcher())
 
 
+def fit_font_size(text: str, fonts: tuple[str, ...], **box) -> float:
+    """The font size (pt) at which ``text`` fits a box, measured in the app's ``fonts`` (file names under
+    static/fonts/, the first that has a character draws it): see ``pdf_text.fitted_font_size`` for ``box``."""
+    folder = Path(current_app.static_folder) / "fonts"
+    return pdf_text.fitted_font_size(text, tuple(str(folder / name) for name in fonts), **box)
+
+
 def render_document(template: str, **context):
     """Lay out a template and return the WeasyPrint document (its pages can be split or merged)."""
     return _html(template, context).render()

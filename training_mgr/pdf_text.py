@@ -148,3 +148,53 @@ def install() -> None:
     draw_first_line_with_actual_text.marks_actual_text = True
     weasyprint_text.draw_first_line = draw_first_line_with_actual_text
 
+
+
+# --- fitting a text into a box ----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _advances(path: str) -> dict[int, float]:
+    """{code point: advance width in em} of a font file's characters."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
+    units, metrics = font["head"].unitsPerEm, font["hmtx"]
+    return {code: metrics[name][0] / units for code, name in font.getBestCmap().items()}
+
+
+def text_width(text: str, font_paths) -> float:
+    """The width of ``text`` on one line in em (font sizes), each character in the first of ``font_paths`` that
+    has it (0.6 em where none does), marks taking no room. Arabic letters are measured in their isolated forms,
+    mostly wider than the joined ones, so the width errs on the long side."""
+    width = 0.0
+    for char in text:
+        if unicodedata.category(char) in ("Mn", "Cf"):
+            continue
+        width += next((advances[ord(char)] for advances in map(_advances, font_paths) if ord(char) in advances), 0.6)
+    return width
+
+
+def fitted_font_size(text: str, font_paths, *, width_pt: float, height_pt: float, largest: float,
+                     smallest: float, line_height: float = 1.25, floor: float = 6.0) -> float:
+    """The font size (pt) at which ``text`` fits a box ``width_pt`` wide and ``height_pt`` high: ``largest`` when
+    it fits on one line; else as large as one line allows down to ``smallest``; else ``smallest`` or below,
+    wrapped over as many lines as the height holds (a wrapped line loses up to a tenth of its width), down to
+    ``floor`` for the longest texts of the widest letters."""
+    width_em = text_width(text, font_paths)
+    if width_em * largest <= width_pt:
+        return largest
+    one_line = width_pt / width_em
+    if one_line >= smallest:
+        return _half_point_below(one_line)
+    size = smallest
+    while size > floor:
+        lines = -(-width_em * size // (0.9 * width_pt))
+        if lines * size * line_height <= height_pt:
+            break
+        size -= 0.5
+    return max(size, floor)
+
+
+def _half_point_below(size: float) -> float:
+    return int(size * 2) / 2

@@ -143,6 +143,26 @@ class PrintedCertificate:
     participant: Participant
     verify_url: str
     qr_data_uri: str
+    #: the font size (pt) of the printed name in each half, {"en": …, "ar": …}: see ``name_font_sizes``
+    name_sizes: dict
+
+
+#: the box a printed name has in each half of the certificate (templates/pdf/certificate.html): 108 mm wide,
+#: room for about two lines at the largest size; and the fonts it is drawn in (bold)
+NAME_BOX = {"width_pt": 306.0, "height_pt": 58.0, "largest": 23.0, "smallest": 14.0}
+NAME_FONTS = {"en": ("Amiri-Bold.ttf", "DejaVuSans-Bold.ttf"), "ar": ("NotoNaskhArabic-Bold.ttf", "DejaVuSans-Bold.ttf")}
+
+
+def printed_names(participant) -> dict:
+    """The name printed in each half: {"en": the Latin name, "ar": the Arabic name, else the Latin one}."""
+    return {"en": participant.name, "ar": participant.name_ar or participant.name}
+
+
+def name_font_sizes(names: dict) -> dict:
+    """{half: font size in pt} at which each printed name fits its box: the largest size on one line, else
+    smaller down to 14 pt, else wrapped over two or three lines (an unbroken word breaks anywhere), smaller
+    still only for the longest names of wide letters (names are at most 200 characters)."""
+    return {half: pdf.fit_font_size(text, NAME_FONTS[half], **NAME_BOX) for half, text in names.items()}
 
 
 def _signature_data_uri(signatory):
@@ -173,7 +193,8 @@ def print_context(training) -> dict:
 
 def _printed(certificate, participant) -> PrintedCertificate:
     url = verification_url(certificate.code)
-    return PrintedCertificate(certificate, participant, url, pdf.qr_data_uri(url))
+    return PrintedCertificate(certificate, participant, url, pdf.qr_data_uri(url),
+                              name_font_sizes(printed_names(participant)))
 
 
 def render_certificates(training, pairs, on_progress=None) -> list[bytes]:
