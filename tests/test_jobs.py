@@ -92,7 +92,9 @@ def test_the_recurring_jobs_are_scheduled_from_the_configuration(app):
     scheduled = {entry["task"] for entry in jobs.celery_app(app).conf.beat_schedule.values()}
     assert scheduled == {"training_mgr.mail.tasks.send_pending_emails", "training_mgr.erasure.tasks.apply_retention",
                          "training_mgr.registrations.tasks.release_expired_holds",
-                         "training_mgr.bulk.tasks.resume_stalled_jobs"}
+                         "training_mgr.bulk.tasks.resume_stalled_jobs",
+                         "training_mgr.nominations.tasks.send_deadline_reminders",
+                         "training_mgr.questions.tasks.erase_expired_sensitive_answers"}
     assert scheduled <= set(jobs.celery_app(app).tasks)
 
 

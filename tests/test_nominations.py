@@ -53,7 +53,8 @@ def mails_to(recipient, kind=None):
 
 
 def link_in(message) -> str:
-    return re.search(r"https?://\S+/nominations/\S+", message.body_text).group(0)
+    """The link in an e-mail, without its language (``?lang=``)."""
+    return re.search(r"https?://\S+/nominations/\S+", message.body_text).group(0).split("?")[0]
 
 
 def xlsx(rows) -> bytes:
@@ -81,7 +82,7 @@ def test_an_officer_invites_an_organisation_and_the_focal_point_is_mailed_a_link
     link = link_in(message)
     assert link.startswith("http://localhost/nominations/")  # PUBLIC_BASE_URL, not the request's host
     assert link in response.text  # shown to the officer once
-    assert message.locale == "ar"
+    assert message.locale == "ar" and "?lang=ar" in message.body_text  # the page opens in Arabic
     token = link.rsplit("/", 1)[1]
     invitation = db.session.scalar(select(NominationInvitation))
     assert token not in invitation.token_hash and len(invitation.token_hash) == 64  # only the hash is kept
@@ -414,3 +415,23 @@ def test_two_focal_points_submitting_at_once_never_go_over_the_quota(app, world)
     db.session.expire_all()
     use = balance.quota_use(db.session.get(NominationInvitation, invitation_id))
     assert (use.used, use.waiting) == (2, racers - 1)
+
+
+def test_nominating_while_the_seat_lock_is_stuck_answers_try_again_within_5_seconds(app, world):
+    """PostgreSQL bounds the wait for the training's lock (``core.db.bounded_lock_wait``): the focal point is
+    asked to try again, nothing is half-saved."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("lock_timeout exists on PostgreSQL only; set TRAINING_MGR_TEST_DATABASE_URL to run")
+    import time
+
+    from tests.test_lock_timeouts import ANSWER_WITHIN, BUSY, stuck_lock
+
+    _invitation, token = invite(world.training, world.interior)
+    with stuck_lock("SELECT id FROM training_sessions WHERE id = :id FOR UPDATE", id=world.training.id):
+        started = time.monotonic()
+        response = app.test_client().post(f"/nominations/{token}", data=nominee())
+        elapsed = time.monotonic() - started
+    assert elapsed < ANSWER_WITHIN
+    assert response.status_code == 503 and BUSY in response.text
+    db.session.rollback()
+    assert db.session.scalar(select(Nomination)) is None and db.session.scalar(select(Participant)) is None

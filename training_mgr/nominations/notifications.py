@@ -15,14 +15,15 @@ def _title(training, locale) -> str:
 
 
 def invitation(invitation, token: str) -> None:
-    """The focal point's invitation, with the link to nominate (``token`` is only ever in this message)."""
+    """The focal point's invitation, with the link to nominate (``token`` is only ever in this message); the link
+    opens the page in the invitation's language."""
     from ..mail import messages as mail
 
     locale = invitation.locale
     mail.compose(
         invitation.focal_point_email, "nomination.invitation", "nomination_invitation", locale,
         recipient_name=invitation.focal_point_name, training=invitation.training, invitation=invitation,
-        title=_title(invitation.training, locale), link=public_url("nominations.focal_point", token=token),
+        title=_title(invitation.training, locale), link=public_url("nominations.focal_point", token=token, lang=locale),
         deadline=_deadline_text(invitation, locale),
     )
 
@@ -54,6 +55,6 @@ def nominee(nomination, token: str) -> None:
         nomination.email, "nomination.nominee", "nomination_nominee", locale,
         recipient_name=(nomination.name_ar if locale == "ar" and nomination.name_ar else nomination.name),
         training=invitation.training, invitation=invitation, title=_title(invitation.training, locale),
-        link=public_url("nominations.nominee", token=token),
+        link=public_url("nominations.nominee", token=token, lang=locale),
         session_url=public_url("catalogue.session_page", session_id=invitation.training_id),
     )
