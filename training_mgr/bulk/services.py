@@ -33,6 +33,8 @@ from .models import BulkJob, BulkJobPart
 WAITING_FOR_PARTS = object()
 #: what ``_guarded`` returns when the work failed the job
 _FAILED = object()
+#: seconds before a worker tries again a job that found a lock of its training held too long (``core.db.Busy``)
+BUSY_RETRY_SECONDS = 10
 #: seconds between two progress writes of one job (the last one is always written)
 PROGRESS_EVERY_SECONDS = 0.5
 
@@ -109,7 +111,13 @@ def _guarded(job_id: int, call):
     try:
         with force_locale(record.params.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]):
             return call()
-    except (DomainError, Busy) as error:
+    except DomainError as error:
+        fail(job_id, str(error))
+    except Busy as error:  # a lock held too long: on a worker, try again a little later; in a request, say so
+        db.session.rollback()
+        if _retries_left() and not current_task.request.is_eager:
+            current_app.logger.warning("bulk job %s found its training busy; it will be tried again", job_id)
+            raise current_task.retry(exc=error, countdown=BUSY_RETRY_SECONDS) from error
         fail(job_id, str(error))
     except jobs.TRANSIENT_ERRORS as error:
         db.session.rollback()
