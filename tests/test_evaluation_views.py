@@ -183,3 +183,13 @@ def test_the_printable_test_is_bilingual(app, login, setup, tmp_path):
     path.write_bytes(response.data)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Question 0" in text and "سؤال" in text and "Right" in text
+
+
+def test_the_account_page_offers_the_open_questionnaires_until_answered(app, login, setup):
+    training, officer, questions, _, accounts = setup
+    client = login(accounts[0])
+    assert "/evaluation/pre" not in client.get("/account").text
+    instruments.open_now(training, "pre", by_user=officer)
+    assert f"/sessions/{training.id}/evaluation/pre" in client.get("/account").text
+    client.post(f"/sessions/{training.id}/evaluation/pre", data={f"q{q.id}": "0" for q in questions})
+    assert "/evaluation/pre" not in client.get("/account").text

@@ -160,11 +160,12 @@ def test_xlsx_has_typed_cells_frozen_headers_and_one_sheet_per_table(demo_manage
     english = load_workbook(io.BytesIO(demo_manager.get("/dashboard/report.xlsx").data))
     assert english.sheetnames == [
         "Summary", "Trainings", "By sex", "By organisation", "By course", "Recommendations", "Overdue recommendations",
+        "Evaluation", "Evaluation by sex", "Evaluation by organisation", "Reaction survey", "Evaluation definitions",
         "Participants",
     ]
     assert not english["Summary"].sheet_view.rightToLeft
     workbook = load_workbook(io.BytesIO(demo_manager.get("/dashboard/report.xlsx?lang=ar").data))
-    assert len(workbook.sheetnames) == 8
+    assert len(workbook.sheetnames) == 13
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet["A1"].font.bold
@@ -293,7 +294,7 @@ def test_dashboard_shows_the_same_figures_and_charts_with_filters(demo_manager):
     assert re.search(r'data-figure="persons-trained">20<', html)
     assert re.search(r'data-figure="trainings-held">1<', html)
     assert re.search(r'data-figure="person-days">58<', html)
-    assert html.count('<figure class="tm-chart">') == 4 and "<svg" in html
+    assert html.count('<figure class="tm-chart">') == 4 + 2 and "<svg" in html  # and the evaluation's knowledge and reaction
     assert 'href="/officer/trainings/1/report.pdf"' in html
     assert 'action="/dashboard/report/prepare?from=2022-01-01&amp;to=2022-12-31"' in html  # the files, as bulk jobs
     empty = demo_manager.get("/dashboard?from=2023-01-01&to=2023-12-31").get_data(as_text=True)

@@ -35,7 +35,7 @@ BLUEPRINTS = (
 
 #: packages that add ``flask`` commands through a ``cli.register(app)`` function: the entry-point packages
 #: (``seeds``: demo and synthetic data; ``ops``: deploy check, backup, restore) and the features
-CLI_MODULES = ("seeds", "ops", "auth", "bulk", "certificates", "checkin", "reports", "mail", "erasure", "registrations", "nominations", "questions")
+CLI_MODULES = ("seeds", "ops", "auth", "bulk", "certificates", "checkin", "reports", "mail", "erasure", "registrations", "nominations", "evaluation", "questions")
 
 
 def app_folder(name: str) -> Path | None:

@@ -70,6 +70,8 @@ class Defaults:
     RETENTION_EVERY_SECONDS = 24 * 60 * 60
     #: … focal points are reminded of a nomination deadline (NOMINATION_REMINDER_DAYS) hourly
     NOMINATION_REMINDER_EVERY_SECONDS = 60 * 60
+    #: … the follow-up surveys that are due, and their reminders, are e-mailed daily (``evaluation.followup``)
+    EVALUATION_FOLLOW_UP_EVERY_SECONDS = 24 * 60 * 60
     #: … and sensitive answers to registration questions past their training's retention period are erased daily
     SENSITIVE_ANSWERS_ERASURE_EVERY_SECONDS = 24 * 60 * 60
     #: where the scheduler keeps the time of each job's latest run; None: instance/celerybeat-schedule

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from .core import jobs
 
 #: packages with a ``tasks`` module of ``@job``s, imported before the Celery app is made
-TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports", "nominations", "questions")
+TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports", "nominations", "evaluation", "questions")
 
 #: recurring jobs: (scheduler entry, job name, config key giving the seconds between two runs; 0 or None: off)
 RECURRING = (
@@ -23,6 +23,8 @@ RECURRING = (
      "JOB_RESUME_EVERY_SECONDS"),
     ("nominations: remind focal points of the deadline", "training_mgr.nominations.tasks.send_deadline_reminders",
      "NOMINATION_REMINDER_EVERY_SECONDS"),
+    ("evaluation: e-mail the follow-up surveys that are due", "training_mgr.evaluation.tasks.send_follow_up_surveys",
+     "EVALUATION_FOLLOW_UP_EVERY_SECONDS"),
     ("questions: erase sensitive answers past their retention", "training_mgr.questions.tasks.erase_expired_sensitive_answers",
      "SENSITIVE_ANSWERS_ERASURE_EVERY_SECONDS"),
 )
@@ -81,6 +83,5 @@ def _require_redis(app):
         click.echo(
             "TRAINING_MGR_REDIS_URL is not set: jobs run inside the app (no worker needed). Without Redis, run "
             "`flask mail send-pending` every minute, `flask registrations release-expired` every 5 minutes and "
-            "`flask participants apply-retention`, `flask nominations send-reminders` and `flask questions erase-expired` "
-            "daily from cron (and `flask jobs resume` every few minutes).", err=True)
+            "`flask participants apply-retention` daily from cron (and `flask jobs resume` every few minutes).", err=True)
         sys.exit(1)

@@ -96,7 +96,7 @@ def bank_of(course, bank: str = "test") -> list[Question]:
 def create_question(course, details: QuestionDetails, *, by_user) -> Question:
     """Add a question at the end of ``course``'s bank and commit; audited as ``question.create``.
     Raises QuestionError when ``details`` break a rule of ``QuestionDetails``."""
-    question = _new_question(course, _checked(details), by_user)
+    question = new_question(course, _checked(details), by_user)
     audit.record(by_user, "question.create", question, f"Question added: {_short(question.text)}")
     db.session.commit()
     return question
@@ -146,7 +146,7 @@ def ensure_survey_items(course, bank: str, *, by_user=None) -> list[Question]:
     if items:
         return items
     for kind, text, text_ar in DEFAULT_ITEMS[bank]:
-        _new_question(course, {"bank": bank, "kind": kind, "text": text, "text_ar": text_ar, "options": [],
+        new_question(course, {"bank": bank, "kind": kind, "text": text, "text_ar": text_ar, "options": [],
                                "correct": None, "theme": None}, by_user)
     return bank_of(course, bank)
 
@@ -182,7 +182,7 @@ def import_questions(course, filename: str, data: bytes, *, max_bytes: int, by_u
         raise QuestionError("; ".join(_("Row %(line)s: %(error)s", line=line, error=error)
                                       for line, error in result.errors), field="file")
     for values in result.questions:
-        _new_question(course, values, by_user)
+        new_question(course, values, by_user)
     audit.record(by_user, "question.import", course, f"{len(result.questions)} questions imported from {filename}")
     db.session.commit()
     return len(result.questions)
@@ -287,7 +287,9 @@ def _checked(details: QuestionDetails) -> dict:
             "options": options, "correct": correct, "theme": theme}
 
 
-def _new_question(course, values: dict, by_user) -> Question:
+def new_question(course, values: dict, by_user) -> Question:
+    """Add a question with checked ``values`` (``_checked``) at the end of its bank; flushed, not committed (for
+    the seeds, which commit once)."""
     last = db.session.scalar(select(func.max(Question.position)).where(Question.course_id == course.id,
                                                                        Question.bank == values["bank"]))
     question = Question(course_id=course.id, version=1, position=(last or 0) + 1,

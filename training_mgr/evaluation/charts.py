@@ -5,7 +5,11 @@ Labels and values are HTML text beside the bars, so Arabic is shaped and extract
 """
 from markupsafe import Markup, escape
 
-from ..core.i18n import fmt_percent
+from flask_babel import gettext as _
+
+from ..core.i18n import current_language, fmt_percent, text_direction
+from ..core.labels import SEX_LABELS
+from .results import LIKERT_LABELS
 
 #: pre-test, post-test; then the five Likert answers from "strongly disagree" to "strongly agree"
 SERIES_COLOURS = ("#8a8a8a", "#1f4e79")
@@ -58,3 +62,30 @@ def likert_chart(title, items, labels, rtl=False, lang="en") -> Markup:
                     for v in range(1, 6))
     html.append(f'<p class="tm-chart-legend small">{keys}</p></figure>')
     return Markup("".join(html))
+
+
+def evaluation_charts(figures, shares=()) -> dict:
+    """The charts of a training's (or a programme's) figures: knowledge by group, per question, reaction items."""
+    rtl, lang = text_direction() == "rtl", current_language()
+    series = (_("Pre-test"), _("Post-test"))
+    knowledge = figures["knowledge"]
+    groups = [(_("All paired participants"), knowledge)] + [
+        (SEX_LABELS[sex], knowledge["by_sex"][sex]) for sex in knowledge["by_sex"]] + [
+        (localized_name(row, lang), row) for row in knowledge["by_organisation"]]
+    return {
+        "knowledge": score_chart(_("Mean score before and after"),
+                                        [(label, [g["mean_pre"], g["mean_post"]]) for label, g in groups if g["paired"]],
+                                        series, rtl),
+        "questions": score_chart(_("Share answering each question right"), [
+            (row["question_ar"] if lang == "ar" and row["question_ar"] else row["question"], [row["pre"], row["post"]])
+            for row in shares], series, rtl),
+        "reaction": likert_chart(_("Reaction survey"), figures["reaction"]["items"], LIKERT_LABELS, rtl, lang),
+        "follow_up": likert_chart(_("Follow-up survey"), figures["follow_up"]["items"], LIKERT_LABELS, rtl, lang),
+    }
+
+
+def localized_name(row, lang) -> str:
+    """An organisation row of the figures in the active language; "Not recorded" without one."""
+    if row["organisation_id"] is None:
+        return _("Organisation not recorded")
+    return (row["organisation_ar"] if lang == "ar" and row["organisation_ar"] else row["organisation"]) or ""

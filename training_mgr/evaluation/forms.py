@@ -11,8 +11,6 @@ from .instruments import GivenAnswer
 WINDOW_FORMAT = "%Y-%m-%dT%H:%M"
 TEST_KIND_CHOICES = [("single", _l("Single choice")), ("multiple", _l("Multiple choice")), ("true_false", _l("True / false"))]
 SURVEY_KIND_CHOICES = [("likert", _l("Agreement, 1 to 5")), ("text", _l("Open answer"))]
-#: the words of the Likert scale, 1 to 5
-LIKERT_LABELS = {1: _l("Strongly disagree"), 2: _l("Disagree"), 3: _l("Neutral"), 4: _l("Agree"), 5: _l("Strongly agree")}
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -22,7 +22,8 @@ from collections import defaultdict
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -34,6 +35,8 @@ from .models import Answer, Instrument, InstrumentItem, Question, Response
 #: the reaction survey is shown item by item only from this many responses (anonymity)
 MIN_REACTION_GROUP = 5
 LIKERT = ("1", "2", "3", "4", "5")
+#: the words of the Likert scale, 1 to 5
+LIKERT_LABELS = {1: _l("Strongly disagree"), 2: _l("Disagree"), 3: _l("Neutral"), 4: _l("Agree"), 5: _l("Strongly agree")}
 
 #: one line per definition, printed on the reports and the evaluation page
 DEFINITIONS = (
@@ -47,29 +50,24 @@ DEFINITIONS = (
 )
 
 
-def knowledge(pairs) -> dict:
-    """Knowledge figures of ``pairs`` [(pre, post), …] (scores 0..1): ``paired``, ``mean_pre``, ``mean_post``,
-    ``increased_share``, ``mean_gain``, ``normalised_gain`` (None when there is nothing to count)."""
-    pairs = list(pairs)
-    n = len(pairs)
+def knowledge(groups) -> dict:
+    """Knowledge figures of ``groups`` [(paired, sum of pre scores, sum of post scores, how many increased), …]
+    (scores 0..1): ``paired``, ``mean_pre``, ``mean_post``, ``increased_share``, ``mean_gain``,
+    ``normalised_gain`` (None when there is nothing to count). Every figure is a sum over people, so groups add up."""
+    n = sum(g[0] for g in groups)
     if not n:
         return {"paired": 0, "mean_pre": None, "mean_post": None, "increased_share": None, "mean_gain": None,
                 "normalised_gain": None}
-    mean_pre = sum(p for p, _ in pairs) / n
-    mean_post = sum(q for _, q in pairs) / n
+    mean_pre = sum(g[1] for g in groups) / n
+    mean_post = sum(g[2] for g in groups) / n
     return {
         "paired": n,
         "mean_pre": mean_pre,
         "mean_post": mean_post,
-        "increased_share": sum(1 for p, q in pairs if q > p) / n,
+        "increased_share": sum(g[3] for g in groups) / n,
         "mean_gain": mean_post - mean_pre,
-        "normalised_gain": (mean_post - mean_pre) / (1 - mean_pre) if mean_pre < 1 else None,
+        "normalised_gain": (mean_post - mean_pre) / (1 - mean_pre) if mean_pre < 1 - 1e-9 else None,
     }
-
-
-def _mean(values):
-    values = list(values)
-    return sum(values) / len(values) if values else None
 
 
 def _rate(responses, confirmed):
@@ -84,7 +82,8 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
     ``by_sex`` {sex: …} and ``by_organisation`` [{organisation_id, organisation, organisation_ar, …}]);
     ``reaction`` and ``follow_up`` {responses, response_rate, shown, items [{question, question_ar, mean,
     distribution {"1".."5": n}}], comments}; ``recommendations`` {status: n, "overdue": n, "total": n};
-    ``confirmed``. Ten statements whatever the data size."""
+    ``confirmed``. Eleven statements whatever the data size; the knowledge figures are summed in SQL per training, sex
+    and organisation, so no row per person reaches Python."""
     today = today or date.today()
     ids = list(training_ids) if isinstance(training_ids, (list, tuple, set)) else training_ids
     confirmed = dict(db.session.execute(
@@ -95,12 +94,25 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
             Instrument.training_id.in_(ids))):
         used[training_id].add(kind)
     tests = db.session.execute(
-        select(Instrument.training_id, Instrument.kind, Response.participant_id, Response.score, Participant.sex,
-               Participant.organisation_id, Organisation.name, Organisation.name_ar)
-        .join(Instrument, Response.instrument_id == Instrument.id)
-        .join(Participant, Response.participant_id == Participant.id)
+        select(Instrument.training_id, Instrument.kind, func.count(Response.id), func.sum(Response.score))
+        .join(Response, Response.instrument_id == Instrument.id)
+        .where(Instrument.training_id.in_(ids), Instrument.kind.in_(("pre", "post")))
+        .group_by(Instrument.training_id, Instrument.kind)).all()
+    pre_instrument, post_instrument = aliased(Instrument), aliased(Instrument)
+    pre, post = aliased(Response), aliased(Response)
+    paired = db.session.execute(
+        select(pre_instrument.training_id, Participant.sex, Participant.organisation_id, Organisation.name,
+               Organisation.name_ar, func.count(), func.sum(pre.score), func.sum(post.score),
+               func.sum(case((post.score > pre.score, 1), else_=0)))
+        .select_from(pre)
+        .join(pre_instrument, and_(pre.instrument_id == pre_instrument.id, pre_instrument.kind == "pre"))
+        .join(post_instrument, and_(post_instrument.training_id == pre_instrument.training_id, post_instrument.kind == "post"))
+        .join(post, and_(post.instrument_id == post_instrument.id, post.participant_id == pre.participant_id))
+        .join(Participant, pre.participant_id == Participant.id)
         .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
-        .where(Instrument.training_id.in_(ids), Instrument.kind.in_(("pre", "post")))).all()
+        .where(pre_instrument.training_id.in_(ids))
+        .group_by(pre_instrument.training_id, Participant.sex, Participant.organisation_id, Organisation.name,
+                  Organisation.name_ar)).all()
     survey_counts = db.session.execute(
         select(Instrument.training_id, Instrument.kind, func.count(Response.id))
         .join(Response, Response.instrument_id == Instrument.id)
@@ -131,11 +143,10 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
         .group_by(Recommendation.training_id)).all())
 
     training_list = ids if isinstance(ids, list) else sorted(set(confirmed) | set(used) | {r[0] for r in by_status})
-    scores = defaultdict(dict)  # (training_id, kind) -> {participant_id: score}
-    people = {}  # participant_id -> (sex, organisation_id, name, name_ar)
-    for training_id, kind, participant_id, score, sex, organisation_id, name, name_ar in tests:
-        scores[(training_id, kind)][participant_id] = score
-        people[participant_id] = (sex, organisation_id, name, name_ar)
+    scores = {(training_id, kind): (n, total or 0.0) for training_id, kind, n, total in tests}
+    groups = defaultdict(list)  # training_id -> [(sex, organisation_id, name, name_ar, (n, Σpre, Σpost, increased))]
+    for training_id, sex, organisation_id, name, name_ar, n, sum_pre, sum_post, increased in paired:
+        groups[training_id].append((sex, organisation_id, name, name_ar, (n, sum_pre or 0.0, sum_post or 0.0, increased or 0)))
     counts = {(t, k): n for t, k, n in survey_counts}
     items = defaultdict(list)
     for training_id, kind, question_id, text, text_ar, question_kind in survey_items:
@@ -153,9 +164,9 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
     figures = {}
     for training_id in training_list:
         figures[training_id] = _training_figures(
-            training_id, confirmed.get(training_id, 0), used[training_id], scores, people, counts, items, values,
-            open_answers, statuses[training_id], overdue.get(training_id, 0))
-    figures["overall"] = _overall(training_list, confirmed, used, scores, people, counts, items, values, statuses, overdue)
+            training_id, confirmed.get(training_id, 0), used[training_id], scores, groups[training_id], counts, items,
+            values, open_answers, statuses[training_id], overdue.get(training_id, 0))
+    figures["overall"] = _overall(training_list, confirmed, used, scores, groups, counts, items, values, statuses, overdue)
     return figures
 
 
@@ -164,28 +175,24 @@ def training_evaluation(training, *, today: date | None = None) -> dict:
     return evaluation_figures([training.id], today=today)[training.id]
 
 
-def _test_figures(kind_scores: dict, confirmed: int, used: bool) -> dict:
-    return {"responses": len(kind_scores), "response_rate": _rate(len(kind_scores), confirmed) if used else None,
-            "mean_score": _mean(kind_scores.values())}
+def _test_figures(count_and_sum, confirmed: int, used: bool) -> dict:
+    n, total = count_and_sum
+    return {"responses": n, "response_rate": _rate(n, confirmed) if used else None,
+            "mean_score": total / n if n else None}
 
 
-def _knowledge_block(pairs_with_people, people) -> dict:
-    block = knowledge(pair for _, pair in pairs_with_people)
-    by_sex = {sex: knowledge(pair for pid, pair in pairs_with_people if people[pid][0] == sex) for sex in SEXES}
+def _knowledge_block(groups) -> dict:
+    """``knowledge`` of all ``groups`` [(sex, organisation_id, name, name_ar, sums)], and by sex and organisation."""
+    block = knowledge([g[4] for g in groups])
+    block["by_sex"] = {sex: knowledge([g[4] for g in groups if g[0] == sex]) for sex in SEXES}
     organisations = {}
-    for pid, pair in pairs_with_people:
-        _, organisation_id, name, name_ar = people[pid]
-        organisations.setdefault(organisation_id, (name, name_ar, []))[2].append(pair)
-    block["by_sex"] = by_sex
+    for _sex, organisation_id, name, name_ar, sums in groups:
+        organisations.setdefault(organisation_id, (name, name_ar, []))[2].append(sums)
     block["by_organisation"] = sorted(
-        ({"organisation_id": oid, "organisation": name, "organisation_ar": name_ar, **knowledge(pairs)}
-         for oid, (name, name_ar, pairs) in organisations.items()),
+        ({"organisation_id": oid, "organisation": name, "organisation_ar": name_ar, **knowledge(sums)}
+         for oid, (name, name_ar, sums) in organisations.items()),
         key=lambda row: (row["organisation"] is None, row["organisation"] or ""))
     return block
-
-
-def _pairs(pre: dict, post: dict, key=lambda pid: pid):
-    return [(key(pid), (pre[pid], post[pid])) for pid in pre if pid in post]
 
 
 def _survey(responses, confirmed, used, item_rows, value_counts, comments, *, anonymous) -> dict:
@@ -203,16 +210,16 @@ def _survey(responses, confirmed, used, item_rows, value_counts, comments, *, an
             "shown": shown, "items": items, "comments": list(comments) if shown else []}
 
 
-def _training_figures(training_id, confirmed, used, scores, people, counts, items, values, open_answers, statuses,
+def _training_figures(training_id, confirmed, used, scores, groups, counts, items, values, open_answers, statuses,
                       overdue) -> dict:
-    pre, post = scores.get((training_id, "pre"), {}), scores.get((training_id, "post"), {})
+    no_answers = (0, 0.0)
     recommendations = {status: statuses.get(status, 0) for status in RECOMMENDATION_STATUSES}
     recommendations.update(overdue=overdue, total=sum(statuses.values()))
     return {
         "confirmed": confirmed,
-        "pre_test": _test_figures(pre, confirmed, "pre" in used),
-        "post_test": _test_figures(post, confirmed, "post" in used),
-        "knowledge": _knowledge_block(_pairs(pre, post), people),
+        "pre_test": _test_figures(scores.get((training_id, "pre"), no_answers), confirmed, "pre" in used),
+        "post_test": _test_figures(scores.get((training_id, "post"), no_answers), confirmed, "post" in used),
+        "knowledge": _knowledge_block(groups),
         "reaction": _survey(counts.get((training_id, "reaction"), 0), confirmed, "reaction" in used,
                             items.get((training_id, "reaction"), []), values.get((training_id, "reaction"), {}),
                             open_answers.get((training_id, "reaction"), []), anonymous=True),
@@ -223,16 +230,13 @@ def _training_figures(training_id, confirmed, used, scores, people, counts, item
     }
 
 
-def _overall(training_list, confirmed, used, scores, people, counts, items, values, statuses, overdue) -> dict:
+def _overall(training_list, confirmed, used, scores, groups, counts, items, values, statuses, overdue) -> dict:
     def test(kind):
-        pooled = [s for t in training_list for s in scores.get((t, kind), {}).values()]
+        n = sum(scores.get((t, kind), (0, 0.0))[0] for t in training_list)
+        total = sum(scores.get((t, kind), (0, 0.0))[1] for t in training_list)
         denominator = sum(confirmed.get(t, 0) for t in training_list if kind in used[t])
-        return {"responses": len(pooled), "response_rate": _rate(len(pooled), denominator) if denominator else None,
-                "mean_score": _mean(pooled)}
-
-    pairs = [((t, pid), pair) for t in training_list
-             for pid, pair in _pairs(scores.get((t, "pre"), {}), scores.get((t, "post"), {}))]
-    pooled_people = {(t, pid): people[pid] for (t, pid), _ in pairs}
+        return {"responses": n, "response_rate": _rate(n, denominator) if denominator else None,
+                "mean_score": total / n if n else None}
 
     def survey(kind):
         responses = sum(counts.get((t, kind), 0) for t in training_list)
@@ -254,7 +258,7 @@ def _overall(training_list, confirmed, used, scores, people, counts, items, valu
     return {
         "confirmed": sum(confirmed.get(t, 0) for t in training_list),
         "pre_test": test("pre"), "post_test": test("post"),
-        "knowledge": _knowledge_block(pairs, pooled_people),
+        "knowledge": _knowledge_block([g for t in training_list for g in groups.get(t, [])]),
         "reaction": survey("reaction"), "follow_up": survey("follow_up"),
         "recommendations": recommendations,
     }

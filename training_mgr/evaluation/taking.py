@@ -12,7 +12,8 @@ from ..core.domain import DomainError
 from ..extensions import db
 from ..trainings.models import TrainingSession
 from . import instruments
-from .forms import LIKERT_LABELS, AnswerForm, answers_from
+from .forms import AnswerForm, answers_from
+from .results import LIKERT_LABELS
 from .instruments import AlreadyAnswered, NotOpen, NotRegistered
 from .views import bp
 

@@ -8,9 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.db import utcnow
 from ..core.domain import shows_domain_errors
-from ..core.i18n import current_language, text_direction
-from ..core.labels import SEX_LABELS
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..courses.access import manageable_course
 from ..extensions import db
@@ -19,7 +18,8 @@ from ..participants.models import Participant
 from ..trainings.access import training_access
 from ..trainings.services import to_local, to_utc
 from . import bank, charts, instruments, results
-from .forms import ConfirmForm, ImportForm, InstrumentForm, LIKERT_LABELS, QuestionForm, letters_to_answer
+from .forms import ConfirmForm, ImportForm, InstrumentForm, QuestionForm, letters_to_answer
+from .results import LIKERT_LABELS
 from .models import BANKS, INSTRUMENT_BANK, INSTRUMENT_KINDS, Question
 
 bp = Blueprint("evaluation", __name__)
@@ -43,31 +43,21 @@ def _question_of(course, question_id) -> Question:
     return question
 
 
-def evaluation_charts(figures, shares=()) -> dict:
-    """The charts of a training's (or a programme's) figures: knowledge by group, per question, reaction items."""
-    rtl, lang = text_direction() == "rtl", current_language()
-    series = (_("Pre-test"), _("Post-test"))
-    knowledge = figures["knowledge"]
-    groups = [(_("All paired participants"), knowledge)] + [
-        (SEX_LABELS[sex], knowledge["by_sex"][sex]) for sex in knowledge["by_sex"]] + [
-        (localized_name(row, lang), row) for row in knowledge["by_organisation"]]
-    return {
-        "knowledge": charts.score_chart(_("Mean score before and after"),
-                                        [(label, [g["mean_pre"], g["mean_post"]]) for label, g in groups if g["paired"]],
-                                        series, rtl),
-        "questions": charts.score_chart(_("Share answering each question right"), [
-            (row["question_ar"] if lang == "ar" and row["question_ar"] else row["question"], [row["pre"], row["post"]])
-            for row in shares], series, rtl),
-        "reaction": charts.likert_chart(_("Reaction survey"), figures["reaction"]["items"], LIKERT_LABELS, rtl, lang),
-        "follow_up": charts.likert_chart(_("Follow-up survey"), figures["follow_up"]["items"], LIKERT_LABELS, rtl, lang),
-    }
-
-
-def localized_name(row, lang) -> str:
-    """An organisation row of the figures in the active language; "Not recorded" without one."""
-    if row["organisation_id"] is None:
-        return _("Organisation not recorded")
-    return (row["organisation_ar"] if lang == "ar" and row["organisation_ar"] else row["organisation"]) or ""
+@bp.app_context_processor
+def questionnaire_links():
+    """``open_questionnaires(registration)`` for the participant's account page: [(title, URL)] of the training's
+    questionnaires open now that the person has not answered (two statements per confirmed registration)."""
+    def open_questionnaires(registration):
+        if registration.status != "confirmed":
+            return []
+        names = {"pre": _("Pre-test"), "post": _("Post-test"), "reaction": _("Your opinion of the training"),
+                 "follow_up": _("Follow-up survey")}
+        now = utcnow()
+        return [(names[kind], url_for("evaluation.take", session_id=registration.training_id, slug=instruments.SLUGS[kind]))
+                for kind, instrument in instruments.instruments_of(registration.training).items()
+                if instrument.items and instrument.is_open(now)
+                and not instruments.has_answered(instrument, registration.participant_id)]
+    return {"open_questionnaires": open_questionnaires}
 
 
 # --- the question bank ---------------------------------------------------------------------------
@@ -163,7 +153,7 @@ def overview(training, can_manage):
     figures, shares = results.training_evaluation(training), results.question_shares(training)
     return render_template(
         "evaluation/overview.html", training=training, can_manage=can_manage,
-        instruments=instruments.instruments_of(training), figures=figures, charts=evaluation_charts(figures, shares),
+        instruments=instruments.instruments_of(training), figures=figures, charts=charts.evaluation_charts(figures, shares),
         scores=results.participant_scores(training), shares=shares,
         definitions=results.DEFINITIONS, kinds=INSTRUMENT_KINDS, slugs=instruments.SLUGS, confirm=ConfirmForm(),
         follow_up_due_on=instruments.follow_up_due_on, to_local=to_local, likert_labels=LIKERT_LABELS,

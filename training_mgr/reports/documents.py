@@ -19,6 +19,7 @@ from ..registrations.models import REGISTRATION_STATUSES
 from ..pdf import render_pdf
 from ..recommendations.models import RECOMMENDATION_STATUSES
 from . import figures as F
+from .evaluation import add_sheets as add_evaluation_sheets, programme_section, session_section
 from .participants import participant_count, participant_rows
 from .charts import bar_chart
 
@@ -110,6 +111,7 @@ def session_report_pdf(training) -> bytes:
         figures=figures,
         training=training,
         charts=session_charts(figures),
+        evaluation=session_section(training),
         organisation_label=organisation_label,
         generated_on=date.today(),
     )
@@ -123,6 +125,7 @@ def programme_report_pdf(filters: F.ProgrammeFilters) -> bytes:
         figures=figures,
         filter_labels=filter_labels(filters),
         charts=programme_charts(figures),
+        evaluation=programme_section(figures.trainings),
         organisation_label=organisation_label,
         generated_on=date.today(),
     )
@@ -229,6 +232,7 @@ def programme_report_xlsx(filters: F.ProgrammeFilters, progress=None) -> bytes:
           RECOMMENDATION_STATUS_LABELS[r.status], r.latest_update.date if r.latest_update else None)
          for r in figures.overdue],
     )
+    add_evaluation_sheets(workbook, programme_section(figures.trainings), _sheet)
     header, rows = participant_table(filters)
     total = totals.confirmed  # the rows of the participant list: confirmed registrations of the trainings held
     rows = with_progress(rows, total, progress)

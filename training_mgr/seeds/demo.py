@@ -14,6 +14,7 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation, RecommendationUpdate
+from .demo_evaluation import seed_reference_evaluation
 from ..registrations.models import Registration
 from ..trainings.models import SessionDay, SessionOrganiser, Signatory, TrainingSession
 
@@ -176,6 +177,7 @@ def seed_demo(password: str = "demo-password"):
     reference = db.session.scalar(select(TrainingSession).where(TrainingSession.title == REFERENCE_TITLE))
     if reference is None:
         reference = _create_reference(course, orgs, officer)
+    seed_reference_evaluation(reference, officer)
     follow_up = db.session.scalar(select(TrainingSession).where(TrainingSession.title == FOLLOW_UP_TITLE))
     if follow_up is None:
         follow_up = _create_follow_up(course, orgs, officer)

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation, RecommendationUpdate
+from .synthetic_evaluation import seed_evaluation
 from ..registrations.models import Registration
 from ..trainings.models import SessionDay, SessionOrganiser, TrainingSession
 
@@ -284,8 +285,10 @@ def seed_synthetic(n_sessions: int, n_participants: int, seed: int = 1, today: d
                 rec_updates.append({"recommendation_id": rec_id, "date": when, "status": step,
                                     "note": f"Status reported as {step.replace('_', ' ')}.", "created_at": stamp})
         insert_rows(RecommendationUpdate, rec_updates)
+    # a generator of its own, so that the rest of the world stays what it was before evaluation existed
+    n_responses = seed_evaluation(random.Random(f"{seed}-evaluation"), [t for t, _ in attended], insert_rows, BATCH_ROWS)
     db.session.commit()
     return {
         "sessions": n_sessions, "participants": pool_size, "registrations": n_registrations,
-        "attendance marks": n_marks, "recommendations": len(recommendations),
+        "attendance marks": n_marks, "recommendations": len(recommendations), "evaluation responses": n_responses,
     }
