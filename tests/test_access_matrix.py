@@ -247,7 +247,7 @@ MATRIX = {
     ("reports.prepare_programme_report", "POST"): MANAGERS,
     ("reports.prepare_session_report", "POST"): SESSION_READ,
     ("static", "GET"): PUBLIC,
-    ("trainings.officer_home", "GET"): EDITORS,
+    ("reports.officer_home", "GET"): EDITORS,
     ("courses.schedule_training", "GET"): EDITORS,
     ("courses.schedule_training", "POST"): EDITORS,
     ("trainings.detail", "GET"): SESSION_READ,

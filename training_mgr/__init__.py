@@ -84,7 +84,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     signals.language_chosen.connect(auth_services.set_preferred_language)  # a chosen language goes in the profile
-    _connect_features()
+    _connect_features(app)
     text.init_app(app)
     security.init_app(app)
     urls.init_app(app)
@@ -100,17 +100,21 @@ def create_app(config=None):
     return app
 
 
-def _connect_features():
-    """Features that react to, or answer for, a feature below them (``core/signals.py``; connecting twice is harmless)."""
+def _connect_features(app):
+    """Features that react to, or answer for, a feature below them (``core/signals.py``; connecting twice is harmless),
+    and what a lower feature's page shows of a higher one's (template globals)."""
     from .attendance.services import days_with_marks
     from .checkin.tokens import badge_urls
     from .core import signals
     from .registrations.notifications import training_cancelled
-    from .registrations.seats import training_seats_taken
+    from .registrations.seats import quota_usage, training_seats_taken
     from .registrations.services import promote_from_waitlist
+    from .reports.officer_home import training_figures
 
     signals.seats_in_use.connect(training_seats_taken)
     signals.days_in_use.connect(days_with_marks)
     signals.seats_freed.connect(promote_from_waitlist)
     signals.training_cancelled.connect(training_cancelled)
     signals.badge_links.connect(badge_urls)
+    app.add_template_global(training_figures)  # a training's key figures on its page (trainings/detail.html)
+    app.add_template_global(quota_usage)  # seats each organisation has taken, on the quotas page (trainings/quotas.html)

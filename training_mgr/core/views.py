@@ -10,7 +10,7 @@ bp = Blueprint("core", __name__)
 #: where each role lands after logging in
 HOME_ENDPOINTS = {
     "admin": "auth.admin_users",
-    "officer": "trainings.officer_home",
+    "officer": "reports.officer_home",
     "manager": "reports.dashboard",
     "participant": "account.home",
 }

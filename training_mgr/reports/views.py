@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from ..bulk import services as bulk
 from ..core.pagination import requested_page
-from ..core.permissions import STAFF_ROLES, roles_required
+from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
 from ..trainings.access import training_access
 from ..trainings.models import TrainingSession
-from . import documents
+from . import documents, officer_home as officer_figures
 from .evaluation import programme_section
 from .evaluation import programme_section
 from .figures import held_sessions, programme_figures
@@ -28,6 +28,14 @@ OVERDUE_PER_PAGE = 25
 
 def _download(data: bytes, filename: str, mimetype: str):
     return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
+
+
+@bp.get("/officer")
+@roles_required(*EDITOR_ROLES)
+def officer_home():
+    """The officer's home: their trainings and what needs doing (``officer_home.officer_home``)."""
+    home = officer_figures.officer_home(current_user, past_page=requested_page())
+    return render_template("reports/officer_home.html", home=home)
 
 
 @bp.get("/dashboard")

@@ -8,13 +8,10 @@ from ..audit import listing as audit_listing
 from ..core.i18n import fmt_date
 from ..core.domain import shows_domain_errors
 from ..core.forms import OfficersForm, flash_saved
-from ..core.pagination import requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
-from ..registrations.seats import quota_usage
-from ..reports import officer_home as officer_figures
 from . import organisers as organiser_services
 from . import services
 from . import signatories as signatory_services
@@ -33,13 +30,6 @@ def _back(training, endpoint="trainings.detail"):
     return redirect(url_for(endpoint, training_id=training.id))
 
 
-@bp.get("/officer")
-@roles_required(*EDITOR_ROLES)
-def officer_home():
-    home = officer_figures.officer_home(current_user, past_page=requested_page())
-    return render_template("trainings/officer_home.html", home=home)
-
-
 # --- creating and editing ----------------------------------------------------------------------------
 
 # a new training is scheduled from a course: courses.views.schedule_training
@@ -52,7 +42,6 @@ def detail(training, can_manage):
     return render_template(
         "trainings/detail.html",
         training=training,
-        figures=officer_figures.training_figures(training),
         can_manage=can_manage,
         next_statuses=services.STATUS_TRANSITIONS[training.status],
         open_problems=services.open_problems(training) if training.status == "draft" else [],
@@ -152,7 +141,7 @@ def officers(training):
             changes = organiser_services.set_officers(training, current_user, form.officer_ids.data)
             flash_saved(changes, _("Managing officers saved."))
             if not can_manage_session(current_user, training):
-                return redirect(url_for("trainings.officer_home"))
+                return redirect(url_for("reports.officer_home"))
             return _back(training)
     return render_template("trainings/officers.html", training=training, form=form)
 
@@ -168,7 +157,7 @@ def quotas(training):
                                form.max_seats.data)
             flash(_("Quota saved."), "success")
             return _back(training, "trainings.quotas")
-    return render_template("trainings/quotas.html", training=training, form=form, usage=quota_usage(training))
+    return render_template("trainings/quotas.html", training=training, form=form)
 
 
 @bp.post("/officer/trainings/<int:training_id>/quotas/<int:organisation_id>/remove")
