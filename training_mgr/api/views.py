@@ -41,18 +41,31 @@ def api_access(view):
     return wrapped
 
 
-def paginate(query, serialize):
-    """``{"items": [...], "page": N, "next": URL or null}`` for a select ordered by the caller."""
+def paginate(query, serialize, keyset=None):
+    """``{"items": [...], "page": N, "next": URL or null}`` for a select ordered by the caller.
+
+    With ``keyset`` (the ascending, unique column the select is ordered by) the ``next`` link carries the
+    last key shown (``after=``), and a page asked for with it starts after that key instead of skipping the
+    rows before it: the cost of a page is the same on page 1 and page 200 (with an index that leads to the
+    key). ``page`` keeps counting, and a bare ``?page=N`` still works.
+    """
     config = current_app.config
     page = requested_page()
     per_page = request.args.get("per_page", config["API_PER_PAGE"], type=int) or config["API_PER_PAGE"]
     per_page = min(max(per_page, 1), config["API_MAX_PER_PAGE"])
-    rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
+    after = request.args.get("after", type=int) if keyset is not None else None
+    if after is not None:
+        query = query.where(keyset > after)
+    else:
+        query = query.offset((page - 1) * per_page)
+    rows = db.session.scalars(query.limit(per_page + 1)).unique().all()
     has_next = len(rows) > per_page
     rows = rows[:per_page]
     next_url = None
     if has_next:
         args = {**(request.view_args or {}), **request.args.to_dict(), "page": page + 1, "per_page": per_page}
+        if keyset is not None:
+            args["after"] = getattr(rows[-1], keyset.key)
         next_url = public_url(request.endpoint, **args)
     return jsonify(items=serialize(rows), page=page, next=next_url)
 
@@ -132,7 +145,7 @@ def session_registrations(session_id):
             )
         return items
 
-    return paginate(query, serialize)
+    return paginate(query, serialize, keyset=Registration.id)
 
 
 @bp.get("/sessions/<int:session_id>/recommendations")

@@ -19,6 +19,8 @@ class Registration(db.Model):
         one_of("status", REGISTRATION_STATUSES),
         one_of("source", REGISTRATION_SOURCES),
         Index("ix_registrations_training_session_id_status", "training_session_id", "status"),
+        #: a training's registrations in id order: a page of the read API reads only that page (keyset)
+        Index("ix_registrations_training_session_id_id", "training_session_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
