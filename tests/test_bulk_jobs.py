@@ -346,3 +346,17 @@ def test_with_redis_a_worker_killed_mid_job_and_started_again_finishes_it_with_n
     assert len({c.serial for c in certificates}) == len(certificates) == 24
     assert sorted(c.registration_id for c in certificates) == sorted(r.id for r in registrations)
     assert state() == ("done", 24)
+
+
+def test_a_jobs_file_is_dropped_some_days_after_it_was_made(training, people, login, app):
+    eligible(training, 1)
+    certificate_services.issue_certificates(training, by_user=people.officer)
+    officer = login(people.officer)
+    record = job_of(officer.post(f"/officer/trainings/{training.id}/certificates/export", data={"format": "pdf"}))
+    assert bulk.forget_old_files() == 0 and officer.get(f"/jobs/{record.id}/download").status_code == 200
+
+    days = app.config["JOB_FILES_KEPT_DAYS"]
+    assert bulk.forget_old_files(now=utcnow() + timedelta(days=days, minutes=1)) == 1
+    assert officer.get(f"/jobs/{record.id}/download").status_code == 404
+    assert officer.get(f"/jobs/{record.id}.json").json["download_url"] is None
+    assert "Its file was removed some days after it was made." in officer.get(f"/jobs/{record.id}").text

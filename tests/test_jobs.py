@@ -93,6 +93,7 @@ def test_the_recurring_jobs_are_scheduled_from_the_configuration(app):
     assert scheduled == {"training_mgr.mail.tasks.send_pending_emails", "training_mgr.erasure.tasks.apply_retention",
                          "training_mgr.registrations.tasks.release_expired_holds",
                          "training_mgr.bulk.tasks.resume_stalled_jobs",
+                         "training_mgr.bulk.tasks.forget_old_job_files",
                          "training_mgr.nominations.tasks.send_deadline_reminders",
                          "training_mgr.questions.tasks.erase_expired_sensitive_answers"}
     assert scheduled <= set(jobs.celery_app(app).tasks)

@@ -89,6 +89,10 @@ class Defaults:
     #: certificates per part of a bulk issue: the parts are rendered side by side by the workers, each committed
     #: with its own count, so a worker lost mid-job costs one part
     CERTIFICATE_PART_SIZE = 50
+    #: days a bulk job's file stays downloadable after the job finished; then it is dropped, checked this often (the
+    #: record stays, and its page asks to start the job again). 0 keeps the files
+    JOB_FILES_KEPT_DAYS = 7
+    JOB_FILES_CLEANUP_EVERY_SECONDS = 60 * 60
     #: where the rate-limit counters live; None: chosen by ``core.ratelimit.storage_settings`` (REDIS_URL, else the
     #: database). "memory://" keeps them per process: only for tests and single-process tools
     RATELIMIT_STORAGE_URI = None

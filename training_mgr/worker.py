@@ -21,6 +21,8 @@ RECURRING = (
      "RETENTION_EVERY_SECONDS"),
     ("bulk jobs: take up what a lost worker left", "training_mgr.bulk.tasks.resume_stalled_jobs",
      "JOB_RESUME_EVERY_SECONDS"),
+    ("bulk jobs: drop files kept past their days", "training_mgr.bulk.tasks.forget_old_job_files",
+     "JOB_FILES_CLEANUP_EVERY_SECONDS"),
     ("nominations: remind focal points of the deadline", "training_mgr.nominations.tasks.send_deadline_reminders",
      "NOMINATION_REMINDER_EVERY_SECONDS"),
     ("evaluation: e-mail the follow-up surveys that are due", "training_mgr.evaluation.tasks.send_follow_up_surveys",

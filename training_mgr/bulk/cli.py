@@ -15,5 +15,13 @@ def resume_command():
     click.echo(f"Queued {resumed} stalled job{'' if resumed == 1 else 's'} again.")
 
 
+@jobs_cli.command("forget-files")
+def forget_files_command():
+    """Drop the files of bulk jobs finished more than JOB_FILES_KEPT_DAYS ago (the records stay). Without Redis, run
+    it from cron daily; with Redis the scheduler runs it."""
+    dropped = services.forget_old_files()
+    click.echo(f"Dropped {dropped} file{'' if dropped == 1 else 's'}.")
+
+
 def register(app):
     app.cli.add_command(jobs_cli)

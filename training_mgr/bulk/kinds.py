@@ -24,11 +24,13 @@ class JobKind:
     access: str
     #: the page the job page links back to (an endpoint; given ``training_id`` when the job has a training)
     back: str
+    #: whether the job makes a file to download
+    makes_file: bool = True
 
 
 KINDS = {
     "certificates.issue": JobKind(_l("Issuing certificates"), "training_mgr.certificates.tasks.issue_certificates",
-                                  CERTIFICATES, "manage", "certificates.index"),
+                                  CERTIFICATES, "manage", "certificates.index", makes_file=False),
     "certificates.export": JobKind(_l("Preparing the certificates for download"),
                                    "training_mgr.certificates.tasks.export_certificates", CERTIFICATES, "manage",
                                    "certificates.index"),
@@ -38,7 +40,7 @@ KINDS = {
                                  FILES, "programme", "reports.dashboard"),
     "registrations.import": JobKind(_l("Importing the nomination list"),
                                     "training_mgr.registrations.tasks.import_nominations", ROWS, "manage",
-                                    "registrations.index"),
+                                    "registrations.index", makes_file=False),
 }
 
 

@@ -14,6 +14,7 @@ The record (``BulkJob``) is the durable truth, in the database every app server 
   are committed together, once; the part that completes the set finishes the job.
 """
 import time
+from datetime import timedelta
 
 from celery import current_task
 from flask import current_app
@@ -257,6 +258,22 @@ def finish_if_complete(job_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+
+
+def forget_old_files(now=None) -> int:
+    """Drop the files of the jobs that finished more than ``JOB_FILES_KEPT_DAYS`` ago (0: keep them), so that the
+    database does not keep every export for ever; the records stay. Returns how many files were dropped."""
+    days = current_app.config["JOB_FILES_KEPT_DAYS"]
+    if not days:
+        return 0
+    cutoff = (now or utcnow()) - timedelta(days=float(days))
+    dropped = db.session.execute(
+        update(BulkJob).where(BulkJob.finished_at < cutoff, BulkJob.result_filename.is_not(None))
+        .values(result=None, result_filename=None, result_mimetype=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return dropped
 
 
 # --- taking up what a lost worker left --------------------------------------------------------------
