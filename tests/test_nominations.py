@@ -435,3 +435,25 @@ def test_nominating_while_the_seat_lock_is_stuck_answers_try_again_within_5_seco
     assert response.status_code == 503 and BUSY in response.text
     db.session.rollback()
     assert db.session.scalar(select(Nomination)) is None and db.session.scalar(select(Participant)) is None
+
+
+def test_the_nominees_page_costs_the_same_queries_for_many_nominees(app, login, world, count_queries):
+    officer = login(world.officer)
+    url = f"/officer/trainings/{world.training.id}/nominations/nominees"
+
+    def nominate(count, start):
+        invitation, _token = invite(world.training, OrganisationFactory(), seats=count,
+                                    email=f"focal{start}@example.org")
+        for n in range(start, start + count):
+            services.nominate(invitation, NomineeDetails(name=f"Official {n}", sex="female", email=f"o{n}@example.org"))
+
+    nominate(2, 0)
+    officer.get(url)  # warm up
+    with count_queries() as few:
+        assert officer.get(url).status_code == 200
+    nominate(8, 10)
+    nominate(8, 20)
+    officer.get(url)
+    with count_queries() as many:
+        assert officer.get(url).status_code == 200
+    assert len(many) <= len(few) + 2  # not one more query per nominee or invitation

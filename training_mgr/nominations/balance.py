@@ -17,7 +17,7 @@ from .models import Nomination, NominationInvitation
 OUT_OF_THE_RUNNING = ("rejected", "withdrawn")
 
 
-def _positions(invitations) -> dict[int, bool]:
+def positions_of(invitations) -> dict[int, bool]:
     """{nomination id: within the quota} for every nomination of ``invitations``, in one query: per invitation,
     the first ``seats`` nominations still in the running (oldest first) are within it, the others on the waiting
     list; a rejected or withdrawn one is neither (False)."""
@@ -41,15 +41,8 @@ def _positions(invitations) -> dict[int, bool]:
 
 
 def quota_positions(invitation) -> dict[int, bool]:
-    """{nomination id: within the quota} for one invitation (``_positions``)."""
-    return _positions([invitation])
-
-
-def training_positions(training) -> dict[int, bool]:
-    """{nomination id: within the quota} for every invitation of the training."""
-    invitations = db.session.scalars(
-        select(NominationInvitation).where(NominationInvitation.training_id == training.id)).all()
-    return _positions(invitations)
+    """{nomination id: within the quota} for one invitation (``positions_of``)."""
+    return positions_of([invitation])
 
 
 @dataclass(frozen=True)
@@ -66,7 +59,7 @@ class QuotaUse:
 
 
 def quota_use(invitation, positions: dict[int, bool] | None = None) -> QuotaUse:
-    """How much of the invitation's quota its nominations use; ``positions`` from ``training_positions`` saves
+    """How much of the invitation's quota its nominations use; ``positions`` from ``positions_of`` saves
     the query when several invitations are shown."""
     positions = quota_positions(invitation) if positions is None else positions
     used = waiting = 0
@@ -111,7 +104,7 @@ def gender_balance(training, invitations=None, positions=None) -> tuple[list[Bal
     invitations = invitations if invitations is not None else db.session.scalars(
         select(NominationInvitation).where(NominationInvitation.training_id == training.id)
         .options(selectinload(NominationInvitation.nominations))).all()
-    positions = positions if positions is not None else _positions(invitations)
+    positions = positions if positions is not None else positions_of(invitations)
     by_organisation: dict[int, dict] = {}
     for invitation in invitations:
         if invitation.revoked_at is not None and not invitation.nominations:

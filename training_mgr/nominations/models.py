@@ -50,7 +50,7 @@ class NominationInvitation(db.Model):
 class Nomination(db.Model):
     """One official nominated by a focal point: the details as the focal point typed them, and the pending
     registration they became. Whether it is within the quota or on the waiting list is not stored but counted
-    (``services.quota_positions``): the first ``seats`` nominations still in the running are within it."""
+    (``balance.quota_positions``): the first ``seats`` nominations still in the running are within it."""
 
     __tablename__ = "nominations"
     __table_args__ = (one_of("sex", SEXES),)

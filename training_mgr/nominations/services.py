@@ -18,6 +18,7 @@ import secrets
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
 from ..auth.services import normalise_email
@@ -29,6 +30,7 @@ from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..questions import services as questions
 from ..registrations import services as registrations
+from ..registrations.models import Registration
 from . import balance, notifications
 from .inputs import InvitationDetails, NomineeDetails, deadline_end
 from .models import Nomination, NominationInvitation
@@ -129,8 +131,12 @@ def invitation_by_token(plain: str) -> NominationInvitation:
 
 
 def invitations_of(training) -> list:
+    """The training's invitations, oldest first, with their nominations, registrations and participants loaded
+    (the officer's pages read them all: a fixed number of queries however many there are)."""
     return db.session.scalars(
         select(NominationInvitation).where(NominationInvitation.training_id == training.id)
+        .options(selectinload(NominationInvitation.nominations).joinedload(Nomination.registration)
+                 .joinedload(Registration.participant))
         .order_by(NominationInvitation.id)
     ).all()
 

@@ -35,7 +35,7 @@ def _invitation_form(training, formdata=None):
 
 def _render_index(training, can_manage, invite_form=None, target_form=None, status=200):
     invitations = services.invitations_of(training)
-    positions = balance.training_positions(training)
+    positions = balance.positions_of(invitations)
     if target_form is None:
         target_form = WomenTargetForm(formdata=None, percent=training.women_target_percent)
     rows, overall = balance.gender_balance(training, invitations, positions)
@@ -102,7 +102,7 @@ def revoke(training, invitation_id):
 @training_access("view", with_can_manage=True)
 def nominees(training, can_manage):
     invitations = services.invitations_of(training)
-    positions = balance.training_positions(training)
+    positions = balance.positions_of(invitations)
     nominations = [n for i in invitations for n in i.nominations]
     rows, overall = balance.gender_balance(training, invitations, positions)
     return render_template(
