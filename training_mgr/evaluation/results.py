@@ -82,7 +82,7 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
     ``by_sex`` {sex: …} and ``by_organisation`` [{organisation_id, organisation, organisation_ar, …}]);
     ``reaction`` and ``follow_up`` {responses, response_rate, shown, items [{question, question_ar, mean,
     distribution {"1".."5": n}}], comments}; ``recommendations`` {status: n, "overdue": n, "total": n};
-    ``confirmed``. Eleven statements whatever the data size; the knowledge figures are summed in SQL per training, sex
+    ``confirmed``. Ten statements whatever the data size (nine without ``comments``); the knowledge figures are summed in SQL per training, sex
     and organisation, so no row per person reaches Python."""
     today = today or date.today()
     ids = list(training_ids) if isinstance(training_ids, (list, tuple, set)) else training_ids
