@@ -189,3 +189,30 @@ def test_removing_a_question_removes_its_answers(app, login, setup):
     assert "Question removed, with its 1 answers." in response.text
     assert db.session.get(RegistrationQuestion, questions["passport_number"].id) is None
     assert "A1234567" not in {a.value for a in db.session.scalars(select(RegistrationAnswer))}
+
+
+def test_a_nominee_from_the_spreadsheet_answers_the_questions_when_confirming_their_details(app, setup):
+    officer, organisation, training = setup
+    questions = add_questions(training, officer)
+    invitation, _token = nominations.invite(training, InvitationDetails(
+        organisation_id=organisation.id, focal_point_name="Focal", focal_point_email="focal@mot.gov.iq", seats=2,
+        deadline=date.today() + timedelta(days=5)), by_user=None)
+    from training_mgr.mail.models import OutboundEmail
+    from training_mgr.nominations.inputs import NomineeDetails
+
+    nominations.nominate_all(invitation, [NomineeDetails(name="Ali Hussein", sex="male", email="ali@mot.gov.iq")])
+    message = db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "nomination.nominee"))
+    link = message.body_text.split("http://localhost", 1)[1].split()[0]
+    client = app.test_client()
+    page = client.get(link)
+    assert "Passport number" in page.text and "Which session will you attend?" in page.text
+    missing = client.post(link, data={"name": "Ali Hussein", "sex": "male", "email": "ali@mot.gov.iq"})
+    assert missing.status_code == 422 and "Please answer this question." in missing.text
+    done = client.post(link, data={"name": "Ali Hussein", "sex": "male", "email": "ali@mot.gov.iq",
+                                   f"question_{questions['session'].id}": "1",
+                                   f"question_{questions['date_of_birth'].id}": "1980-01-31"})
+    assert done.status_code == 302
+    assert {a.question.label: a.value for a in db.session.scalars(select(RegistrationAnswer))} == {
+        "Which session will you attend?": "1", "Date of birth": "1980-01-31"}
+    again = client.get(link)  # drawn again with the answers given
+    assert 'value="1980-01-31"' in again.text

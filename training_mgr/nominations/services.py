@@ -334,9 +334,10 @@ def nomination_by_confirm_token(plain: str) -> Nomination:
     return nomination
 
 
-def confirm_details(nomination, details: NomineeDetails) -> None:
+def confirm_details(nomination, details: NomineeDetails, *, answers=None) -> None:
     """The nominee checked their details (from the e-mailed link, which proves the address is theirs): their
-    participant record takes them, and the nomination is marked confirmed; commits. The link keeps working, so
+    participant record takes them, ``answers`` to the training's registration questions ({question id: text})
+    replace those given so far, and the nomination is marked confirmed; commits. The link keeps working, so
     they can correct them again."""
     participant = nomination.registration.participant
     values = {"name": details.name, "name_ar": details.name_ar, "sex": details.sex,
@@ -345,6 +346,8 @@ def confirm_details(nomination, details: NomineeDetails) -> None:
     for field, value in values.items():
         setattr(nomination, field, value)
     nomination.confirmed_at = utcnow()
+    if answers:
+        questions.save_answers(nomination.registration, answers)
     audit.record(None, "nomination.confirm_details", nomination,
                  f"{participant.name} confirmed their details", changes=changes or None,
                  training_id=nomination.invitation.training_id)

@@ -1,6 +1,6 @@
 """Nominations: the officers' invitations and decisions, the focal point's page (through the link, no account)
 and the nominee's page to confirm their own details."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from ..core.urls import public_url
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..questions import services as questions
-from ..questions.forms import answers_of, question_fields, with_questions
+from ..questions.forms import answers_of, fill_answers, question_fields, with_questions
 from ..trainings.access import session_part_or_404, training_access
 from . import balance, services, spreadsheet
 from .forms import ConfirmForm, InvitationForm, NomineeForm, SpreadsheetForm, WomenTargetForm
@@ -248,12 +248,15 @@ def nominee(token):
         nomination = services.nomination_by_confirm_token(token)
     except services.NominationLinkInvalid as error:
         return _link_refused(error)
-    participant = nomination.registration.participant
-    form = NomineeForm(obj=participant)
+    registration = nomination.registration
+    asked = questions.questions_of(registration.training_id)
+    form = with_questions(NomineeForm, asked)(obj=registration.participant)
     form.email.data = nomination.email  # shown, not changed here
+    if request.method == "GET":
+        fill_answers(form, asked, questions.stored_answers(registration))
     if form.validate_on_submit():
-        services.confirm_details(nomination, NomineeDetails.from_form(form))
+        services.confirm_details(nomination, NomineeDetails.from_form(form), answers=answers_of(form, asked))
         flash(_("Thank you: your details are confirmed. The organisers will write to you once they have decided."), "success")
         return redirect(url_for(".nominee", token=token))
     return render_template("nominations/nominee.html", nomination=nomination, training=nomination.invitation.training,
-                           form=form), 422 if form.errors else 200
+                           form=form, question_fields=question_fields(form, asked)), 422 if form.errors else 200

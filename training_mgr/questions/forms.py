@@ -1,5 +1,7 @@
 """The officer's forms for a training's questions, and the questions as fields of the registration and nomination
 forms (``question_fields``, ``answers_of``)."""
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField,
@@ -75,6 +77,21 @@ def with_questions(form_class, questions):
 def question_fields(form, questions) -> list:
     """The bound fields of ``questions`` in ``form``, in order (for the template)."""
     return [form[f"{FIELD_PREFIX}{q.id}"] for q in questions if f"{FIELD_PREFIX}{q.id}" in form]
+
+
+def fill_answers(form, questions, stored: dict) -> None:
+    """Put the ``stored`` answers ({question id: text}) back into the form's question fields (a form drawn again)."""
+    for question in questions:
+        value = stored.get(question.id)
+        if value is None:
+            continue
+        field = form[f"{FIELD_PREFIX}{question.id}"]
+        if question.kind == "multiple_choice":
+            field.data = value.splitlines()
+        elif question.kind == "date":
+            field.data = date.fromisoformat(value)
+        else:
+            field.data = value
 
 
 def answers_of(form, questions) -> dict:

@@ -166,6 +166,13 @@ def save_answers(registration, answers: dict) -> None:
     db.session.flush()
 
 
+def stored_answers(registration) -> dict:
+    """{question id: stored text} of the registration, for the person's own form (not an officer's view)."""
+    return dict(db.session.execute(
+        select(RegistrationAnswer.question_id, RegistrationAnswer.value)
+        .where(RegistrationAnswer.registration_id == registration.id)).all())
+
+
 def record_answers(registration, answers: dict) -> None:
     """``save_answers`` and commit (the public form: after the registration's own commit)."""
     save_answers(registration, answers)
