@@ -36,6 +36,15 @@ class Certificate(db.Model):
     revoked_at = mapped_column(db.DateTime(timezone=True))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoke_reason: Mapped[str | None] = mapped_column(Text)
+    #: what the certificate printed when it was issued: the holder's names, organisation and the training's title.
+    #: The verification page shows these, whatever the profile or the training says later; only a reissue (a new
+    #: certificate, audit-logged) prints them anew. Names are None once the holder's details are erased.
+    printed_name: Mapped[str | None] = mapped_column(String(200))
+    printed_name_ar: Mapped[str | None] = mapped_column(String(200))
+    printed_organisation: Mapped[str | None] = mapped_column(String(200))
+    printed_organisation_ar: Mapped[str | None] = mapped_column(String(200))
+    printed_title: Mapped[str | None] = mapped_column(String(300))
+    printed_title_ar: Mapped[str | None] = mapped_column(String(300))
     #: the certificate this one replaces, when reissued
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
     #: the issued PDF exactly as first rendered; re-downloads serve these bytes

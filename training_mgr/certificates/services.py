@@ -153,9 +153,21 @@ NAME_BOX = {"width_pt": 306.0, "height_pt": 58.0, "largest": 23.0, "smallest": 1
 NAME_FONTS = {"en": ("Amiri-Bold.ttf", "DejaVuSans-Bold.ttf"), "ar": ("NotoNaskhArabic-Bold.ttf", "DejaVuSans-Bold.ttf")}
 
 
-def printed_names(participant) -> dict:
+def printed_text(training, participant) -> dict:
+    """What a certificate issued now prints and keeps (``Certificate.printed_*``): the holder's names and
+    organisation, the training's title."""
+    organisation = participant.organisation
+    return {
+        "printed_name": participant.name, "printed_name_ar": participant.name_ar,
+        "printed_organisation": organisation.name if organisation else participant.organisation_other,
+        "printed_organisation_ar": organisation.name_ar if organisation else None,
+        "printed_title": training.title, "printed_title_ar": training.title_ar,
+    }
+
+
+def printed_names(certificate) -> dict:
     """The name printed in each half: {"en": the Latin name, "ar": the Arabic name, else the Latin one}."""
-    return {"en": participant.name, "ar": participant.name_ar or participant.name}
+    return {"en": certificate.printed_name, "ar": certificate.printed_name_ar or certificate.printed_name}
 
 
 def name_font_sizes(names: dict) -> dict:
@@ -194,7 +206,7 @@ def print_context(training) -> dict:
 def _printed(certificate, participant) -> PrintedCertificate:
     url = verification_url(certificate.code)
     return PrintedCertificate(certificate, participant, url, pdf.qr_data_uri(url),
-                              name_font_sizes(printed_names(participant)))
+                              name_font_sizes(printed_names(certificate)))
 
 
 def render_certificates(training, pairs, on_progress=None) -> list[bytes]:
@@ -254,7 +266,7 @@ def _issue(training, registration_ids, *, by_user, on_progress=None, replacing=N
             registration_id=registration.id, year=issued_on.year, sequence=sequence,
             serial=format_serial(issued_on.year, sequence), code=new_verification_code(), status="valid",
             issued_on=issued_on, issued_by_id=getattr(by_user, "id", None),
-            replaces_id=replacing.id if replacing else None,
+            replaces_id=replacing.id if replacing else None, **printed_text(training, registration.participant),
         )
         pairs.append((certificate, registration.participant))
     files = render_certificates(training, pairs, on_progress=on_progress)
@@ -283,7 +295,9 @@ def _issue(training, registration_ids, *, by_user, on_progress=None, replacing=N
         audit.record(
             by_user, "certificate.reissued" if replacing else "certificate.issued", certificate,
             _("Certificate %(serial)s issued to %(name)s", serial=certificate.serial, name=participant.name),
-            {"serial": certificate.serial, "replaces": replacing.serial if replacing else None},
+            {"serial": certificate.serial, "replaces": replacing.serial if replacing else None,
+             **({"printed_name": [replacing.printed_name, certificate.printed_name],
+                 "printed_name_ar": [replacing.printed_name_ar, certificate.printed_name_ar]} if replacing else {})},
             training_id=training.id,
         )
         issued.append(certificate)

@@ -145,9 +145,11 @@ def _erase(participant) -> None:
         update(Registration).where(Registration.participant_id == participant.id, Registration.held_until.is_not(None))
         .values(held_until=utcnow(), hold_token_hash=None).execution_options(synchronize_session=False)
     )
-    # The stored PDFs print the name; serial, code, status and SHA-256 stay, so the certificate is still verifiable.
+    # The stored PDFs and the names kept as printed go; serial, code, status and SHA-256 stay, so the certificate
+    # is still verifiable.
     db.session.execute(
-        update(Certificate).where(Certificate.registration_id.in_(registration_ids)).values(pdf=None)
+        update(Certificate).where(Certificate.registration_id.in_(registration_ids))
+        .values(pdf=None, printed_name=None, printed_name_ar=None, printed_organisation=None, printed_organisation_ar=None)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
