@@ -193,3 +193,13 @@ def test_the_account_page_offers_the_open_questionnaires_until_answered(app, log
     assert f"/sessions/{training.id}/evaluation/pre" in client.get("/account").text
     client.post(f"/sessions/{training.id}/evaluation/pre", data={f"q{q.id}": "0" for q in questions})
     assert "/evaluation/pre" not in client.get("/account").text
+
+
+def test_a_reaction_survey_of_fewer_than_five_is_not_broken_down_on_the_page(app, login, setup):
+    training, officer, _, people, _ = setup
+    reaction = instruments.open_now(training, "reaction", by_user=officer)
+    answers = {q.id: instruments.GivenAnswer(value=2) if q.kind == "likert" else instruments.GivenAnswer(text="Too long")
+               for q in reaction.questions}
+    instruments.submit_answers(reaction, training, people[0].id, answers)
+    page = login(officer).get(f"/officer/trainings/{training.id}/evaluation").text
+    assert "Fewer than 5 responses" in page and "Too long" not in page
