@@ -85,3 +85,53 @@ def test_guessing_codes_is_rate_limited(client, certificate):
     assert statuses[:30] == [404] * 30
     assert statuses[30] == 429
     assert client.get(f"/verify/{certificate.code}").status_code == 429  # the budget is shared by the address
+
+
+# --- the issuer is the training's organisers; codes are forgiven; an unknown one gets help ------------
+
+
+def test_the_page_names_the_organisers_and_signatories_never_the_product(client, certificate, app):
+    from training_mgr.extensions import db
+    from training_mgr.trainings.models import SessionOrganiser, Signatory
+    from tests.factories import OrganisationFactory
+
+    training = certificate.registration.training
+    db.session.add_all([
+        SessionOrganiser(training=training, role="host", organisation=OrganisationFactory(name="Al-Nahrain Centre")),
+        SessionOrganiser(training=training, role="co_organiser", position=1,
+                         organisation=OrganisationFactory(name="International Organization for Migration")),
+        Signatory(training=training, name="Giorgi Gigauri", title="Chief of Mission, IOM Iraq"),
+    ])
+    db.session.commit()
+    app.config["PRODUCT_NAME"] = "Academy Portal"
+    page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "issued by the training’s organisers" in page
+    for expected in ["Al-Nahrain Centre", "International Organization for Migration", "Giorgi Gigauri",
+                     "Chief of Mission, IOM Iraq", "Academy Portal"]:
+        assert expected in page, expected
+    assert "training_mgr" not in page
+
+
+@pytest.mark.parametrize("typed", [
+    lambda code: code.lower(),
+    lambda code: code.replace("-", " "),
+    lambda code: code.replace("-", "").translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
+    lambda code: code.lower().translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")).replace("-", " – "),
+])
+def test_codes_typed_with_arabic_or_persian_digits_spaces_or_dashes_are_found(client, certificate, typed):
+    response = client.get("/verify", query_string={"code": typed(certificate.code)})
+    assert response.status_code == 302 and response.location.endswith(f"/verify/{certificate.code}")
+    assert client.get(f"/verify/{typed(certificate.code)}").status_code == 200
+
+
+def test_an_unknown_code_shows_the_form_again_with_what_a_code_looks_like(client, certificate):
+    unknown = "7K3M-Q9PX-2HDT-W4NB"
+    response = client.get(f"/verify/{unknown}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "No certificate has this code." in page and "e.g. 7K3M-Q9PX-2HDT-W4NB" in page
+    assert f'value="{unknown}"' in page and 'name="code"' in page
+
+
+def test_every_page_links_to_the_verification_form(client):
+    assert 'href="/verify"' in client.get("/").get_data(as_text=True)

@@ -152,6 +152,9 @@ class Defaults:
     #: staff (admin, officer, manager) sessions end after this many minutes without a request (0: never)
     STAFF_IDLE_TIMEOUT_MINUTES = 480
     CERTIFICATE_SERIAL_PREFIX = "TM"
+    #: the product's name in page titles and the navigation bar; a certificate is issued by its training's
+    #: organisers, never by the product
+    PRODUCT_NAME = "training_mgr"
     #: a focal point who has not been reminded yet is reminded once this many days before the nomination deadline
     NOMINATION_REMINDER_DAYS = 3
     #: years after their latest training ended (or, never registered, after their record was made) that a

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload
 
 from ..core.db import bounded_lock_wait
+from ..core.text import typed_code
 from ..core.urls import public_url
 from ..extensions import db
 from ..registrations.models import Registration
@@ -88,9 +89,9 @@ def _grouped(symbols: str) -> str:
 
 
 def normalise_code(text: str) -> str | None:
-    """The stored form of a typed code (any case, hyphens and spaces optional, I/L read as 1, O as 0),
-    or None when it cannot be a code."""
-    symbols = "".join((text or "").upper().split()).replace("-", "").translate(str.maketrans("ILO", "110"))
+    """The stored form of a typed code, or None when it cannot be a code: read as ``core.text.typed_code`` reads
+    it (any case; Arabic-Indic or Persian digits; spaces and dashes anywhere or none), I and L as 1, O as 0."""
+    symbols = typed_code(text).translate(str.maketrans("ILO", "110"))
     if len(symbols) != CODE_LENGTH or any(c not in CROCKFORD_ALPHABET for c in symbols):
         return None
     return _grouped(symbols)

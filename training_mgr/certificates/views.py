@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from ..bulk import services as bulk
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
-from ..core.text import clean_text
+from ..core.text import clean_text, typed_code
 from ..extensions import db, limiter
 from ..core.domain import shows_domain_errors
 from ..trainings.access import training_access
@@ -27,9 +27,11 @@ def index(training, can_manage):
     rows = services.eligibility(training)
     search = clean_text(request.args.get("q") or "")
     if search:
-        needle = search.casefold()
+        needle, typed = search.casefold(), typed_code(search)  # a serial or code typed any way matches too
         rows = [r for r in rows if needle in r.registration.participant.name.casefold()
-                or needle in (r.registration.participant.name_ar or "")]
+                or needle in (r.registration.participant.name_ar or "")
+                or (len(typed) >= 4 and any(typed in typed_code(c.serial) or typed == typed_code(c.code)
+                                            for c in r.registration.certificates))]
     return render_template(
         "certificates/index.html", training=training, rows=rows, search=search, form=IssueForm(),
         can_manage=can_manage,
@@ -174,13 +176,21 @@ def verify_form():
     return render_template("certificates/verify_form.html", form=form)
 
 
+def _unknown_code_page(code):
+    """The form again, with the code as typed and what a code looks like: still a 404 for an unknown code."""
+    form = VerifyCodeForm(data={"code": code})
+    form.code.errors = [_("No certificate has this code. Compare it with the one printed on the certificate: "
+                          "16 letters and digits in four groups, e.g. 7K3M-Q9PX-2HDT-W4NB.")]
+    return render_template("certificates/verify_form.html", form=form), 404
+
+
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @verify_limit
 def verify(code):
     """Public verification page. Shows only what the certificate itself shows, never contact details."""
     certificate = codes.find_by_code(code)
     if certificate is None:
-        abort(404)
+        return _unknown_code_page(code)
     form = VerifyFileForm()
     file_is_original = None
     if form.validate_on_submit():

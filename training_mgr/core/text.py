@@ -107,6 +107,21 @@ def one_line(value) -> str:
     return " ".join(printable(str(value)).split())
 
 
+#: what a typed code or number may be written with besides its letters and ASCII digits: Arabic-Indic (٠-٩)
+#: and Persian (۰-۹) digits, and the dashes and spaces that split it into groups
+_TYPED_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_TYPED_SEPARATORS = re.compile("[\\s\u00ad\u0640\u2010-\u2015\u2212\ufe58\ufe63\uff0d_-]+")
+
+
+def typed_code(value) -> str:
+    """A code or number as a person may type it, made comparable: Arabic-Indic and Persian digits read as 0-9,
+    full-width forms as ASCII (NFKC), letters in upper case, and every space, dash, underscore and tatweel
+    left out; e.g. ``"٧k٣m q9px–2hdt-w4nb"`` -> ``"7K3MQ9PX2HDTW4NB"``. Each feature then checks the shape
+    of its own codes (verification codes, serial numbers, badge codes)."""
+    text = unicodedata.normalize("NFKC", str(value or "")).translate(_TYPED_DIGITS)
+    return _TYPED_SEPARATORS.sub("", text).upper()
+
+
 def init_app(app):
     """Every ``{{ … }}`` of every template (pages, PDFs, e-mails) is written through ``printable``, so text stored
     before the input rule cannot reverse a line or put a control character on a page."""
