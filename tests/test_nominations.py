@@ -457,3 +457,18 @@ def test_the_nominees_page_costs_the_same_queries_for_many_nominees(app, login, 
     with count_queries() as many:
         assert officer.get(url).status_code == 200
     assert len(many) <= len(few) + 2  # not one more query per nominee or invitation
+
+
+def test_the_link_works_until_the_end_of_the_deadline_day_in_the_trainings_time_zone(app, world):
+    from datetime import datetime, timezone
+
+    from training_mgr.core.db import as_utc
+
+    day = date.today() + timedelta(days=3)
+    invitation, _token = invite(world.training, world.interior, deadline=day)  # Baghdad, UTC+3
+    db.session.expire_all()
+    stored = db.session.get(NominationInvitation, invitation.id)
+    assert as_utc(stored.deadline) == datetime(day.year, day.month, day.day, 20, 59, 59, tzinfo=timezone.utc)
+    assert stored.deadline_day == day
+    assert services.is_open(stored, now=datetime(day.year, day.month, day.day, 20, 59, 0, tzinfo=timezone.utc))
+    assert not services.is_open(stored, now=datetime(day.year, day.month, day.day, 21, 0, 0, tzinfo=timezone.utc))

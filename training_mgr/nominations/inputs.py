@@ -1,6 +1,7 @@
 """What an officer types to invite an organisation, and what a focal point types about a nominee."""
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
+from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from ..core.db import utcnow
@@ -33,8 +34,8 @@ class InvitationDetails:
 
 
 def deadline_end(day: date, timezone: str) -> datetime:
-    """The end of ``day`` (23:59:59) in ``timezone`` (an IANA name), as a timezone-aware datetime."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(timezone))
+    """The end of ``day`` (23:59:59) in ``timezone`` (an IANA name), in UTC (as times are stored)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(timezone)).astimezone(dt_timezone.utc)
 
 
 def default_deadline(training) -> date:

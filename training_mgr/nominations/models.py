@@ -4,6 +4,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import one_of, utcnow
+from ..core.i18n import local_date
 from ..extensions import db
 from ..participants.models import SEXES
 
@@ -42,6 +43,11 @@ class NominationInvitation(db.Model):
     created_by = relationship("User", foreign_keys=[created_by_id])
     nominations: Mapped[list["Nomination"]] = relationship(
         back_populates="invitation", order_by="Nomination.id", cascade="all, delete-orphan")
+
+    @property
+    def deadline_day(self):
+        """The last day of nominations, in the training's time zone."""
+        return local_date(self.deadline, self.training.timezone)
 
     def __repr__(self):
         return f"<NominationInvitation {self.id} training={self.training_id} seats={self.seats}>"

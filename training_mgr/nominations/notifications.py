@@ -1,5 +1,5 @@
 """E-mail of the nominations, queued in the outbox within the caller's transaction (sent once it commits)."""
-from ..core.i18n import fmt_date, local_date
+from ..core.i18n import fmt_date
 from ..core.urls import public_url
 
 
@@ -7,7 +7,7 @@ def _deadline_text(invitation, locale) -> str:
     from flask_babel import force_locale
 
     with force_locale(locale):
-        return fmt_date(local_date(invitation.deadline, invitation.training.timezone), "long")
+        return fmt_date(invitation.deadline_day, "long")
 
 
 def _title(training, locale) -> str:
@@ -56,5 +56,5 @@ def nominee(nomination, token: str) -> None:
         recipient_name=(nomination.name_ar if locale == "ar" and nomination.name_ar else nomination.name),
         training=invitation.training, invitation=invitation, title=_title(invitation.training, locale),
         link=public_url("nominations.nominee", token=token, lang=locale),
-        session_url=public_url("catalogue.session_page", session_id=invitation.training_id),
+        session_url=public_url("catalogue.session_page", training_id=invitation.training_id),
     )

@@ -3,6 +3,7 @@ who may see the sensitive ones, and their erasure once the training's retention 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -108,8 +109,10 @@ def add_builtin_questions(training, keys, *, by_user) -> list:
         if key not in keys or key in present:
             continue
         kind, label, label_ar, sensitive = BUILTIN_QUESTIONS[key]
+        with force_locale("en"):  # the English label is stored, whatever language the officer reads
+            label = str(label)
         question = RegistrationQuestion(training_id=training.id, position=position, kind=kind, builtin=key,
-                                        label=str(label), label_ar=label_ar, sensitive=sensitive)
+                                        label=label, label_ar=label_ar, sensitive=sensitive)
         position += 1
         db.session.add(question)
         added.append(question)
