@@ -218,6 +218,7 @@ MATRIX = {
     ("evaluation.paper", "GET"): SESSION_WRITE,
     ("evaluation.paper", "POST"): SESSION_WRITE,
     ("evaluation.test_pdf", "GET"): SESSION_READ,
+    ("evaluation.links_pdf", "GET"): SESSION_WRITE,
     # where a participant answers: A and B are both confirmed participants of the training; staff have no answers to give
     ("evaluation.take", "GET"): REGISTERED_PARTICIPANTS,
     ("evaluation.take", "POST"): REGISTERED_PARTICIPANTS,
@@ -322,6 +323,7 @@ ROUTE_PARAMS = {
     "evaluation.paper": lambda w: {"kind": "pre"},
     "evaluation.test_pdf": lambda w: {"kind": "pre", **printable_test(w)},
     "evaluation.take": lambda w: {"slug": "pre"},
+    "evaluation.links_pdf": lambda w: {"kind": "reaction"},
 }
 
 def bank_question(world) -> int:

@@ -203,3 +203,19 @@ def test_a_reaction_survey_of_fewer_than_five_is_not_broken_down_on_the_page(app
     instruments.submit_answers(reaction, training, people[0].id, answers)
     page = login(officer).get(f"/officer/trainings/{training.id}/evaluation").text
     assert "Fewer than 5 responses" in page and "Too long" not in page
+
+
+def test_the_qr_slips_carry_each_persons_working_link(app, login, client, setup, tmp_path):
+    training, officer, questions, people, _ = setup
+    instruments.open_now(training, "reaction", by_user=officer)
+    response = login(officer).get(f"/officer/trainings/{training.id}/evaluation/reaction/links.pdf")
+    assert response.status_code == 200
+    path = tmp_path / "links.pdf"
+    path.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert all(person.name in text for person in people)
+    with app.test_request_context():
+        links = [instruments.personal_url(training.id, person.id, "reaction") for person in people]
+    assert all(link in text.replace("\n", "") for link in links)  # printed under each QR code, as the code holds it
+    page = client.get(links[0][links[0].index("/sessions/"):])
+    assert page.status_code == 200 and "anonymous" in page.text

@@ -53,7 +53,7 @@ def questionnaire_links():
         names = {"pre": _("Pre-test"), "post": _("Post-test"), "reaction": _("Your opinion of the training"),
                  "follow_up": _("Follow-up survey")}
         now = utcnow()
-        return [(names[kind], url_for("evaluation.take", session_id=registration.training_id, slug=instruments.SLUGS[kind]))
+        return [(names[kind], url_for("evaluation.take", training_id=registration.training_id, slug=instruments.SLUGS[kind]))
                 for kind, instrument in instruments.instruments_of(registration.training).items()
                 if instrument.items and instrument.is_open(now)
                 and not instruments.has_answered(instrument, registration.participant_id)]
@@ -272,6 +272,25 @@ def test_pdf(training, kind):
     data = render_pdf("pdf/evaluation_test.html", training=training, kind=kind, questions=questions)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=f"training-{training.id}-{kind}-test.pdf")
+
+
+@bp.get(f"/officer/trainings/<int:training_id>/evaluation/<{KINDS}:kind>/links.pdf")
+@roles_required(*STAFF_ROLES)
+@training_access("manage")
+def links_pdf(training, kind):
+    """Slips to hand out in the room: each confirmed participant's name and the QR code of their personal link."""
+    from ..pdf import qr_data_uri, render_pdf
+
+    registrations = db.session.scalars(
+        select(Registration).join(Participant).where(Registration.training_id == training.id,
+                                                     Registration.status == "confirmed").order_by(Participant.name)).all()
+    slips = [{"participant": r.participant, "url": instruments.personal_url(training.id, r.participant_id, kind)}
+             for r in registrations]
+    for slip in slips:
+        slip["qr"] = qr_data_uri(slip["url"])
+    data = render_pdf("pdf/evaluation_links.html", training=training, kind=kind, slips=slips)
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"training-{training.id}-{kind}-links.pdf")
 
 
 from . import taking  # noqa: E402,F401  (the participants' pages, on this blueprint)
