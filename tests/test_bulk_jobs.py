@@ -91,6 +91,9 @@ def test_a_bulk_issue_shows_its_progress_on_another_app_server_as_it_goes(traini
     page = watcher.get(f"/jobs/{record.id}").text
     assert "5 of 5 certificates" in page and "5 certificates issued." in page
     assert 'http-equiv="refresh"' not in page  # finished: nothing left to watch
+    # the certificates page, on any server, leads back to it
+    listed = watcher.get(f"/officer/trainings/{training.id}/certificates").text
+    assert f'<a href="/jobs/{record.id}">Issuing certificates: done, 5 of 5 certificates</a>' in listed
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 5
 
 

@@ -5,7 +5,7 @@ names are kept here, so this package imports none of those features (they import
 """
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 #: what a job counts
 CERTIFICATES, ROWS, FILES = "certificates", "rows", "files"
@@ -42,6 +42,16 @@ KINDS = {
                                     "training_mgr.registrations.tasks.import_nominations", ROWS, "manage",
                                     "registrations.index", makes_file=False),
 }
+
+
+JOB_STATUS_LABELS = {"queued": _l("waiting"), "running": _l("running"), "done": _l("done"), "failed": _l("failed")}
+
+
+def summary(record) -> str:
+    """One line about a job for a list: "Issuing certificates: running, 312 of 500 certificates"."""
+    kind = KINDS[record.kind]
+    return _("%(title)s: %(status)s, %(progress)s", title=kind.title, status=JOB_STATUS_LABELS[record.status],
+             progress=progress_text(kind.unit, record.done, record.total))
 
 
 def progress_text(unit: str, done: int, total: int | None) -> str:

@@ -73,6 +73,14 @@ def queue(record: BulkJob) -> None:
         current_app.logger.warning("bulk job %s could not be queued; it will be resumed later", job_id, exc_info=True)
 
 
+def recent_jobs(training, kinds, limit: int = 5) -> list:
+    """The training's latest jobs of these ``kinds``, newest first (for a page that links to them)."""
+    return db.session.scalars(
+        select(BulkJob).where(BulkJob.training_id == training.id, BulkJob.kind.in_(kinds))
+        .order_by(BulkJob.created_at.desc(), BulkJob.id.desc()).limit(limit)
+    ).all()
+
+
 # --- running --------------------------------------------------------------------------------------
 
 def run(job_id: int, work) -> None:
@@ -103,7 +111,6 @@ def run_part(job_id: int, number: int, work) -> None:
         if _guarded(job_id, lambda: work(record, number)) is _FAILED:
             return
     finish_if_complete(job_id)
-
 
 
 def _guarded(job_id: int, call):

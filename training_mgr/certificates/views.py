@@ -2,7 +2,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
-from ..bulk import services as bulk
+from ..bulk import kinds as job_kinds, services as bulk
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..core.text import clean_text, typed_code
 from ..extensions import db, limiter
@@ -14,6 +14,9 @@ from .forms import ExportForm, IssueForm, ReissueForm, RevokeForm, VerifyCodeFor
 from .models import Certificate
 
 bp = Blueprint("certificates", __name__)
+
+#: the bulk jobs (``bulk.kinds``) listed on the certificates page
+CERTIFICATE_JOBS = ("certificates.issue", "certificates.export")
 
 #: against guessing codes: the verification pages share one budget per client address (VERIFY_LIMIT_PER_ADDRESS),
 #: counted across every worker and server
@@ -36,9 +39,15 @@ def index(training, can_manage):
         "certificates/index.html", training=training, rows=rows, search=search, form=IssueForm(),
         can_manage=can_manage,
         issuing_error=services.issuing_error(training),
+        jobs=_recent_jobs(training) if can_manage else [],
         eligible_count=sum(1 for r in rows if r.eligible),
         valid_count=sum(1 for r in rows if services.valid_certificate(r.registration)),
     )
+
+
+def _recent_jobs(training):
+    """(job, one line about it) of the training's latest certificate jobs, so that an officer finds them again."""
+    return [(job, job_kinds.summary(job)) for job in bulk.recent_jobs(training, CERTIFICATE_JOBS)]
 
 
 @bp.post("/officer/trainings/<int:training_id>/certificates/issue")
