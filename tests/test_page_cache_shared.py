@@ -165,3 +165,44 @@ def test_with_redis_down_pages_still_answer_drawn_afresh(new_database_url, caplo
     assert caplog.text.count("page cache unavailable") == 1  # tried again only after a pause, not per request
     with app.app_context():
         db.engine.dispose()
+
+
+def test_an_officers_list_drawn_by_one_server_is_served_by_the_other(servers):
+    from flask_login import FlaskLoginClient
+
+    from tests.factories import UserFactory
+
+    first, second = servers
+    with first.app_context():
+        officer = UserFactory(role="officer")
+        training = TrainingSessionFactory(officers=[officer])
+        for _ in range(3):
+            RegistrationFactory(training=training)
+        db.session.commit()
+        url, officer_id = f"/officer/trainings/{training.id}/registrations", officer.id
+
+    def get(app):
+        from sqlalchemy import event
+
+        app.test_client_class = FlaskLoginClient
+        with app.app_context():
+            user = db.session.get(type(officer), officer_id)
+            statements = []
+            listener = lambda *a: statements.append(a[2])  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                response = app.test_client(user=user).get(url)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+            db.session.remove()
+            return response, statements
+
+    drawn, _ = get(first)
+    served, statements = get(second)
+    import re
+
+    def without_token(page):  # each browser session gets its own form token in the kept page
+        return re.sub(r'value="[^"]*\.[^"]*\.[^"]*"', "", page)
+
+    assert served.status_code == 200 and without_token(served.text) == without_token(drawn.text)
+    assert len(statements) <= 2, statements  # who the user is, and the tables' versions

@@ -122,16 +122,16 @@ class Browser:
         #: cookies are the browser's, whichever server it talks to (``Browser(other_url, cookies=b.cookies)``)
         self.cookies = cookies if cookies is not None else CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
-        self.location = None
+        self.location = self.headers = None
 
     def request(self, path, data=None, timeout=30):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         try:
             with self.opener.open(self.base + path, data=body, timeout=timeout) as response:
-                self.location = response.headers.get("Location")
+                self.location, self.headers = response.headers.get("Location"), response.headers
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
-            self.location = error.headers.get("Location")
+            self.location, self.headers = error.headers.get("Location"), error.headers
             return error.code, error.read().decode()
 
     def submit(self, path, data, form_path=None):

@@ -255,9 +255,11 @@ def cached_page(view=None, *, per_minute=False):
             return view(*args, **kwargs)
         key = _page_key(per_minute)
         entry = store.get(key)
+        outcome = "hit"
         if entry is not None and _still_valid(entry, versions):
             page = entry["page"]
         else:
+            outcome = "miss"
             tables = set()
             reading = _reading.set(tables)
             try:
@@ -275,7 +277,9 @@ def cached_page(view=None, *, per_minute=False):
                       timeout=120 if per_minute else None)
         if _TOKEN_PLACEHOLDER in page:
             page = page.replace(_TOKEN_PLACEHOLDER, generate_csrf())
-        return current_app.response_class(page, mimetype="text/html")
+        response = current_app.response_class(page, mimetype="text/html")
+        response.headers["X-Page-Cache"] = outcome  # for operators and benchmarks: kept, or drawn now
+        return response
 
     return wrapper
 
