@@ -231,3 +231,14 @@ def test_an_old_or_foreign_projector_code_is_refused(app, people, today):
     response = phone.post(f"/sessions/{other.id}/check-in/{foreign}")
     assert response.status_code == 422 and "not registered for this training" in response.text
     assert not _marks(layla)
+
+
+def test_only_the_scanner_page_may_use_the_camera(people, today, login):
+    training, *_ = today
+    officer = login(people.officer)
+    scanner = officer.get(f"/officer/trainings/{training.id}/check-in")
+    assert "camera=(self)" in scanner.headers["Permissions-Policy"]
+    assert "img-src 'self' data: blob:" in scanner.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in scanner.headers["Content-Security-Policy"]  # still no inline script
+    grid = officer.get(f"/officer/trainings/{training.id}/attendance")
+    assert "camera=()" in grid.headers["Permissions-Policy"] and "blob:" not in grid.headers["Content-Security-Policy"]

@@ -2,7 +2,7 @@
 the participant's self check-in."""
 from datetime import time, timedelta
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from ..core.db import utcnow
 from ..core.domain import DomainError, shows_domain_errors
 from ..core.labels import MARK_LABELS
 from ..core.permissions import STAFF_ROLES, roles_required
+from ..core.security import CSP, PERMISSIONS_POLICY
 from ..extensions import db
 from ..pdf import qr_data_uri
 from ..trainings.access import training_access
@@ -55,8 +56,12 @@ def badge(token):
 def scanner(training):
     day = today_of(training, local_today(training))
     totals = day_totals(training, [day], confirmed_count(training))[day.id] if day else None
-    return render_template("checkin/scanner.html", training=training, day=day, totals=totals,
-                           mark_labels={k: str(v) for k, v in MARK_LABELS.items()})
+    response = make_response(render_template("checkin/scanner.html", training=training, day=day, totals=totals,
+                                             mark_labels={k: str(v) for k, v in MARK_LABELS.items()}))
+    # the one page that may use the camera, and draw the photo it scans (a blob: image)
+    response.headers["Content-Security-Policy"] = CSP.replace("img-src 'self' data:", "img-src 'self' data: blob:")
+    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+    return response
 
 
 @bp.post("/officer/trainings/<int:training_id>/check-in")
@@ -145,13 +150,13 @@ def _projector_code(training) -> dict:
     return {"url": url, "qr": qr_data_uri(url), "seconds": tokens.seconds_left()}
 
 
-@bp.route("/sessions/<int:session_id>/check-in/<code>", methods=["GET", "POST"])
-def self_check_in(session_id, code):
+@bp.route("/sessions/<int:training_id>/check-in/<code>", methods=["GET", "POST"])
+def self_check_in(training_id, code):
     """Where the projector's code leads: a participant logged in, or whose phone opened their badge's link,
     checks in with one button."""
     from ..trainings.models import TrainingSession
 
-    training = db.get_or_404(TrainingSession, session_id)
+    training = db.get_or_404(TrainingSession, training_id)
     registration = _own_registration(training)
     if request.method == "POST":
         with shows_domain_errors():

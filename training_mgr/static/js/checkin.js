@@ -139,12 +139,35 @@
         show({message: form.dataset.noCamera}, false);
       });
     });
+    // The decoder misses a code now and then at one size and reads it at another: try the photo at three sizes.
+    async function resized(chosen, factor) {
+      const bitmap = await createImageBitmap(chosen);
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * factor);
+      canvas.height = Math.round(bitmap.height * factor);
+      const context = canvas.getContext("2d");
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      const blob = await new Promise(function (resolve) { canvas.toBlob(resolve, "image/png"); });
+      return new File([blob], "photo.png", {type: "image/png"});
+    }
+    async function scanPhoto(chosen) {
+      for (const factor of [1, 0.6, 1.5]) {
+        try {
+          return await reader.scanFile(factor === 1 ? chosen : await resized(chosen, factor), false);
+        } catch (error) {
+          // not read at this size: try the next
+        }
+      }
+      throw new Error("no code");
+    }
     file.addEventListener("change", function () {
       const chosen = file.files[0];
       if (!chosen) {
         return;
       }
-      reader.scanFile(chosen, false).then(enqueue).catch(function () {
+      scanPhoto(chosen).then(enqueue).catch(function () {
         show({message: form.dataset.unreadable}, false);
       });
       file.value = "";
