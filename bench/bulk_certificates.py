@@ -119,7 +119,8 @@ def _status(job_id):
 def run(args, database_url, redis_url, concurrency, tmp):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "REDIS_URL": redis_url,
                       "PUBLIC_BASE_URL": "https://training.example.org"})
-    worker = start_worker(database_url, redis_url, concurrency, args.part_size, Path(tmp) / f"worker-{concurrency}.log")
+    worker = start_worker(database_url, redis_url, concurrency, args.part_size,
+                          Path(args.log_dir or tmp) / f"worker-{concurrency}.log")
     try:
         with app.app_context():
             training = db.session.get(TrainingSession, 1)
@@ -160,6 +161,7 @@ def main():
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--part-size", type=int, default=50)
+    parser.add_argument("--log-dir", help="keep the workers' logs there")
     args = parser.parse_args()
     server = shutil.which("redis-server")
     if not server:
