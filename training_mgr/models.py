@@ -14,4 +14,5 @@ from .organisations.models import Organisation  # noqa: F401
 from .participants.models import Participant  # noqa: F401
 from .recommendations.models import Recommendation, RecommendationUpdate  # noqa: F401
 from .registrations.models import Registration  # noqa: F401
+from .registrations.tallies import RegistrationTally  # noqa: F401
 from .trainings.models import OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession  # noqa: F401
