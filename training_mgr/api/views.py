@@ -16,7 +16,6 @@ from ..participants.models import Participant
 from ..recommendations.models import Recommendation
 from ..registrations import seats
 from ..registrations.models import Registration
-from ..reports.figures import status_counts
 from ..reports.participants import attendance_by_registration
 from ..trainings.access import viewable_session, visible_sessions_filter
 from ..trainings.models import SessionOrganiser, TrainingSession
@@ -80,7 +79,7 @@ def sessions():
     )
 
     def serialize(rows):
-        counts = status_counts([training.id for training in rows]) if rows else {}
+        counts = seats.registration_counts([training.id for training in rows])
         # seats as capacity counts them: confirmed, and held for someone to confirm (whose status shows as pending)
         taken = seats.seats_taken_by_session([training.id for training in rows])
         return [
@@ -97,7 +96,7 @@ def sessions():
                 "status": training.status,
                 "capacity": training.capacity,
                 "seats_taken": taken.get(training.id, 0),
-                "waitlisted": counts.get((training.id, "waitlisted"), 0),
+                "waitlisted": counts[training.id].get("waitlisted", 0),
                 "organisers": [o.organisation.name for o in training.organisers],
             }
             for training in rows
