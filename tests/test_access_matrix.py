@@ -410,7 +410,6 @@ def build_world():
     ])
     db.session.commit()
     params = {
-        "session_id": training.id,
         "training_id": training.id,
         "registration_id": registration_a.id,
         "recommendation_id": update.recommendation.id,
@@ -470,7 +469,7 @@ def held_registration_token(world) -> str:
 
     token = f"held-token-{ParticipantFactory().id}"
     participant_id = int(token.rsplit("-", 1)[1])
-    db.session.add(Registration(training_id=world.params["session_id"], participant_id=participant_id,
+    db.session.add(Registration(training_id=world.params["training_id"], participant_id=participant_id,
                                 status="pending", source="online", held_until=utcnow() + timedelta(hours=1),
                                 hold_token_hash=hash_token(token)))
     db.session.commit()
@@ -608,6 +607,6 @@ def test_an_api_token_of_an_officer_reads_only_their_trainings(app):
     _, plain = create_api_token(world.users.other_officer, "script")
     bearer = {"Authorization": f"Bearer {plain}"}
     client = app.test_client()
-    assert client.get(f"/api/v1/sessions/{world.params['session_id']}/registrations", headers=bearer).status_code == 403
+    assert client.get(f"/api/v1/sessions/{world.params['training_id']}/registrations", headers=bearer).status_code == 403
     listed = client.get("/api/v1/sessions", headers=bearer).json["items"]
-    assert world.params["session_id"] not in {item["id"] for item in listed}
+    assert world.params["training_id"] not in {item["id"] for item in listed}

@@ -128,11 +128,11 @@ def test_codes_are_random_80_bit_and_typed_codes_are_normalised():
     assert codes.normalise_code("") is None
 
 
-def _issue_in_thread(app, session_id, results, errors, barrier):
+def _issue_in_thread(app, training_id, results, errors, barrier):
     with app.app_context():
         from training_mgr.trainings.models import TrainingSession
 
-        training = db.session.get(TrainingSession, session_id)
+        training = db.session.get(TrainingSession, training_id)
         services.eligibility(training)
         barrier.wait()
         try:
@@ -144,10 +144,10 @@ def _issue_in_thread(app, session_id, results, errors, barrier):
             db.session.remove()
 
 
-def _run_concurrently(app, session_ids):
+def _run_concurrently(app, training_ids):
     results, errors = [], []
-    barrier = threading.Barrier(len(session_ids))
-    threads = [threading.Thread(target=_issue_in_thread, args=(app, sid, results, errors, barrier)) for sid in session_ids]
+    barrier = threading.Barrier(len(training_ids))
+    threads = [threading.Thread(target=_issue_in_thread, args=(app, sid, results, errors, barrier)) for sid in training_ids]
     for thread in threads:
         thread.start()
     for thread in threads:

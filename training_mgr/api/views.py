@@ -105,10 +105,10 @@ def sessions():
     return paginate(query, serialize)
 
 
-@bp.get("/sessions/<int:session_id>/registrations")
+@bp.get("/sessions/<int:training_id>/registrations")
 @api_access
-def session_registrations(session_id):
-    training = viewable_session(session_id)
+def session_registrations(training_id):
+    training = viewable_session(training_id)
     query = (
         select(Registration)
         .where(Registration.training_id == training.id)
@@ -147,10 +147,10 @@ def session_registrations(session_id):
     return paginate(query, serialize, keyset=Registration.id)
 
 
-@bp.get("/sessions/<int:session_id>/recommendations")
+@bp.get("/sessions/<int:training_id>/recommendations")
 @api_access
-def session_recommendations(session_id):
-    training = viewable_session(session_id)
+def session_recommendations(training_id):
+    training = viewable_session(training_id)
     query = (
         select(Recommendation)
         .where(Recommendation.training_id == training.id)
@@ -175,12 +175,12 @@ def session_recommendations(session_id):
     return paginate(query, serialize)
 
 
-@bp.get("/sessions/<int:session_id>/evaluation")
+@bp.get("/sessions/<int:training_id>/evaluation")
 @api_access
-def session_evaluation(session_id):
+def session_evaluation(training_id):
     """The training's evaluation figures (``evaluation.results.evaluation_figures``): scores and shares 0..1, None
     where nobody answered."""
-    training = viewable_session(session_id)
+    training = viewable_session(training_id)
     return jsonify(results.training_evaluation(training))
 
 

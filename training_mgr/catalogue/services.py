@@ -113,9 +113,9 @@ def filter_choices():
     return cities, months
 
 
-def public_session(session_id: int):
+def public_session(training_id: int):
     """A training as the public sees it; drafts do not exist for them."""
-    training = db.session.get(TrainingSession, session_id)
+    training = db.session.get(TrainingSession, training_id)
     if training is None or training.status == "draft":
         return None
     return training

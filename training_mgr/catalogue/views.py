@@ -31,17 +31,17 @@ def index():
     )
 
 
-def _public_session_or_404(session_id):
-    training = services.public_session(session_id)
+def _public_session_or_404(training_id):
+    training = services.public_session(training_id)
     if training is None:
         abort(404)
     return training
 
 
-@bp.get("/sessions/<int:session_id>")
+@bp.get("/sessions/<int:training_id>")
 @cached_page(per_minute=True)
-def session_page(session_id):
-    training = _public_session_or_404(session_id)
+def session_page(training_id):
+    training = _public_session_or_404(training_id)
     return render_template(
         "catalogue/session.html",
         training=training,
@@ -50,12 +50,12 @@ def session_page(session_id):
     )
 
 
-@bp.get("/sessions/<int:session_id>.ics")
-def session_calendar(session_id):
-    training = _public_session_or_404(session_id)
+@bp.get("/sessions/<int:training_id>.ics")
+def session_calendar(training_id):
+    training = _public_session_or_404(training_id)
     if training.start_date is None:
         abort(404)
-    url = public_url("catalogue.session_page", session_id=training.id)
+    url = public_url("catalogue.session_page", training_id=training.id)
     location = ", ".join(filter(None, [localized(training, "venue"), localized(training, "city")]))
     organisers = ", ".join(localized(o.organisation, "name") for o in training.organisers)
     description = "\n".join(filter(None, [
@@ -72,10 +72,10 @@ def session_calendar(session_id):
     })
 
 
-@bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
+@bp.route("/sessions/<int:training_id>/register", methods=["GET", "POST"])
 @throttle_posts("REGISTRATION_LIMIT", counts=acted)  # per client address and per e-mail (config.py)
-def register(session_id):
-    training = _public_session_or_404(session_id)
+def register(training_id):
+    training = _public_session_or_404(training_id)
     window_error = registrations.registration_window_error(training)
     if window_error:
         return render_template("catalogue/register_closed.html", training=training, message=window_error)
@@ -99,7 +99,7 @@ def register(session_id):
                 # not when the address is someone else's: a visitor never writes answers into their registration
                 questions.record_answers(outcome.registration, answers_of(form, asked))
             _flash_outcome(outcome, form.email.data, own is not None)
-            return redirect(url_for("catalogue.session_page", session_id=training.id))
+            return redirect(url_for("catalogue.session_page", training_id=training.id))
     elif form.trapped:
         flash(TRAPPED, "danger")
     return render_template("catalogue/register.html", training=training, form=form, own=own,
@@ -145,12 +145,12 @@ def confirm_registration(token):
             return render_template("catalogue/confirm_invalid.html", message=str(error)), 404
         except registrations.RegistrationError as error:
             flash(str(error), "danger")
-            return redirect(url_for("catalogue.session_page", session_id=training.id))
+            return redirect(url_for("catalogue.session_page", training_id=training.id))
         if form.decline.data:
             flash(_("The seat is released. Nothing else was changed."), "info")
         else:
             _flash_status(outcome.registration.status, outcome.registration.participant.email, outcome.password_link_sent)
-        return redirect(url_for("catalogue.session_page", session_id=training.id))
+        return redirect(url_for("catalogue.session_page", training_id=training.id))
     return render_template("catalogue/confirm.html", form=form, registration=registration,
                            training=registration.training, participant=registration.participant)
 

@@ -85,7 +85,7 @@ def seconds_left(now: float | None = None) -> int:
 
 def projector_url(training_id: int, local_date, window: int | None = None) -> str:
     """The link the projector shows as a QR code: the training's self check-in page with the current code."""
-    return public_url("checkin.self_check_in", session_id=training_id, code=projector_code(training_id, local_date, window))
+    return public_url("checkin.self_check_in", training_id=training_id, code=projector_code(training_id, local_date, window))
 
 
 def badge_urls(training, registration_ids) -> dict:

@@ -154,7 +154,7 @@ def participant_id_of_token(training_id: int, token: str | None) -> int | None:
 
 def personal_url(training_id: int, participant_id: int, kind: str) -> str:
     """The absolute address a person answers ``kind`` at without logging in (e-mails, QR codes)."""
-    return public_url("evaluation.take", session_id=training_id, slug=SLUGS[kind],
+    return public_url("evaluation.take", training_id=training_id, slug=SLUGS[kind],
                       t=link_token(training_id, participant_id))
 
 

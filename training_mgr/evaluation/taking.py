@@ -23,9 +23,9 @@ def _titles():
             "follow_up": _("Follow-up: using what you learned")}
 
 
-@bp.route(f"/sessions/<int:session_id>/evaluation/<{SLUGS}:slug>", methods=["GET", "POST"])
-def take(session_id, slug):
-    training = db.get_or_404(TrainingSession, session_id)
+@bp.route(f"/sessions/<int:training_id>/evaluation/<{SLUGS}:slug>", methods=["GET", "POST"])
+def take(training_id, slug):
+    training = db.get_or_404(TrainingSession, training_id)
     kind = instruments.KIND_OF_SLUG[slug]
     token = request.values.get("t")
     participant_id = instruments.participant_id_of_token(training.id, token)

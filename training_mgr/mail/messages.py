@@ -63,7 +63,7 @@ def notify_registration(registration, event: str) -> OutboundEmail:
         REGISTRATION_TEMPLATES[event], participant.locale,
         recipient_name=_name_in(participant, participant.locale), registration=registration, training=training,
         title=_localized_title(training, participant.locale),
-        session_url=public_url("catalogue.session_page", session_id=training.id),
+        session_url=public_url("catalogue.session_page", training_id=training.id),
         account_url=public_url("account.home"),
     )
 
@@ -77,7 +77,7 @@ def notify_registration_held(registration, token: str, hours_valid: int) -> Outb
         recipient_name=_name_in(participant, participant.locale), registration=registration, training=training,
         title=_localized_title(training, participant.locale),
         link=public_url("catalogue.confirm_registration", token=token), hours_valid=hours_valid,
-        login_url=public_url("auth.login"), session_url=public_url("catalogue.session_page", session_id=training.id),
+        login_url=public_url("auth.login"), session_url=public_url("catalogue.session_page", training_id=training.id),
     )
 
 
@@ -89,7 +89,7 @@ def notify_registration_exists(registration) -> OutboundEmail:
         participant.email, "registration.exists", "registration_exists", participant.locale,
         recipient_name=_name_in(participant, participant.locale), registration=registration, training=training,
         title=_localized_title(training, participant.locale),
-        session_url=public_url("catalogue.session_page", session_id=training.id),
+        session_url=public_url("catalogue.session_page", training_id=training.id),
         account_url=public_url("account.home"),
     )
 
@@ -102,8 +102,8 @@ def notify_registration_login_needed(user, training) -> OutboundEmail:
         user.email, "registration.login_needed", "registration_login_needed", locale,
         recipient_name=user.display_name, training=training, title=_localized_title(training, locale),
         staff=user.role != "participant", login_url=public_url("auth.login"),
-        register_url=public_url("catalogue.register", session_id=training.id),
-        session_url=public_url("catalogue.session_page", session_id=training.id),
+        register_url=public_url("catalogue.register", training_id=training.id),
+        session_url=public_url("catalogue.session_page", training_id=training.id),
     )
 
 

@@ -20,7 +20,7 @@ def _organisation(name: str):
 
 
 @nominations_cli.command("invite")
-@click.argument("session_id", type=int)
+@click.argument("training_id", type=int)
 @click.option("--organisation", required=True, help="The organisation's name, acronym or Arabic name.")
 @click.option("--email", required=True, help="The focal point's e-mail address.")
 @click.option("--seats", required=True, type=click.IntRange(min=1), help="The quota.")
@@ -29,15 +29,15 @@ def _organisation(name: str):
 @click.option("--name", "focal_point_name", default=None, help="The focal point's name (default: the e-mail address).")
 @click.option("--language", type=click.Choice(["en", "ar"]), default="en", show_default=True,
               help="Language of the focal point's e-mails.")
-def invite_command(session_id, organisation, email, seats, deadline, focal_point_name, language):
+def invite_command(training_id, organisation, email, seats, deadline, focal_point_name, language):
     """Invite an organisation to nominate officials for a training; prints the focal point's link (also e-mailed)."""
     from ..core.domain import DomainError
     from . import services
     from .inputs import InvitationDetails, default_deadline
 
-    training = db.session.get(TrainingSession, session_id)
+    training = db.session.get(TrainingSession, training_id)
     if training is None:
-        raise click.ClickException(f"No training {session_id}.")
+        raise click.ClickException(f"No training {training_id}.")
     found = _organisation(organisation)
     if found is None:
         raise click.ClickException(f"No organisation named {organisation!r}.")

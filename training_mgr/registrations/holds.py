@@ -172,13 +172,13 @@ def release_expired(now=None) -> int:
     per training. Returns how many were released. Run by ``flask registrations release-expired`` (from cron,
     beside ``flask mail send-pending``); an expired hold counts for nothing even before it runs."""
     now = now or utcnow()
-    session_ids = db.session.scalars(
+    training_ids = db.session.scalars(
         select(Registration.training_id).where(Registration.held_until <= now).distinct()
     ).all()
     db.session.rollback()  # end the read: each training is then handled under its own seat lock
     released = 0
-    for session_id in session_ids:
-        training = db.session.get(TrainingSession, session_id)
+    for training_id in training_ids:
+        training = db.session.get(TrainingSession, training_id)
         if training is None:  # deleted meanwhile, with its registrations
             continue
         lock_seats(training)

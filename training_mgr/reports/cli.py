@@ -11,10 +11,10 @@ def register(app):
     )
 
     @report.command("session")
-    @click.argument("session_id", type=int)
+    @click.argument("training_id", type=int)
     @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True), help="FILE.pdf")
     @language
-    def session_command(session_id, output, lang):
+    def session_command(training_id, output, lang):
         """The report of one training (PDF)."""
         from flask_babel import force_locale
 
@@ -24,14 +24,14 @@ def register(app):
 
         if not output.lower().endswith(".pdf"):
             raise click.BadParameter("the report of a training is a PDF: give a file name ending in .pdf", param_hint="--output")
-        training = db.session.get(TrainingSession, session_id)
+        training = db.session.get(TrainingSession, training_id)
         if training is None:
-            raise click.ClickException(f"No training with id {session_id}.")
+            raise click.ClickException(f"No training with id {training_id}.")
         with force_locale(lang):
             data = session_report_pdf(training)
         with open(output, "wb") as file:
             file.write(data)
-        click.echo(f"Wrote the report of training {session_id} to {output} ({len(data):,} bytes).")
+        click.echo(f"Wrote the report of training {training_id} to {output} ({len(data):,} bytes).")
 
     @report.command("programme")
     @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First start date (YYYY-MM-DD).")

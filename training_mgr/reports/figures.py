@@ -169,10 +169,10 @@ class ProgrammeFigures:
 # --- building blocks: each one statement, whatever the number of trainings or people ---------------
 
 
-def status_counts(session_ids, organisation_id=None) -> dict:
+def status_counts(training_ids, organisation_id=None) -> dict:
     """``{(training id, status): registrations}`` for the given trainings."""
     query = select(Registration.training_id, Registration.status, func.count(Registration.id)).where(
-        Registration.training_id.in_(session_ids)
+        Registration.training_id.in_(training_ids)
     )
     query = in_organisation(query, organisation_id).group_by(Registration.training_id, Registration.status)
     return {(sid, status): n for sid, status, n in db.session.execute(query)}
@@ -188,7 +188,7 @@ class _AttendanceFigures:
     persons_by_course: dict
 
 
-def _attendance_figures(sessions, session_ids, organisation_id) -> _AttendanceFigures:
+def _attendance_figures(sessions, training_ids, organisation_id) -> _AttendanceFigures:
     """The key figures of each training, persons trained by organisation and sex, and by course.
 
     Two statements, whatever the size of the trainings: each registration's marks are counted once, in a
@@ -196,13 +196,13 @@ def _attendance_figures(sessions, session_ids, organisation_id) -> _AttendanceFi
     ALL, each row tagged with its grouping); the certificates are counted apart. Persons are distinct
     participants among the attended registrations."""
     confirmed = Registration.status == "confirmed"
-    query, (*_, days_attended, completed) = with_attendance(select(Registration.training_id), session_ids)
+    query, (*_, days_attended, completed) = with_attendance(select(Registration.training_id), training_ids)
     registrations = in_organisation(
         query.add_columns(
             Registration.participant_id, TrainingSession.course_id,
             Registration.status.in_(REGISTERED_STATUSES).label("registered"), confirmed.label("confirmed"),
             days_attended.label("days_attended"), and_(confirmed, completed).label("completed"),
-        ).where(Registration.training_id.in_(session_ids)),
+        ).where(Registration.training_id.in_(training_ids)),
         organisation_id,
     ).cte("registration_figures")
     r = registrations.c
@@ -240,7 +240,7 @@ def _attendance_figures(sessions, session_ids, organisation_id) -> _AttendanceFi
     certified = db.session.execute(
         select(Registration.training_id, func.count(distinct(Registration.id)))
         .join(Certificate, Certificate.registration_id == Registration.id)
-        .where(Registration.id.in_(confirmed_registrations(session_ids, organisation_id)), Certificate.status == "valid")
+        .where(Registration.id.in_(confirmed_registrations(training_ids, organisation_id)), Certificate.status == "valid")
         .group_by(Registration.training_id)
     )
     for sid, n in certified:
@@ -268,22 +268,22 @@ def _by_organisation_and_sex(rows):
     return ordered, by_sex
 
 
-def _recommendations_by_status(session_ids) -> dict:
+def _recommendations_by_status(training_ids) -> dict:
     counts = dict.fromkeys(RECOMMENDATION_STATUSES, 0)
     counts.update(db.session.execute(
         select(Recommendation.status, func.count(Recommendation.id))
-        .where(Recommendation.training_id.in_(session_ids))
+        .where(Recommendation.training_id.in_(training_ids))
         .group_by(Recommendation.status)
     ).all())
     return counts
 
 
-def _overdue_recommendations(session_ids, today) -> Select:
+def _overdue_recommendations(training_ids, today) -> Select:
     """A select of the overdue recommendations of the given trainings, with what the lists show of them."""
     return (
         select(Recommendation)
         .where(
-            Recommendation.training_id.in_(session_ids),
+            Recommendation.training_id.in_(training_ids),
             Recommendation.is_overdue(today),
         )
         .options(
@@ -348,15 +348,15 @@ def session_figures(training, today=None) -> SessionFigures:
 def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures:
     """The programme report for a period: a fixed number of statements, however many trainings and people."""
     today = today or date.today()
-    session_ids = held_sessions(filters)
+    training_ids = held_sessions(filters)
     organisation_id = filters.organisation_id
     sessions = db.session.scalars(
         select(TrainingSession)
-        .where(TrainingSession.id.in_(session_ids))
+        .where(TrainingSession.id.in_(training_ids))
         .options(subqueryload(TrainingSession.days))
         .order_by(TrainingSession.start_date, TrainingSession.id)
     ).all()
-    attendance = _attendance_figures(sessions, session_ids, organisation_id)
+    attendance = _attendance_figures(sessions, training_ids, organisation_id)
     by_session, organisations, by_sex = attendance.by_session, attendance.organisations, attendance.by_sex
     trainings = [(training, by_session[training.id]) for training in sessions]
     totals = sum((key for _, key in trainings), KeyFigures())
@@ -374,6 +374,6 @@ def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures
         by_sex=by_sex,
         organisations=organisations,
         courses=sorted(courses.values(), key=lambda r: (-r.persons, r.course.title)),
-        recommendations_by_status=_recommendations_by_status(session_ids),
-        overdue_query=_overdue_recommendations(session_ids, today),
+        recommendations_by_status=_recommendations_by_status(training_ids),
+        overdue_query=_overdue_recommendations(training_ids, today),
     )

@@ -76,13 +76,13 @@ def participant_list(filters: ProgrammeFilters | None = None, training=None) -> 
     Returns ``[ParticipantRow]`` ordered by training start date, then participant name.
     """
     if training is not None:
-        sessions, session_ids, organisation_id = [training], [training.id], None
+        sessions, training_ids, organisation_id = [training], [training.id], None
     else:
-        session_ids, organisation_id = held_sessions(filters), filters.organisation_id
+        training_ids, organisation_id = held_sessions(filters), filters.organisation_id
         sessions = db.session.scalars(
-            select(TrainingSession).where(TrainingSession.id.in_(session_ids)).options(subqueryload(TrainingSession.days))
+            select(TrainingSession).where(TrainingSession.id.in_(training_ids)).options(subqueryload(TrainingSession.days))
         ).all()
-    confirmed = confirmed_registrations(session_ids, organisation_id)
+    confirmed = confirmed_registrations(training_ids, organisation_id)
     registrations = db.session.scalars(
         select(Registration)
         .join(TrainingSession, TrainingSession.id == Registration.training_id)
@@ -107,8 +107,8 @@ def _selected(filters, training):
 
 def participant_count(filters: ProgrammeFilters | None = None, training=None) -> int:
     """How many rows ``participant_rows`` gives (one statement)."""
-    session_ids, organisation_id = _selected(filters, training)
-    return db.session.scalar(select(func.count()).select_from(confirmed_registrations(session_ids, organisation_id).subquery()))
+    training_ids, organisation_id = _selected(filters, training)
+    return db.session.scalar(select(func.count()).select_from(confirmed_registrations(training_ids, organisation_id).subquery()))
 
 
 def participant_rows(filters: ProgrammeFilters | None = None, training=None):
@@ -117,21 +117,21 @@ def participant_rows(filters: ProgrammeFilters | None = None, training=None):
     ``position``, ``email``, ``organisation_other``, ``organisation_name``, ``organisation_name_ar``),
     ``status``, ``days`` (the training's), ``days_attended``, ``completed`` (the certificate rule) and
     ``serial`` (of the newest valid certificate, or None). An iterator: rows are fetched in batches."""
-    session_ids, organisation_id = _selected(filters, training)
+    training_ids, organisation_id = _selected(filters, training)
     newest_valid = (
         select(Certificate.registration_id, func.max(Certificate.id).label("id"))
         .where(Certificate.status == "valid")
         .group_by(Certificate.registration_id)
         .subquery()
     )
-    query, (days, *_, days_attended, completed) = with_attendance(select(Registration.id), session_ids)
+    query, (days, *_, days_attended, completed) = with_attendance(select(Registration.id), training_ids)
     query = (
         in_organisation(query, organisation_id)
         .join(Participant, Participant.id == Registration.participant_id)
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .outerjoin(newest_valid, newest_valid.c.registration_id == Registration.id)
         .outerjoin(Certificate, Certificate.id == newest_valid.c.id)
-        .where(Registration.training_id.in_(session_ids), Registration.status == "confirmed")
+        .where(Registration.training_id.in_(training_ids), Registration.status == "confirmed")
         .add_columns(
             Registration.training_id, TrainingSession.title, TrainingSession.title_ar, TrainingSession.start_date,
             Participant.name, Participant.name_ar, Participant.sex, Participant.position, Participant.email,

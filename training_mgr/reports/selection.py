@@ -35,10 +35,10 @@ def attended_some_day():
     return exists().where(AttendanceMark.registration_id == Registration.id, AttendanceMark.status.in_(ATTENDED))
 
 
-def confirmed_registrations(session_ids, organisation_id=None):
+def confirmed_registrations(training_ids, organisation_id=None):
     """A select of confirmed registrations of the given trainings (a list or a select of ids)."""
     query = select(Registration.id).where(
-        Registration.training_id.in_(session_ids), Registration.status == "confirmed"
+        Registration.training_id.in_(training_ids), Registration.status == "confirmed"
     )
     # never correlated: it is used inside queries on registrations too
     return in_organisation(query, organisation_id).correlate(None)
@@ -70,7 +70,7 @@ def held_sessions(filters: ProgrammeFilters):
     return query.correlate(None)
 
 
-def mark_counts(session_ids):
+def mark_counts(training_ids):
     """A subquery of the mark counts of each registration with marks in the given trainings: columns
     ``registration_id``, ``recorded`` (all marks), ``present``, ``late``, ``excused``."""
     status = AttendanceMark.status
@@ -80,28 +80,28 @@ def mark_counts(session_ids):
             func.count().label("recorded"),
             *[func.count(case((status == mark, 1))).label(mark) for mark in ("present", "late", "excused")],
         )
-        .where(AttendanceMark.session_day_id.in_(select(SessionDay.id).where(SessionDay.training_id.in_(session_ids))))
+        .where(AttendanceMark.session_day_id.in_(select(SessionDay.id).where(SessionDay.training_id.in_(training_ids))))
         .group_by(AttendanceMark.registration_id)
         .subquery()
     )
 
 
-def days_per_training(session_ids):
+def days_per_training(training_ids):
     """A subquery of the number of days (``days``) of each of the given trainings (``training_id``)."""
     return (
         select(SessionDay.training_id, func.count().label("days"))
-        .where(SessionDay.training_id.in_(session_ids))
+        .where(SessionDay.training_id.in_(training_ids))
         .group_by(SessionDay.training_id)
         .subquery()
     )
 
 
-def with_attendance(query, session_ids):
+def with_attendance(query, training_ids):
     """``query`` (on registrations) joined to its training, the training's number of days and the registration's
     mark counts; returns it with the expressions ``(days, present, late, excused, recorded, days attended,
     completed)`` to select from, never NULL (``completed``: the certificate rule is met, as
     ``attendance.services.certificate_rule_met`` decides)."""
-    marks, days = mark_counts(session_ids), days_per_training(session_ids)
+    marks, days = mark_counts(training_ids), days_per_training(training_ids)
     query = (
         query.join(TrainingSession, TrainingSession.id == Registration.training_id)
         .outerjoin(days, days.c.training_id == Registration.training_id)

@@ -41,26 +41,26 @@ def require_view_session(training):
         abort(403)
 
 
-def viewable_session(session_id: int):
-    """The training ``session_id``: 404 when there is none, 403 when the current user may not view it."""
-    training = _session_or_404(session_id)
+def viewable_session(training_id: int):
+    """The training ``training_id``: 404 when there is none, 403 when the current user may not view it."""
+    training = _session_or_404(training_id)
     require_view_session(training)
     return training
 
 
-def viewed_session(session_id: int):
-    """(the training ``session_id``, whether the current user may also manage it) for a page that shows it to
+def viewed_session(training_id: int):
+    """(the training ``training_id``, whether the current user may also manage it) for a page that shows it to
     every reader and its buttons to managers: 404 when there is none, 403 when the user may not view it."""
-    training = _session_or_404(session_id)
+    training = _session_or_404(training_id)
     manages = can_manage_session(current_user, training)
     if not manages:
         require_view_session(training)
     return training, manages
 
 
-def manageable_session(session_id: int):
-    """The training ``session_id``: 404 when there is none, 403 when the current user may not manage it."""
-    training = _session_or_404(session_id)
+def manageable_session(training_id: int):
+    """The training ``training_id``: 404 when there is none, 403 when the current user may not manage it."""
+    training = _session_or_404(training_id)
     require_manage_session(training)
     return training
 
@@ -90,8 +90,8 @@ def training_access(mode: str, *, with_can_manage: bool = False):
     return decorator
 
 
-def _session_or_404(session_id: int):
-    return db.get_or_404(TrainingSession, session_id)
+def _session_or_404(training_id: int):
+    return db.get_or_404(TrainingSession, training_id)
 
 
 def session_part_or_404(training, model, obj_id: int):
