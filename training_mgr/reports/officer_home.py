@@ -41,7 +41,6 @@ class TrainingFigures:
 
 def training_figures(training: TrainingSession, today: date | None = None) -> TrainingFigures:
     """The key counts of one training; ``today`` defaults to the date where the training takes place."""
-    training = training
     today = today or local_today(training)
     by_status = registration_counts([training.id])[training.id]
     recommendations, overdue = db.session.execute(

@@ -23,7 +23,6 @@ def _organisations_by_id(ids) -> dict[int, Organisation]:
 
 def set_organisers(training: TrainingSession, by_user, host_id: int | None, co_organiser_ids) -> dict:
     """Set the host (or none) and the co-organising partners, in the order given."""
-    training = training
     co_organiser_ids = list(dict.fromkeys(co_organiser_ids or ()))
     if host_id is not None and host_id in co_organiser_ids:
         raise TrainingError(_("The host is already an organiser; do not list it as a co-organiser too."),
@@ -63,7 +62,6 @@ def officer_choices() -> list[User]:
 
 def set_officers(training: TrainingSession, by_user, officer_ids) -> dict:
     """Set the officers who manage the training; at least one must remain."""
-    training = training
     officer_ids = set(officer_ids or ())
     if not officer_ids:
         raise TrainingError(_("A training needs at least one managing officer."), "officer_ids")
@@ -85,7 +83,6 @@ def set_officers(training: TrainingSession, by_user, officer_ids) -> dict:
 
 def set_quota(training: TrainingSession, by_user, organisation: Organisation, max_seats: int) -> OrganisationQuota:
     """Cap the seats ``organisation`` may take (0 .. capacity); a raised cap serves the waiting list."""
-    training = training
     if organisation is None:
         raise TrainingError(_("Choose an organisation."), "organisation_id")
     if max_seats is None or max_seats < 0:
@@ -111,7 +108,6 @@ def set_quota(training: TrainingSession, by_user, organisation: Organisation, ma
 
 
 def remove_quota(training: TrainingSession, by_user, organisation_id: int) -> None:
-    training = training
     quota = db.session.get(OrganisationQuota, (training.id, organisation_id))
     if quota is None:
         return

@@ -161,7 +161,6 @@ def update_training(training: TrainingSession, by_user, details: TrainingDetails
     rules ``create_training`` gives, new dates on a completed training (``start_date``), and a capacity below
     the seats already taken (``capacity``).
     """
-    training = training
     merged = asdict(details)
     for name in WINDOW_FIELDS:  # typed times are read in the training's (possibly new) time zone
         merged[name] = to_utc(merged[name], merged["timezone"])
@@ -254,7 +253,6 @@ def _fit_dates_to_days(training: TrainingSession) -> None:
 
 def add_day(training: TrainingSession, by_user, day_date: date, title: str | None = None) -> SessionDay:
     """Add one session day; a day outside the dates moves the first or last day to include it."""
-    training = training
     _require_days_editable(training)
     if day_date is None:
         raise TrainingError(_("Give the date of the day."), "date")
@@ -299,7 +297,6 @@ def remove_day(day: SessionDay, by_user) -> None:
 
 def open_problems(training: TrainingSession) -> list[str]:
     """What stops the training from opening for registration (empty when it can open)."""
-    training = training
     problems = []
     if not training.start_date or not training.end_date:
         problems.append(_("Set the dates."))
@@ -322,7 +319,6 @@ def change_status(training: TrainingSession, new_status: str, by_user, reason: s
     Opening needs dates, days and a capacity; completing waits for the last day; cancelling needs a
     reason, and tells the people registered once the change is committed.
     """
-    training = training
     old_status = training.status
     if new_status not in STATUS_TRANSITIONS.get(old_status, ()):
         raise TrainingError(_("A %(old)s training cannot be made %(new)s.", old=_status_label(old_status),

@@ -69,7 +69,6 @@ def add_signatory(training: TrainingSession, by_user, details: SignatoryDetails,
     others; audited as ``training.signatory_add``. Raises TrainingError: no name (``name``), already
     ``MAX_SIGNATORIES`` (no field: room on the certificate), an image refused by ``check_signature_image``
     (``signature``)."""
-    training = training
     _check_signatory(details)
     if len(training.signatories) >= MAX_SIGNATORIES:
         raise TrainingError(_("A certificate has room for %(max)d signatories at most.", max=MAX_SIGNATORIES))
