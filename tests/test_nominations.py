@@ -472,3 +472,17 @@ def test_the_link_works_until_the_end_of_the_deadline_day_in_the_trainings_time_
     assert stored.deadline_day == day
     assert services.is_open(stored, now=datetime(day.year, day.month, day.day, 20, 59, 0, tzinfo=timezone.utc))
     assert not services.is_open(stored, now=datetime(day.year, day.month, day.day, 21, 0, 0, tzinfo=timezone.utc))
+
+
+def test_erasing_a_nominee_forgets_what_the_focal_point_typed_about_them(app, world):
+    from training_mgr.erasure.services import erase_participant
+
+    invitation, _token = invite(world.training, world.interior)
+    nomination, _within = services.nominate(invitation, NomineeDetails(
+        name="Hiba Jassim", name_ar="هبة جاسم", sex="female", email="hiba@moi.gov.iq", phone="+964 770 123 4567"))
+    erase_participant(nomination.registration.participant, by_user=UserFactory(role="admin"))
+    db.session.expire_all()
+    nomination = db.session.get(Nomination, nomination.id)
+    kept = " ".join(str(v) for v in (nomination.name, nomination.name_ar, nomination.email, nomination.phone))
+    assert "Hiba" not in kept and "hiba@moi.gov.iq" not in kept and "770" not in kept and "هبة" not in kept
+    assert nomination.confirm_token_hash is None

@@ -216,3 +216,13 @@ def test_a_nominee_from_the_spreadsheet_answers_the_questions_when_confirming_th
         "Which session will you attend?": "1", "Date of birth": "1980-01-31"}
     again = client.get(link)  # drawn again with the answers given
     assert 'value="1980-01-31"' in again.text
+
+
+def test_erasing_a_person_erases_their_answers(app, setup):
+    from training_mgr.erasure.services import erase_participant
+
+    officer, _organisation, training = setup
+    questions = add_questions(training, officer)
+    registration = _answered_registration(training, questions)
+    erase_participant(registration.participant, by_user=UserFactory(role="admin"))
+    assert db.session.scalar(select(RegistrationAnswer)) is None

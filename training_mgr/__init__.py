@@ -61,6 +61,8 @@ def create_app(config=None):
     from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, signals, static, text, urls
     from .extensions import babel, csrf, db, login_manager, migrate
     from .mail import services as mail
+    from .nominations import services as nominations
+    from .questions import services as questions
 
     instance = app_folder("instance")
     app = Flask(
@@ -84,6 +86,8 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     signals.language_chosen.connect(auth_services.set_preferred_language)  # a chosen language goes in the profile
+    signals.participant_erased.connect(nominations.forget_nominee)  # what a focal point typed about the person
+    signals.participant_erased.connect(questions.forget_answers)  # the person's answers to registration questions
     _connect_features(app)
     text.init_app(app)
     security.init_app(app)

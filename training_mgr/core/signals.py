@@ -6,6 +6,12 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+#: a participant's details are being erased, in the erasure's transaction, after their name and e-mail were replaced
+#: by placeholders (sender: the participant; ``registration_ids``: ids of their registrations). Features that keep
+#: more about the person forget it: nominations the details a focal point typed
+#: (``nominations.services.forget_nominee``), registration questions the answers (``questions.services.forget_answers``).
+participant_erased = _signals.signal("participant-erased")
+
 #: a logged-in user chose a language with ``?lang=`` (sender: the user; ``lang``: the language code). The auth
 #: feature keeps it in the profile: ``auth.services.set_preferred_language``.
 language_chosen = _signals.signal("language-chosen")

@@ -26,6 +26,7 @@ from ..audit.models import AuditEntry
 from ..auth import services as auth
 from ..auth.models import User, UserToken
 from ..certificates.models import Certificate
+from ..core import signals
 from ..core.db import utcnow
 from ..core.domain import DomainError
 from ..extensions import db
@@ -158,6 +159,7 @@ def _erase(participant) -> None:
     )
     if account is not None:
         _scrub_account(account)
+    signals.participant_erased.send(participant, registration_ids=db.session.scalars(registration_ids).all())
     db.session.flush()
 
 

@@ -16,7 +16,7 @@ whether their nominee is within the quota, and an officer never approves beyond 
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -323,6 +323,18 @@ def approve(nomination, *, by_user) -> list:
 
 
 # --- the nominee --------------------------------------------------------------------------------
+
+def forget_nominee(participant, registration_ids, **_ignored) -> None:
+    """The participant's details are being erased (``core.signals.participant_erased``): their nominations keep the
+    placeholders in place of what the focal point typed, and the nominee's link stops working. In the erasure's
+    transaction."""
+    if not registration_ids:
+        return
+    db.session.execute(
+        update(Nomination).where(Nomination.registration_id.in_(registration_ids))
+        .values(name=participant.name, name_ar=None, email=participant.email, position=None, phone=None,
+                confirm_token_hash=None)
+        .execution_options(synchronize_session=False))
 
 def nomination_by_confirm_token(plain: str) -> Nomination:
     """The nomination whose nominee link carries ``plain``; ``NominationLinkInvalid`` (404) when unknown."""

@@ -244,6 +244,13 @@ def answers_table(training, *, with_sensitive: bool, by_user=None, lang: str = "
 
 # --- erasure ------------------------------------------------------------------------------------
 
+def forget_answers(participant, registration_ids, **_ignored) -> None:
+    """The participant's details are being erased (``core.signals.participant_erased``): every answer of their
+    registrations goes. In the erasure's transaction."""
+    if registration_ids:
+        db.session.execute(delete(RegistrationAnswer).where(RegistrationAnswer.registration_id.in_(registration_ids))
+                           .execution_options(synchronize_session=False))
+
 def sensitive_erasure_due(training, today: date) -> bool:
     """The training ended more than its ``sensitive_retention_days`` before ``today``."""
     return training.end_date is not None and today > training.end_date + timedelta(days=training.sensitive_retention_days)
