@@ -363,3 +363,14 @@ def test_a_jobs_file_is_dropped_some_days_after_it_was_made(training, people, lo
     assert officer.get(f"/jobs/{record.id}/download").status_code == 404
     assert officer.get(f"/jobs/{record.id}.json").json["download_url"] is None
     assert "Its file was removed some days after it was made." in officer.get(f"/jobs/{record.id}").text
+
+
+def test_a_participant_list_job_counts_the_rows_it_writes(training, people, login):
+    registrations = eligible(training, 3)
+    officer = login(people.officer)
+    record = job_of(officer.post(f"/officer/trainings/{training.id}/report/prepare", data={"format": "csv"}))
+    status = officer.get(f"/jobs/{record.id}.json").json
+    assert (status["status"], status["done"], status["total"], status["progress"]) == ("done", 3, 3, "3 of 3 rows")
+    csv = officer.get(status["download_url"])
+    assert csv.mimetype == "text/csv"
+    assert all(r.participant.name in csv.data.decode("utf-8-sig") for r in registrations)

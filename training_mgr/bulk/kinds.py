@@ -47,11 +47,16 @@ KINDS = {
 JOB_STATUS_LABELS = {"queued": _l("waiting"), "running": _l("running"), "done": _l("done"), "failed": _l("failed")}
 
 
+def unit_of(record) -> str:
+    """What the job's ``total`` and ``done`` count: its kind's unit, unless the job says otherwise (a spreadsheet
+    report counts the rows it writes, ``params["unit"]``)."""
+    return record.params.get("unit") or KINDS[record.kind].unit
+
+
 def summary(record) -> str:
     """One line about a job for a list: "Issuing certificates: running, 312 of 500 certificates"."""
-    kind = KINDS[record.kind]
-    return _("%(title)s: %(status)s, %(progress)s", title=kind.title, status=JOB_STATUS_LABELS[record.status],
-             progress=progress_text(kind.unit, record.done, record.total))
+    return _("%(title)s: %(status)s, %(progress)s", title=KINDS[record.kind].title,
+             status=JOB_STATUS_LABELS[record.status], progress=progress_text(unit_of(record), record.done, record.total))
 
 
 def progress_text(unit: str, done: int, total: int | None) -> str:

@@ -202,6 +202,11 @@ class Progress:
         self.total = total
         self._write(force=True)
 
+    def update(self, done: int, total: int | None) -> None:
+        """Set how many items of how many are done (a writer that counts for itself, e.g. ``core.exports.with_progress``)."""
+        self.done, self.total = done, total
+        self._write(force=total is not None and done >= total)
+
     def advance(self, count: int = 1) -> None:
         self.done += count
         self._write(force=self.total is not None and self.done >= self.total)

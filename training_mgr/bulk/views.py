@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 
 from ..core.permissions import STAFF_ROLES, roles_required
 from .access import visible_job
-from .kinds import KINDS, progress_text
+from .kinds import KINDS, progress_text, unit_of
 
 bp = Blueprint("bulk", __name__)
 
@@ -25,7 +25,7 @@ def status_of(record) -> dict:
         "total": record.total,
         "error": record.error if record.status == "failed" else None,
         "download_url": url_for("bulk.download", job_id=record.id) if has_file else None,
-        "progress": progress_text(KINDS[record.kind].unit, record.done, record.total),
+        "progress": progress_text(unit_of(record), record.done, record.total),
     }
 
 

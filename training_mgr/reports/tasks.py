@@ -3,7 +3,9 @@ programme report, written in the language they were asked in and kept on the rec
 from datetime import date
 
 from ..bulk import services as bulk
+from ..bulk.kinds import ROWS
 from ..core.jobs import job
+from ..extensions import db
 from . import documents
 from .selection import ProgrammeFilters
 
@@ -33,18 +35,30 @@ def build_report(job_id: int) -> None:
 
 def _build(record) -> None:
     kind, training = record.params["format"], record.training
-    progress = bulk.Progress(record, total=1)
+    if kind == "pdf":  # one file, laid out at once
+        progress = bulk.Progress(record, total=1)
+        rows = None
+    else:  # the spreadsheet and the CSV count the participant rows as they write them
+        record.params = {**record.params, "unit": ROWS}
+        db.session.commit()
+        progress = bulk.Progress(record)
+        rows = progress.update
     if record.kind == "reports.session":
         if kind == "pdf":
             data, filename = documents.session_report_pdf(training), f"training-{training.id}-report.pdf"
         else:
-            data, filename = documents.participants_csv(training=training), f"training-{training.id}-participants.csv"
+            data = documents.participants_csv(training=training, progress=rows)
+            filename = f"training-{training.id}-participants.csv"
     else:
         filters = filters_of(record.params["filters"])
-        render = {"pdf": documents.programme_report_pdf, "xlsx": documents.programme_report_xlsx,
-                  "csv": lambda f: documents.participants_csv(filters=f)}[kind]
-        data = render(filters)
+        if kind == "pdf":
+            data = documents.programme_report_pdf(filters)
+        elif kind == "xlsx":
+            data = documents.programme_report_xlsx(filters, progress=rows)
+        else:
+            data = documents.participants_csv(filters=filters, progress=rows)
         period = "-".join(str(d) for d in (filters.date_from, filters.date_to) if d) or "all"
         filename = f"{'participants' if kind == 'csv' else 'programme-report'}-{period}.{kind}"
-    progress.advance()
+    if kind == "pdf":
+        progress.advance()
     bulk.keep_result(record, data, filename, MIMETYPES[kind])
