@@ -226,3 +226,15 @@ def test_erasing_a_person_erases_their_answers(app, setup):
     registration = _answered_registration(training, questions)
     erase_participant(registration.participant, by_user=UserFactory(role="admin"))
     assert db.session.scalar(select(RegistrationAnswer)) is None
+
+
+def test_a_participants_data_export_holds_their_own_answers(app, login, setup):
+    officer, _organisation, training = setup
+    questions = add_questions(training, officer)
+    registration = _answered_registration(training, questions)
+    person = registration.participant
+    account = UserFactory(role="participant", email=person.email, participant=person)
+    export = login(account).get("/account/my-data.json").json
+    [mine] = [r for r in export["registrations"] if r["id"] == registration.id]
+    assert {"question": "Passport number", "question_ar": "رقم جواز السفر", "answer": "A1234567"} in mine["answers"]
+    assert {"question": "Which session will you attend?", "question_ar": "أي جلسة ستحضر؟", "answer": "Morning"} in mine["answers"]

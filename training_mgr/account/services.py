@@ -11,6 +11,7 @@ from ..audit import services as audit
 from ..core.db import utcnow
 from ..extensions import db
 from ..participants.inputs import PersonalDetails
+from ..questions import services as questions
 from ..registrations import services as registrations
 from ..registrations.models import Registration
 from ..trainings.models import TrainingSession
@@ -141,6 +142,11 @@ def _registration_data(registration):
                 "revoked_at": _iso(c.revoked_at), "revoke_reason": c.revoke_reason, "pdf_sha256": c.pdf_sha256,
             }
             for c in registration.certificates
+        ],
+        # their own answers to the training's registration questions, sensitive ones included: the data is theirs
+        "answers": [
+            {"question": question.label, "question_ar": question.label_ar, "answer": value}
+            for question, value in questions.own_answers(registration)
         ],
     }
 

@@ -176,6 +176,12 @@ def stored_answers(registration) -> dict:
         .where(RegistrationAnswer.registration_id == registration.id)).all())
 
 
+def own_answers(registration) -> list[tuple[RegistrationQuestion, str]]:
+    """[(question, answer as read)] of the registration's answers, for the person's own data export."""
+    stored = stored_answers(registration)
+    return [(q, answer_text(q, stored[q.id])) for q in questions_of(registration.training_id) if q.id in stored]
+
+
 def record_answers(registration, answers: dict) -> None:
     """``save_answers`` and commit (the public form: after the registration's own commit)."""
     save_answers(registration, answers)
