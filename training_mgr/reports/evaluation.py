@@ -4,6 +4,7 @@ Every figure comes from ``evaluation.results`` (the same function the evaluation
 four outputs agree; this module only arranges them. A fixed number of statements whatever the number of trainings.
 """
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core.i18n import localized
 from ..core.labels import RECOMMENDATION_STATUS_LABELS, SEX_LABELS
@@ -34,14 +35,14 @@ def _knowledge_row(block):
             block["normalised_gain"])
 
 
-KNOWLEDGE_HEADER = ("Paired", "Mean pre", "Mean post", "Increased", "Mean gain", "Normalised gain")
+KNOWLEDGE_HEADER = (_l("Paired"), _l("Mean pre"), _l("Mean post"), _l("Increased"), _l("Mean gain"), _l("Normalised gain"))
 
 
 def add_sheets(workbook, section, sheet) -> None:
     """The programme workbook's evaluation sheets, drawn with the report's ``sheet(workbook, title, header, rows,
     percent_columns)``: per training and overall; knowledge by sex and by organisation; reaction items;
     definitions. Shares are fractions formatted as percentages; an empty cell means no responses."""
-    knowledge_header = [_(h) for h in KNOWLEDGE_HEADER]
+    knowledge_header = [str(h) for h in KNOWLEDGE_HEADER]
     rows = []
     for label, figures in [(_("All trainings"), section["overall"])] + [
             (f"{t.id} · {localized(t, 'title')}", f) for t, f in section["trainings"]]:
