@@ -219,3 +219,33 @@ def test_the_qr_slips_carry_each_persons_working_link(app, login, client, setup,
     assert all(link in text.replace("\n", "") for link in links)  # printed under each QR code, as the code holds it
     page = client.get(links[0][links[0].index("/sessions/"):])
     assert page.status_code == 200 and "anonymous" in page.text
+
+
+def test_settings_take_local_times_and_refuse_closing_before_opening(app, login, setup):
+    training, officer, questions, *_ = setup
+    client = login(officer)
+    url = f"/officer/trainings/{training.id}/evaluation/post/settings"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, data={"opens_at": "2030-02-17T10:00", "closes_at": "2030-02-17T09:00",
+                                 "question_ids": [str(q.id) for q in questions]})
+    assert bad.status_code == 422 and "after the opening time" in bad.text
+    assert instruments.instrument_of(training, "post") is None
+    good = client.post(url, data={"opens_at": "2030-02-17T10:00", "closes_at": "2030-02-17T13:00",
+                                  "question_ids": [str(questions[0].id), str(questions[2].id)]})
+    assert good.status_code == 302
+    post = instruments.instrument_of(training, "post")
+    assert [item.question_id for item in post.items] == [questions[0].id, questions[2].id]  # parallel items
+    assert post.opens_at.replace(tzinfo=None).isoformat().startswith("2030-02-17T07:00")  # Baghdad is UTC+3
+
+
+def test_the_import_template_imports_as_it_is(app, login, setup):
+    training, officer, *_ = setup
+    client = login(officer)
+    template = client.get(f"/courses/{training.course_id}/questions/template.xlsx")
+    assert template.status_code == 200
+    before = len(bank.bank_of(training.course))
+    response = client.post(f"/courses/{training.course_id}/questions/import",
+                           data={"file": (io.BytesIO(template.data), "question-bank.xlsx")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert len(bank.bank_of(training.course)) == before + 1
+    assert bank.bank_of(training.course)[-1].text_ar == "من يحق له طلب اللجوء على الحدود؟"
