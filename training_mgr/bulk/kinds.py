@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
+from ..core.i18n import fmt_number
+
 #: what a job counts
 CERTIFICATES, ROWS, FILES = "certificates", "rows", "files"
 
@@ -55,20 +57,23 @@ def unit_of(record) -> str:
 
 def summary(record) -> str:
     """One line about a job for a list: "Issuing certificates: running, 312 of 500 certificates"."""
+    progress = progress_text(unit_of(record), record.done, record.total)
     return _("%(title)s: %(status)s, %(progress)s", title=KINDS[record.kind].title,
-             status=JOB_STATUS_LABELS[record.status], progress=progress_text(unit_of(record), record.done, record.total))
+             status=JOB_STATUS_LABELS[record.status], progress=progress)
 
 
 def progress_text(unit: str, done: int, total: int | None) -> str:
-    """"312 of 500 certificates" (or "312 certificates" while the total is unknown)."""
+    """"312 of 500 certificates" (or "312 certificates" while the total is unknown), numbers written for the reader."""
     if total is None:
         return {
-            CERTIFICATES: ngettext("%(num)s certificate", "%(num)s certificates", done),
-            ROWS: ngettext("%(num)s row", "%(num)s rows", done),
-            FILES: ngettext("%(num)s file", "%(num)s files", done),
+            CERTIFICATES: ngettext("%(count)s certificate", "%(count)s certificates", done, count=fmt_number(done)),
+            ROWS: ngettext("%(count)s row", "%(count)s rows", done, count=fmt_number(done)),
+            FILES: ngettext("%(count)s file", "%(count)s files", done, count=fmt_number(done)),
         }[unit]
+    numbers = {"done": fmt_number(done), "total": fmt_number(total)}
     return {
-        CERTIFICATES: ngettext("%(done)s of %(num)s certificate", "%(done)s of %(num)s certificates", total, done=done),
-        ROWS: ngettext("%(done)s of %(num)s row", "%(done)s of %(num)s rows", total, done=done),
-        FILES: ngettext("%(done)s of %(num)s file", "%(done)s of %(num)s files", total, done=done),
+        CERTIFICATES: ngettext("%(done)s of %(total)s certificate", "%(done)s of %(total)s certificates", total,
+                               **numbers),
+        ROWS: ngettext("%(done)s of %(total)s row", "%(done)s of %(total)s rows", total, **numbers),
+        FILES: ngettext("%(done)s of %(total)s file", "%(done)s of %(total)s files", total, **numbers),
     }[unit]
