@@ -44,6 +44,7 @@ def people(count):
         )
         certificate = Certificate(
             serial=services.format_serial(2022, i + 1), code=services.new_verification_code(), year=2022, sequence=i + 1,
+            printed_name=participant.name, printed_name_ar=participant.name_ar,
         )
         pairs.append((certificate, participant))
     return pairs
