@@ -109,7 +109,6 @@ def nominees(training, can_manage):
         "nominations/nominees.html", training=training, can_manage=can_manage, invitations=invitations,
         positions=positions, uses={i.id: balance.quota_use(i, positions) for i in invitations},
         trained=balance.already_trained(training, nominations), balance_rows=rows, overall=overall,
-        approve_form=ConfirmForm(formdata=None),
     )
 
 
@@ -152,7 +151,7 @@ def _render_focal_point(invitation, token, form=None, sheet_form=None, sheet=Non
         balance=rows[0] if rows else None, trained=balance.already_trained(training, invitation.nominations),
         form=form, question_fields=question_fields(form, questions.questions_of(training)),
         sheet_form=sheet_form or SpreadsheetForm(formdata=None),
-        sheet=sheet, remove_form=ConfirmForm(formdata=None),
+        sheet=sheet,
     ), status
 
 
