@@ -85,5 +85,6 @@ def _require_redis(app):
         click.echo(
             "TRAINING_MGR_REDIS_URL is not set: jobs run inside the app (no worker needed). Without Redis, run "
             "`flask mail send-pending` every minute, `flask registrations release-expired` every 5 minutes and "
-            "`flask participants apply-retention` daily from cron (and `flask jobs resume` every few minutes).", err=True)
+            "`flask participants apply-retention`, `flask nominations send-reminders` and `flask questions erase-expired` "
+            "daily from cron (and `flask jobs resume` every few minutes).", err=True)
         sys.exit(1)
