@@ -129,6 +129,15 @@ def close_now(instrument: Instrument, *, by_user, now=None) -> None:
     db.session.commit()
 
 
+def state(instrument: Instrument | None, now=None) -> str:
+    """"open" (taking answers), "closed" (its closing time has passed) or "not_open" (missing, without
+    questions, or before its opening time)."""
+    now = now or utcnow()
+    if instrument is None or not instrument.items or instrument.opens_at is None or now < as_utc(instrument.opens_at):
+        return "not_open"
+    return "open" if instrument.is_open(now) else "closed"
+
+
 # --- personal links ------------------------------------------------------------------------------
 
 def _serializer():

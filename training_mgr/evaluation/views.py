@@ -156,7 +156,8 @@ def overview(training, can_manage):
         instruments=instruments.instruments_of(training), figures=figures, charts=charts.evaluation_charts(figures, shares),
         scores=results.participant_scores(training), shares=shares,
         definitions=results.DEFINITIONS, kinds=INSTRUMENT_KINDS, slugs=instruments.SLUGS, confirm=ConfirmForm(),
-        follow_up_due_on=instruments.follow_up_due_on, to_local=to_local, likert_labels=LIKERT_LABELS,
+        follow_up_due_on=instruments.follow_up_due_on, to_local=to_local, instrument_state=instruments.state,
+        likert_labels=LIKERT_LABELS,
         min_group=results.MIN_REACTION_GROUP)
 
 
