@@ -18,7 +18,7 @@ from ..core.i18n import fmt_date
 from ..core.labels import MARK_LABELS
 from ..extensions import db
 from .models import MARKS, AttendanceMark
-from .services import AttendanceError, _confirmed_registrations, _saving_marks
+from .services import AttendanceError, _confirmed_registrations, _marks_of_day, _saving_marks
 
 #: the oldest mark a phone may send: older ones are refused as stale
 MAX_AGE = timedelta(hours=12)
@@ -60,9 +60,9 @@ def record_offline_marks(training, day, marks: list[OfflineMark], *, by_user, no
     if len(marks) > MAX_BATCH:
         raise AttendanceError(_l("Send at most %(count)s marks at once.", count=MAX_BATCH))
     now = now or utcnow()
-    confirmed = _confirmed_registrations(training)
-    existing = {m.registration_id: m for m in db.session.scalars(
-        select(AttendanceMark).where(AttendanceMark.session_day_id == day.id))}
+    ids = {m.registration_id for m in marks}
+    confirmed = _confirmed_registrations(training, ids)
+    existing = _marks_of_day(day, ids)
     sent_before = set(db.session.scalars(select(AttendanceMark.client_mark_id).where(
         AttendanceMark.client_mark_id.in_([m.client_id for m in marks]))))
     outcomes = []

@@ -177,7 +177,7 @@ def record_day(training, day, entries: Mapping[int, DayMark], *, by_user) -> int
     Returns how many cells changed; each change is audited. Raises AttendanceError: a registration that is not
     a confirmed one of this training, an unknown mark, a note too long.
     """
-    confirmed = _confirmed_registrations(training)
+    confirmed = _confirmed_registrations(training, entries)  # a page of a large training: only its people
     unknown = set(entries) - set(confirmed)
     if unknown:
         raise AttendanceError(_l("Attendance can only be taken for confirmed participants of this training."))
@@ -186,7 +186,7 @@ def record_day(training, day, entries: Mapping[int, DayMark], *, by_user) -> int
             raise AttendanceError(_l("Unknown attendance mark “%(mark)s”.", mark=status))
         if note and len(note) > 500:
             raise AttendanceError(_l("A note may be at most 500 characters long."))
-    existing = _marks_of_day(day)
+    existing = _marks_of_day(day, entries)
     now = utcnow()  # one save, one time: the grid shows each save's time once
     changed = 0
     with _saving_marks():
@@ -233,19 +233,25 @@ def mark_all_present(training, day, *, by_user) -> int:
     return len(blank)
 
 
-def _confirmed_registrations(training) -> dict:
+def _confirmed_registrations(training, ids=None) -> dict:
+    """{id: registration} of the training's confirmed registrations (only those among ``ids`` when given)."""
     from ..participants.models import Participant
     from ..registrations.models import Registration
 
-    return {r.id: r for r in db.session.scalars(
-        select(Registration)
-        .options(joinedload(Registration.participant).load_only(Participant.name))
-        .where(Registration.training_id == training.id, Registration.status == "confirmed")
-    )}
+    query = (select(Registration)
+             .options(joinedload(Registration.participant).load_only(Participant.name))
+             .where(Registration.training_id == training.id, Registration.status == "confirmed"))
+    if ids is not None:
+        query = query.where(Registration.id.in_(list(ids)))
+    return {r.id: r for r in db.session.scalars(query)}
 
 
-def _marks_of_day(day) -> dict:
-    return {m.registration_id: m for m in db.session.scalars(select(AttendanceMark).where(AttendanceMark.session_day_id == day.id))}
+def _marks_of_day(day, ids=None) -> dict:
+    """{registration id: mark} of ``day`` (only the registrations among ``ids`` when given)."""
+    query = select(AttendanceMark).where(AttendanceMark.session_day_id == day.id)
+    if ids is not None:
+        query = query.where(AttendanceMark.registration_id.in_(list(ids)))
+    return {m.registration_id: m for m in db.session.scalars(query)}
 
 
 @contextmanager
