@@ -17,6 +17,7 @@ PRIVATE_PAGES = (
     ("officer@example.org", (
         "/officer/trainings/1/registrations", "/officer", "/officer/trainings/1", "/officer/trainings/1/attendance",
         "/officer/trainings/1/attendance/days/1", "/officer/trainings/1/recommendations", "/officer/trainings/1/certificates",
+        "/officer/trainings/2/check-in", "/officer/trainings/2/check-in/projector", "/officer/trainings/1/payment-sheet",
     )),
     ("manager@example.org", ("/dashboard", "/account", "/account/tokens/new")),
     ("admin@example.org", ("/admin/users", "/admin/users/new", "/admin/users/2", "/admin/users/2/role",
