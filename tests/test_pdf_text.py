@@ -67,3 +67,31 @@ def test_the_arabic_session_report_and_the_sign_in_sheet_read_back_the_names(tra
         sheet = sign_in_sheet_pdf(training, training.days[0])
     assert_reads_back(report, ARABIC_NAMES + ["مركز النهرين للدراسات الاستراتيجية"], whole_lines=False)
     assert_reads_back(sheet, ARABIC_NAMES + LATIN_NAMES, whole_lines=False)
+
+
+def test_in_arabic_pages_english_sentences_keep_their_full_stop_and_dates_do_not_wrap(training, app):
+    import io
+    from datetime import date
+
+    import pdfplumber
+
+    from tests.factories import RecommendationFactory, RecommendationUpdateFactory
+
+    recommendation = RecommendationFactory(training=training, text="Share the module with the Police Academy for review.",
+                                           text_ar=None, due_date=date(2023, 12, 31))
+    RecommendationUpdateFactory(recommendation=recommendation, date=date(2022, 10, 3),
+                                note="Draft module shared with the Police Academy for review.")
+    with force_locale("ar"):
+        report = session_report_pdf(training)
+    with pdfplumber.open(io.BytesIO(report)) as document:
+        pages = [(page.chars, page.extract_words(use_text_flow=True)) for page in document.pages]
+    found = 0
+    for chars, words in pages:
+        for i, char in enumerate(chars[:-1]):
+            if char["text"] == "w" and chars[i - 1]["text"] == "e" and chars[i + 1]["text"] == ".":  # "review."
+                assert abs(chars[i + 1]["x0"] - char["x1"]) < 1, "the full stop left its sentence"
+                found += 1
+    assert found == 2  # the recommendation and its update
+    texts = [word["text"] for _chars, words in pages for word in words]
+    for day in ("2023/12/31", "2022/10/03"):  # the due date and the update's date, each whole on one line
+        assert any(day in text for text in texts), day

@@ -67,7 +67,7 @@ def _html(template: str, context: dict):
     from weasyprint import HTML
 
     pdf_text.install()
-    markup = render_template(template, static_url=static_url, **context)
+    markup = pdf_text.isolate_directions(render_template(template, static_url=static_url, **context))
     return HTML(string=markup, base_url=STATIC_PREFIX, url_fetcher=_weasyprint_fetcher())
 
 

@@ -3,7 +3,9 @@
 Only ``pdf.py`` imports this module; it reaches into WeasyPrint's line drawing, which has no option for it.
 """
 import functools
+import html
 import io
+import re
 import unicodedata
 
 RIGHT_TO_LEFT_MARK = "\u200f"
@@ -198,3 +200,48 @@ def fitted_font_size(text: str, font_paths, *, width_pt: float, height_pt: float
 
 def _half_point_below(size: float) -> float:
     return int(size * 2) / 2
+
+
+# --- mixed directions ------------------------------------------------------------------------------------
+
+_AUTO_DIRECTION = re.compile(r'<(bdi)(\s[^>]*)?>([^<]*)<|<(\w+)([^>]*?)\sdir="auto"([^>]*)>([^<]*)<')
+#: numbers written with separators (dates, times, ranges, percentages, serials): 2022/12/31, 15–17, 67%, ١٥:٣٠
+_NUMBER = re.compile(r"(?<![\w/.\-–])[0-9٠-٩۰-۹]+(?:[/.:,\-–][0-9٠-٩۰-۹]+)+%?(?![\w/])|(?<![\w.])[0-9٠-٩۰-۹]+%")
+_TEXT = re.compile(r">([^<]+)<")
+
+
+def text_direction(text: str) -> str:
+    """"rtl" or "ltr" from the first letter with a strong direction (what ``dir="auto"`` means in HTML)."""
+    for char in html.unescape(text):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def isolate_directions(markup: str) -> str:
+    """The body of a print template with each run of mixed direction isolated the way WeasyPrint can draw it.
+
+    WeasyPrint ignores ``dir="auto"`` and does not isolate ``<bdi>``: an English sentence in an Arabic page
+    lost its full stop to the start of the line, and an Arabic name in an English line pulled the text after
+    it. Each ``<bdi>`` and each element marked ``dir="auto"`` (with text alone inside) is given the direction
+    of its first strong letter, and is isolated (``unicode-bidi: isolate`` in the base print style); each
+    number written with separators (a date, a range, a percentage) is put in a left-to-right span that
+    cannot break, so 2022/12/31 neither wraps nor reorders.
+    """
+    head, separator, body = markup.partition("</head>")
+    if not separator:
+        head, body = "", markup
+
+    def directed(match):
+        if match.group(1) and "dir=" in (match.group(2) or ""):
+            return match.group(0)
+        if match.group(1):
+            return f'<bdi dir="{text_direction(match.group(3))}"{match.group(2) or ""}>{match.group(3)}<'
+        return f'<{match.group(4)}{match.group(5)} dir="{text_direction(match.group(7))}"{match.group(6)}>{match.group(7)}<'
+
+    body = _AUTO_DIRECTION.sub(directed, body)
+    body = _TEXT.sub(lambda match: ">" + _NUMBER.sub(r'<span class="number">\g<0></span>', match.group(1)) + "<", body)
+    return head + separator + body
