@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from tests.factories import PASSWORD, ParticipantFactory, RegistrationFactory, TrainingSessionFactory, UserFactory
+from tests.test_concurrency import live_app  # noqa: F401  (the app served on 127.0.0.1 in threads)
 from training_mgr.attendance.models import AttendanceMark
 from training_mgr.audit.models import AuditEntry
 from training_mgr.checkin import services, tokens
@@ -120,19 +120,6 @@ def test_a_training_without_a_day_today_refuses_scans(people, login):
     registration = RegistrationFactory(training=training)
     response = _scan(login(people.officer), training, tokens.badge_url(registration.id))
     assert response.status_code == 422 and "has no day today" in response.json["message"]
-
-
-@pytest.fixture
-def live_app(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        db.engine.dispose()
 
 
 def _logged_in_cookie(port, email):

@@ -14,26 +14,8 @@
   const key = "training-mgr:marks:" + url;
   const pending = document.getElementById("marks-pending");
 
-  function load() {
-    try {
-      return JSON.parse(window.localStorage.getItem(key)) || [];
-    } catch (error) {
-      return [];
-    }
-  }
-
-  function save(queue) {
-    window.localStorage.setItem(key, JSON.stringify(queue));
-    pending.hidden = queue.length === 0;
-    pending.querySelector("[data-pending]").textContent = String(queue.length);
-  }
-
-  function newId() {
-    if (window.crypto && window.crypto.randomUUID) {
-      return window.crypto.randomUUID();
-    }
-    return Date.now().toString(36) + Math.random().toString(36).slice(2);
-  }
+  const stored = window.trainingMgrQueue(key, pending);
+  const load = stored.load, save = stored.save, newId = stored.newId;
 
   function row(registration) {
     return form.querySelector('[data-registration="' + registration + '"]');

@@ -16,26 +16,8 @@
   const arabic = form.dataset.lang === "ar";
   const recent = new Map();  // code -> when it was last queued: the camera reads one badge many times a second
 
-  function load() {
-    try {
-      return JSON.parse(window.localStorage.getItem(key)) || [];
-    } catch (error) {
-      return [];
-    }
-  }
-
-  function save(queue) {
-    window.localStorage.setItem(key, JSON.stringify(queue));
-    pending.hidden = queue.length === 0;
-    pending.querySelector("[data-pending]").textContent = String(queue.length);
-  }
-
-  function newId() {
-    if (window.crypto && window.crypto.randomUUID) {
-      return window.crypto.randomUUID();
-    }
-    return Date.now().toString(36) + Math.random().toString(36).slice(2);
-  }
+  const stored = window.trainingMgrQueue(key, pending);
+  const load = stored.load, save = stored.save, newId = stored.newId;
 
   function enqueue(code) {
     code = (code || "").trim();
