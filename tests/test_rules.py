@@ -91,8 +91,12 @@ def test_overdue_recommendations_agree_everywhere(data):
 
 
 def _open_now(training, now):
-    """Make ``training`` take registrations online from a day ago for a week."""
+    """Make ``training`` take registrations online from a day ago for a week, before it starts."""
     training.status = "open"
+    if training.start_date is not None and training.start_date <= now.date() + timedelta(days=8):
+        length = (training.end_date or training.start_date) - training.start_date
+        training.start_date = now.date() + timedelta(days=9)
+        training.end_date = training.start_date + length
     training.registration_opens_at, training.registration_closes_at = now - timedelta(days=1), now + timedelta(days=7)
 
 

@@ -71,6 +71,10 @@ def registration_window_error(training: TrainingSession, now=None):
     now = now or utcnow()
     if training.status != "open":
         return _l("Registration for this training is not open.")
+    if training.registration_too_late(now):
+        if training.late_registration:
+            return _l("This training has ended: registration is closed.")
+        return _l("This training has started: registration is closed.")
     if training.registration_not_yet_open(now):
         return _l("Registration for this training has not opened yet.")
     if training.registration_deadline_passed(now):

@@ -41,6 +41,9 @@ class TrainingForm(FlaskForm):
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=WINDOW_FORMAT, validators=[Optional()])
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=WINDOW_FORMAT,
                                                 validators=[Optional()])
+    late_registration = BooleanField(_l("Late registration"),
+                                     description=_l("Registration stays open until the last day instead of closing "
+                                                    "when the training starts."))
     confirmation_mode = SelectField(_l("Confirmation of registrations"),
                                     choices=list(CONFIRMATION_MODE_LABELS.items()), default="automatic")
     notes = TextAreaField(_l("Notes for officers"), filters=[strip], validators=[Optional(), Length(max=5000)])

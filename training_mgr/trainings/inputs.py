@@ -22,6 +22,8 @@ class TrainingDetails:
     - ``capacity``: seats, at least 1, or None for not yet decided
     - ``registration_opens_at``, ``registration_closes_at``: the online registration window, as naive wall-clock
       times in ``timezone`` (what the officer typed; the service stores UTC) or aware datetimes; None for no limit
+    - ``late_registration``: online registration stays open until the last day instead of closing on the first
+      (None on a new training: False)
     - ``confirmation_mode``: one of ``models.CONFIRMATION_MODES`` (None on a new training: "automatic")
     - ``notes``: free text for officers
     """
@@ -40,6 +42,7 @@ class TrainingDetails:
     capacity: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
+    late_registration: bool | None = None
     confirmation_mode: str | None = None
     notes: str | None = None
 

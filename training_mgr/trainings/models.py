@@ -2,8 +2,9 @@ from datetime import date, time
 from decimal import Decimal
 
 from sqlalchemy import (
-    CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint, and_, not_,
+    CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint, and_, func, not_, or_,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -60,6 +61,8 @@ class TrainingSession(db.Model):
     capacity: Mapped[int | None]
     registration_opens_at = mapped_column(db.DateTime(timezone=True))
     registration_closes_at = mapped_column(db.DateTime(timezone=True))
+    #: online registration stays open until the last day instead of closing when the training starts
+    late_registration: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     #: automatic: confirm until full, then waitlist; approval: pending until an officer decides
     confirmation_mode: Mapped[str] = mapped_column(String(10), default="automatic")
     status: Mapped[str] = mapped_column(String(10), default="draft")
@@ -122,6 +125,9 @@ class TrainingSession(db.Model):
     # --- the rule "registration is open online", in Python (on a training) and SQL (on the class) ----------
     # ``now`` is a timezone-aware UTC datetime. The window is [registration_opens_at, registration_closes_at],
     # both ends optional and both included. Free seats do not close registration (the waiting list takes over).
+    # Whatever the window says, registration closes when the training starts (its first day has come), or after
+    # its last day when the officer allows late registration (``late_registration``). Days are compared with
+    # the date of ``now`` in UTC, the same in Python and in SQL.
 
     @hybrid_method
     def registration_not_yet_open(self, now) -> bool:
@@ -142,17 +148,38 @@ class TrainingSession(db.Model):
         return and_(cls.registration_closes_at.is_not(None), cls.registration_closes_at < now)
 
     @hybrid_method
+    def registration_too_late(self, now) -> bool:
+        """The training has started (its first day is today or past) or, with late registration, has ended."""
+        today = now.date()
+        if self.late_registration:
+            last = self.end_date or self.start_date
+            return last is not None and last < today
+        return self.start_date is not None and self.start_date <= today
+
+    @registration_too_late.expression
+    def registration_too_late(cls, now):
+        today = now.date()
+        return or_(
+            and_(not_(cls.late_registration), cls.start_date.is_not(None), cls.start_date <= today),
+            and_(cls.late_registration, func.coalesce(cls.end_date, cls.start_date) < today),
+        )
+
+    @hybrid_method
     def listed_for_registration(self, now) -> bool:
-        """Shown in the public catalogue: status open and the deadline not passed (it may not have opened yet)."""
-        return self.status == "open" and not self.registration_deadline_passed(now)
+        """Shown in the public catalogue: status open, the deadline not passed and the training not started (or
+        not ended, with late registration); registration may not have opened yet."""
+        return (self.status == "open" and not self.registration_deadline_passed(now)
+                and not self.registration_too_late(now))
 
     @listed_for_registration.expression
     def listed_for_registration(cls, now):
-        return and_(cls.status == "open", not_(cls.registration_deadline_passed(now)))
+        return and_(cls.status == "open", not_(cls.registration_deadline_passed(now)),
+                    not_(cls.registration_too_late(now)))
 
     @hybrid_method
     def registration_open(self, now) -> bool:
-        """Registration is open online at ``now``: status open and ``now`` inside the window."""
+        """Registration is open online at ``now``: status open, ``now`` inside the window, and the training not
+        started (not ended, with late registration)."""
         return self.listed_for_registration(now) and not self.registration_not_yet_open(now)
 
     @registration_open.expression

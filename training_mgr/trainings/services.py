@@ -135,6 +135,7 @@ def create_training(course, by_user, details: TrainingDetails) -> TrainingSessio
     values["language"] = values["language"] or "en_ar"
     values["timezone"] = values["timezone"] or "Asia/Baghdad"
     values["confirmation_mode"] = values["confirmation_mode"] or "automatic"
+    values["late_registration"] = bool(values["late_registration"])
     if values["start_date"] and not values["end_date"]:
         values["end_date"] = values["start_date"] + timedelta(days=(course.default_days or 1) - 1)
     values = _with_utc_window(values)
@@ -162,6 +163,7 @@ def update_training(training: TrainingSession, by_user, details: TrainingDetails
     the seats already taken (``capacity``).
     """
     merged = asdict(details)
+    merged["late_registration"] = bool(merged["late_registration"])
     for name in WINDOW_FIELDS:  # typed times are read in the training's (possibly new) time zone
         merged[name] = to_utc(merged[name], merged["timezone"])
     _check_details(merged)

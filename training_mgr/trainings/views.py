@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..audit import listing as audit_listing
+from ..core.db import utcnow
 from ..core.i18n import fmt_date
 from ..core.domain import shows_domain_errors
 from ..core.forms import OfficersForm, flash_saved
@@ -263,6 +264,10 @@ def change_status(training):
     with shows_domain_errors():
         services.change_status(training, new_status, current_user)
         flash(STATUS_MESSAGES[new_status](), "success")
+        if new_status == "open" and training.registration_too_late(utcnow()):
+            flash(_("This training has already started, so nobody can register online: allow late registration "
+                    "in its details if people may still register while it runs.") if not training.late_registration
+                  else _("This training has already ended, so nobody can register online."), "warning")
     return _back(training)
 
 
