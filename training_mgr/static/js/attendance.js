@@ -60,15 +60,10 @@
       const now = Date.now();
       let response;
       try {
-        response = await fetch(url, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
-          body: JSON.stringify({marks: batch.map(function (item) {
-            return {id: item.id, registration_id: item.registration_id, status: item.status, note: item.note,
-                    age_ms: now - item.at};
-          })}),
-        });
+        response = await stored.send(url, csrf, {marks: batch.map(function (item) {
+          return {id: item.id, registration_id: item.registration_id, status: item.status, note: item.note,
+                  age_ms: now - item.at};
+        })});
       } catch (error) {
         return;  // no connection: the marks stay here
       }

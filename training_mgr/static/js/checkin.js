@@ -72,12 +72,7 @@
         const item = queue[0];
         let response;
         try {
-          response = await fetch(url, {
-            method: "POST",
-            credentials: "same-origin",
-            headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
-            body: JSON.stringify({code: item.code, client_id: item.id, age_ms: Date.now() - item.at}),
-          });
+          response = await stored.send(url, csrf, {code: item.code, client_id: item.id, age_ms: Date.now() - item.at});
         } catch (error) {
           break;  // no connection: keep the scan, try again later
         }

@@ -25,5 +25,15 @@ window.trainingMgrQueue = function (key, pending) {
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  return {load: load, save: save, newId: newId};
+  // POST ``payload`` as JSON with the page's CSRF token; rejects when there is no connection
+  function send(url, csrf, payload) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
+      body: JSON.stringify(payload),
+    });
+  }
+
+  return {load: load, save: save, newId: newId, send: send};
 };
