@@ -119,6 +119,11 @@ def test_badges_scans_self_check_in_and_offline_marks_all_end_up_present(browser
 
     # three more marked on the day's page while the network is off, sent when it returns
     officer.goto(f"/officer/trainings/{training_id}/attendance/days/{day_id}?lang=ar")
+    buttons = officer.locator(f"li[data-registration='{people[5][0]}'] label.attendance-choice")
+    boxes = [buttons.nth(i).bounding_box() for i in range(4)]
+    assert all(box["height"] >= 44 and box["width"] >= 44 for box in boxes)  # four targets a thumb can hit …
+    assert len({round(box["y"]) for box in boxes}) == 1  # … side by side in one row at 360 px
+    assert officer.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     context.set_offline(True)
     for registration_id, *_ in people[5:]:
         officer.locator(f"li[data-registration='{registration_id}'] label.mark-present").click()
@@ -144,3 +149,15 @@ def test_badges_scans_self_check_in_and_offline_marks_all_end_up_present(browser
     assert sorted(row[1] for row in rows[:-1]) == sorted(name for _, name, _, _ in people)
     assert rows[-1][4:6] == (8, 200000)
     context.close()
+
+
+def test_the_grid_of_the_reference_training_fits_1280_px(page, live_server):
+    page.goto("/login?lang=en")
+    page.locator("#email").fill("officer@example.org")
+    page.locator("#password").fill(live_server.password)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    page.goto("/officer/trainings/1/attendance?lang=en")
+    grid = page.locator("div.table-responsive[role=region]")
+    assert grid.evaluate("element => element.scrollWidth <= element.clientWidth")
+    assert page.locator("table.attendance-grid thead th").all_inner_texts()[-2:] == ["Rate", "Certificate rule"]
