@@ -23,6 +23,7 @@ from tests.factories import (
 )
 from training_mgr.checkin.tokens import badge_token
 from training_mgr.extensions import db
+from training_mgr.messages.services import opt_out_token
 
 ROLES = ("anonymous", "participant", "other_participant", "manager", "other_officer", "officer", "admin")
 
@@ -126,6 +127,13 @@ MATRIX = {
     ("nominations.nominee", "GET"): PUBLIC,
     ("nominations.nominee", "POST"): PUBLIC,
     ("questions.index", "GET"): SESSION_READ,
+    ("messages.index", "GET"): SESSION_READ,
+    ("messages.reminder", "POST"): SESSION_WRITE,
+    ("messages.compose", "POST"): SESSION_WRITE,
+    ("messages.preferences", "GET"): PARTICIPANT_SELF,
+    ("messages.preferences", "POST"): PARTICIPANT_SELF,
+    ("messages.opt_out", "GET"): PUBLIC,  # the link in a message: whoever holds it (a GET changes nothing)
+    ("messages.opt_out", "POST"): PUBLIC,
     ("questions.add", "POST"): SESSION_WRITE,
     ("questions.add_builtin", "POST"): SESSION_WRITE,
     ("questions.retention", "POST"): SESSION_WRITE,
@@ -305,6 +313,7 @@ ROUTE_PARAMS = {
     "payments.download": lambda w: {"kind": "pdf"},
     "checkin.badge": lambda w: {"token": badge_token(w.params["registration_id"])},
     "checkin.self_check_in": lambda w: {"code": "an-old-code"},
+    "messages.opt_out": lambda w: {"token": opt_out_token(w.params["participant_id"])},
     "registrations.import_template": lambda w: {"kind": "csv"},
     **{endpoint: lambda w: nomination_params(w) for endpoint in (
         "nominations.revoke", "nominations.approve", "nominations.focal_point", "nominations.focal_point_upload",
@@ -325,6 +334,7 @@ ROUTE_PARAMS = {
     "evaluation.take": lambda w: {"slug": "pre"},
     "evaluation.links_pdf": lambda w: {"kind": "reaction"},
 }
+
 
 def bank_question(world) -> int:
     """A knowledge-test question in the bank of the world's course (made once per world)."""

@@ -96,7 +96,8 @@ def test_the_recurring_jobs_are_scheduled_from_the_configuration(app):
                          "training_mgr.bulk.tasks.forget_old_job_files",
                          "training_mgr.nominations.tasks.send_deadline_reminders",
                          "training_mgr.questions.tasks.erase_expired_sensitive_answers",
-                         "training_mgr.evaluation.tasks.send_follow_up_surveys"}
+                         "training_mgr.evaluation.tasks.send_follow_up_surveys",
+                         "training_mgr.messages.tasks.send_due_messages"}
     assert scheduled <= set(jobs.celery_app(app).tasks)
 
 

@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "recommendations",
     "evaluation",
     "certificates",
+    "messages",
     "reports",
     "bulk",
     "audit",
@@ -35,7 +36,7 @@ BLUEPRINTS = (
 
 #: packages that add ``flask`` commands through a ``cli.register(app)`` function: the entry-point packages
 #: (``seeds``: demo and synthetic data; ``ops``: deploy check, backup, restore) and the features
-CLI_MODULES = ("seeds", "ops", "auth", "bulk", "certificates", "checkin", "reports", "mail", "erasure", "registrations", "nominations", "evaluation", "questions")
+CLI_MODULES = ("seeds", "ops", "auth", "bulk", "certificates", "checkin", "reports", "mail", "erasure", "registrations", "nominations", "evaluation", "questions", "messages")
 
 
 def app_folder(name: str) -> Path | None:
@@ -113,6 +114,7 @@ def _connect_features(app):
     from .registrations.notifications import training_cancelled
     from .registrations.seats import quota_usage, training_seats_taken
     from .registrations.services import promote_from_waitlist
+    from .messages.services import log_of
     from .reports.officer_home import training_figures
 
     signals.seats_in_use.connect(training_seats_taken)
@@ -121,4 +123,5 @@ def _connect_features(app):
     signals.training_cancelled.connect(training_cancelled)
     signals.badge_links.connect(badge_urls)
     app.add_template_global(training_figures)  # a training's key figures on its page (trainings/detail.html)
+    app.add_template_global(log_of, "message_log")  # what a person was sent, on their registration page
     app.add_template_global(quota_usage)  # seats each organisation has taken, on the quotas page (trainings/quotas.html)

@@ -74,6 +74,9 @@ class Defaults:
     EVALUATION_FOLLOW_UP_EVERY_SECONDS = 24 * 60 * 60
     #: … and sensitive answers to registration questions past their training's retention period are erased daily
     SENSITIVE_ANSWERS_ERASURE_EVERY_SECONDS = 24 * 60 * 60
+    #: … the reminders before a training, certificate notices and evaluation links that are due are queued every
+    #: 15 minutes (``messages.scheduled``)
+    MESSAGES_EVERY_SECONDS = 15 * 60
     #: where the scheduler keeps the time of each job's latest run; None: instance/celerybeat-schedule
     JOB_SCHEDULE_FILE = None
     #: seconds a job taken by a worker may stay unacknowledged before Redis gives it to another worker (the worker

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from .core import jobs
 
 #: packages with a ``tasks`` module of ``@job``s, imported before the Celery app is made
-TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports", "nominations", "evaluation", "questions")
+TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports", "nominations", "evaluation", "questions", "messages")
 
 #: recurring jobs: (scheduler entry, job name, config key giving the seconds between two runs; 0 or None: off)
 RECURRING = (
@@ -29,6 +29,8 @@ RECURRING = (
      "EVALUATION_FOLLOW_UP_EVERY_SECONDS"),
     ("questions: erase sensitive answers past their retention", "training_mgr.questions.tasks.erase_expired_sensitive_answers",
      "SENSITIVE_ANSWERS_ERASURE_EVERY_SECONDS"),
+    ("messages: reminders, certificate notices and evaluation links that are due",
+     "training_mgr.messages.tasks.send_due_messages", "MESSAGES_EVERY_SECONDS"),
 )
 
 
@@ -85,6 +87,7 @@ def _require_redis(app):
         click.echo(
             "TRAINING_MGR_REDIS_URL is not set: jobs run inside the app (no worker needed). Without Redis, run "
             "`flask mail send-pending` every minute, `flask registrations release-expired` every 5 minutes and "
+            "`flask messages send-due` every 15 minutes, "
             "`flask participants apply-retention`, `flask nominations send-reminders` and `flask questions erase-expired` "
             "daily from cron (and `flask jobs resume` every few minutes).", err=True)
         sys.exit(1)
