@@ -78,3 +78,15 @@ def test_the_officer_allows_late_registration_on_the_training_form(app, login):
     client = login(officer)
     form = client.get(f"/officer/trainings/{training.id}/edit").get_data(as_text=True)
     assert 'name="late_registration"' in form
+
+
+def test_a_completed_training_page_reads_as_past(app, client):
+    from datetime import datetime, timezone
+
+    training = past_training(status="completed",
+                             registration_closes_at=datetime(2025, 2, 8, 12, tzinfo=timezone.utc))
+    page = client.get(f"/sessions/{training.id}").get_data(as_text=True)
+    assert "Registration closes" not in page and "Add to my calendar" not in page
+    upcoming = TrainingSessionFactory(registration_closes_at=datetime(2099, 2, 8, 12, tzinfo=timezone.utc))
+    page = client.get(f"/sessions/{upcoming.id}").get_data(as_text=True)
+    assert "Registration closes" in page and "Add to my calendar" in page

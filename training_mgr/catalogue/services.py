@@ -19,6 +19,7 @@ from ..participants.models import Participant
 from ..registrations import services as registrations
 from ..registrations import holds, notifications
 from ..registrations.models import Registration
+from ..registrations.standing import RETURNABLE_STATUSES
 from ..trainings.models import LANGUAGES, SessionOrganiser, TrainingSession
 
 PER_PAGE = 20
@@ -119,6 +120,13 @@ def public_session(training_id: int):
     if training is None or training.status == "draft":
         return None
     return training
+
+
+def is_over(training, now=None) -> bool:
+    """The training reads as past on its public page: completed or cancelled, or its last day is before today
+    (UTC, as in ``TrainingSession.registration_too_late``)."""
+    last = training.end_date or training.start_date
+    return training.status in ("completed", "cancelled") or (last is not None and last < (now or utcnow()).date())
 
 
 # --- calendar file ------------------------------------------------------------------------------
@@ -253,10 +261,11 @@ def _register_online(training, details, email, locale, by_user):
         password_link_sent = _give_account(participant, locale)
         db.session.commit()
         return OnlineRegistration(existing, password_link_sent)
-    if existing is not None:
+    if existing is not None and existing.status not in RETURNABLE_STATUSES:
         db.session.rollback()
         raise AlreadyRegistered(str(ALREADY_REGISTERED))
 
+    # new, or back after withdrawing or a rejection: the training's rules decide as for anyone new
     password_link_sent = _give_account(participant, locale)
     try:
         registration = registrations.register(training, participant, source="online", by_user=by_user)

@@ -14,6 +14,7 @@ from ..questions import services as questions
 from ..questions.forms import answers_of, question_fields, with_questions
 from ..registrations import holds, seats
 from ..registrations import services as registrations
+from ..registrations.standing import standing_of
 from . import services
 from .forms import ConfirmHeldRegistrationForm, RegistrationForm
 
@@ -42,11 +43,15 @@ def _public_session_or_404(training_id):
 @cached_page(per_minute=True)
 def session_page(training_id):
     training = _public_session_or_404(training_id)
+    own = current_user.participant if current_user.is_authenticated else None
+    registration = registrations.find_registration(training.id, own.id) if own is not None else None
     return render_template(
         "catalogue/session.html",
         training=training,
         seats_left=seats.seats_left(training),
         window_error=registrations.registration_window_error(training),
+        over=services.is_over(training),
+        standing=standing_of(registration) if registration is not None and not registration.is_held else None,
     )
 
 
@@ -113,14 +118,17 @@ def _flash_outcome(outcome, email, proven):
     if not proven:
         flash(_("Thank you. A message about this registration is on its way to %(email)s. Please read it: it says whether your place is confirmed, or how to confirm it.", email=email), "success")
         return
-    _flash_status(outcome.registration.status, email, outcome.password_link_sent)
+    _flash_status(outcome.registration, email, outcome.password_link_sent)
 
 
-def _flash_status(status, email, password_link_sent=False):
-    if status == "confirmed":
+def _flash_status(registration, email, password_link_sent=False):
+    status = standing_of(registration)
+    if status.status == "confirmed":
         flash(_("You are registered and your place is confirmed. A confirmation is on its way to %(email)s.", email=email), "success")
-    elif status == "waitlisted":
-        flash(_("The training is full, so you are on the waiting list. We will write to %(email)s as soon as a place is free for you.", email=email), "warning")
+    elif status.status == "waitlisted" and status.full_training:
+        flash(_("The training is full, so you are on the waiting list (position %(position)d). We will write to %(email)s as soon as a place is free for you.", position=status.position, email=email), "warning")
+    elif status.status == "waitlisted":
+        flash(_("Your organisation's seats for this training are all taken, so you are on the waiting list (position %(position)d). We will write to %(email)s as soon as a place is free for you.", position=status.position, email=email), "warning")
     else:
         flash(_("Your registration is received. A programme officer will review it and write to %(email)s with the decision.", email=email), "success")
     if password_link_sent:
@@ -149,7 +157,7 @@ def confirm_registration(token):
         if form.decline.data:
             flash(_("The seat is released. Nothing else was changed."), "info")
         else:
-            _flash_status(outcome.registration.status, outcome.registration.participant.email, outcome.password_link_sent)
+            _flash_status(outcome.registration, outcome.registration.participant.email, outcome.password_link_sent)
         return redirect(url_for("catalogue.session_page", training_id=training.id))
     return render_template("catalogue/confirm.html", form=form, registration=registration,
                            training=registration.training, participant=registration.participant)
@@ -167,7 +175,8 @@ def _on_login(app, user, **extra):
         if registration.status == "confirmed":
             flash(_("Your place in “%(title)s” is confirmed.", title=title), "success")
         elif registration.status == "waitlisted":
-            flash(_("The training “%(title)s” is full, so you are on its waiting list.", title=title), "warning")
+            flash(_("You are on the waiting list of “%(title)s”, position %(position)d.", title=title,
+                    position=standing_of(registration).position), "warning")
         else:
             flash(_("Your registration for “%(title)s” is received; a programme officer will review it.", title=title), "success")
 

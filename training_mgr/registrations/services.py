@@ -19,6 +19,7 @@ from . import notifications
 from .inputs import ParticipantDetails
 from .models import REGISTRATION_STATUSES, SEAT_STATUSES, Registration
 from .seats import capacity_reached, has_free_seat
+from .standing import RETURNABLE_STATUSES
 
 
 class RegistrationError(DomainError):
@@ -141,8 +142,11 @@ def add_registration(training, participant, *, source, by_user=None, nominated_b
         db.session.flush()
     if participant.erased_at is not None:
         raise RegistrationError(str(_l("This person's details were erased: they cannot be registered again. Add them as a new person.")))
-    if find_registration(training.id, participant.id) is not None:
-        raise RegistrationError(str(_l("%(name)s is already registered for this training.", name=participant.name)))
+    existing = find_registration(training.id, participant.id)
+    if existing is not None:
+        if existing.status not in RETURNABLE_STATUSES or existing.is_held:
+            raise RegistrationError(str(_l("%(name)s is already registered for this training.", name=participant.name)))
+        return _register_again(existing, source=source, by_user=by_user, status=status)
 
     if status is None:
         status = status_for_new_registration(training, participant)
@@ -166,6 +170,25 @@ def add_registration(training, participant, *, source, by_user=None, nominated_b
         by_user, "registration.create", registration,
         f"{participant.name} registered ({source}) as {status}",
         training_id=training.id,
+    )
+    return registration
+
+
+def _register_again(registration, *, source, by_user=None, status=None):
+    """Someone who withdrew or was rejected registers again: the same row (one per training and person) goes
+    through the rules of a new registration (``status_for_new_registration``), in the caller's locked transaction."""
+    participant = registration.participant
+    old_status = registration.status
+    if status is None:
+        status = status_for_new_registration(registration.training, participant)
+    elif status == "confirmed" and not has_free_seat(registration.training, participant):
+        raise RegistrationError(str(_l("No seat is free for %(name)s (capacity or quota reached).", name=participant.name)))
+    _set_status(registration, status, by_user, None)
+    registration.source = source
+    audit.record(
+        by_user, "registration.return", registration,
+        f"{participant.name} registered again ({source}) as {status}",
+        changes={"status": [old_status, status]},
     )
     return registration
 
