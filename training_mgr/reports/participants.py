@@ -22,11 +22,14 @@ from .selection import ProgrammeFilters, confirmed_registrations, held_sessions,
 
 @dataclass
 class ParticipantAttendance:
-    """One registration's marks by ISO date, its attendance rate (0..1) and the certificate rule's verdict."""
+    """One registration's marks by ISO date, its attendance rate (0..1: days attended of all the training's
+    days), the certificate rule's verdict, and the share the rule measured (0..1: days attended of the days it
+    counts, which may leave excused days out; ``attendance.services.certificate_rule_result``)."""
 
     marks: dict
     rate: float
     completed: bool
+    rule_share: float = 0.0
 
     @property
     def days_attended(self) -> int:
@@ -56,10 +59,10 @@ def attendance_of(registrations, sessions_by_id, mark_rows) -> dict:
     for registration in registrations:
         training = sessions_by_id[registration.training_id]
         by_date = dict(sorted(marks[registration.id].items()))
+        rule = certificate_rule_result(training, by_date.values())
         result[registration.id] = ParticipantAttendance(
-            marks=by_date,
-            rate=attendance_rate(by_date.values(), len(training.days)),
-            completed=certificate_rule_result(training, by_date.values()).met,
+            marks=by_date, rate=attendance_rate(by_date.values(), len(training.days)), completed=rule.met,
+            rule_share=rule.share,
         )
     return result
 

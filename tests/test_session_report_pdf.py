@@ -1,0 +1,68 @@
+"""The session report PDF, read back: the certificate rule printed and both attendance figures named, the key
+figures on the first page, and every table inside the margins in Arabic as in English."""
+import io
+from datetime import date
+
+import pdfplumber
+import pytest
+from flask_babel import force_locale
+
+from tests.factories import (
+    CompletedTrainingFactory, OrganisationFactory, ParticipantFactory, RecommendationFactory,
+    RecommendationUpdateFactory, attended,
+)
+from tests.pdf_reading import pdftotext_lines
+from training_mgr.reports.documents import session_report_pdf
+
+MARGIN_PT = 14 / 25.4 * 72  # the report's left and right page margins (templates/pdf/_report_style.html)
+
+
+@pytest.fixture
+def training(people):
+    training = CompletedTrainingFactory(officers=[people.officer], title_ar="إدارة الحدود", cert_min_attendance=80,
+                                        cert_excused_excluded=True, cert_late_counts=True)
+    attended(training, ["present", "present", "excused"],
+             participant=ParticipantFactory(name="Layla Excused", name_ar="ليلى"))
+    attended(training, ["present", "absent", "absent"], participant=ParticipantFactory(name="Omar Absent", name_ar="عمر"))
+    ministry = OrganisationFactory(name="Ministry of Interior", name_ar="وزارة الداخلية")
+    for n in range(4):
+        recommendation = RecommendationFactory(
+            training=training, responsible_organisation=ministry, due_date=date(2023, 12, 31),
+            text=f"Adopt standard operating procedures to identify and refer vulnerable persons {n}, including victims "
+                 "of trafficking, at border crossing points, with interinstitutional coordination mechanisms.",
+            text_ar=None)
+        RecommendationUpdateFactory(recommendation=recommendation, date=date(2022, 5, 18),
+                                    note="Working group formed with IOM support; draft procedures circulated.")
+    return training
+
+
+def test_each_participant_shows_both_rates_named_and_the_rule_is_printed(training):
+    with force_locale("en"):
+        report = session_report_pdf(training)
+    text = " ".join(" ".join(pdftotext_lines(report)).split())
+    assert "At least 80% of the days attended; excused days are not counted; late days count as attended." in text
+    with pdfplumber.open(io.BytesIO(report)) as document:
+        words = [word for page in document.pages for word in page.extract_words()]
+    assert [w["text"] for w in words].count("Rate,") == 2  # two rates, named ("Rate, all days", "…the rule counts")
+
+    def row(name):
+        top = next(w["top"] for w in words if w["text"] == name)
+        return [w["text"] for w in words if abs(w["top"] - top) < 3]
+
+    # two of three days attended, the excused one left out by the rule: 67% of all days, 100% of those counted
+    assert row("Layla")[-3:] == ["67%", "100%", "Yes"], row("Layla")
+    assert row("Omar")[-3:] == ["33%", "33%", "No"], row("Omar")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_first_page_is_filled_and_every_table_stays_inside_the_margins(training, lang):
+    with force_locale(lang):
+        report = session_report_pdf(training)
+    with pdfplumber.open(io.BytesIO(report)) as document:
+        first = document.pages[0]
+        body = [c for c in first.chars if c["bottom"] < first.height - 40]  # not the page number
+        assert max(c["bottom"] for c in body) > first.height * 2 / 3, "the first page is mostly blank"
+        for number, page in enumerate(document.pages, start=1):
+            outside = [c["text"] for c in page.chars
+                       if c["x0"] < MARGIN_PT - 2 or c["x1"] > page.width - MARGIN_PT + 2]
+            assert not outside, (lang, number, "".join(outside))
