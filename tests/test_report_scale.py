@@ -143,3 +143,52 @@ def test_writing_the_files_reports_progress(app, monkeypatch):
         write(filters, progress=lambda done, of: heard.append((done, of)))
         assert heard[-1] == (total, total)
         assert [done for done, _ in heard] == sorted(done for done, _ in heard)
+
+
+def test_kept_attendance_counts_follow_every_kind_of_write(app):
+    """The mark counts the reports read are kept by the database: marks added, changed, moved and removed, and
+    those that go with a removed day or registration."""
+    from sqlalchemy import delete, func, insert, update
+
+    from tests.factories import AttendanceMarkFactory, RegistrationFactory, TrainingSessionFactory
+    from training_mgr.attendance.models import AttendanceMark
+    from training_mgr.attendance.tallies import AttendanceTally
+
+    def kept():
+        return {r: (n, p, late, e) for r, n, p, late, e in db.session.execute(select(
+            AttendanceTally.registration_id, AttendanceTally.recorded, AttendanceTally.present, AttendanceTally.late,
+            AttendanceTally.excused)) if n}
+
+    def live():
+        status = AttendanceMark.status
+        return {r: (n, p, late, e) for r, n, p, late, e in db.session.execute(
+            select(AttendanceMark.registration_id, func.count(), func.count().filter(status == "present"),
+                   func.count().filter(status == "late"), func.count().filter(status == "excused"))
+            .group_by(AttendanceMark.registration_id))}
+
+    training = TrainingSessionFactory(start_date=date(2022, 2, 15), end_date=date(2022, 2, 17))
+    first, second, third = (RegistrationFactory(training=training, status="confirmed") for _ in range(3))
+    day1, day2, day3 = training.days
+    AttendanceMarkFactory(registration=first, session_day=day1, status="present")
+    AttendanceMarkFactory(registration=first, session_day=day2, status="late")
+    db.session.execute(insert(AttendanceMark), [
+        {"registration_id": reg.id, "session_day_id": day.id, "status": "excused"}
+        for reg in (second, third) for day in (day1, day2, day3)])
+    db.session.commit()
+    assert kept() == live() == {first.id: (2, 1, 1, 0), second.id: (3, 0, 0, 3), third.id: (3, 0, 0, 3)}
+
+    db.session.execute(update(AttendanceMark).where(AttendanceMark.registration_id == second.id,
+                                                    AttendanceMark.session_day_id == day1.id).values(status="present"))
+    db.session.execute(update(AttendanceMark).where(AttendanceMark.registration_id == third.id,
+                                                    AttendanceMark.session_day_id == day3.id).values(registration_id=first.id))
+    db.session.execute(delete(AttendanceMark).where(AttendanceMark.registration_id == first.id,
+                                                    AttendanceMark.session_day_id == day2.id))
+    db.session.commit()
+    assert kept() == live()
+
+    db.session.delete(db.session.get(type(day1), day1.id))  # the day and its marks
+    db.session.commit()
+    assert kept() == live()
+    db.session.execute(delete(type(first)).where(type(first).id == second.id))  # a registration and its marks
+    db.session.commit()
+    assert kept() == live() and second.id not in kept()

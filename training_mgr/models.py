@@ -16,4 +16,5 @@ from .participants.models import Participant  # noqa: F401
 from .recommendations.models import Recommendation, RecommendationUpdate  # noqa: F401
 from .registrations.models import Registration  # noqa: F401
 from .registrations.tallies import RegistrationTally  # noqa: F401
+from .attendance.tallies import AttendanceTally  # noqa: F401
 from .trainings.models import OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession  # noqa: F401

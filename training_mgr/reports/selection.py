@@ -4,10 +4,11 @@ registration's attendance counted in SQL. Each is a select to nest in the report
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import exists, func, select
 
 from ..attendance.models import AttendanceMark
 from ..attendance.services import ATTENDED, certificate_rule_met
+from ..attendance.tallies import AttendanceTally
 from ..participants.models import Participant
 from ..registrations.models import Registration
 from ..trainings.models import SessionDay, TrainingSession
@@ -70,22 +71,6 @@ def held_sessions(filters: ProgrammeFilters):
     return query.correlate(None)
 
 
-def mark_counts(training_ids):
-    """A subquery of the mark counts of each registration with marks in the given trainings: columns
-    ``registration_id``, ``recorded`` (all marks), ``present``, ``late``, ``excused``."""
-    status = AttendanceMark.status
-    return (
-        select(
-            AttendanceMark.registration_id,
-            func.count().label("recorded"),
-            *[func.count(case((status == mark, 1))).label(mark) for mark in ("present", "late", "excused")],
-        )
-        .where(AttendanceMark.session_day_id.in_(select(SessionDay.id).where(SessionDay.training_id.in_(training_ids))))
-        .group_by(AttendanceMark.registration_id)
-        .subquery()
-    )
-
-
 def days_per_training(training_ids):
     """A subquery of the number of days (``days``) of each of the given trainings (``training_id``)."""
     return (
@@ -98,10 +83,10 @@ def days_per_training(training_ids):
 
 def with_attendance(query, training_ids):
     """``query`` (on registrations) joined to its training, the training's number of days and the registration's
-    mark counts; returns it with the expressions ``(days, present, late, excused, recorded, days attended,
-    completed)`` to select from, never NULL (``completed``: the certificate rule is met, as
-    ``attendance.services.certificate_rule_met`` decides)."""
-    marks, days = mark_counts(training_ids), days_per_training(training_ids)
+    mark counts (kept by the database: ``attendance.tallies``); returns it with the expressions ``(days,
+    present, late, excused, recorded, days attended, completed)`` to select from, never NULL (``completed``:
+    the certificate rule is met, as ``attendance.services.certificate_rule_met`` decides)."""
+    marks, days = AttendanceTally.__table__, days_per_training(training_ids)
     query = (
         query.join(TrainingSession, TrainingSession.id == Registration.training_id)
         .outerjoin(days, days.c.training_id == Registration.training_id)
