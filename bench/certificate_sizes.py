@@ -12,19 +12,15 @@ file (smallest and largest), of the merged PDF as ``certificates.services.merged
 import argparse
 import io
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.certificates_bulk import people  # noqa: E402
-from training_mgr import create_app, pdf  # noqa: E402
+from bench.certificates_bulk import demo_training, people  # noqa: E402
+from training_mgr import pdf  # noqa: E402
 from training_mgr.certificates import services  # noqa: E402
-from training_mgr.extensions import db  # noqa: E402
-from training_mgr.seeds.demo import seed_demo  # noqa: E402
-from training_mgr.trainings.models import TrainingSession  # noqa: E402
 
 
 def appended(files) -> bytes:
@@ -51,24 +47,19 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[19, 100, 500])
     args = parser.parse_args()
     kb = 1024
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench"})
-        with app.app_context():
-            db.create_all()
-            seed_demo()
-            training = db.session.get(TrainingSession, 1)
-            print(f"{'certificates':>12} {'one file KB':>14} {'merged MB':>10} {'KB/page':>8} {'merge s':>8} "
-                  f"{'appended MB':>12} {'zip MB':>7}")
-            for size in args.sizes:
-                files = services.render_certificates(training, people(size))
-                started = time.perf_counter()
-                merged = pdf.merge_pdfs(files)
-                seconds = time.perf_counter() - started
-                one = sorted(len(data) for data in files)
-                per_page = (len(merged) - one[0]) / max(size - 1, 1) / kb
-                print(f"{size:>12} {one[0] / kb:>6.0f}–{one[-1] / kb:<7.0f} {len(merged) / kb / kb:>10.2f} "
-                      f"{per_page:>8.1f} {seconds:>8.2f} {len(appended(files)) / kb / kb:>12.2f} "
-                      f"{len(zipped(files)) / kb / kb:>7.2f}")
+    with demo_training() as training:
+        print(f"{'certificates':>12} {'one file KB':>14} {'merged MB':>10} {'KB/page':>8} {'merge s':>8} "
+              f"{'appended MB':>12} {'zip MB':>7}")
+        for size in args.sizes:
+            files = services.render_certificates(training, people(size))
+            started = time.perf_counter()
+            merged = pdf.merge_pdfs(files)
+            seconds = time.perf_counter() - started
+            one = sorted(len(data) for data in files)
+            per_page = (len(merged) - one[0]) / max(size - 1, 1) / kb
+            print(f"{size:>12} {one[0] / kb:>6.0f}–{one[-1] / kb:<7.0f} {len(merged) / kb / kb:>10.2f} "
+                  f"{per_page:>8.1f} {seconds:>8.2f} {len(appended(files)) / kb / kb:>12.2f} "
+                  f"{len(zipped(files)) / kb / kb:>7.2f}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import argparse
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -50,6 +51,17 @@ def people(count):
     return pairs
 
 
+@contextmanager
+def demo_training():
+    """The demo's reference training, in an app on a temporary SQLite file loaded with the demo data."""
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench"})
+        with app.app_context():
+            db.create_all()
+            seed_demo()
+            yield db.session.get(TrainingSession, 1)
+
+
 def timed(function):
     wall, cpu = time.perf_counter(), time.process_time()
     result = function()
@@ -72,26 +84,21 @@ def main():
                         help="time only batch-and-split above this size (one each is slow)")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench"})
-        with app.app_context():
-            db.create_all()
-            seed_demo()
-            training = db.session.get(TrainingSession, 1)
-            services.render_certificates(training, people(1))  # load WeasyPrint and the fonts once
+    with demo_training() as training:
+        services.render_certificates(training, people(1))  # load WeasyPrint and the fonts once
 
-            print(f"{'certificates':>12} {'batch s':>14} {'(cpu)':>7} {'one each s':>11} {'(cpu)':>7} {'ratio':>6} {'per cert ms':>12}")
-            for size in args.sizes:
-                pairs = people(size)
-                files, batch_wall, batch_cpu = timed(lambda: services.render_certificates(training, pairs))
-                assert len(files) == size
-                if args.skip_one_each_above and size > args.skip_one_each_above:
-                    print(f"{size:>12} {batch_wall:>14.2f} {batch_cpu:>7.2f} {'-':>11} {'-':>7} {'-':>6} {batch_wall / size * 1000:>12.1f}")
-                    continue
-                single, each_wall, each_cpu = timed(lambda: one_each(training, pairs))
-                assert len(single) == size
-                print(f"{size:>12} {batch_wall:>14.2f} {batch_cpu:>7.2f} {each_wall:>11.2f} {each_cpu:>7.2f} "
-                      f"{each_wall / batch_wall:>5.1f}x {batch_wall / size * 1000:>12.1f}")
+        print(f"{'certificates':>12} {'batch s':>14} {'(cpu)':>7} {'one each s':>11} {'(cpu)':>7} {'ratio':>6} {'per cert ms':>12}")
+        for size in args.sizes:
+            pairs = people(size)
+            files, batch_wall, batch_cpu = timed(lambda: services.render_certificates(training, pairs))
+            assert len(files) == size
+            if args.skip_one_each_above and size > args.skip_one_each_above:
+                print(f"{size:>12} {batch_wall:>14.2f} {batch_cpu:>7.2f} {'-':>11} {'-':>7} {'-':>6} {batch_wall / size * 1000:>12.1f}")
+                continue
+            single, each_wall, each_cpu = timed(lambda: one_each(training, pairs))
+            assert len(single) == size
+            print(f"{size:>12} {batch_wall:>14.2f} {batch_cpu:>7.2f} {each_wall:>11.2f} {each_cpu:>7.2f} "
+                  f"{each_wall / batch_wall:>5.1f}x {batch_wall / size * 1000:>12.1f}")
 
 
 if __name__ == "__main__":
