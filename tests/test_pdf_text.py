@@ -69,6 +69,12 @@ def test_the_arabic_session_report_and_the_sign_in_sheet_read_back_the_names(tra
     assert_reads_back(sheet, ARABIC_NAMES + LATIN_NAMES, whole_lines=False)
 
 
+def test_badges_read_back_the_names(training, app):
+    from training_mgr.checkin.badges import badges_pdf
+
+    assert_reads_back(badges_pdf(training, "single"), ARABIC_NAMES + LATIN_NAMES, whole_lines=False)
+
+
 def test_in_arabic_pages_english_sentences_keep_their_full_stop_and_dates_do_not_wrap(training, app):
     import io
     from datetime import date
