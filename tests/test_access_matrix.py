@@ -128,6 +128,18 @@ MATRIX = {
     ("nominations.nominee", "POST"): PUBLIC,
     ("questions.index", "GET"): SESSION_READ,
     ("messages.index", "GET"): SESSION_READ,
+    ("agenda.index", "GET"): SESSION_READ,
+    ("agenda.add_slot", "POST"): SESSION_WRITE,
+    ("agenda.remove_slot", "POST"): SESSION_WRITE,
+    ("agenda.add_facilitator", "POST"): SESSION_WRITE,
+    ("agenda.add_material", "POST"): SESSION_WRITE,
+    ("agenda.release_material", "POST"): SESSION_WRITE,
+    ("agenda.release_all", "POST"): SESSION_WRITE,
+    ("agenda.remove_material", "POST"): SESSION_WRITE,
+    ("agenda.agenda_pdf", "GET"): PUBLIC,  # like the training's public page
+    #: a released material: the training's confirmed participants, its officers and admins
+    ("agenda.material", "GET"): policy(participant=OK, other_participant=OK, manager=DENIED, other_officer=DENIED,
+                                       officer=OK, admin=OK),
     ("messages.reminder", "POST"): SESSION_WRITE,
     ("messages.compose", "POST"): SESSION_WRITE,
     ("messages.preferences", "GET"): PARTICIPANT_SELF,
@@ -320,6 +332,10 @@ ROUTE_PARAMS = {
         "nominations.focal_point_edit", "nominations.focal_point_remove")},
     "nominations.nominee": lambda w: {**nomination_params(w), "token": nomination_params(w)["nominee_token"]},
     "questions.remove": lambda w: {"question_id": registration_question_id(w)},
+    **{endpoint: lambda w: {"slot_id": agenda_material(w).slot_id} for endpoint in (
+        "agenda.remove_slot", "agenda.add_material")},
+    **{endpoint: lambda w: {"material_id": agenda_material(w).id} for endpoint in (
+        "agenda.release_material", "agenda.remove_material", "agenda.material")},
     "static": lambda w: {"filename": "css/app.css"},
     "trainings.remove_quota": lambda w: {"organisation_id": w.quota_organisation.id},
     "organisations.map_other": lambda w: {"name": w.typed_organisation},
@@ -469,6 +485,22 @@ def registration_question_id(world) -> int:
     db.session.add(question)
     db.session.commit()
     return question.id
+
+
+def agenda_material(world):
+    """A released file on a new slot of the world's training's first day (one per call)."""
+    from datetime import time
+
+    from training_mgr.agenda.models import AgendaSlot, Material
+    from training_mgr.trainings.models import SessionDay
+
+    day = db.session.query(SessionDay).filter_by(training_id=world.params["training_id"]).order_by(SessionDay.date).first()
+    material = Material(kind="file", title="Slides", filename="slides.pdf", mime_type="application/pdf", size=8,
+                        data=b"%PDF-1.4", released_at=db.func.now(),
+                        slot=AgendaSlot(day_id=day.id, starts_at=time(9), ends_at=time(10), title="Opening"))
+    db.session.add(material)
+    db.session.commit()
+    return material
 
 
 def held_registration_token(world) -> str:

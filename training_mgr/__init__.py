@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "registrations",
     "nominations",
     "questions",
+    "agenda",
     "erasure",
     "attendance",
     "checkin",
@@ -114,6 +115,7 @@ def _connect_features(app):
     from .registrations.notifications import training_cancelled
     from .registrations.seats import quota_usage, training_seats_taken
     from .registrations.services import promote_from_waitlist
+    from .agenda.services import agenda_of, released_materials
     from .messages.services import log_of
     from .reports.officer_home import training_figures
 
@@ -123,5 +125,7 @@ def _connect_features(app):
     signals.training_cancelled.connect(training_cancelled)
     signals.badge_links.connect(badge_urls)
     app.add_template_global(training_figures)  # a training's key figures on its page (trainings/detail.html)
+    app.add_template_global(agenda_of)  # the agenda on a training's public page (catalogue/session.html)
+    app.add_template_global(released_materials)  # and its released materials, for a confirmed participant
     app.add_template_global(log_of, "message_log")  # what a person was sent, on their registration page
     app.add_template_global(quota_usage)  # seats each organisation has taken, on the quotas page (trainings/quotas.html)

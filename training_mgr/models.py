@@ -1,4 +1,5 @@
 """Imports every feature's models so that SQLAlchemy and Alembic see the whole schema."""
+from .agenda.models import AgendaSlot, Facilitator, Material  # noqa: F401
 from .attendance.models import AttendanceMark  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import ApiToken, User, UserToken  # noqa: F401

@@ -131,8 +131,10 @@ def is_over(training, now=None) -> bool:
 
 # --- calendar file ------------------------------------------------------------------------------
 
-def calendar_file(training, *, title: str, location: str, description: str, url: str, host: str) -> str:
-    """An iCalendar (RFC 5545) file with one all-day event spanning the training's dates."""
+def calendar_file(training, *, title: str, location: str, description: str, url: str, host: str,
+                  slots=()) -> str:
+    """An iCalendar (RFC 5545) file with one all-day event spanning the training's dates, and one timed event per
+    agenda slot: ``slots`` holds (id, start, end, summary, location, description), start and end aware datetimes."""
     end = training.end_date or training.start_date
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     modified = as_utc(training.updated_at or training.created_at or utcnow())
@@ -156,8 +158,22 @@ def calendar_file(training, *, title: str, location: str, description: str, url:
         f"STATUS:{'CANCELLED' if training.status == 'cancelled' else 'CONFIRMED'}",
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
-        "END:VCALENDAR",
     ]
+    for slot_id, start, end, summary, slot_location, slot_description in slots:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:agenda-slot-{slot_id}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{start.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}",
+            f"DTEND:{end.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}",
+            f"SUMMARY:{ics_escape(summary)}",
+            f"LOCATION:{ics_escape(slot_location)}",
+            f"DESCRIPTION:{ics_escape(slot_description)}",
+            f"URL:{url}",
+            f"STATUS:{'CANCELLED' if training.status == 'cancelled' else 'CONFIRMED'}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
     return "".join(ics_fold(line) + "\r\n" for line in lines)
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from ..agenda.services import agenda_of
 from ..certificates.models import Certificate
 from ..core.db import utcnow
 from ..core.i18n import fmt_date, localized
@@ -70,7 +71,7 @@ def send_reminders(now) -> int:
                 send_message(person, training, "training.reminder", "messages_reminder",
                              lambda locale, t=training: SUBJECTS["training.reminder"] % {
                                  "title": _title(t, locale), "start": fmt_date(t.start_date, "long")},
-                             once_key="reminder", days=training.days,
+                             once_key="reminder", agenda=agenda_of(training),
                              session_url=public_url("catalogue.session_page", training_id=training.id))
                 sent += 1
         db.session.commit()
