@@ -1,6 +1,6 @@
 """The officers' long pages are drawn once per state of the data: served again quickly, never stale."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import update
@@ -123,7 +123,7 @@ def test_a_registration_window_that_closes_shows_within_a_minute(client, monkeyp
     from training_mgr.registrations import services as registrations
 
     closes = datetime(2030, 3, 1, 12, 0, tzinfo=timezone.utc)
-    training = _open_training(registration_closes_at=closes)
+    training = _open_training(registration_closes_at=closes, start_date=date(2030, 4, 1))
     db.session.commit()
 
     def at(moment):

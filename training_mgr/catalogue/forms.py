@@ -12,6 +12,9 @@ def lower_case_email(value):
 
 
 class RegistrationForm(BotTrapMixin, ParticipantDetailsForm):
+    #: the error summary's names of fields whose label is a sentence
+    short_labels = {"consent": _l("Consent to data processing")}
+
     email = EmailField(
         _l("Email"), filters=[lower_case_email],
         validators=[DataRequired(), Length(max=254), Email(check_deliverability=False, message=_l("Type a valid e-mail address, e.g. name@example.org."))],

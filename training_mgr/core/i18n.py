@@ -3,10 +3,11 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel import Locale, dates, numbers
+from babel import Locale, dates, lists, numbers
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from .signals import language_chosen
 
@@ -17,18 +18,19 @@ FORMAT_LOCALES = {"ar": "ar_IQ"}
 
 
 def select_locale():
-    """``?lang=`` (remembered), then the user's profile, then the session, then Accept-Language."""
+    """One rule before and after logging in: an explicit choice (``?lang=`` now, or remembered in the session),
+    then the account's preference, then the browser's Accept-Language."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # services called from the CLI or tests speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         return asked
+    if session.get("lang") in languages:  # chosen with ?lang= earlier, before or after logging in
+        return session["lang"]
     user = current_user if current_user and current_user.is_authenticated else None
     if user is not None and getattr(user, "locale", None) in languages:
         return user.locale
-    if session.get("lang") in languages:
-        return session["lang"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -102,6 +104,15 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+def fmt_list(items, isolate=True):
+    """``items`` (empty ones left out) as the active language's list ("A, B and C", "A، B وC"), each escaped
+    and, with ``isolate``, in its own ``<bdi>`` so a name in another script keeps its direction."""
+    parts = [str(escape(item)) for item in items if item]
+    if isolate:
+        parts = [f"<bdi>{part}</bdi>" for part in parts]
+    return Markup(lists.format_list(parts, locale=formatting_locale())) if parts else ""
+
+
 def fmt_date_range(start: date | None, end: date | None) -> str:
     if not start:
         return ""
@@ -145,7 +156,7 @@ def language_name(code: str, in_language: str | None = None) -> str:
 def init_app(app):
     app.jinja_env.filters.update(
         date=fmt_date, date_range=fmt_date_range, number=fmt_number, percent=fmt_percent, localized=localized,
-        country=country_name,
+        country=country_name, join_list=fmt_list,
     )
 
     app.before_request(remember_language_choice)
