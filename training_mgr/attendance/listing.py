@@ -8,10 +8,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..core.i18n import current_language
 from ..core.pagination import KnownPagination
+from ..core.text import fold
 from ..extensions import db
 from .models import MARKS, AttendanceMark
 from .services import RuleResult, attendance_rate, certificate_rule_result
@@ -106,9 +107,7 @@ def attendance_page(training, *, page: int = 1, query: str = "", days=None, with
         .select_from(Registration).join(Registration.participant).where(*confirmed)
     )
     if query:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        people = people.where(or_(Participant.name.ilike(pattern, escape="\\"),
-                                  Participant.name_ar.ilike(pattern, escape="\\")))
+        people = people.where(Participant.name_folded.contains(fold(query), autoescape=True))
     total_confirmed = confirmed_count(training)
     found = db.session.scalar(select(func.count()).select_from(people.subquery())) if query else total_confirmed
     page = max(1, min(page, max(1, -(-found // per_page))))

@@ -12,7 +12,7 @@ from ..audit import services as audit
 from ..auth.models import User
 from ..auth.services import issue_password_link, normalise_email
 from ..core.db import as_utc, utcnow
-from ..core.text import LINE_BREAKS, printable
+from ..core.text import LINE_BREAKS, fold, printable
 from ..extensions import db
 from ..participants.inputs import PersonalDetails
 from ..participants.models import Participant
@@ -88,10 +88,7 @@ def catalogue_page(filters: CatalogueFilters, page: int = 1):
         .order_by(TrainingSession.start_date.is_(None), TrainingSession.start_date, TrainingSession.id)
     )
     if filters.search:
-        query = query.where(or_(*(
-            column.icontains(filters.search, autoescape=True)
-            for column in (TrainingSession.title, TrainingSession.title_ar, TrainingSession.city, TrainingSession.city_ar)
-        )))
+        query = query.where(TrainingSession.search_folded.contains(fold(filters.search), autoescape=True))
     if filters.city:
         query = query.where(or_(TrainingSession.city == filters.city, TrainingSession.city_ar == filters.city))
     if filters.language:

@@ -126,3 +126,38 @@ def init_app(app):
     """Every ``{{ … }}`` of every template (pages, PDFs, e-mails) is written through ``printable``, so text stored
     before the input rule cannot reverse a line or put a control character on a page."""
     app.jinja_env.finalize = printable
+
+
+#: letters an Arabic reader takes for one another when searching: alef with hamza above or below, with madda,
+#: and alef wasla are alef; alef maqsura and the Persian (Farsi, Kurdish keyboard) yeh are yeh; the Persian
+#: kaf is kaf
+_ARABIC_FOLDS = str.maketrans({
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
+    "\u0649": "\u064a", "\u06cc": "\u064a",
+    "\u06a9": "\u0643",
+})
+
+#: removed before comparing: tatweel (U+0640) and the Arabic marks (tashkeel U+064B–U+065F, superscript alef
+#: U+0670)
+_ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
+
+
+def fold(value) -> str:
+    """The form in which two names compare equal when a reader would take them for the same: NFC, the hamza forms
+    of alef as alef, alef maqsura and Persian yeh as yeh, Persian kaf as kaf, tatweel and tashkeel removed,
+    ``str.casefold`` for Latin and other cased scripts, runs of white space as one space, no space at the ends.
+
+    ``fold("أحمد") == fold("احمد")``; ``fold("كرکی") == fold("كركي")``. None and "" give "". Only for comparing:
+    what is stored and shown stays as typed. Every search and lookup by name compares folded forms (the columns
+    that keep them, ``Participant.name_folded``, ``TrainingSession.search_folded``, are filled on every write).
+    """
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).translate(_ARABIC_FOLDS)
+    return " ".join(_ARABIC_MARKS.sub("", text).casefold().split())
+
+
+def folded_lines(*values) -> str:
+    """Several texts folded (``fold``), one a line: a search column in which a folded term (never holding a line
+    break) matches inside one of them only."""
+    return "\n".join(fold(value) for value in values)

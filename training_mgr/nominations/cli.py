@@ -2,8 +2,9 @@ from datetime import date
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
+from ..core.text import fold
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..trainings.models import TrainingSession
@@ -12,11 +13,10 @@ nominations_cli = AppGroup("nominations", help="Nominations by focal points.")
 
 
 def _organisation(name: str):
-    """The organisation whose English name, acronym or Arabic name is ``name`` (any case)."""
-    key = name.strip().lower()
-    return db.session.scalar(select(Organisation).where(or_(
-        func.lower(Organisation.name) == key, func.lower(Organisation.acronym) == key, Organisation.name_ar == name.strip(),
-    )).order_by(Organisation.id))
+    """The organisation whose English name, acronym or Arabic name is ``name``, compared folded (``core.text.fold``)."""
+    key = fold(name)
+    return next((organisation for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id))
+                 if key in (fold(organisation.name), fold(organisation.acronym), fold(organisation.name_ar))), None)
 
 
 @nominations_cli.command("invite")

@@ -1,7 +1,8 @@
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import one_of, utcnow
+from ..core.text import folded_lines
 from ..extensions import db
 
 SEXES = ("female", "male")
@@ -18,6 +19,8 @@ class Participant(db.Model):
     name: Mapped[str] = mapped_column(String(200), index=True)
     #: name in Arabic script
     name_ar: Mapped[str | None] = mapped_column(String(200))
+    #: both names folded for search (``core.text.folded_lines``), one a line; filled on every write
+    name_folded: Mapped[str] = mapped_column(String(402), default="", server_default="", index=True)
     #: recorded for sex-disaggregated statistics
     sex: Mapped[str] = mapped_column(String(6))
     organisation_id: Mapped[int | None] = mapped_column(
@@ -45,3 +48,9 @@ class Participant(db.Model):
 
     def __repr__(self):
         return f"<Participant {self.id} {self.email}>"
+
+
+@event.listens_for(Participant, "before_insert")
+@event.listens_for(Participant, "before_update")
+def _fold_names(_mapper, _connection, participant):
+    participant.name_folded = folded_lines(participant.name, participant.name_ar)

@@ -21,7 +21,7 @@ from ..audit import services as audit
 from ..auth.services import normalise_email
 from ..core.domain import DomainError
 from ..core.exports import csv_bytes
-from ..core.text import clean_text
+from ..core.text import clean_text, fold
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -223,7 +223,7 @@ def validate_rows(training, rows) -> ImportPreview:
             if values["sex"] not in ("female", "male"):
                 row.errors.append(_("Sex must be female or male, not “%(value)s”.", value=values["sex"]))
         if values["organisation"]:
-            row.organisation = organisations.get(values["organisation"].lower())
+            row.organisation = organisations.get(fold(values["organisation"]))
             if row.organisation is None:
                 row.errors.append(_("Unknown organisation “%(name)s”.", name=values["organisation"]))
         if values["email"]:
@@ -244,12 +244,13 @@ def validate_rows(training, rows) -> ImportPreview:
 
 
 def _organisation_lookup():
-    """Organisations by lower-cased English name, acronym and Arabic name."""
+    """Organisations by folded English name, acronym and Arabic name (``core.text.fold``: a name typed on a
+    Persian or Kurdish keyboard, decomposed or with tatweel finds the organisation it looks like)."""
     lookup = {}
     for organisation in db.session.scalars(select(Organisation)):
         for key in (organisation.name, organisation.acronym, organisation.name_ar):
             if key:
-                lookup.setdefault(key.strip().lower(), organisation)
+                lookup.setdefault(fold(key), organisation)
     return lookup
 
 

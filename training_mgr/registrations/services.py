@@ -13,6 +13,7 @@ from ..audit import services as audit
 from ..auth.services import normalise_email
 from ..core.db import as_utc, bounded_lock_wait, utcnow
 from ..core.domain import DomainError
+from ..core.text import fold
 from ..extensions import db
 from ..trainings.models import TrainingSession
 from . import notifications
@@ -306,12 +307,12 @@ def search_participants(term: str, limit: int = 20):
 
 
 def participant_matches(term: str):
-    """A participant's name in either script or e-mail contains ``term`` (Latin letters in any case)."""
+    """A participant's name in either script or e-mail contains ``term``, names compared folded
+    (``core.text.fold``: احمد finds أحمد, any case)."""
     from ..participants.models import Participant
 
     return or_(
-        func.lower(Participant.name).contains(term.lower(), autoescape=True),
-        Participant.name_ar.contains(term, autoescape=True),
+        Participant.name_folded.contains(fold(term), autoescape=True),
         func.lower(Participant.email).contains(term.lower(), autoescape=True),
     )
 

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, text
 from ..attendance.models import AttendanceMark
 from ..auth.models import User
 from ..courses.models import Course
+from ..core.text import folded_lines
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
@@ -186,6 +187,7 @@ def seed_synthetic(n_sessions: int, n_participants: int, seed: int = 1, today: d
         family, family_ar = rng.choice(FAMILY)
         people.append({
             "name": f"{first} {father} {family}", "name_ar": f"{first_ar} {father_ar} {family_ar}", "sex": sex,
+            "name_folded": folded_lines(f"{first} {father} {family}", f"{first_ar} {father_ar} {family_ar}"),
             "organisation_id": _weighted(rng, entities, entity_weights).id, "position": rng.choice(POSITIONS),
             "email": f"p{i + 1:06d}@{domain}", "phone": f"+964 7{rng.randrange(10**8, 10**9)}",
             "locale": "ar" if rng.random() < 0.7 else "en", "consent_at": stamp, "created_at": stamp, "updated_at": stamp,

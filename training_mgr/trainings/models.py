@@ -2,13 +2,14 @@ from datetime import date, time
 from decimal import Decimal
 
 from sqlalchemy import (
-    CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint, and_, func, not_, or_,
+    CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint, and_, event, func, not_, or_,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import as_utc, one_of, utcnow
+from ..core.text import folded_lines
 from ..extensions import db
 
 SESSION_STATUSES = ("draft", "open", "closed", "completed", "cancelled")
@@ -52,6 +53,9 @@ class TrainingSession(db.Model):
     venue_ar: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
     city_ar: Mapped[str | None] = mapped_column(String(100))
+    #: title and city in both languages folded for the catalogue's search (``core.text.folded_lines``); filled
+    #: on every write
+    search_folded: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: ISO 3166-1 alpha-2
     country: Mapped[str | None] = mapped_column(String(2))
     #: language of delivery: English, Arabic, or both with interpretation
@@ -188,6 +192,12 @@ class TrainingSession(db.Model):
 
     def __repr__(self):
         return f"<TrainingSession {self.id} {self.title!r} {self.status}>"
+
+
+@event.listens_for(TrainingSession, "before_insert")
+@event.listens_for(TrainingSession, "before_update")
+def _fold_search_text(_mapper, _connection, training):
+    training.search_folded = folded_lines(training.title, training.title_ar, training.city, training.city_ar)
 
 
 class SessionDay(db.Model):
