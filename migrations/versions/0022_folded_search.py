@@ -45,7 +45,7 @@ def _backfill(table, column, sources):
 
 def upgrade():
     with op.batch_alter_table('participants', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name_folded', sa.String(length=402), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('name_folded', sa.Text(), server_default='', nullable=False))
         batch_op.create_index(batch_op.f('ix_participants_name_folded'), ['name_folded'], unique=False)
     with op.batch_alter_table('training_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('search_folded', sa.Text(), server_default='', nullable=False))

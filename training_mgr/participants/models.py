@@ -1,4 +1,4 @@
-from sqlalchemy import ForeignKey, String, event
+from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import one_of, utcnow
@@ -20,7 +20,7 @@ class Participant(db.Model):
     #: name in Arabic script
     name_ar: Mapped[str | None] = mapped_column(String(200))
     #: both names folded for search (``core.text.folded_lines``), one a line; filled on every write
-    name_folded: Mapped[str] = mapped_column(String(402), default="", server_default="", index=True)
+    name_folded: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
     #: recorded for sex-disaggregated statistics
     sex: Mapped[str] = mapped_column(String(6))
     organisation_id: Mapped[int | None] = mapped_column(
