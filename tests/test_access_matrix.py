@@ -129,6 +129,12 @@ MATRIX = {
     ("questions.index", "GET"): SESSION_READ,
     ("messages.index", "GET"): SESSION_READ,
     ("agenda.index", "GET"): SESSION_READ,
+    ("letters.index", "GET"): SESSION_READ,
+    ("letters.save_settings", "POST"): SESSION_WRITE,
+    ("letters.prepare", "POST"): SESSION_WRITE,
+    ("letters.letter", "GET"): SESSION_WRITE,  # a confirmed participant's letter: the training's officers
+    ("letters.organisation_letterhead", "GET"): ORGANISATION_WRITE,
+    ("letters.organisation_letterhead", "POST"): ORGANISATION_WRITE,
     ("agenda.add_slot", "POST"): SESSION_WRITE,
     ("agenda.remove_slot", "POST"): SESSION_WRITE,
     ("agenda.add_facilitator", "POST"): SESSION_WRITE,
@@ -325,6 +331,7 @@ ROUTE_PARAMS = {
     "payments.download": lambda w: {"kind": "pdf"},
     "checkin.badge": lambda w: {"token": badge_token(w.params["registration_id"])},
     "checkin.self_check_in": lambda w: {"code": "an-old-code"},
+    "letters.letter": lambda w: {"kind": "invitation"},
     "messages.opt_out": lambda w: {"token": opt_out_token(w.params["participant_id"])},
     "registrations.import_template": lambda w: {"kind": "csv"},
     **{endpoint: lambda w: nomination_params(w) for endpoint in (

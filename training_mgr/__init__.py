@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "recommendations",
     "evaluation",
     "certificates",
+    "letters",
     "messages",
     "reports",
     "bulk",

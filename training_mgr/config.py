@@ -44,6 +44,8 @@ class Defaults:
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024
     #: largest file an officer may attach to an agenda slot as a material (kept in the database); below MAX_CONTENT_LENGTH
     AGENDA_MATERIAL_MAX_BYTES = 10 * 1024 * 1024
+    #: largest organisation logo accepted (PNG or JPEG, printed on letterheads)
+    ORGANISATION_LOGO_MAX_BYTES = 512 * 1024
     MAIL_SERVER = None
     MAIL_PORT = 25
     MAIL_USE_TLS = False

@@ -8,6 +8,7 @@ from .certificates.models import Certificate, CertificateCounter  # noqa: F401
 from .core.models import DataState, RateLimitCounter  # noqa: F401
 from .courses.models import Course  # noqa: F401
 from .evaluation.models import Answer, Instrument, InstrumentItem, Question, Respondent, Response  # noqa: F401
+from .letters.models import LetterSettings  # noqa: F401
 from .mail.models import OutboundEmail  # noqa: F401
 from .messages.models import MessageLogEntry, MessageOptOut, MessageSettings  # noqa: F401
 from .nominations.models import Nomination, NominationInvitation  # noqa: F401

@@ -40,6 +40,8 @@ KINDS = {
                                FILES, "view", "trainings.detail"),
     "reports.programme": JobKind(_l("Preparing the programme report"), "training_mgr.reports.tasks.build_report",
                                  FILES, "programme", "reports.dashboard"),
+    "letters.export": JobKind(_l("Preparing the letters for download"), "training_mgr.letters.tasks.export_letters",
+                              FILES, "manage", "letters.index"),
     "registrations.import": JobKind(_l("Importing the nomination list"),
                                     "training_mgr.registrations.tasks.import_nominations", ROWS, "manage",
                                     "registrations.index", makes_file=False),

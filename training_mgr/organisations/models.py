@@ -1,4 +1,4 @@
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import one_of, utcnow
@@ -33,6 +33,12 @@ class Organisation(db.Model):
     #: ISO 3166-1 alpha-2 country the entity belongs to (partners may leave it empty)
     country: Mapped[str | None] = mapped_column(String(2))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    #: postal address printed on letterheads, in English and Arabic (several lines)
+    address: Mapped[str | None] = mapped_column(Text)
+    address_ar: Mapped[str | None] = mapped_column(Text)
+    #: PNG or JPEG logo printed on letterheads (checked and size-limited on upload: ``letters.letterhead.check_logo``)
+    logo: Mapped[bytes | None] = mapped_column(db.LargeBinary, deferred=True)
+    logo_mimetype: Mapped[str | None] = mapped_column(String(30))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")
