@@ -35,6 +35,23 @@ def person_name(form, field):
         raise ValidationError(_l("Use letters only, with spaces, apostrophes, hyphens or dots."))
 
 
+def _script_letters(value: str, script: str) -> bool:
+    """``value`` holds a letter of ``script`` ("LATIN", "ARABIC"), by its Unicode character name."""
+    return any(unicodedata.category(ch)[0] == "L" and unicodedata.name(ch, "").startswith(script) for ch in value)
+
+
+def latin_script(form, field):
+    """The Latin-script name holds no Arabic letters."""
+    if field.data and _script_letters(field.data, "ARABIC"):
+        raise ValidationError(_l("Type your name in Latin letters here; your name in Arabic script goes in its own field."))
+
+
+def arabic_script(form, field):
+    """The Arabic-script name holds no Latin letters."""
+    if field.data and _script_letters(field.data, "LATIN"):
+        raise ValidationError(_l("Type your name in Arabic script here; your name in Latin letters goes in its own field."))
+
+
 def printable(form, field):
     """No control characters (NUL, line breaks …) in a one-line answer."""
     if field.data and any(unicodedata.category(ch) in ("Cc", "Cs", "Co") for ch in field.data):
@@ -54,14 +71,16 @@ class ParticipantDetailsForm(FlaskForm):
     """Names, sex, organisation, position and phone. Call ``set_organisation_choices(organisations)`` before
     validating."""
 
+    # at least one of the two names (``validate``); each checked for its script
     name = StringField(
         _l("Full name in Latin letters"), filters=[single_line],
-        validators=[DataRequired(), Length(max=200), person_name],
+        validators=[Optional(), Length(max=200), person_name, latin_script],
         description=_l("As it should appear on your certificate, e.g. Ahmed Al-Rubaie."),
     )
     name_ar = StringField(
         _l("Full name in Arabic script"), filters=[single_line],
-        validators=[Optional(), Length(max=200), person_name],
+        validators=[Optional(), Length(max=200), person_name, arabic_script],
+        description=_l("Give your name in Latin letters, in Arabic script, or both."),
     )
     sex = RadioField(
         _l("Sex"), choices=[("female", _l("Female")), ("male", _l("Male"))], validate_choice=False,
@@ -93,6 +112,13 @@ class ParticipantDetailsForm(FlaskForm):
             + [(OTHER_ORGANISATION, _l("Other (not in the list)"))]
         )
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.name.data and not self.name_ar.data and not self.name.errors and not self.name_ar.errors:
+            self.name.errors = [*self.name.errors, _l("Give your name in Latin letters, in Arabic script, or both.")]
+            return False
+        return valid
+
     def validate_organisation(self, field):
         known = {value for value, _label in field.choices if value}
         if field.data not in known:
@@ -110,7 +136,8 @@ class ParticipantDetailsForm(FlaskForm):
         """The answers as participant fields (empty answers become None)."""
         other = self.organisation.data == OTHER_ORGANISATION
         return PersonalDetails(
-            name=self.name.data,
+            # with the Arabic name only, it stands in the name too (lists, sorting) until a Latin one is given
+            name=self.name.data or self.name_ar.data,
             name_ar=self.name_ar.data or None,
             sex=self.sex.data,
             organisation_id=None if other else int(self.organisation.data),
@@ -122,6 +149,8 @@ class ParticipantDetailsForm(FlaskForm):
     def fill_from(self, participant):
         """Pre-fill from a stored participant (on GET)."""
         self.name.data, self.name_ar.data, self.sex.data = participant.name, participant.name_ar, participant.sex
+        if participant.name == participant.name_ar:  # registered with the Arabic name only
+            self.name.data = ""
         self.organisation.data = (
             str(participant.organisation_id) if participant.organisation_id
             else OTHER_ORGANISATION if participant.organisation_other else ""

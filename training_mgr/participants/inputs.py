@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 class PersonalDetails:
     """A participant's own details, as ``forms.ParticipantDetailsForm`` asks them; empty answers are None.
 
-    - ``name`` (Latin script, required), ``name_ar`` (Arabic script)
+    - ``name`` (Latin script; the Arabic name when only that was given), ``name_ar`` (Arabic script)
     - ``sex``: one of ``models.SEXES``
     - ``organisation_id``: id of their ``Organisation`` from the list, or None when they typed one instead in
       ``organisation_other``
