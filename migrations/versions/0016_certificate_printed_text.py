@@ -27,19 +27,23 @@ _TRAINING = ("(SELECT t.{column} FROM registrations r JOIN training_sessions t O
              "WHERE r.id = certificates.registration_id)")
 
 
+#: fills in each certificate's printed text from its holder and training as they are now
+BACKFILL = (
+    "UPDATE certificates SET "
+    f"printed_name = {_PERSON.format(value='p.name')}, "
+    f"printed_name_ar = {_PERSON.format(value='p.name_ar')}, "
+    f"printed_organisation = {_ORGANISATION.format(column='name')}, "
+    f"printed_organisation_ar = {_ORGANISATION.format(column='name_ar')}, "
+    f"printed_title = {_TRAINING.format(column='title')}, "
+    f"printed_title_ar = {_TRAINING.format(column='title_ar')}"
+)
+
+
 def upgrade():
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         for name, length in COLUMNS:
             batch_op.add_column(sa.Column(name, sa.String(length=length), nullable=True))
-    op.execute(
-        "UPDATE certificates SET "
-        f"printed_name = {_PERSON.format(value='p.name')}, "
-        f"printed_name_ar = {_PERSON.format(value='p.name_ar')}, "
-        f"printed_organisation = {_ORGANISATION.format(column='name')}, "
-        f"printed_organisation_ar = {_ORGANISATION.format(column='name_ar')}, "
-        f"printed_title = {_TRAINING.format(column='title')}, "
-        f"printed_title_ar = {_TRAINING.format(column='title_ar')}"
-    )
+    op.execute(BACKFILL)
 
 
 def downgrade():
