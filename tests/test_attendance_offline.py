@@ -99,3 +99,12 @@ def test_what_cannot_be_read_is_refused_and_the_day_page_offers_the_offline_scri
     page = officer.get(f"/officer/trainings/{training.id}/attendance/days/{day.id}").text
     assert f'data-marks-url="/officer/trainings/{training.id}/attendance/days/{day.id}/marks"' in page
     assert "/static/js/attendance.js" in page and 'id="marks-pending"' in page
+
+
+def test_a_registration_number_beyond_any_database_integer_is_refused_not_a_server_error(people, group, login):
+    training, day = people.training, people.training.days[0]
+    officer = login(people.officer)
+    for number in (10**30, 2**31, -(2**63) - 1):
+        response = _send(officer, training, day, [{"id": "x", "registration_id": number, "status": "present"}])
+        assert response.status_code == 400 and response.json["message"] == "The marks sent could not be read."
+    assert _marks(day) == {}

@@ -87,6 +87,12 @@ def test_the_start_time_is_set_on_the_scanner_page(people, today, login):
     response = officer.post(f"/officer/trainings/{training.id}/check-in/start-time", data={"starts_at": "half past"},
                             follow_redirects=True)
     assert "hours and minutes" in response.text and training.days[0].starts_at == time(8, 30)
+    response = officer.post(f"/officer/trainings/{training.id}/check-in/start-time",
+                            data={"starts_at": "09:00:00.123456+05:00"}, follow_redirects=True)  # a zone of its own
+    assert "hours and minutes" in response.text and training.days[0].starts_at == time(8, 30)
+    response = officer.post(f"/officer/trainings/{training.id}/check-in/start-time", data={"starts_at": "09:15:42"},
+                            follow_redirects=True)  # a browser that sends seconds
+    assert "after 09:15 now count as late" in response.text and training.days[0].starts_at == time(9, 15)
 
 
 def test_badges_of_another_training_or_of_someone_withdrawn_are_refused_with_the_reason(people, today, login):
@@ -229,3 +235,23 @@ def test_only_the_scanner_page_may_use_the_camera(people, today, login):
     assert "script-src 'self';" in scanner.headers["Content-Security-Policy"]  # still no inline script
     grid = officer.get(f"/officer/trainings/{training.id}/attendance")
     assert "camera=()" in grid.headers["Permissions-Policy"] and "blob:" not in grid.headers["Content-Security-Policy"]
+
+
+def test_a_scan_kept_offline_does_not_undo_a_later_change_and_says_so(people, today, login):
+    from training_mgr.attendance.services import DayMark, record_day
+
+    training, layla, _ = today
+    # the officer's phone scanned Layla's badge ten minutes ago without a connection; meanwhile the admin marked
+    # her absent (she had left); the phone's scan arrives now
+    record_day(training, training.days[0], {layla.id: DayMark("absent")}, by_user=people.admin)
+    response = _scan(login(people.officer), training, tokens.badge_url(layla.id), age_ms=10 * 60 * 1000)
+
+    assert response.status_code == 409 and not response.json["ok"]
+    assert "Layla Hassan" in response.json["message"] and "Absent" in response.json["message"]
+    assert people.admin.display_name in response.json["message"] and "was kept" in response.json["message"]
+    (mark,) = _marks(layla)
+    assert mark.status == "absent" and mark.recorded_by_id == people.admin.id
+
+    # a scan made after the change checks her in
+    again = _scan(login(people.officer), training, tokens.badge_url(layla.id))
+    assert again.status_code == 200 and again.json["status"] == "present"

@@ -132,8 +132,11 @@ def send_marks(training, day_id):
 
 def _offline_mark(item) -> offline.OfflineMark:
     age = timedelta(milliseconds=int(item.get("age_ms") or 0))
+    registration_id = int(item["registration_id"])
+    if not 0 < registration_id < 2**31:  # no registration has it, and the database could not even compare it
+        raise ValueError(registration_id)
     return offline.OfflineMark(
-        client_id=str(item["id"])[:40], registration_id=int(item["registration_id"]), status=str(item["status"]),
+        client_id=str(item["id"])[:40], registration_id=registration_id, status=str(item["status"]),
         age=min(max(age, timedelta(0)), offline.MAX_AGE), note=clean_text(str(item.get("note") or ""))[:500] or None,
     )
 

@@ -12,9 +12,10 @@ from ..attendance.listing import today_of
 from ..attendance.models import AttendanceMark
 from ..attendance.services import ATTENDED
 from ..audit import services as audit
-from ..core.db import utcnow
+from ..core.db import as_utc, utcnow
 from ..core.domain import DomainError
 from ..core.i18n import fmt_date, localized
+from ..core.labels import MARK_LABELS
 from ..extensions import db
 from ..trainings.services import local_today, to_local
 from .tokens import BadCode, check_projector_code, registration_id_of, token_in
@@ -129,6 +130,13 @@ def _check_in(training, registration, *, by_user, source: str, now: datetime | N
     mark = _mark(registration, day)
     if mark is not None and mark.status in ATTENDED:
         return CheckIn(registration.id, participant.name, participant.name_ar, mark.status, already=True)
+    if mark is not None and as_utc(mark.recorded_at) > now:  # a scan the phone kept offline, older than this mark
+        who = mark.recorded_by.display_name if mark.recorded_by else _l("unknown")
+        raise CheckInRefused(_l(
+            "%(name)s: the mark “%(kept)s” recorded by %(who)s at %(later)s is later than this scan (%(time)s) and was kept.",
+            name=participant.name, kept=MARK_LABELS[mark.status], who=who,
+            later=fmt_date(mark.recorded_at, "short", tz=training.timezone), time=fmt_date(now, "short", tz=training.timezone)),
+            status=409)
     status = arrival_status(day, now, training.timezone)
     try:
         if mark is None:

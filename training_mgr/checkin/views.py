@@ -116,12 +116,15 @@ def start_time(training):
     value = request.form.get("starts_at", "").strip()
     try:
         starts_at = time.fromisoformat(value) if value else None
+        if starts_at is not None and starts_at.tzinfo is not None:  # the day's start is in the training's time zone
+            raise ValueError(value)
     except ValueError:
         flash(_("Enter the start time as hours and minutes, e.g. 09:00."), "danger")
         return redirect(url_for(".scanner", training_id=training.id))
+    starts_at = starts_at.replace(second=0, microsecond=0) if starts_at else None
     services.set_start_time(training, day, starts_at, by_user=current_user)
-    flash(_("Check-ins after %(time)s now count as late.", time=value) if starts_at else _("Nobody counts as late today."),
-          "success")
+    flash(_("Check-ins after %(time)s now count as late.", time=starts_at.strftime("%H:%M")) if starts_at
+          else _("Nobody counts as late today."), "success")
     return redirect(url_for(".scanner", training_id=training.id))
 
 
