@@ -135,3 +135,31 @@ def test_an_unknown_code_shows_the_form_again_with_what_a_code_looks_like(client
 
 def test_every_page_links_to_the_verification_form(client):
     assert 'href="/verify"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_organisers_logos_show_on_the_certificate_and_the_verification_page(client, people):
+    import io as _io
+
+    import pdfplumber
+    from PIL import Image
+
+    from tests.factories import OrganisationFactory
+    from training_mgr.extensions import db
+    from training_mgr.trainings.models import SessionOrganiser
+
+    buffer = _io.BytesIO()
+    Image.new("RGB", (240, 80), "#b22222").save(buffer, "PNG")
+    training = CompletedTrainingFactory(officers=[people.officer])
+    iom = OrganisationFactory(name="International Organization for Migration", logo=buffer.getvalue(),
+                              logo_mimetype="image/png")
+    db.session.add(SessionOrganiser(training=training, role="co_organiser", position=1, organisation=iom))
+    db.session.commit()
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name="Omar Raad"))
+    [issued], _ = services.issue_certificates(training, by_user=people.officer)
+
+    with pdfplumber.open(_io.BytesIO(issued.pdf)) as document:
+        page = document.pages[0]
+        logos = [image for image in page.images if image["srcsize"] == (240, 80)]
+        assert len(logos) == 1 and logos[0]["top"] < 40  # in the frame's top margin
+    page = client.get(f"/verify/{issued.code}").get_data(as_text=True)
+    assert 'src="data:image/png;base64,' in page and "International Organization for Migration" in page

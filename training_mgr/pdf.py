@@ -93,6 +93,13 @@ def qr_data_uri(text: str) -> str:
     return segno.make(text, error="m").png_data_uri(scale=4, border=0, dark="#1d2b44")
 
 
+def image_data_uri(data: bytes | None, mimetype: str | None) -> str | None:
+    """Stored image bytes (a logo, a signature) as a ``data:`` URI for a print template, or None without them."""
+    if not data or not mimetype:
+        return None
+    return f"data:{mimetype};base64,{base64.b64encode(data).decode()}"
+
+
 def render_pdf(template: str, **context) -> bytes:
     """Render a template to PDF bytes with fonts embedded."""
     return render_document(template, **context).write_pdf()
@@ -287,8 +294,7 @@ def render_split(template: str, documents: str, *, anchor_prefix: str, on_progre
             single.pages.extend(whole.pages[first:end])
             for key, value in whole.docinfo.items():
                 single.docinfo[key] = value
-            buffer = io.BytesIO()
-            single.remove_unreferenced_resources()
+            buffer = io.BytesIO()  # the pages share one resource dictionary (fonts, logos): no one's own images
             single.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
             files.append(buffer.getvalue())
             if on_progress:

@@ -1,7 +1,6 @@
 """Certificate rules: eligibility, issuing, revoking and reissuing, and the certificate PDFs. Serial
 numbers and verification codes are in ``codes.py``.
 """
-import base64
 import re
 import zipfile
 from dataclasses import dataclass
@@ -179,7 +178,7 @@ def name_font_sizes(names: dict) -> dict:
 def _signature_data_uri(signatory):
     if not signatory.signature_image or signatory.signature_mimetype not in SIGNATURE_MIMETYPES:
         return None
-    return f"data:{signatory.signature_mimetype};base64,{base64.b64encode(signatory.signature_image).decode()}"
+    return pdf.image_data_uri(signatory.signature_image, signatory.signature_mimetype)
 
 
 def print_context(training) -> dict:
@@ -198,8 +197,16 @@ def print_context(training) -> dict:
         "host": training.host,
         "co_organisers": training.co_organisers,
         "signatories": [(s, _signature_data_uri(s)) for s in training.signatories],
+        "logos": organiser_logos(training),
         "texts": texts,
     }
+
+
+def organiser_logos(training) -> list:
+    """[(organisation, logo as a data: URI)] of the training's host and co-organisers that have a logo: the
+    issuers a certificate and its verification page show."""
+    organisers = ([training.host] if training.host else []) + list(training.co_organisers)
+    return [(o, uri) for o in organisers if (uri := pdf.image_data_uri(o.logo, o.logo_mimetype))]
 
 
 def _printed(certificate, participant) -> PrintedCertificate:

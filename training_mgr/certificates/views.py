@@ -212,6 +212,7 @@ def verify(code):
         "certificates/verify.html", certificate=certificate, training=certificate.registration.training,
         participant=certificate.registration.participant, form=form, file_is_original=file_is_original,
         replacement=codes.replacement_of(certificate),
+        logos=dict(services.organiser_logos(certificate.registration.training)),
     )
 
 
