@@ -50,6 +50,9 @@ def test_one_badge_a_page_for_a_badge_printer(app, people, nine, tmp_path):
     assert "Ahmed Kadhim Al-Rubaie" in reader.pages[0].extract_text()
     bad = app.test_cli_runner().invoke(args=["badges", "999", "--output", str(output)])
     assert bad.exit_code != 0 and "No training with id 999" in bad.output
+    nowhere = tmp_path / "no such folder" / "badges.pdf"
+    bad = app.test_cli_runner().invoke(args=["badges", str(people.training.id), "--output", str(nowhere)])
+    assert bad.exit_code == 1 and f"Cannot write {nowhere}: No such file or directory." in bad.output
 
 
 def test_each_qr_code_holds_a_signed_link_that_names_only_the_registration(app, people, nine, login):

@@ -19,6 +19,9 @@ def register(app):
         if not output.lower().endswith(".pdf"):
             raise click.BadParameter("give a file name ending in .pdf", param_hint="--output")
         data = badges_pdf(training, layout)
-        with open(output, "wb") as file:
-            file.write(data)
+        try:
+            with open(output, "wb") as file:
+                file.write(data)
+        except OSError as error:  # a folder that does not exist, a file not writable
+            raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from None
         click.echo(f"Wrote the badges of training {training_id} to {output}.")
