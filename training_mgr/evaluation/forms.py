@@ -73,9 +73,24 @@ class InstrumentForm(FlaskForm):
     question_ids = MultiCheckboxField(_l("Questions"), coerce=int, validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
+    def validate_opens_at(self, field):
+        _check_year(field)
+
     def validate_closes_at(self, field):
+        _check_year(field)
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The closing time must be after the opening time."))
+
+
+#: the years an instrument's opening and closing times may fall in (outside them a local time may have no UTC
+#: time at all, e.g. midnight on 1 January of year 1 east of Greenwich)
+WINDOW_YEARS = (2000, 2999)
+
+
+def _check_year(field):
+    if field.data and not WINDOW_YEARS[0] <= field.data.year <= WINDOW_YEARS[1]:
+        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.", first=WINDOW_YEARS[0],
+                                 last=WINDOW_YEARS[1]))
 
 
 class AnswerForm(FlaskForm):
@@ -86,17 +101,20 @@ class AnswerForm(FlaskForm):
 
 def answers_from(formdata, questions) -> dict:
     """``{question_id: GivenAnswer}`` from a posted questionnaire: ``q<id>`` holds the chosen option indexes (or the
-    1–5 value, or the open answer). Values that are not numbers are dropped (the service then asks again)."""
+    1–5 value, or the open answer). Values that are not small whole numbers are dropped (the service then asks
+    again); ``isdecimal``, not ``isdigit``: "²" or "①" are digits that ``int`` refuses."""
+    def number(value):
+        return int(value) if value.isdecimal() and len(value) <= 3 else None
+
     answers = {}
     for question in questions:
         raw = formdata.getlist(f"q{question.id}")
         if question.kind == "text":
             answers[question.id] = GivenAnswer(text=(raw[0] if raw else "")[:5000])
         elif question.kind == "likert":
-            value = raw[0] if raw else ""
-            answers[question.id] = GivenAnswer(value=int(value) if value.isdigit() else None)
+            answers[question.id] = GivenAnswer(value=number(raw[0] if raw else ""))
         else:
-            answers[question.id] = GivenAnswer(choices=tuple(sorted({int(v) for v in raw if v.isdigit()})))
+            answers[question.id] = GivenAnswer(choices=tuple(sorted({n for n in map(number, raw) if n is not None})))
     return answers
 
 

@@ -77,8 +77,8 @@ def set_up_instrument(training, kind: str, *, opens_at=None, closes_at=None, fol
     """Create or change ``training``'s instrument ``kind`` and commit. ``opens_at``/``closes_at``: aware UTC
     datetimes or None; ``follow_up_months`` (1–24) for the follow-up survey; ``question_ids``: the bank questions a
     test asks, in order (default: the whole current bank). A survey asks its course's survey items (the default
-    items when the course has none). Raises EvaluationError: closing before opening, an empty bank, questions of
-    another course, or changing the questions of an instrument someone has answered."""
+    items when the course has none). Raises EvaluationError: closing before opening, an empty bank, no question
+    chosen, questions of another course, or changing the questions of an instrument someone has answered."""
     if kind not in INSTRUMENT_KINDS:
         raise EvaluationError(_l("Unknown instrument."))
     if opens_at and closes_at and as_utc(closes_at) <= as_utc(opens_at):
@@ -86,8 +86,8 @@ def set_up_instrument(training, kind: str, *, opens_at=None, closes_at=None, fol
     instrument = instrument_of(training, kind)
     if instrument is None:
         instrument = Instrument(training_id=training.id, kind=kind)
-        db.session.add(instrument)
         _give_items(instrument, training, question_ids)
+        db.session.add(instrument)
     elif question_ids is not None and list(question_ids) != [i.question_id for i in instrument.items]:
         if _answer_count(instrument):
             raise EvaluationError(_l("Someone has answered already: the questions can no longer change."))
@@ -111,8 +111,8 @@ def open_now(training, kind: str, *, by_user, now=None) -> Instrument:
     instrument = instrument_of(training, kind)
     if instrument is None:
         instrument = Instrument(training_id=training.id, kind=kind)
-        db.session.add(instrument)
         _give_items(instrument, training, None)
+        db.session.add(instrument)
     instrument.opens_at = now
     if instrument.closes_at is not None and as_utc(instrument.closes_at) <= now:
         instrument.closes_at = None
@@ -284,6 +284,8 @@ def _give_items(instrument, training, question_ids) -> None:
     else:
         current = bank.ensure_survey_items(training.course, bank_name)
     if question_ids is not None:
+        if not question_ids:
+            raise EvaluationError(_l("Choose at least one question."), field="question_ids")
         by_id = {q.id: q for q in current}
         if any(i not in by_id for i in question_ids):
             raise EvaluationError(_l("Choose questions of this course's bank."), field="question_ids")

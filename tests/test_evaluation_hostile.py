@@ -1,0 +1,74 @@
+"""Evaluation tried the way a new officer and an attacker would: odd values on the participants' form and the
+officer's settings are refused beside their field, never a 500, and the question bank is found from the course."""
+import pytest
+
+from tests.factories import CourseFactory, RegistrationFactory, TrainingSessionFactory, UserFactory
+from tests.test_evaluation import make_test
+from training_mgr.evaluation import instruments
+from training_mgr.evaluation.models import Respondent, Response
+from training_mgr.extensions import db
+
+
+@pytest.fixture
+def setup(app):
+    officer = UserFactory(role="officer")
+    course = CourseFactory(officers=[officer])
+    training = TrainingSessionFactory(course=course, officers=[officer])
+    questions = make_test(course, officer, n=3)
+    people = [RegistrationFactory(training=training).participant for _ in range(2)]
+    return training, officer, questions, people
+
+
+@pytest.mark.parametrize("kind", ["pre", "reaction"])
+@pytest.mark.parametrize("value", ["\u00b2", "\u2460", "9" * 5000])
+def test_a_digit_that_is_not_a_number_is_asked_again_not_a_server_error(app, client, setup, kind, value):
+    # "²" and "①" pass str.isdigit() but int() refuses them, and so does a number of 5,000 digits: a tampered
+    # post must not end in a 500
+    training, officer, questions, people = setup
+    instrument = instruments.open_now(training, kind, by_user=officer)
+    token = instruments.link_token(training.id, people[0].id)
+    data = {"t": token, **{f"q{q.id}": ("0" if q.kind != "likert" else "4") for q in instrument.questions
+                           if q.kind != "text"}}
+    data[f"q{instrument.questions[0].id}"] = value
+    response = client.post(f"/sessions/{training.id}/evaluation/{kind}", data=data)
+    assert response.status_code == 422
+    assert f'id="q{instrument.questions[0].id}-error"' in response.text
+    assert db.session.query(Response).count() == 0 and db.session.query(Respondent).count() == 0
+
+
+def test_arabic_indic_digits_still_count_as_the_choice(app, client, setup):
+    training, officer, questions, people = setup
+    instruments.open_now(training, "pre", by_user=officer)
+    token = instruments.link_token(training.id, people[0].id)
+    response = client.post(f"/sessions/{training.id}/evaluation/pre",
+                           data={"t": token, **{f"q{q.id}": "\u0660" for q in questions}})  # "٠", the first choice
+    assert response.status_code == 200
+    assert db.session.query(Response).one().score == 1.0
+
+
+def test_an_opening_time_out_of_range_is_refused_beside_its_field(app, login, setup):
+    # in Baghdad, midnight on 1 January of year 1 has no UTC time: converting it crashed the page
+    training, officer, questions, _ = setup
+    response = login(officer).post(f"/officer/trainings/{training.id}/evaluation/pre/settings",
+                                   data={"opens_at": "0001-01-01T00:00", "question_ids": [str(q.id) for q in questions]})
+    assert response.status_code == 422
+    assert "Choose a date between" in response.text
+    assert instruments.instrument_of(training, "pre") is None
+
+
+def test_a_test_without_any_question_ticked_says_so_not_that_the_bank_is_empty(app, login, setup):
+    training, officer, questions, _ = setup
+    response = login(officer).post(f"/officer/trainings/{training.id}/evaluation/pre/settings",
+                                   data={"opens_at": "2030-02-15T08:00"})
+    assert response.status_code == 422
+    assert "Choose at least one question." in response.text
+    assert "has no questions yet" not in response.text
+    assert instruments.instrument_of(training, "pre") is None
+
+
+def test_the_course_page_leads_its_officers_to_the_question_bank(app, login, setup):
+    training, officer, *_ = setup
+    page = login(officer).get(f"/courses/{training.course_id}")
+    assert f'href="/courses/{training.course_id}/questions"' in page.text
+    other = UserFactory(role="officer")
+    assert f'href="/courses/{training.course_id}/questions"' not in login(other).get(f"/courses/{training.course_id}").text
