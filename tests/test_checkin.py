@@ -255,3 +255,12 @@ def test_a_scan_kept_offline_does_not_undo_a_later_change_and_says_so(people, to
     # a scan made after the change checks her in
     again = _scan(login(people.officer), training, tokens.badge_url(layla.id))
     assert again.status_code == 200 and again.json["status"] == "present"
+
+
+def test_someone_logged_in_but_not_registered_is_told_so_and_not_asked_to_log_in(people, today, login):
+    training, *_ = today
+    stranger = UserFactory(role="participant", participant=ParticipantFactory(name="Sami Jaber"))
+    path = f"/sessions/{training.id}/check-in/{tokens.projector_code(training.id, training.days[0].date)}"
+    page = login(stranger).get(path).text
+    assert "You are not registered for this training." in page
+    assert "log in with your account" not in page and "/login?next=" not in page
