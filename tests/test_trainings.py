@@ -322,7 +322,7 @@ def test_close_reopen_and_complete_after_the_last_day(officer):
     assert _actions() == ["training.close", "training.reopen", "training.close", "training.complete"]
 
 
-def test_cancelling_needs_a_reason_and_tells_the_registered_after_the_commit(officer, monkeypatch):
+def test_cancelling_needs_a_reason_and_tells_the_registered_after_the_commit(officer):
     told = []
 
     def training_cancelled(training):
