@@ -246,7 +246,7 @@ def test_an_expired_hold_takes_no_seat_and_the_sweep_releases_it_to_the_waiting_
     assert seats.seats_taken_by_session([training.id]) == {}
 
     result = runner.invoke(args=["registrations", "release-expired"])
-    assert result.exit_code == 0 and result.output.strip() == "Released 1 held registration."
+    assert result.exit_code == 0 and result.stdout.strip() == "Released 1 held registration."
     assert db.session.get(Registration, held.id) is None
     assert db.session.get(Registration, waiting.id).status == "confirmed"
     assert "registration.promoted" in [m.kind for m in mails_to("waiting@example.org")]
