@@ -3,7 +3,8 @@ officer's settings are refused beside their field, never a 500, and the question
 import pytest
 
 from tests.factories import CourseFactory, RegistrationFactory, TrainingSessionFactory, UserFactory
-from tests.test_evaluation import make_test
+from tests.test_evaluation import answers_with, make_test
+from tests.test_evaluation_reports import pdf_text
 from training_mgr.evaluation import instruments
 from training_mgr.evaluation.models import Respondent, Response
 from training_mgr.extensions import db
@@ -72,3 +73,25 @@ def test_the_course_page_leads_its_officers_to_the_question_bank(app, login, set
     assert f'href="/courses/{training.course_id}/questions"' in page.text
     other = UserFactory(role="officer")
     assert f'href="/courses/{training.course_id}/questions"' not in login(other).get(f"/courses/{training.course_id}").text
+
+
+def test_a_group_with_full_marks_before_has_an_undefined_normalised_gain_not_no_responses(app, login, setup):
+    # (post − pre) ÷ (100% − pre) has no value when everyone scored 100% before: the page and the session report
+    # said "no responses" beside two paired participants
+    training, officer, questions, people = setup
+    pre = instruments.open_now(training, "pre", by_user=officer)
+    post = instruments.open_now(training, "post", by_user=officer)
+    for person in people:
+        instruments.submit_answers(pre, training, person.id, answers_with(questions, 3))
+        instruments.submit_answers(post, training, person.id, answers_with(questions, 3))
+    client = login(officer)
+    page = client.get(f"/officer/trainings/{training.id}/evaluation").text
+    groups = page[page.index('id="knowledge-groups"'):]
+    groups = groups[:groups.index("</table>")]
+    assert "no responses" not in groups
+    assert "not defined (full marks before the training)" in groups
+    report = client.get(f"/officer/trainings/{training.id}/report.pdf")
+    text = pdf_text(report.data)
+    assert "not defined (full marks before the training)" in text
+    section = text[text.index("Knowledge gain by group"):text.index("Reaction survey")]
+    assert "no responses" not in section
