@@ -261,6 +261,7 @@ MATRIX = {
     ("registrations.add_existing", "POST"): SESSION_WRITE,
     ("registrations.add_new", "POST"): SESSION_WRITE,
     ("registrations.change_status", "POST"): SESSION_WRITE,
+    ("registrations.bulk_status", "POST"): SESSION_WRITE,
     ("registrations.import_upload", "GET"): SESSION_WRITE,
     ("registrations.import_upload", "POST"): SESSION_WRITE,
     ("registrations.import_confirm", "POST"): SESSION_WRITE,

@@ -63,6 +63,18 @@ class StatusChangeForm(FlaskForm):
     submit = SubmitField(_l("Change status"))
 
 
+class BulkStatusForm(FlaskForm):
+    """The list's action on the ticked registrations; ``confirm`` is set on the confirmation page."""
+
+    status = SelectField(_l("With the selected"), choices=[
+        ("confirmed", _l("Approve")), ("rejected", _l("Reject")), ("waitlisted", _l("Move to the waiting list")),
+    ], validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)],
+                           description=_l("Required to reject; each participant is told."))
+    confirm = HiddenField()
+    submit = SubmitField(_l("Apply"))
+
+
 class ImportUploadForm(FlaskForm):
     file = FileField(_l("Nomination list (CSV or XLSX)"), validators=[FileRequired()])
     submit = SubmitField(_l("Preview"))

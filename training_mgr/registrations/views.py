@@ -17,9 +17,9 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..trainings.access import can_manage_session, session_part_or_404, training_access
-from . import importing, listing, seats, services
+from . import decisions, importing, listing, seats, services
 from .forms import (
-    AddExistingParticipantForm, ImportConfirmForm, ImportUploadForm, NewParticipantForm, RegistrationFilterForm,
+    AddExistingParticipantForm, BulkStatusForm, ImportConfirmForm, ImportUploadForm, NewParticipantForm, RegistrationFilterForm,
     StatusChangeForm,
 )
 from .inputs import ParticipantDetails
@@ -59,7 +59,7 @@ def index(training, can_manage):
     return render_template(
         "registrations/index.html", training=training, form=form, page=page, totals=totals, grand_total=sum(totals.values()),
         rows=_list_rows(training, page.items, can_manage), can_manage=can_manage,
-        seats_left=seats.seats_left(training),
+        seats_left=seats.seats_left(training), bulk_form=BulkStatusForm() if can_manage else None,
     )
 
 
@@ -217,6 +217,36 @@ def change_status(training, registration_id):
             return redirect(url_for(".index", training_id=training.id))
         return redirect(url_for(".detail", training_id=training.id, registration_id=registration_id))
     return _render_detail(training, registration, form, 422)
+
+
+@bp.post("/officer/trainings/<int:training_id>/registrations/bulk")
+@roles_required(*STAFF_ROLES)
+@training_access("manage")
+def bulk_status(training):
+    """The ticked registrations: first a page that names them and the action (confirmation), then the change."""
+    form = BulkStatusForm()
+    ids = [int(value) for value in request.form.getlist("registration_ids") if value.isdigit()]
+    chosen = decisions.selected_registrations(training, ids)
+    if not chosen:
+        flash(_("Tick the registrations to change first."), "warning")
+        return redirect(url_for(".index", training_id=training.id))
+    valid = form.validate()
+    if not valid or form.confirm.data != "yes":
+        return render_template("registrations/bulk_confirm.html", training=training, form=form, chosen=chosen,
+                               action=dict(form.status.choices).get(form.status.data)), 200 if valid else 422
+    with shows_domain_errors(form):  # a missing reason beside the reason; nothing changed then
+        outcome = decisions.change_statuses(chosen, form.status.data, by_user=current_user, reason=form.reason.data)
+        label = REGISTRATION_STATUS_LABELS[form.status.data]
+        flash(_("%(changed)d changed to %(status)s, %(unchanged)d already so, %(refused)d not changed.",
+                changed=len(outcome.changed), status=label, unchanged=len(outcome.unchanged),
+                refused=len(outcome.refused)), "success" if not outcome.refused else "warning")
+        for registration, message in outcome.refused:
+            flash(_("%(name)s: %(message)s", name=registration.participant.name, message=message), "warning")
+        for other in outcome.promoted:
+            flash(_("%(name)s was promoted from the waiting list.", name=other.participant.name), "info")
+        return redirect(url_for(".index", training_id=training.id))
+    return render_template("registrations/bulk_confirm.html", training=training, form=form, chosen=chosen,
+                           action=dict(form.status.choices).get(form.status.data)), 422
 
 
 @bp.route("/officer/trainings/<int:training_id>/registrations/import", methods=["GET", "POST"])
