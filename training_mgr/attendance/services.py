@@ -17,6 +17,16 @@ from .models import MARKS, AttendanceMark
 ATTENDED = ("present", "late")
 
 
+def days_with_marks(training, day_ids) -> set[int]:
+    """Which of ``day_ids`` (SessionDay ids of ``training``) hold attendance marks: the answer to
+    ``core.signals.days_in_use``, so that trainings never removes a day whose attendance is recorded."""
+    if not day_ids:
+        return set()
+    return set(db.session.scalars(
+        select(AttendanceMark.session_day_id).where(AttendanceMark.session_day_id.in_(list(day_ids))).distinct()
+    ))
+
+
 def attendance_rate(statuses, number_of_days: int) -> float:
     """Share (0..1) of a training's days a participant attended (present or late)."""
     return attendance_share(sum(1 for s in statuses if s in ATTENDED), number_of_days)
@@ -149,12 +159,18 @@ def _confirmed_by_name(training, *columns):
 
 
 def sign_in_sheet_pdf(training, day) -> bytes:
-    """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts."""
+    """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts, and
+    the QR code of each person's badge (``core.signals.badge_links``) to check them in from the sheet."""
     from ..core.i18n import current_language
-    from ..pdf import render_pdf
+    from ..core.signals import badge_links
+    from ..pdf import qr_data_uri, render_pdf
 
+    registrations = confirmed_registrations(training)
+    links = {}
+    for _receiver, answer in badge_links.send(training, registration_ids=[r.id for r in registrations]):
+        links.update(answer)
     return render_pdf("pdf/sign_in_sheet.html", training=training, day=day, lang=current_language(),
-                      registrations=confirmed_registrations(training))
+                      registrations=registrations, qr_codes={rid: qr_data_uri(url) for rid, url in links.items()})
 
 
 def day_of(training, day_id: int):
