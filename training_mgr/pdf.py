@@ -269,34 +269,3 @@ def _same_layout(marks, other_marks) -> bool:
     return [name for name, _y in marks] == [name for name, _y in other_marks] and all(
         abs(y - other_y) < 0.02 for (_name, y), (_other, other_y) in zip(marks, other_marks))
 
-
-def render_split(template: str, documents: str, *, anchor_prefix: str, on_progress=None, **context) -> list[bytes]:
-    """One PDF per document, laid out together: ``context[documents]`` is drawn as one WeasyPrint document (one
-    layout pass per ``BATCH_PART`` documents; each document starts a page whose first element has the id
-    ``anchor_prefix`` + its index, and may run over several pages), then cut at those pages into one file each.
-    Unlike ``render_batch``, the documents need not share a layout (letters whose paragraphs hold a person's
-    details). ``on_progress(n)`` is called after each file."""
-    import pikepdf
-
-    items = context.pop(documents)
-    files = []
-    for start in range(0, len(items), BATCH_PART):
-        part = items[start:start + BATCH_PART]
-        document = render_document(template, anchor_prefix=anchor_prefix, **{documents: part}, **context)
-        starts = {int(anchor[len(anchor_prefix):]): number for number, page in enumerate(document.pages)
-                  for anchor in page.anchors if anchor.startswith(anchor_prefix) and anchor[len(anchor_prefix):].isdigit()}
-        if sorted(starts) != list(range(len(part))):
-            raise ValueError(f"{template} must mark the first page of each document")
-        whole = pikepdf.Pdf.open(io.BytesIO(document.write_pdf()))
-        bounds = [starts[index] for index in range(len(part))] + [len(whole.pages)]
-        for first, end in zip(bounds, bounds[1:]):
-            single = pikepdf.Pdf.new()
-            single.pages.extend(whole.pages[first:end])
-            for key, value in whole.docinfo.items():
-                single.docinfo[key] = value
-            buffer = io.BytesIO()  # the pages share one resource dictionary (fonts, logos): no one's own images
-            single.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-            files.append(buffer.getvalue())
-            if on_progress:
-                on_progress(1)
-    return files

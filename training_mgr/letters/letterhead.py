@@ -1,6 +1,5 @@
 """An organisation's letterhead: its logo (checked and size-limited) and its address in English and Arabic, printed
 at the top of the letters of the trainings it organises or hosts."""
-import base64
 import io
 from dataclasses import dataclass
 
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..core.domain import DomainError
 from ..extensions import db
+from ..pdf import image_data_uri
 
 #: image formats a logo may be (Pillow's names) and the MIME type kept with it
 LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
@@ -71,6 +71,4 @@ def set_letterhead(organisation, details: LetterheadDetails, *, by_user) -> None
 
 def logo_data_uri(organisation) -> str | None:
     """The logo as a ``data:`` URI for a print template (nothing is fetched), or None."""
-    if not organisation.logo:
-        return None
-    return f"data:{organisation.logo_mimetype};base64,{base64.b64encode(organisation.logo).decode()}"
+    return image_data_uri(organisation.logo, organisation.logo_mimetype)

@@ -2,11 +2,10 @@
 letterhead made from the organisers' logos and addresses, with a reference number, a date and a signatory set per
 training; all of a training's letters as one ZIP (bulk job "letters.export").
 
-Letters go to confirmed participants. Each kind is laid out in one pass for up to ``pdf.BATCH_PART`` people
-(``pdf.render_split``). A visa-support letter prints the nationality and passport details a person gave on the
+Letters go to confirmed participants. Each kind is drawn like the certificates (``pdf.render_batch``): the page
+the letters share is laid out once, each person's box once per person. A visa-support letter prints the nationality and passport details a person gave on the
 registration form (sensitive answers): each printing of them is recorded in the audit log.
 """
-import base64
 import io
 import zipfile
 from dataclasses import dataclass
@@ -100,10 +99,6 @@ def _travel_details(training, registrations, *, by_user) -> dict[int, dict[str, 
     return details
 
 
-def _data_uri(data, mimetype):
-    return f"data:{mimetype};base64,{base64.b64encode(data).decode()}" if data and mimetype else None
-
-
 def render_letters(training, kind: str, registrations, *, by_user, on_progress=None) -> list[bytes]:
     """One PDF per registration of the letter ``kind`` ("invitation" or "visa"), in the order given."""
     if kind not in KINDS:
@@ -114,10 +109,10 @@ def render_letters(training, kind: str, registrations, *, by_user, on_progress=N
     travel = _travel_details(training, registrations, by_user=by_user) if kind == "visa" else {}
     letters = [{"registration": r, "participant": r.participant, "reference": reference_of(settings, r, kind),
                 "travel": travel.get(r.id, {})} for r in registrations]
-    return pdf.render_split(
+    return pdf.render_batch(
         "pdf/letter.html", "letters", anchor_prefix="letter-", on_progress=on_progress, kind=kind, training=training,
         letters=letters, organisers=organisers, letter_date=settings.letter_date or date.today(),
-        signatory=signatory, signature=_data_uri(signatory.signature_image, signatory.signature_mimetype)
+        signatory=signatory, signature=pdf.image_data_uri(signatory.signature_image, signatory.signature_mimetype)
         if signatory else None)
 
 
