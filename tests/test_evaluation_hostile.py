@@ -5,7 +5,8 @@ import pytest
 from tests.factories import CourseFactory, RegistrationFactory, TrainingSessionFactory, UserFactory
 from tests.test_evaluation import answers_with, make_test
 from tests.test_evaluation_reports import pdf_text
-from training_mgr.evaluation import instruments
+from training_mgr.evaluation import instruments, results
+from training_mgr.evaluation.instruments import GivenAnswer
 from training_mgr.evaluation.models import Respondent, Response
 from training_mgr.extensions import db
 
@@ -95,3 +96,17 @@ def test_a_group_with_full_marks_before_has_an_undefined_normalised_gain_not_no_
     assert "not defined (full marks before the training)" in text
     section = text[text.index("Knowledge gain by group"):text.index("Reaction survey")]
     assert "no responses" not in section
+
+
+def test_anonymous_comments_are_not_listed_in_the_order_people_sent_them(app, setup):
+    # an officer in the room sees who finishes first: listed in the order sent, the first comment was theirs
+    training, officer, _, _ = setup
+    people = [RegistrationFactory(training=training).participant for _ in range(5)]
+    reaction = instruments.open_now(training, "reaction", by_user=officer)
+    likert = [q for q in reaction.questions if q.kind == "likert"]
+    comment = next(q for q in reaction.questions if q.kind == "text")
+    for person, text in zip(people, ("Zeal", "Mixed", "Arabic", "Clear", "Boring")):
+        instruments.submit_answers(reaction, training, person.id,
+                                   {**{q.id: GivenAnswer(value=4) for q in likert}, comment.id: GivenAnswer(text=text)})
+    comments = results.training_evaluation(training)["reaction"]["comments"]
+    assert comments == ["Arabic", "Boring", "Clear", "Mixed", "Zeal"]

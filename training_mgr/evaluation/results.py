@@ -81,7 +81,7 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
     ``pre_test``/``post_test`` {responses, response_rate, mean_score}; ``knowledge`` (``knowledge()`` plus
     ``by_sex`` {sex: …} and ``by_organisation`` [{organisation_id, organisation, organisation_ar, …}]);
     ``reaction`` and ``follow_up`` {responses, response_rate, shown, items [{question, question_ar, mean,
-    distribution {"1".."5": n}}], comments}; ``recommendations`` {status: n, "overdue": n, "total": n};
+    distribution {"1".."5": n}}], comments (in alphabetical order, never the order sent)}; ``recommendations`` {status: n, "overdue": n, "total": n};
     ``confirmed``. Ten statements whatever the data size (nine without ``comments``); the knowledge figures are summed in SQL per training, sex
     and organisation, so no row per person reaches Python."""
     today = today or date.today()
@@ -133,7 +133,7 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
         select(Instrument.training_id, Instrument.kind, Answer.text)
         .join(Response, Answer.response_id == Response.id).join(Instrument, Response.instrument_id == Instrument.id)
         .where(Instrument.training_id.in_(ids), Instrument.kind.in_(("reaction", "follow_up")), Answer.text.is_not(None))
-        .order_by(Answer.id)).all() if comments else []
+        .order_by(Answer.text)).all() if comments else []  # not in the order sent: that would tell who wrote which
     by_status = db.session.execute(
         select(Recommendation.training_id, Recommendation.status, func.count())
         .where(Recommendation.training_id.in_(ids)).group_by(Recommendation.training_id, Recommendation.status)).all()
