@@ -6,8 +6,6 @@ in the confirmation form (nothing is kept on the server in between).
 """
 import csv
 import io
-import zipfile
-from itertools import islice
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -25,7 +23,7 @@ from ..core.text import clean_text, fold
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
-from . import notifications
+from . import notifications, workbooks
 from .models import Registration
 from .services import RegistrationError, add_registration, check_can_register, lock_seats
 
@@ -138,26 +136,15 @@ def _read_csv(data: bytes):
         raise NominationImportError(_("The CSV file could not be read: %(error)s", error=str(error))) from None
 
 
-def _read_xlsx(data: bytes):
-    from openpyxl import load_workbook
-
+def _read_xlsx(data: bytes, sheet: str = "Nominations"):
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_XLSX_UNPACKED_BYTES:
-            raise NominationImportError(_("This spreadsheet is too large once unpacked; keep only the nomination list in it."))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = islice(sheet.iter_rows(values_only=True), MAX_XLSX_SHEET_ROWS + 1)
-        table = [[_cell_text(value) for value in row] for row in rows]
-        workbook.close()
-    except NominationImportError:
-        raise
-    except Exception:  # openpyxl raises many kinds on a damaged or disguised file
-        raise NominationImportError(_("This file could not be read as an XLSX spreadsheet.")) from None
-    if len(table) > MAX_XLSX_SHEET_ROWS:
+        rows = workbooks.read_sheet(data, preferred=sheet, max_rows=MAX_XLSX_SHEET_ROWS,
+                                    max_unpacked=MAX_XLSX_UNPACKED_BYTES)
+    except workbooks.WorkbookError as error:
+        raise NominationImportError(str(error)) from None
+    if len(rows) > MAX_XLSX_SHEET_ROWS:
         raise NominationImportError(_("A nomination list may hold at most %(count)s rows.", count=MAX_IMPORT_ROWS))
-    return table
+    return [[_cell_text(value) for value in row] for row in rows]
 
 
 def _cell_text(value) -> str:

@@ -1,0 +1,77 @@
+"""Reading the one sheet of an uploaded XLSX workbook that holds a list, as text cells, saying plainly what stops
+it: several sheets and none named as in the template, or formulas whose results were never saved."""
+import io
+import zipfile
+from itertools import islice
+
+from flask_babel import gettext as _
+
+from ..core.domain import DomainError
+
+#: the sheets of the downloadable templates that only explain the columns
+HELP_SHEETS = ("help",)
+
+#: how many cells with an unsaved formula result are named in the message
+NAMED_CELLS = 5
+
+
+class WorkbookError(DomainError):
+    """The workbook cannot be read as a list; the message says why and what to do."""
+
+
+def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int) -> list[list]:
+    """The rows (lists of cell values; None for an empty cell) of the workbook's list: the sheet titled
+    ``preferred`` (any case, as the template names it), else the only sheet, else the only one that is neither
+    empty nor a help sheet; at most ``max_rows`` + 1 rows are read (the caller refuses more).
+
+    Raises WorkbookError for a file bigger than ``max_unpacked`` bytes once unpacked, a file that is no XLSX,
+    several candidate sheets (naming them), and formula cells whose result the file does not hold (naming the
+    first cells: the program that wrote it did not calculate; open and save it in a spreadsheet program)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > max_unpacked:
+            raise WorkbookError(_("This spreadsheet is too large once unpacked; keep only the nomination list in it."))
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = _the_sheet(values, preferred)
+        rows = [list(row) for row in islice(sheet.iter_rows(values_only=True), max_rows + 1)]
+        values.close()
+        uncached = []
+        if any(value is None for row in rows for value in row):  # a formula without its result reads as empty
+            formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            for line, row in enumerate(islice(formulas[sheet.title].iter_rows(values_only=True), max_rows + 1), 1):
+                for column, formula in enumerate(row, 1):
+                    if (isinstance(formula, str) and formula.startswith("=") and line <= len(rows)
+                            and column <= len(rows[line - 1]) and rows[line - 1][column - 1] is None):
+                        uncached.append(f"{get_column_letter(column)}{line}")
+            formulas.close()
+    except WorkbookError:
+        raise
+    except Exception:  # openpyxl raises many kinds on a damaged or disguised file
+        raise WorkbookError(_("This file could not be read as an XLSX spreadsheet.")) from None
+    if uncached:
+        raise WorkbookError(_(
+            "Cells %(cells)s hold formulas whose results are not saved in the file (the program that wrote it did "
+            "not calculate them). Open the file in a spreadsheet program and save it again, or type the values.",
+            cells=", ".join(uncached[:NAMED_CELLS]) + (" …" if len(uncached) > NAMED_CELLS else "")))
+    return rows
+
+
+def _the_sheet(workbook, preferred: str):
+    sheets = workbook.worksheets
+    named = [sheet for sheet in sheets if sheet.title.strip().casefold() == preferred.casefold()]
+    if named:
+        return named[0]
+    if len(sheets) == 1:
+        return sheets[0]
+    candidates = [sheet for sheet in sheets if sheet.title.strip().casefold() not in HELP_SHEETS
+                  and any(any(value is not None for value in row) for row in islice(sheet.iter_rows(values_only=True), 5))]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise WorkbookError(_(
+        "This workbook has several sheets (%(sheets)s). Name the sheet that holds the list “%(preferred)s”, as in "
+        "the template, or keep only that sheet.",
+        sheets=", ".join(f"“{sheet.title}”" for sheet in sheets), preferred=preferred))
