@@ -2,23 +2,14 @@
 officer's settings are refused beside their field, never a 500, and the question bank is found from the course."""
 import pytest
 
-from tests.factories import CourseFactory, RegistrationFactory, TrainingSessionFactory, UserFactory
-from tests.test_evaluation import answers_with, make_test
+from tests.factories import RegistrationFactory, UserFactory
+from tests.test_evaluation import answers_with
 from tests.test_evaluation_reports import pdf_text
+from tests.test_evaluation_views import setup  # noqa: F401  (the fixture: a training, its officer, 3 questions, 3 people)
 from training_mgr.evaluation import instruments, results
 from training_mgr.evaluation.instruments import GivenAnswer
 from training_mgr.evaluation.models import Respondent, Response
 from training_mgr.extensions import db
-
-
-@pytest.fixture
-def setup(app):
-    officer = UserFactory(role="officer")
-    course = CourseFactory(officers=[officer])
-    training = TrainingSessionFactory(course=course, officers=[officer])
-    questions = make_test(course, officer, n=3)
-    people = [RegistrationFactory(training=training).participant for _ in range(2)]
-    return training, officer, questions, people
 
 
 @pytest.mark.parametrize("kind", ["pre", "reaction"])
@@ -26,7 +17,7 @@ def setup(app):
 def test_a_digit_that_is_not_a_number_is_asked_again_not_a_server_error(app, client, setup, kind, value):
     # "²" and "①" pass str.isdigit() but int() refuses them, and so does a number of 5,000 digits: a tampered
     # post must not end in a 500
-    training, officer, questions, people = setup
+    training, officer, questions, people, _ = setup
     instrument = instruments.open_now(training, kind, by_user=officer)
     token = instruments.link_token(training.id, people[0].id)
     data = {"t": token, **{f"q{q.id}": ("0" if q.kind != "likert" else "4") for q in instrument.questions
@@ -39,7 +30,7 @@ def test_a_digit_that_is_not_a_number_is_asked_again_not_a_server_error(app, cli
 
 
 def test_arabic_indic_digits_still_count_as_the_choice(app, client, setup):
-    training, officer, questions, people = setup
+    training, officer, questions, people, _ = setup
     instruments.open_now(training, "pre", by_user=officer)
     token = instruments.link_token(training.id, people[0].id)
     response = client.post(f"/sessions/{training.id}/evaluation/pre",
@@ -50,7 +41,7 @@ def test_arabic_indic_digits_still_count_as_the_choice(app, client, setup):
 
 def test_an_opening_time_out_of_range_is_refused_beside_its_field(app, login, setup):
     # in Baghdad, midnight on 1 January of year 1 has no UTC time: converting it crashed the page
-    training, officer, questions, _ = setup
+    training, officer, questions, *_ = setup
     response = login(officer).post(f"/officer/trainings/{training.id}/evaluation/pre/settings",
                                    data={"opens_at": "0001-01-01T00:00", "question_ids": [str(q.id) for q in questions]})
     assert response.status_code == 422
@@ -59,7 +50,7 @@ def test_an_opening_time_out_of_range_is_refused_beside_its_field(app, login, se
 
 
 def test_a_test_without_any_question_ticked_says_so_not_that_the_bank_is_empty(app, login, setup):
-    training, officer, questions, _ = setup
+    training, officer, questions, *_ = setup
     response = login(officer).post(f"/officer/trainings/{training.id}/evaluation/pre/settings",
                                    data={"opens_at": "2030-02-15T08:00"})
     assert response.status_code == 422
@@ -79,7 +70,7 @@ def test_the_course_page_leads_its_officers_to_the_question_bank(app, login, set
 def test_a_group_with_full_marks_before_has_an_undefined_normalised_gain_not_no_responses(app, login, setup):
     # (post − pre) ÷ (100% − pre) has no value when everyone scored 100% before: the page and the session report
     # said "no responses" beside two paired participants
-    training, officer, questions, people = setup
+    training, officer, questions, people, _ = setup
     pre = instruments.open_now(training, "pre", by_user=officer)
     post = instruments.open_now(training, "post", by_user=officer)
     for person in people:
@@ -100,7 +91,7 @@ def test_a_group_with_full_marks_before_has_an_undefined_normalised_gain_not_no_
 
 def test_anonymous_comments_are_not_listed_in_the_order_people_sent_them(app, setup):
     # an officer in the room sees who finishes first: listed in the order sent, the first comment was theirs
-    training, officer, _, _ = setup
+    training, officer, *_ = setup
     people = [RegistrationFactory(training=training).participant for _ in range(5)]
     reaction = instruments.open_now(training, "reaction", by_user=officer)
     likert = [q for q in reaction.questions if q.kind == "likert"]
