@@ -161,3 +161,47 @@ def test_the_grid_of_the_reference_training_fits_1280_px(page, live_server):
     grid = page.locator("div.table-responsive[role=region]")
     assert grid.evaluate("element => element.scrollWidth <= element.clientWidth")
     assert page.locator("table.attendance-grid thead th").all_inner_texts()[-2:] == ["Rate", "Certificate rule"]
+
+
+def test_without_a_connection_a_scan_is_acknowledged_and_everyone_else_can_still_be_marked_present(browser, live_server, tmp_path):
+    from tests.factories import ParticipantFactory, RegistrationFactory, TrainingSessionFactory
+    from training_mgr.checkin.tokens import badge_url
+    from training_mgr.core.db import utcnow
+
+    with live_server.app.app_context():
+        officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
+        training = TrainingSessionFactory(officers=[officer], timezone="UTC", start_date=utcnow().date())
+        people = [RegistrationFactory(training=training, participant=ParticipantFactory(name=name)) for name in
+                  ("Dalia Karim", "Basim Nouri", "Rafid Salih")]
+        training_id, day_id = training.id, training.days[0].id
+        ids, badge = [r.id for r in people], badge_url(people[0].id)
+        db.session.remove()
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    officer = context.new_page()
+    officer.set_default_timeout(20000)
+    _log_in(officer, "officer@example.org", live_server.password)
+
+    # a badge read while the network is off: the officer sees and hears at once that it was read and kept
+    officer.goto(f"/officer/trainings/{training_id}/check-in?lang=en")
+    picture = tmp_path / "badge.png"
+    segno.make(badge, error="m").save(picture, scale=8, border=4)
+    context.set_offline(True)
+    officer.locator("#scan-file").set_input_files(str(picture))
+    officer.locator("#scan-result[data-status='kept']").wait_for()
+    assert "kept on this phone" in officer.locator("#scan-result").inner_text()
+    assert officer.locator("#checkin-pending [data-pending]").inner_text() == "1"
+    context.set_offline(False)
+    officer.locator("#scan-result[data-status='present']").wait_for()
+
+    # "Mark everyone else present" while the network is off: the page stays, the others are kept as present
+    officer.goto(f"/officer/trainings/{training_id}/attendance/days/{day_id}?lang=en")
+    context.set_offline(True)
+    officer.locator("#all-present button").click()
+    officer.locator("#marks-offline").wait_for(state="visible")
+    assert officer.url.endswith(f"/attendance/days/{day_id}?lang=en")
+    assert officer.locator("#marks-pending [data-pending]").inner_text() == "2"
+    context.set_offline(False)
+    officer.locator("#marks-pending").wait_for(state="hidden")
+    officer.goto(f"/officer/trainings/{training_id}/attendance?lang=en")
+    assert officer.locator("tbody tr td:nth-child(2).mark-present").count() == 3
+    context.close()

@@ -98,14 +98,36 @@
       queueMark(Number(input.closest("[data-registration]").dataset.registration), input.value);
     }
   });
+  function sayOffline() {
+    const place = document.getElementById("marks-offline");
+    place.textContent = form.dataset.offline;
+    place.hidden = false;
+  }
   form.addEventListener("submit", function (event) {
     if (!navigator.onLine) {
       event.preventDefault();  // the marks were kept as they were tapped; the notes go with the next tap or save
-      const place = document.getElementById("marks-offline");
-      place.textContent = form.dataset.offline;
-      place.hidden = false;
+      sayOffline();
     }
   });
+  // "Mark everyone else present" without a connection: the people shown without a mark are marked present here
+  // and kept like taps, instead of the browser leaving the page for its offline error
+  const everyone = document.getElementById("all-present");
+  if (everyone) {
+    everyone.addEventListener("submit", function (event) {
+      if (navigator.onLine) {
+        return;
+      }
+      event.preventDefault();
+      form.querySelectorAll("[data-registration]").forEach(function (place) {
+        const present = place.querySelector("input.btn-check[value=present]");
+        if (present && !place.querySelector("input.btn-check:checked")) {
+          present.checked = true;
+          queueMark(Number(place.dataset.registration), "present");
+        }
+      });
+      sayOffline();
+    });
+  }
   window.addEventListener("online", function () {
     document.getElementById("marks-offline").hidden = true;
     flush();

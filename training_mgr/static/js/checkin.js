@@ -60,6 +60,15 @@
     beep(ok);
   }
 
+  // a scan made without a connection: said at once, with its sound, so the officer knows the badge was read
+  function kept() {
+    result.querySelector("[data-name]").textContent = "";
+    result.querySelector("[data-message]").textContent = form.dataset.kept;
+    result.className = "checkin-result checkin-kept";
+    result.dataset.status = "kept";
+    beep(true);
+  }
+
   let sending = false;
   async function flush() {
     if (sending) {
@@ -74,6 +83,9 @@
         try {
           response = await stored.send(url, csrf, {code: item.code, client_id: item.id, age_ms: Date.now() - item.at});
         } catch (error) {
+          if (Date.now() - queue[queue.length - 1].at < 3000) {
+            kept();  // the scan just made waits with the others: say so once, not at every later try
+          }
           break;  // no connection: keep the scan, try again later
         }
         const type = response.headers.get("Content-Type") || "";
