@@ -205,3 +205,19 @@ def test_without_a_connection_a_scan_is_acknowledged_and_everyone_else_can_still
     officer.goto(f"/officer/trainings/{training_id}/attendance?lang=en")
     assert officer.locator("tbody tr td:nth-child(2).mark-present").count() == 3
     context.close()
+
+
+def test_on_a_phone_every_button_of_the_attendance_and_scanner_pages_is_a_44_px_target(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    officer = context.new_page()
+    _log_in(officer, "officer@example.org", live_server.password)
+    with live_server.app.app_context():
+        training_id = db.session.scalar(select(TrainingSession.id).where(TrainingSession.title == FOLLOW_UP_TITLE))
+    small = """() => [...document.querySelectorAll('main a.btn, main button, main input.form-control')]
+        .filter(e => !e.closest('.nav') && e.getBoundingClientRect().height > 0 && e.getBoundingClientRect().height < 44)
+        .map(e => e.textContent.trim() || e.name)"""
+    for path in (f"/officer/trainings/{training_id}/attendance?lang=ar&q=a", f"/officer/trainings/{training_id}/check-in?lang=ar"):
+        officer.goto(path)
+        assert officer.evaluate(small) == [], path
+        assert officer.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), path
+    context.close()
