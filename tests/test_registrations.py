@@ -247,7 +247,7 @@ def test_the_list_shows_the_day_of_registration_in_the_training_time_zone_and_li
 
     html = login(people.officer).get(base).text
     row = html.split("<bdi>Noor Sabah</bdi>", 1)[1].split("</tr>", 1)[0]
-    assert "2/15/22" in row and "2/14/22" not in row
+    assert "Feb 15, 2022" in row and "Feb 14, 2022" not in row
     assert f'action="{base}/{late_evening.id}/status"' in row and f'href="{base}/{late_evening.id}"' in row
     assert "Manage" not in login(people.manager).get(base).text.split("<tbody>", 1)[1]
 

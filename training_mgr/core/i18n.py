@@ -79,13 +79,31 @@ def _locale(code: str) -> Locale:
 
 
 def fmt_date(value, format="medium", tz=None):
-    """A date, or a datetime shown in the UTC of the database or, given ``tz``, in that time zone."""
+    """A date, or a datetime shown in the UTC of the database or, given ``tz``, in that time zone.
+
+    "short" and "medium" both give the language's medium form (Babel): "Feb 16, 2022", never "2/16/22", which
+    reads differently from one country to the next; a datetime adds the time without seconds and names its zone
+    ("Feb 16, 2022, 3:04 PM (Iraq Time)"). Other formats ("full", "long", a pattern) are Babel's."""
     if value is None:
         return ""
+    if format == "short":
+        format = "medium"
     if isinstance(value, datetime):
-        return dates.format_datetime(_aware(value), format, tzinfo=ZoneInfo(tz) if tz else get_timezone(),
-                                     locale=formatting_locale())
+        zone = ZoneInfo(tz) if tz else get_timezone()
+        if format == "medium":
+            return _format_moment(_aware(value).astimezone(zone), zone, formatting_locale())
+        return dates.format_datetime(_aware(value), format, tzinfo=zone, locale=formatting_locale())
     return _format_day(value, format, str(get_locale() or "en"))
+
+
+def _format_moment(moment: datetime, zone, locale: Locale) -> str:
+    """Medium date, short time (no seconds) and the zone's name, in ``locale``'s order."""
+    pattern = (locale.datetime_formats["medium"].replace("{1}", locale.date_formats["medium"].pattern)
+               .replace("{0}", locale.time_formats["short"].pattern))
+    key = getattr(zone, "key", None) or str(zone)
+    name = (dates.get_timezone_name(moment, "short", locale=locale) if key in ("UTC", "Etc/UTC")
+            else dates.get_timezone_location(zone, locale=locale))
+    return f"{dates.format_datetime(moment, pattern, tzinfo=zone, locale=locale)} ({name})"
 
 
 @lru_cache(maxsize=4096)

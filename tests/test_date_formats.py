@@ -1,0 +1,29 @@
+"""Dates and times on screens follow the language's medium form, without seconds, in the training's zone named."""
+from datetime import datetime, timezone
+
+from tests.factories import RegistrationFactory, TrainingSessionFactory, UserFactory
+from training_mgr.extensions import db
+
+
+def test_a_registration_time_is_in_the_training_zone_with_its_name_and_no_seconds(app, login):
+    officer = UserFactory(role="officer")
+    training = TrainingSessionFactory(officers=[officer], timezone="Asia/Baghdad")
+    registration = RegistrationFactory(training=training)
+    registration.created_at = datetime(2022, 2, 16, 12, 4, 5, tzinfo=timezone.utc)
+    db.session.commit()
+    client = login(officer)
+    page = client.get(f"/officer/trainings/{training.id}/registrations/{registration.id}").get_data(as_text=True)
+    assert "Feb 16, 2022, 3:04\u202fPM (Iraq Time)" in page
+    assert "2/16/22" not in page and "3:04:05" not in page
+    arabic = client.get(f"/officer/trainings/{training.id}/registrations/{registration.id}?lang=ar").get_data(as_text=True)
+    assert "(توقيت العراق)" in arabic
+
+
+def test_the_registrations_list_shows_the_day_in_the_medium_form(app, login):
+    officer = UserFactory(role="officer")
+    training = TrainingSessionFactory(officers=[officer], timezone="Asia/Baghdad")
+    registration = RegistrationFactory(training=training)
+    registration.created_at = datetime(2022, 1, 20, 22, 30, tzinfo=timezone.utc)  # 21 January in Baghdad
+    db.session.commit()
+    page = login(officer).get(f"/officer/trainings/{training.id}/registrations").get_data(as_text=True)
+    assert "Jan 21, 2022" in page and "1/21/22" not in page
