@@ -13,7 +13,6 @@ from ..trainings.access import training_access
 from ..trainings.models import TrainingSession
 from . import documents, officer_home as officer_figures
 from .evaluation import programme_section
-from .evaluation import programme_section
 from .figures import held_sessions, programme_figures
 from .forms import ProgrammeFilterForm
 from .tasks import filters_params
@@ -62,7 +61,6 @@ def dashboard():
         trainings_page=page,
         overdue_page=figures.overdue_page(requested_page("overdue_page"), OVERDUE_PER_PAGE),
         charts=documents.programme_charts(figures),
-        evaluation=programme_section(figures.trainings),
         evaluation=programme_section(figures.trainings),
         download_args={k: v for k, v in request.args.items() if v and k in ("from", "to", "course", "organisation", "country")},
         organisation_label=documents.organisation_label,
