@@ -264,3 +264,13 @@ def test_someone_logged_in_but_not_registered_is_told_so_and_not_asked_to_log_in
     page = login(stranger).get(path).text
     assert "You are not registered for this training." in page
     assert "log in with your account" not in page and "/login?next=" not in page
+
+
+def test_in_arabic_the_scanner_names_the_person_in_arabic_script(people, today, login):
+    training, layla, _ = today
+    officer = login(people.officer)
+    response = officer.post(f"/officer/trainings/{training.id}/check-in?lang=ar", json={"code": tokens.badge_token(layla.id)})
+    assert response.status_code == 200 and "ليلى حسن" in response.json["message"]
+    assert "Layla Hassan" not in response.json["message"]
+    gone = officer.post(f"/officer/trainings/{training.id}/check-in?lang=ar", json={"code": tokens.badge_token(today[2].id)})
+    assert gone.status_code == 422 and today[2].participant.name_ar in gone.json["message"]

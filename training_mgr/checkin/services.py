@@ -103,7 +103,7 @@ def self_check_in(training, code: str, registration, *, now: datetime | None = N
 
 
 def _refusal(registration):
-    name = registration.participant.name
+    name = localized(registration.participant, "name")
     reason = registration.status_reason
     if registration.status == "withdrawn":
         message = _l("%(name)s has withdrawn from this training.", name=name)
@@ -134,7 +134,7 @@ def _check_in(training, registration, *, by_user, source: str, now: datetime | N
         who = mark.recorded_by.display_name if mark.recorded_by else _l("unknown")
         raise CheckInRefused(_l(
             "%(name)s: the mark “%(kept)s” recorded by %(who)s at %(later)s is later than this scan (%(time)s) and was kept.",
-            name=participant.name, kept=MARK_LABELS[mark.status], who=who,
+            name=localized(participant, "name"), kept=MARK_LABELS[mark.status], who=who,
             later=fmt_date(mark.recorded_at, "short", tz=training.timezone), time=fmt_date(now, "short", tz=training.timezone)),
             status=409)
     status = arrival_status(day, now, training.timezone)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..attendance.listing import confirmed_count, day_totals, today_of
 from ..core.db import utcnow
 from ..core.domain import DomainError, shows_domain_errors
+from ..core.i18n import localized
 from ..core.labels import MARK_LABELS
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.security import CSP, PERMISSIONS_POLICY
@@ -97,10 +98,11 @@ def _age(value) -> timedelta:
 
 def _shown(result) -> dict:
     label = str(MARK_LABELS.get(result.status, result.status))
+    name = localized(result, "name")  # in the script of the page's language
     if result.already:
-        message = _("%(name)s was already checked in (%(mark)s).", name=result.name, mark=label)
+        message = _("%(name)s was already checked in (%(mark)s).", name=name, mark=label)
     else:
-        message = _("%(name)s checked in: %(mark)s.", name=result.name, mark=label)
+        message = _("%(name)s checked in: %(mark)s.", name=name, mark=label)
     return {"name": result.name, "name_ar": result.name_ar, "status": result.status, "label": label,
             "already": result.already, "message": message}
 
