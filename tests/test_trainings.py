@@ -513,6 +513,22 @@ def test_saving_the_details_unchanged_records_nothing(people, login):
     assert len(_actions()) == before
 
 
+def test_a_registration_window_in_year_one_is_refused_beside_the_field(people, login):
+    training = people.training  # Asia/Baghdad: midnight on 1 January of year 1 has no UTC time
+    response = login(people.officer).post(f"/officer/trainings/{training.id}/edit", data={
+        "title": training.title, "start_date": training.start_date.isoformat(), "end_date": training.end_date.isoformat(),
+        "country": training.country, "language": training.language, "timezone": training.timezone,
+        "capacity": str(training.capacity), "confirmation_mode": training.confirmation_mode,
+        "registration_opens_at": "0001-01-01T00:00", "registration_closes_at": "9999-12-31T23:59",
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="registration_opens_at-error"' in html and 'id="registration_closes_at-error"' in html
+    assert "Choose a date between 2000 and 2999." in html and 'value="0001-01-01T00:00"' in html
+    db.session.refresh(training)
+    assert training.registration_opens_at is None
+
+
 def test_a_refused_status_change_is_explained_in_a_flash(people, login):
     training = people.training
     response = login(people.officer).post(f"/officer/trainings/{training.id}/status", data={"status": "completed"},

@@ -85,6 +85,18 @@ def strip(value):
     return value
 
 
+#: the years a typed date and time (a ``datetime-local`` field) may fall in: outside them a local time may have no
+#: UTC time at all (midnight on 1 January of year 1 east of Greenwich), and no training is planned there
+WALL_CLOCK_YEARS = (2000, 2999)
+
+
+def wall_clock_year(form, field):
+    """Validator of a ``DateTimeLocalField``: its year within ``WALL_CLOCK_YEARS`` (the message beside the field)."""
+    if field.data and not WALL_CLOCK_YEARS[0] <= field.data.year <= WALL_CLOCK_YEARS[1]:
+        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.", first=WALL_CLOCK_YEARS[0],
+                                 last=WALL_CLOCK_YEARS[1]))
+
+
 #: two-letter codes in Babel's territory list that are not countries
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB"}
 

@@ -4,7 +4,7 @@ from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipl
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import FlaskForm
+from ..core.forms import FlaskForm, wall_clock_year
 from .bank import LETTERS, MAX_OPTIONS, QuestionDetails
 from .instruments import GivenAnswer
 
@@ -66,31 +66,16 @@ class ConfirmForm(FlaskForm):
 class InstrumentForm(FlaskForm):
     """When an instrument takes answers (in the training's local time) and, for a test, which questions."""
 
-    opens_at = DateTimeLocalField(_l("Opens"), format=WINDOW_FORMAT, validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes"), format=WINDOW_FORMAT, validators=[Optional()])
+    opens_at = DateTimeLocalField(_l("Opens"), format=WINDOW_FORMAT, validators=[Optional(), wall_clock_year])
+    closes_at = DateTimeLocalField(_l("Closes"), format=WINDOW_FORMAT, validators=[Optional(), wall_clock_year])
     follow_up_months = IntegerField(_l("Months after the training"), default=3,
                                     validators=[Optional(), NumberRange(min=1, max=24)])
     question_ids = MultiCheckboxField(_l("Questions"), coerce=int, validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
-    def validate_opens_at(self, field):
-        _check_year(field)
-
     def validate_closes_at(self, field):
-        _check_year(field)
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The closing time must be after the opening time."))
-
-
-#: the years an instrument's opening and closing times may fall in (outside them a local time may have no UTC
-#: time at all, e.g. midnight on 1 January of year 1 east of Greenwich)
-WINDOW_YEARS = (2000, 2999)
-
-
-def _check_year(field):
-    if field.data and not WINDOW_YEARS[0] <= field.data.year <= WINDOW_YEARS[1]:
-        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.", first=WINDOW_YEARS[0],
-                                 last=WINDOW_YEARS[1]))
 
 
 class AnswerForm(FlaskForm):

@@ -6,7 +6,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import FlaskForm, country_choices, optional_int, strip, timezone_choices
+from ..core.forms import FlaskForm, country_choices, optional_int, strip, timezone_choices, wall_clock_year
 from ..core.i18n import localized
 from ..core.labels import CONFIRMATION_MODE_LABELS, LANGUAGE_LABELS
 from ..organisations.forms import organisation_options
@@ -38,9 +38,10 @@ class TrainingForm(FlaskForm):
     language = SelectField(_l("Language of delivery"), choices=list(LANGUAGE_LABELS.items()), default="en_ar")
     timezone = SelectField(_l("Time zone"), choices=[], default="Asia/Baghdad")
     capacity = IntegerField(_l("Capacity (seats)"), validators=[Optional(), NumberRange(min=1, max=100000)])
-    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=WINDOW_FORMAT, validators=[Optional()])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=WINDOW_FORMAT,
+                                               validators=[Optional(), wall_clock_year])
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=WINDOW_FORMAT,
-                                                validators=[Optional()])
+                                                validators=[Optional(), wall_clock_year])
     late_registration = BooleanField(_l("Late registration"),
                                      description=_l("Registration stays open until the last day instead of closing "
                                                     "when the training starts."))
