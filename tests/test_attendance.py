@@ -164,6 +164,16 @@ def test_a_refused_day_keeps_what_was_chosen(people, group, login):
     assert db.session.scalar(select(func.count(AttendanceMark.id))) == 0
 
 
+def test_a_day_sent_with_a_registration_number_beyond_any_database_integer_is_a_bad_request(people, group, login):
+    day = people.training.days[0]
+    officer = login(people.officer)
+    for number in ("1" + "0" * 30, str(2**31), "-5"):
+        response = officer.post(f"/officer/trainings/{people.training.id}/attendance/days/{day.id}",
+                                data={f"mark-{number}": "present"})
+        assert response.status_code == 400, number
+    assert db.session.scalar(select(func.count(AttendanceMark.id))) == 0
+
+
 def _fill(training, count):
     organisations = [OrganisationFactory() for _ in range(4)]
     for i in range(count):

@@ -132,11 +132,8 @@ def send_marks(training, day_id):
 
 def _offline_mark(item) -> offline.OfflineMark:
     age = timedelta(milliseconds=int(item.get("age_ms") or 0))
-    registration_id = int(item["registration_id"])
-    if not 0 < registration_id < 2**31:  # no registration has it, and the database could not even compare it
-        raise ValueError(registration_id)
     return offline.OfflineMark(
-        client_id=str(item["id"])[:40], registration_id=registration_id, status=str(item["status"]),
+        client_id=str(item["id"])[:40], registration_id=_registration_id(item["registration_id"]), status=str(item["status"]),
         age=min(max(age, timedelta(0)), offline.MAX_AGE), note=clean_text(str(item.get("note") or ""))[:500] or None,
     )
 
@@ -158,13 +155,22 @@ def _entries_from_form(form) -> dict[int, services.DayMark]:
     for key, value in form.items():
         if key.startswith("mark-"):
             try:
-                registration_id = int(key[5:])
+                registration_id = _registration_id(key[5:])
             except ValueError:
                 abort(400)
             # the grid's notes come without a WTForms form: cleaned here as a form's text would be
             note = clean_text(form.get(f"note-{registration_id}", ""))
             entries[registration_id] = services.DayMark(value.strip(), note)
     return entries
+
+
+def _registration_id(value) -> int:
+    """A registration id as sent by a page or a phone. Raises ValueError for anything else, such as a number no
+    registration has and the database could not even compare (beyond a 32-bit integer)."""
+    number = int(value)
+    if not 0 < number < 2**31:
+        raise ValueError(value)
+    return number
 
 
 def _format_day(day):
