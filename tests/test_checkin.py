@@ -46,6 +46,7 @@ def test_a_scanned_badge_marks_the_person_present_today_and_a_second_scan_change
     assert first.status_code == 200
     assert first.json["ok"] and first.json["status"] == "present" and not first.json["already"]
     assert first.json["name"] == "Layla Hassan" and first.json["name_ar"] == "ليلى حسن"
+    assert first.json["totals"] == {"present": 1, "late": 0, "none": 0}  # the scanner's totals, brought up to date
     again = _scan(officer, training, tokens.badge_token(layla.id))  # the code alone works too
     assert again.status_code == 200 and again.json["already"] and "already checked in" in again.json["message"]
 

@@ -190,8 +190,11 @@ def test_without_a_connection_a_scan_is_acknowledged_and_everyone_else_can_still
     officer.locator("#scan-result[data-status='kept']").wait_for()
     assert "kept on this phone" in officer.locator("#scan-result").inner_text()
     assert officer.locator("#checkin-pending [data-pending]").inner_text() == "1"
+    assert officer.locator("[data-total='present']").inner_text() == "0"
     context.set_offline(False)
     officer.locator("#scan-result[data-status='present']").wait_for()
+    assert officer.locator("[data-total='present']").inner_text() == "1"  # the totals at the top follow the scans
+    assert officer.locator("[data-total='none']").inner_text() == "2"
 
     # "Mark everyone else present" while the network is off: the page stays, the others are kept as present
     officer.goto(f"/officer/trainings/{training_id}/attendance/days/{day_id}?lang=en")

@@ -79,12 +79,21 @@ def scan(training):
             result = services.check_in_badge(training, code, by_user=current_user, now=now)
         except DomainError as error:
             return jsonify(ok=False, message=error.message), error.status
-        return jsonify(ok=True, **_shown(result))
+        return jsonify(ok=True, totals=_today_totals(training), **_shown(result))
     with shows_domain_errors():
         result = services.check_in_badge(training, code, by_user=current_user, now=now)
         shown = _shown(result)
         flash(shown["message"], "success")
     return redirect(url_for(".scanner", training_id=training.id))
+
+
+def _today_totals(training) -> dict:
+    """The totals of today the scanner shows at its top: {"present", "late", "none"} ({} without a day today)."""
+    day = today_of(training, local_today(training))
+    if day is None:  # a scan kept since yesterday, sent after the last day
+        return {}
+    totals = day_totals(training, [day], confirmed_count(training))[day.id]
+    return {"present": totals["present"], "late": totals["late"], "none": totals.unmarked}
 
 
 def _age(value) -> timedelta:

@@ -98,6 +98,12 @@
         }
         const data = await response.json();
         show(data, response.ok && data.ok);
+        Object.keys(data.totals || {}).forEach(function (mark) {  // the day's totals at the top, as they are now
+          const place = document.querySelector('[data-total="' + mark + '"]');
+          if (place) {
+            place.textContent = String(data.totals[mark]);
+          }
+        });
         queue = load().filter(function (other) { return other.id !== item.id; });
         save(queue);
       }
