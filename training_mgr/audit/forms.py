@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Optional
 
 from ..core.forms import Form, optional_int
 
@@ -9,8 +10,16 @@ class AuditFilterForm(Form):
 
     action = SelectField(_l("Action"), choices=[], validate_choice=False)
     user_id = SelectField(_l("Who"), coerce=optional_int, choices=[], validate_choice=False)
+    #: only on the admins' log: one training's entries
+    training_id = SelectField(_l("Training"), coerce=optional_int, choices=[], validate_choice=False)
+    person = StringField(_l("Person concerned"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
 
-    def __init__(self, formdata, actions=(), users=(), **kwargs):
+    def __init__(self, formdata, actions=(), users=(), trainings=(), **kwargs):
+        from .sentences import action_label
+
         super().__init__(formdata, **kwargs)
-        self.action.choices = [("", _l("All actions"))] + [(a, a) for a in actions]
+        self.action.choices = [("", _l("All actions"))] + [(a, action_label(a)) for a in actions]
+        self.training_id.choices = [(None, _l("All trainings"))] + [(t_id, title) for t_id, title in trainings]
         self.user_id.choices = [(None, _l("Everyone"))] + [(u.id, u.display_name) for u in users]

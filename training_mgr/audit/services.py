@@ -1,4 +1,6 @@
 """Recording who changed what. Entries join the caller's transaction, so they commit or roll back with it."""
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -60,9 +62,17 @@ def _jsonable(changes):
 
 # --- reading the log ---------------------------------------------------------------------------------
 
-def entries_query(training_id: int | None = None, action: str | None = None, user_id: int | None = None):
-    """Audit entries, newest first, with their author; narrowed to one training, action or user."""
+def entries_query(training_id: int | None = None, action: str | None = None, user_id: int | None = None,
+                  person: str | None = None, since: datetime | None = None, until: datetime | None = None):
+    """Audit entries, newest first, with their author; narrowed to one training, action or user, to entries whose
+    summary names ``person`` (any case), and to ``since`` <= time < ``until`` (aware datetimes)."""
     query = select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
+    if person:
+        query = query.where(func.lower(AuditEntry.summary).contains(person.strip().lower(), autoescape=True))
+    if since is not None:
+        query = query.where(AuditEntry.created_at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.created_at < until)
     if training_id is not None:
         query = query.where(AuditEntry.training_id == training_id)
     if action:
@@ -81,3 +91,14 @@ def filter_choices(training_id: int | None = None) -> tuple[list[str], list]:
         select(User).where(User.id.in_(select(AuditEntry.user_id).where(*scope))).order_by(func.lower(User.email))
     ).all()
     return actions, users
+
+
+def training_choices() -> list[tuple[int, str]]:
+    """(id, title) of the trainings that have entries, newest first, for the admins' filter. The table is read by
+    name: every feature records here, so audit imports none of them."""
+    trainings = db.metadata.tables["training_sessions"]
+    return [tuple(row) for row in db.session.execute(
+        select(trainings.c.id, trainings.c.title)
+        .where(trainings.c.id.in_(select(AuditEntry.training_id).where(AuditEntry.training_id.is_not(None))))
+        .order_by(trainings.c.id.desc())
+    )]

@@ -1,7 +1,9 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 
 from ..core.permissions import roles_required
-from .listing import filtered_page
+from . import services
+from .listing import export_entries, filtered_page
+from .sentences import log_csv, sentence
 
 bp = Blueprint("audit", __name__)
 
@@ -9,5 +11,16 @@ bp = Blueprint("audit", __name__)
 @bp.get("/admin/audit")
 @roles_required("admin")
 def index():
-    filters, page = filtered_page()
-    return render_template("audit/index.html", filters=filters, page=page, training=None)
+    filters, page = filtered_page(trainings=services.training_choices())
+    return render_template("audit/index.html", filters=filters, page=page, training=None, audit_sentence=sentence)
+
+
+@bp.get("/admin/audit.csv")
+@roles_required("admin")
+def export():
+    """The entries the page's filters select, as a CSV file (times in UTC)."""
+    return csv_download(log_csv(export_entries()), "audit-log.csv")
+
+
+def csv_download(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..audit import listing as audit_listing
+from ..audit import sentences as audit_sentences
 from ..core.db import utcnow
 from ..core.i18n import fmt_date
 from ..core.domain import shows_domain_errors
@@ -293,8 +294,19 @@ def cancel(training):
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def audit_log(training):
-    filters, page = audit_listing.filtered_page(training.id)
-    return render_template("audit/index.html", filters=filters, page=page, training=training)
+    filters, page = audit_listing.filtered_page(training.id, training.timezone)
+    return render_template("audit/index.html", filters=filters, page=page, training=training,
+                           audit_sentence=audit_sentences.sentence)
+
+
+@bp.get("/officer/trainings/<int:training_id>/audit.csv")
+@roles_required(*STAFF_ROLES)
+@training_access("view")
+def audit_log_export(training):
+    """The entries the log page's filters select, as a CSV file, times in the training's zone."""
+    body = audit_sentences.log_csv(audit_listing.export_entries(training.id, training.timezone), training.timezone)
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="audit-log-training-{training.id}.csv"'})
 
 
 # --- old addresses -----------------------------------------------------------------------------------
