@@ -275,3 +275,16 @@ def test_in_arabic_the_scanner_names_the_person_in_arabic_script(people, today, 
     assert "Layla Hassan" not in response.json["message"]
     gone = officer.post(f"/officer/trainings/{training.id}/check-in?lang=ar", json={"code": tokens.badge_token(today[2].id)})
     assert gone.status_code == 422 and today[2].participant.name_ar in gone.json["message"]
+
+
+def test_nobody_checks_in_to_a_cancelled_training(app, people, today, login):
+    training, layla, _ = today
+    training.status = "cancelled"
+    db.session.commit()
+    response = _scan(login(people.officer), training, tokens.badge_url(layla.id))
+    assert response.status_code == 422 and response.json["message"] == "This training was cancelled."
+    phone = app.test_client()
+    phone.get(f"/b/{tokens.badge_token(layla.id)}")
+    response = phone.post(f"/sessions/{training.id}/check-in/{tokens.projector_code(training.id, training.days[0].date)}")
+    assert response.status_code == 422 and "This training was cancelled." in response.text
+    assert not _marks(layla)

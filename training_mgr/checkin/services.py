@@ -74,8 +74,10 @@ def check_in_badge(training, text: str, *, by_user, now: datetime | None = None)
     """Mark the owner of the scanned badge present (late after the day's start time) for today, and commit.
 
     ``text`` is what the scanner read (the badge's link or its code). Scanning a badge again changes nothing
-    (``CheckIn.already``). Raises CheckInRefused: not a badge of this app, a badge of another training, a
-    registration that is not confirmed (withdrawn, rejected, waiting…), no day of the training today.
+    (``CheckIn.already``). Raises CheckInRefused: not a badge of this app, a badge of another training, a cancelled
+    training, a registration that is not confirmed (withdrawn, rejected, waiting…), no day of the training today,
+    or (409) a mark recorded after ``now`` (a scan the phone kept offline while someone changed the mark: the
+    later one stays).
     """
     registration = registration_of_badge(text)
     if registration is None:
@@ -90,7 +92,8 @@ def self_check_in(training, code: str, registration, *, now: datetime | None = N
     """The participant of ``registration`` checks in with the projector's ``code``; commits.
 
     Raises CheckInRefused: a code that is not this training's code of today or has changed since (a photo of
-    it shared later), a registration of another training or not confirmed, no day of the training today.
+    it shared later), a registration of another training or not confirmed, a cancelled training, no day of the
+    training today.
     """
     now = now or utcnow()
     try:
@@ -119,6 +122,8 @@ def _refusal(registration):
 
 
 def _check_in(training, registration, *, by_user, source: str, now: datetime | None) -> CheckIn:
+    if training.status == "cancelled":
+        raise CheckInRefused(_l("This training was cancelled."))
     refusal = _refusal(registration)
     if refusal:
         raise CheckInRefused(refusal)
