@@ -44,3 +44,25 @@ def test_the_error_summary_names_the_consent_box_briefly(app, client):
     summary = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert "Consent to data processing</a>: Your agreement is needed to register." in summary
     assert "as the privacy notice explains" not in summary
+
+
+def test_a_trainings_officer_pages_show_the_same_tabs_and_no_empty_status_section(app, login):
+    import re
+
+    from tests.factories import CompletedTrainingFactory
+
+    officer = UserFactory(role="officer")
+    training = CompletedTrainingFactory(officers=[officer])
+    client = login(officer)
+
+    def tabs(path):
+        page = client.get(path).get_data(as_text=True)
+        nav = page.split('aria-label="Training sections"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', nav), page
+
+    base = f"/officer/trainings/{training.id}"
+    overview, page = tabs(base)
+    assert 'id="status-heading"' not in page
+    for path in ("/registrations", "/certificates", "/audit", "/attendance"):
+        assert tabs(base + path)[0] == overview, path
+    assert {"Overview", "Registrations", "Certificates", "Audit log"} <= set(overview)
