@@ -139,7 +139,8 @@ def ministries(app, people):
             organisation=interior, sex="male")),
         "interior_waiting": RegistrationFactory(training=people.training, status="waitlisted",
                                                 participant=ParticipantFactory(organisation=interior)),
-        "justice": RegistrationFactory(training=people.training, participant=ParticipantFactory(organisation=justice)),
+        "justice": RegistrationFactory(training=people.training, participant=ParticipantFactory(
+            organisation=justice, sex="male")),
     }
     return interior, justice, regs
 
