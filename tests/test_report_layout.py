@@ -1,0 +1,44 @@
+"""The programme report PDF stays cheap to lay out: its long tables (a row per training held) have fixed
+columns, since WeasyPrint's automatic table layout measures every cell before placing any and made the report
+several times slower (docs/performance.md, programme report)."""
+import re
+
+from flask import render_template
+
+from training_mgr import pdf
+from training_mgr.reports import documents
+from training_mgr.reports.figures import ProgrammeFilters, programme_figures
+from training_mgr.seeds.synthetic import seed_synthetic
+
+
+def programme_report_markup(monkeypatch) -> str:
+    """The HTML the programme report PDF is drawn from."""
+    drawn = {}
+
+    def keep(template, **context):
+        drawn["markup"] = render_template(template, static_url=pdf.static_url, **context)
+        return b""
+
+    monkeypatch.setattr(documents, "render_pdf", keep)
+    documents.programme_report_pdf(ProgrammeFilters())
+    return drawn["markup"]
+
+
+def body_rows(table: str) -> int:
+    body = table.split("<tbody", 1)[1].split("</tbody>", 1)[0] if "<tbody" in table else table
+    return body.count("<tr")
+
+
+def test_tables_with_a_row_per_training_have_fixed_columns(app, monkeypatch):
+    seed_synthetic(14, 12, seed=3)
+    with app.test_request_context("/?lang=en"):
+        held = programme_figures(ProgrammeFilters()).trainings_held
+        markup = programme_report_markup(monkeypatch)
+    assert held >= 8
+    assert re.search(r"table\.data\s*{[^}]*table-layout:\s*fixed", markup), "report tables of class data have fixed layout"
+    tables = re.findall(r"<table\b([^>]*)>(.*?)</table>", markup, flags=re.S)
+    per_training = [attributes for attributes, table in tables if body_rows(table) == held]
+    # Trainings held, and the evaluation of each training
+    assert len(per_training) >= 2
+    for attributes in per_training:
+        assert re.search(r'class="[^"]*\bdata\b', attributes), f"<table{attributes}> lays out every cell twice"
