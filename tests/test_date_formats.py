@@ -27,3 +27,17 @@ def test_the_registrations_list_shows_the_day_in_the_medium_form(app, login):
     db.session.commit()
     page = login(officer).get(f"/officer/trainings/{training.id}/registrations").get_data(as_text=True)
     assert "Jan 21, 2022" in page and "1/21/22" not in page
+
+
+def test_a_revocation_time_is_in_the_training_zone_with_its_name(app, people, client):
+    from tests.factories import CompletedTrainingFactory, attended
+    from training_mgr.certificates import services
+
+    training = CompletedTrainingFactory(officers=[people.officer], timezone="Asia/Baghdad")
+    attended(training, ["present"] * 3)
+    [certificate], _ = services.issue_certificates(training, by_user=people.officer)
+    services.revoke_certificate(certificate, "Attendance sheet was wrong", by_user=people.officer)
+    certificate.revoked_at = datetime(2022, 3, 1, 9, 30, 15, tzinfo=timezone.utc)
+    db.session.commit()
+    page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "revoked on Mar 1, 2022, 12:30\u202fPM (Iraq Time)" in page and "12:30:15" not in page
