@@ -15,6 +15,7 @@ from training_mgr.evaluation.bank import QuestionDetails, QuestionError
 from training_mgr.evaluation.instruments import AlreadyAnswered, GivenAnswer, NotOpen, NotRegistered
 from training_mgr.evaluation.models import Answer, Respondent, Response
 from training_mgr.extensions import db
+from training_mgr.registrations.models import Registration
 
 
 def make_test(course, officer, n=4):
@@ -168,8 +169,8 @@ def test_reaction_answers_are_stored_without_the_person(world):
     answers = {q.id: GivenAnswer(value=4) for q in likert}
     answers[comment.id] = GivenAnswer(text="Very useful")
     instruments.submit_answers(reaction, training, people[0].id, answers)
-    response = db.session.query(Response).one()
-    assert response.participant_id is None
+    assert db.session.query(Response).count() == 0  # fewer than 5: it waits in the pool, without the person
+    assert [a["text"] for a in reaction.anonymous_pool[0]["answers"] if a["text"]] == ["Very useful"]
     assert db.session.get(Respondent, (reaction.id, people[0].id)) is not None
     with pytest.raises(AlreadyAnswered):
         instruments.submit_answers(reaction, training, people[0].id, answers)
@@ -283,3 +284,52 @@ def test_paper_sheets_are_all_or_nothing(world):
     assert instruments.enter_paper_answers(pre, training, {people[1].id: answers_with(questions, 2)}, by_user=officer) == 1
     paper = db.session.query(Response).filter_by(participant_id=people[1].id).one()
     assert paper.source == "paper" and paper.score == 0.5 and paper.entered_by_id == officer.id
+
+
+def _reaction_answers(training, officer, values):
+    reaction = instruments.open_now(training, "reaction", by_user=officer)
+    likert = [q for q in reaction.questions if q.kind == "likert"]
+    for value in values:
+        person = RegistrationFactory(training=training).participant
+        instruments.submit_answers(reaction, training, person.id, {q.id: GivenAnswer(value=value) for q in likert})
+
+
+def test_reaction_is_pooled_only_from_trainings_with_five_responses(app):
+    officer = UserFactory(role="officer")
+    shown, small, other_small = (TrainingSessionFactory(officers=[officer]) for _ in range(3))
+    _reaction_answers(shown, officer, (5, 5, 4, 4, 5))
+    _reaction_answers(small, officer, (1, 1))  # the pool minus ``shown`` would tell these two answers
+    _reaction_answers(other_small, officer, (2, 2, 2))
+    for training in (small, other_small):  # as written by the synthetic seed or before the batches: in the table
+        reaction = instruments.instrument_of(training, "reaction")
+        for entry in reaction.anonymous_pool:
+            db.session.add(Response(instrument_id=reaction.id, submitted_on=date.today(),
+                                    answers=[Answer(**row) for row in entry["answers"]]))
+    db.session.commit()
+    overall = results.evaluation_figures([shown.id, small.id, other_small.id])["overall"]["reaction"]
+    assert overall["responses"] == 10 and overall["shown"]
+    assert overall["items"][0]["distribution"] == {"1": 0, "2": 0, "3": 0, "4": 2, "5": 3}
+    overall = results.evaluation_figures([small.id, other_small.id])["overall"]["reaction"]
+    assert overall["responses"] == 5 and not overall["shown"]
+    assert all(item["distribution"] is None for item in overall["items"])
+
+
+def test_withdrawn_people_leave_the_test_figures_and_no_rate_passes_one(world):
+    training, officer, questions, people = world
+    pre, post = (instruments.open_now(training, kind, by_user=officer) for kind in ("pre", "post"))
+    reaction = instruments.open_now(training, "reaction", by_user=officer)
+    likert = [q for q in reaction.questions if q.kind == "likert"]
+    for i, person in enumerate(people[:5]):
+        instruments.submit_answers(pre, training, person.id, answers_with(questions, 1))
+        instruments.submit_answers(post, training, person.id, answers_with(questions, 3 if i < 2 else 1))
+        instruments.submit_answers(reaction, training, person.id, {q.id: GivenAnswer(value=4) for q in likert})
+    for person in people[:2]:  # the two whose knowledge rose withdraw; 4 of 6 stay confirmed
+        db.session.query(Registration).filter_by(training_id=training.id, participant_id=person.id).one().status = "withdrawn"
+    db.session.commit()
+    figures = results.training_evaluation(training)
+    assert figures["confirmed"] == 4
+    assert figures["pre_test"]["responses"] == 3 and figures["pre_test"]["response_rate"] == pytest.approx(3 / 4)
+    assert figures["knowledge"]["paired"] == 3 and figures["knowledge"]["increased_share"] == 0
+    assert [s["pre"] for s in results.question_shares(training)][0] == 1.0  # 3 confirmed, all right on question 0
+    # the anonymous answers cannot be taken out: 5 of 4 confirmed + 2 who answered and withdrew
+    assert figures["reaction"]["responses"] == 5 and figures["reaction"]["response_rate"] == pytest.approx(5 / 6)

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from tests.factories import UserFactory
 from training_mgr.auth.models import User
 from training_mgr.core.i18n import fmt_percent
-from training_mgr.evaluation.models import Instrument
+from training_mgr.evaluation.models import Instrument, Respondent
 from training_mgr.extensions import db
+from training_mgr.registrations.models import Registration
 from training_mgr.reports import documents
 from training_mgr.reports.figures import ProgrammeFilters
 from training_mgr.seeds.demo import REFERENCE_TITLE, seed_demo
@@ -45,13 +46,37 @@ def test_the_demo_reference_training_has_every_level(app):
     assert app.test_client(user=manager).get(f"/api/v1/sessions/{training.id}/evaluation").json == api
 
 
+def _withdraw_respondents(training, n) -> int:
+    """Withdraw ``n`` confirmed people who answered the pre-test, the post-test and the reaction survey; return
+    how many confirmed people answered the pre-test afterwards."""
+    instrument = {i.kind: i.id for i in db.session.scalars(select(Instrument).where(Instrument.training_id == training.id))}
+    answered = {kind: set(db.session.scalars(select(Respondent.participant_id).where(Respondent.instrument_id == i)))
+                for kind, i in instrument.items()}
+    registrations = db.session.scalars(select(Registration).where(
+        Registration.training_id == training.id, Registration.status == "confirmed").order_by(Registration.id)).all()
+    for registration in [r for r in registrations
+                         if r.participant_id in answered["pre"] & answered["post"] & answered["reaction"]][:n]:
+        registration.status = "withdrawn"
+    db.session.commit()
+    confirmed = set(db.session.scalars(select(Registration.participant_id).where(
+        Registration.training_id == training.id, Registration.status == "confirmed")))
+    return len(answered["pre"] & confirmed)
+
+
 def test_session_report_programme_report_dashboard_and_api_agree_on_the_demo(app):
     seed_demo()
     training = db.session.scalar(select(TrainingSession).where(TrainingSession.title == REFERENCE_TITLE))
     manager = db.session.scalar(select(User).where(User.email == "manager@example.org"))
     client = app.test_client(user=manager)
+    reaction_before = client.get(f"/api/v1/sessions/{training.id}/evaluation").json["reaction"]["responses"]
+    pre_confirmed = _withdraw_respondents(training, 6)  # people who answered and withdrew afterwards
     api = client.get(f"/api/v1/sessions/{training.id}/evaluation").json
     k = api["knowledge"]
+    # tests count the confirmed only; the anonymous survey keeps their answers and counts them in its denominator
+    assert api["pre_test"]["responses"] == pre_confirmed and api["pre_test"]["response_rate"] <= 1
+    assert api["reaction"]["responses"] == reaction_before
+    assert api["reaction"]["response_rate"] == pytest.approx(reaction_before / (api["confirmed"] + 6))
+    assert all(api[kind]["response_rate"] <= 1 for kind in ("pre_test", "post_test", "reaction", "follow_up"))
 
     # the programme workbook: the training's row and the overall row hold the API's figures, unrounded
     workbook = load_workbook(io.BytesIO(documents.programme_report_xlsx(YEAR_2022)))
@@ -61,6 +86,7 @@ def test_session_report_programme_report_dashboard_and_api_agree_on_the_demo(app
                 "Mean pre-test score": api["pre_test"]["mean_score"], "Paired": k["paired"],
                 "Increased": k["increased_share"], "Mean gain": k["mean_gain"], "Normalised gain": k["normalised_gain"],
                 "Reaction responses": api["reaction"]["responses"], "Follow-up responses": api["follow_up"]["responses"],
+                "Reaction response rate": api["reaction"]["response_rate"],
                 "Overdue": api["recommendations"]["overdue"]}
     for row in (own, overall):  # the demo holds one training in 2022
         got = dict(zip(header, row))
@@ -78,6 +104,10 @@ def test_session_report_programme_report_dashboard_and_api_agree_on_the_demo(app
     assert float(values["increased"]) == pytest.approx(k["increased_share"], abs=1e-4)
     assert float(values["normalised-gain"]) == pytest.approx(k["normalised_gain"], abs=1e-4)
     assert float(values["mean-pre"]) == pytest.approx(api["pre_test"]["mean_score"], abs=1e-4)
+    assert float(values["reaction-rate"]) == pytest.approx(api["reaction"]["response_rate"], abs=1e-4)
+    with app.test_request_context():  # the mean gain reads as on the page and the PDFs: "+33 points", not "33%"
+        assert f'data-figure="mean-gain" data-value="{values["mean-gain"]}">{"%+d points" % round(k["mean_gain"] * 100)}<' in \
+            client.get("/dashboard?from=2022-01-01&to=2022-12-31").text
 
     # the two PDFs print the same figures, rounded as everywhere, with their definitions
     with app.test_request_context():

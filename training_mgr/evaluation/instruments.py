@@ -22,7 +22,7 @@ from ..core.domain import DomainError
 from ..core.urls import public_url
 from ..extensions import db
 from ..registrations.models import Registration
-from . import bank
+from . import anonymity, bank
 from .models import INSTRUMENT_BANK, INSTRUMENT_KINDS, Answer, Instrument, InstrumentItem, Respondent, Response
 
 #: the last part of each instrument's participant URL, /sessions/<id>/evaluation/<slug>
@@ -191,8 +191,9 @@ def has_answered(instrument: Instrument, participant_id: int) -> bool:
     return db.session.get(Respondent, (instrument.id, participant_id)) is not None
 
 
-def submit_answers(instrument: Instrument, training, participant_id: int | None, answers: dict, *, now=None) -> Response:
-    """Record a participant's answers (``{question_id: GivenAnswer}``) to ``instrument`` and commit. Every
+def submit_answers(instrument: Instrument, training, participant_id: int | None, answers: dict, *, now=None) -> Response | None:
+    """Record a participant's answers (``{question_id: GivenAnswer}``) to ``instrument`` and commit; return the
+    response, or None for the anonymous reaction survey (filed in batches, ``anonymity``). Every
     question must be answered except open ones. Raises as ``check_can_answer``, or EvaluationError for a missing
     or impossible answer (its ``field`` is ``q<question_id>``); a second answer that races the first is refused
     too (the ``Respondent`` key)."""
@@ -219,7 +220,8 @@ def enter_paper_answers(instrument: Instrument, training, sheets: dict, *, by_us
             _check_answer(question, answers.get(question.id, GivenAnswer()), require_all=False)
     for participant_id, answers in sheets.items():
         response = _add_response(instrument, participant_id, answers, require_all=False, source="paper")
-        response.entered_by_id = by_user.id
+        if response is not None:  # not on an anonymous response: it would narrow down whose sheet it was
+            response.entered_by_id = by_user.id
     audit.record(by_user, "evaluation.paper", instrument, f"{len(sheets)} paper answer sheets typed in ({instrument.kind})",
                  training_id=training.id)
     _commit_once()
@@ -235,23 +237,28 @@ def score_of(questions, answers: dict) -> float:
     return right / len(questions)
 
 
-def _add_response(instrument, participant_id, answers, *, require_all, source) -> Response:
+def _add_response(instrument, participant_id, answers, *, require_all, source) -> Response | None:
+    """The response added to the session, or None for the anonymous reaction survey (filed by ``anonymity``)."""
     questions = instrument.questions
     for question in questions:
         _check_answer(question, answers.get(question.id, GivenAnswer()), require_all)
-    anonymous = instrument.kind == "reaction"
-    response = Response(instrument_id=instrument.id, participant_id=None if anonymous else participant_id,
-                        source=source, submitted_on=utcnow().date())
-    if INSTRUMENT_BANK[instrument.kind] == "test":
-        response.score = score_of(questions, answers)
+    given_answers = []
     for question in questions:
         given = answers.get(question.id, GivenAnswer())
-        response.answers.append(Answer(
+        given_answers.append(Answer(
             question_id=question.id, choices=sorted(given.choices) if question.options else None, value=given.value,
             text=(given.text or "").strip()[:5000] or None,
             correct=(frozenset(given.choices) == question.correct_set) if question.correct else None))
-    db.session.add(response)
     db.session.add(Respondent(instrument_id=instrument.id, participant_id=participant_id))
+    if instrument.kind == "reaction":
+        _flush_once()  # the Respondent key first: a second answer is refused before anything is filed
+        anonymity.file_anonymous_response(instrument, given_answers, source=source, today=utcnow().date())
+        return None
+    response = Response(instrument_id=instrument.id, participant_id=participant_id, source=source,
+                        submitted_on=utcnow().date(), answers=given_answers)
+    if INSTRUMENT_BANK[instrument.kind] == "test":
+        response.score = score_of(questions, answers)
+    db.session.add(response)
     return response
 
 
@@ -270,8 +277,12 @@ def _check_answer(question, given: GivenAnswer, require_all: bool) -> None:
 
 
 def _commit_once():
+    _flush_once(db.session.commit)
+
+
+def _flush_once(write=None):
     try:
-        db.session.commit()
+        (write or db.session.flush)()
     except IntegrityError:
         db.session.rollback()
         raise AlreadyAnswered(_l("You have already answered this questionnaire. Thank you!")) from None

@@ -93,6 +93,10 @@ class Instrument(db.Model):
     #: follow-up survey: when the invitations and the reminder a week later were queued
     invited_at = mapped_column(db.DateTime(timezone=True))
     reminded_at = mapped_column(db.DateTime(timezone=True))
+    #: reaction survey: the answers of its first respondents while fewer than 5 have answered, in random order
+    #: (``[{"source", "answers": [{question_id, choices, value, text, correct}]}]``); they are written to
+    #: ``evaluation_responses`` only in shuffled batches of at least 5 (``evaluation/anonymity.py``)
+    anonymous_pool = mapped_column(JSON)
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     training = relationship("TrainingSession")
@@ -129,8 +133,9 @@ class InstrumentItem(db.Model):
 
 
 class Response(db.Model):
-    """One filled-in instrument. A reaction survey's response has no participant: it is anonymous, and only
-    ``Respondent`` records that the person answered."""
+    """One filled-in instrument. A reaction survey's response has no participant: it is anonymous, only
+    ``Respondent`` records that the person answered, and it is written only in shuffled batches of at least 5
+    (``evaluation/anonymity.py``), so its id and row do not follow the respondents' order."""
 
     __tablename__ = "evaluation_responses"
     __table_args__ = (

@@ -4,14 +4,18 @@ the dashboard and the API all read them from here.
 Definitions (each is printed in one line on the reports, ``DEFINITIONS``):
 
 - a test's **score** is the share of its questions answered exactly right, 0..1 (shown as 0–100 %);
-- **responses** of an instrument: the people who answered it; **response rate**: responses ÷ the training's
-  confirmed participants (over several trainings: of the trainings that used the instrument);
-- **mean pre / post score**: the mean score of everyone who took that test;
-- **paired**: participants with both a pre-test and a post-test; the knowledge figures below count only them;
+- the **knowledge figures** (pre-test, post-test, paired, gains, per question) count only participants whose
+  registration is confirmed now: a test taken by someone withdrawn afterwards is left out;
+- **responses** of a survey: the people who answered it (a withdrawn person's anonymous answer cannot be taken
+  out, so it stays); **response rate**: responses ÷ (confirmed participants + those who answered and are no
+  longer confirmed), so it never passes 100 % (over several trainings: of the trainings that used it);
+- **mean pre / post score**: the mean score of everyone confirmed who took that test;
+- **paired**: confirmed participants with both a pre-test and a post-test; the gains below count only them;
 - **increased share**: share of the paired whose post score is above their pre score;
 - **mean gain**: mean of (post − pre); **normalised gain** (Hake): (mean post − mean pre) ÷ (1 − mean pre);
 - **reaction**: mean (1–5) and distribution of each item; not broken down at all below ``MIN_REACTION_GROUP``
-  responses (the survey is anonymous);
+  responses (the survey is anonymous), and pooled over trainings only from trainings with that many responses
+  each (otherwise the pool minus the shown trainings would give a small one's answers away);
 - **recommendations**: the training's recommendations by status, and how many are overdue
   (``Recommendation.is_overdue``).
 
@@ -30,7 +34,7 @@ from ..organisations.models import Organisation
 from ..participants.models import SEXES, Participant
 from ..recommendations.models import RECOMMENDATION_STATUSES, Recommendation
 from ..registrations.models import Registration
-from .models import Answer, Instrument, InstrumentItem, Question, Response
+from .models import Answer, Instrument, InstrumentItem, Question, Respondent, Response
 
 #: the reaction survey is shown item by item only from this many responses (anonymity)
 MIN_REACTION_GROUP = 5
@@ -41,11 +45,13 @@ LIKERT_LABELS = {1: _l("Strongly disagree"), 2: _l("Disagree"), 3: _l("Neutral")
 #: one line per definition, printed on the reports and the evaluation page
 DEFINITIONS = (
     _l("Score: share of a test's questions answered exactly right (0–100%)."),
-    _l("Response rate: people who answered ÷ confirmed participants."),
+    _l("Response rate: people who answered ÷ confirmed participants (surveys: plus those who answered and are no "
+       "longer confirmed), never above 100%; test figures count confirmed participants only."),
     _l("Paired: participants who took both the pre-test and the post-test; the knowledge figures count only them."),
     _l("Increased: share of the paired whose post-test score is above their pre-test score."),
     _l("Mean gain: mean of (post − pre); normalised gain: (mean post − mean pre) ÷ (100% − mean pre)."),
-    _l("Reaction: mean (1 = strongly disagree … 5 = strongly agree) and spread of answers; anonymous, shown only from 5 responses."),
+    _l("Reaction: mean (1 = strongly disagree … 5 = strongly agree) and spread of answers; anonymous, shown only from "
+       "5 responses, and pooled over trainings only from trainings with 5 responses or more."),
     _l("Recommendations: by status; overdue = due date passed, neither implemented nor not pursued."),
 )
 
@@ -74,6 +80,12 @@ def _rate(responses, confirmed):
     return responses / confirmed if confirmed else None
 
 
+def _confirmed(training_id, participant_id):
+    """Join condition: ``participant_id``'s registration to ``training_id`` is confirmed."""
+    return and_(Registration.training_id == training_id, Registration.participant_id == participant_id,
+                Registration.status == "confirmed")
+
+
 def evaluation_figures(training_ids, *, today: date | None = None, comments: bool = True) -> dict:
     """``{training_id: figures}`` for each of ``training_ids`` (a list, or a select of ids), plus the key
     ``"overall"`` pooling them (every training × participant pair counts once). ``figures`` is the shape of the API
@@ -96,6 +108,7 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
     tests = db.session.execute(
         select(Instrument.training_id, Instrument.kind, func.count(Response.id), func.sum(Response.score))
         .join(Response, Response.instrument_id == Instrument.id)
+        .join(Registration, _confirmed(Instrument.training_id, Response.participant_id))
         .where(Instrument.training_id.in_(ids), Instrument.kind.in_(("pre", "post")))
         .group_by(Instrument.training_id, Instrument.kind)).all()
     pre_instrument, post_instrument = aliased(Instrument), aliased(Instrument)
@@ -108,14 +121,17 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
         .join(pre_instrument, and_(pre.instrument_id == pre_instrument.id, pre_instrument.kind == "pre"))
         .join(post_instrument, and_(post_instrument.training_id == pre_instrument.training_id, post_instrument.kind == "post"))
         .join(post, and_(post.instrument_id == post_instrument.id, post.participant_id == pre.participant_id))
+        .join(Registration, _confirmed(pre_instrument.training_id, pre.participant_id))
         .join(Participant, pre.participant_id == Participant.id)
         .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
         .where(pre_instrument.training_id.in_(ids))
         .group_by(pre_instrument.training_id, Participant.sex, Participant.organisation_id, Organisation.name,
                   Organisation.name_ar)).all()
-    survey_counts = db.session.execute(
-        select(Instrument.training_id, Instrument.kind, func.count(Response.id))
-        .join(Response, Response.instrument_id == Instrument.id)
+    survey_counts = db.session.execute(  # who answered (the reaction survey's first answers wait unwritten)
+        select(Instrument.training_id, Instrument.kind, func.count(),
+               func.sum(case((Registration.id.is_(None), 1), else_=0)))
+        .join(Respondent, Respondent.instrument_id == Instrument.id)
+        .outerjoin(Registration, _confirmed(Instrument.training_id, Respondent.participant_id))
         .where(Instrument.training_id.in_(ids), Instrument.kind.in_(("reaction", "follow_up")))
         .group_by(Instrument.training_id, Instrument.kind)).all()
     survey_items = db.session.execute(
@@ -147,7 +163,7 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
     groups = defaultdict(list)  # training_id -> [(sex, organisation_id, name, name_ar, (n, Σpre, Σpost, increased))]
     for training_id, sex, organisation_id, name, name_ar, n, sum_pre, sum_post, increased in paired:
         groups[training_id].append((sex, organisation_id, name, name_ar, (n, sum_pre or 0.0, sum_post or 0.0, increased or 0)))
-    counts = {(t, k): n for t, k, n in survey_counts}
+    counts = {(t, k): (n, unconfirmed or 0) for t, k, n, unconfirmed in survey_counts}
     items = defaultdict(list)
     for training_id, kind, question_id, text, text_ar, question_kind in survey_items:
         items[(training_id, kind)].append((question_id, text, text_ar, question_kind))
@@ -195,8 +211,11 @@ def _knowledge_block(groups) -> dict:
     return block
 
 
-def _survey(responses, confirmed, used, item_rows, value_counts, comments, *, anonymous) -> dict:
-    shown = responses >= MIN_REACTION_GROUP if anonymous else responses > 0
+def _survey(counts, confirmed, used, item_rows, value_counts, comments, *, anonymous, pooled=None) -> dict:
+    """``counts``: (people who answered, of them no longer confirmed); the rate's denominator is the confirmed
+    plus the latter. ``pooled``: the responses the items are drawn from, when not all of them."""
+    responses, unconfirmed = counts
+    shown = (responses if pooled is None else pooled) >= (MIN_REACTION_GROUP if anonymous else 1)
     items = []
     for question_id, text, text_ar, question_kind in item_rows:
         if question_kind != "likert":
@@ -206,7 +225,7 @@ def _survey(responses, confirmed, used, item_rows, value_counts, comments, *, an
         mean = sum(int(v) * n for v, n in distribution.items()) / answered if answered else None
         items.append({"question": text, "question_ar": text_ar, "mean": mean if shown else None,
                       "distribution": distribution if shown else None})
-    return {"responses": responses, "response_rate": _rate(responses, confirmed) if used else None,
+    return {"responses": responses, "response_rate": _rate(responses, confirmed + unconfirmed) if used else None,
             "shown": shown, "items": items, "comments": list(comments) if shown else []}
 
 
@@ -220,10 +239,10 @@ def _training_figures(training_id, confirmed, used, scores, groups, counts, item
         "pre_test": _test_figures(scores.get((training_id, "pre"), no_answers), confirmed, "pre" in used),
         "post_test": _test_figures(scores.get((training_id, "post"), no_answers), confirmed, "post" in used),
         "knowledge": _knowledge_block(groups),
-        "reaction": _survey(counts.get((training_id, "reaction"), 0), confirmed, "reaction" in used,
+        "reaction": _survey(counts.get((training_id, "reaction"), (0, 0)), confirmed, "reaction" in used,
                             items.get((training_id, "reaction"), []), values.get((training_id, "reaction"), {}),
                             open_answers.get((training_id, "reaction"), []), anonymous=True),
-        "follow_up": _survey(counts.get((training_id, "follow_up"), 0), confirmed, "follow_up" in used,
+        "follow_up": _survey(counts.get((training_id, "follow_up"), (0, 0)), confirmed, "follow_up" in used,
                              items.get((training_id, "follow_up"), []), values.get((training_id, "follow_up"), {}),
                              open_answers.get((training_id, "follow_up"), []), anonymous=False),
         "recommendations": recommendations,
@@ -239,16 +258,21 @@ def _overall(training_list, confirmed, used, scores, groups, counts, items, valu
                 "mean_score": total / n if n else None}
 
     def survey(kind):
-        responses = sum(counts.get((t, kind), 0) for t in training_list)
+        anonymous = kind == "reaction"
+        responses = sum(counts.get((t, kind), (0, 0))[0] for t in training_list)
+        unconfirmed = sum(counts.get((t, kind), (0, 0))[1] for t in training_list if kind in used[t])
         denominator = sum(confirmed.get(t, 0) for t in training_list if kind in used[t])
-        merged_rows, merged_values = {}, defaultdict(lambda: defaultdict(int))
+        merged_rows, merged_values, pooled = {}, defaultdict(lambda: defaultdict(int)), 0
         for t in training_list:
+            if anonymous and counts.get((t, kind), (0, 0))[0] < MIN_REACTION_GROUP:
+                continue  # pooled only from trainings shown on their own: no answer of a small one by subtraction
+            pooled += counts.get((t, kind), (0, 0))[0]
             for question_id, text, text_ar, question_kind in items.get((t, kind), []):
                 merged_rows.setdefault(text, (text, text, text_ar, question_kind))
                 for v, n in values.get((t, kind), {}).get(question_id, {}).items():
                     merged_values[text][v] += n
-        block = _survey(responses, denominator, bool(denominator), list(merged_rows.values()), merged_values, [],
-                        anonymous=kind == "reaction")
+        block = _survey((responses, unconfirmed), denominator, bool(denominator + unconfirmed),
+                        list(merged_rows.values()), merged_values, [], anonymous=anonymous, pooled=pooled)
         block.pop("comments")
         return block
 
@@ -295,6 +319,7 @@ def question_shares(training) -> list[dict]:
                Answer.correct, func.count())
         .join(Response, Answer.response_id == Response.id).join(Instrument, Response.instrument_id == Instrument.id)
         .join(Question, Answer.question_id == Question.id)
+        .join(Registration, _confirmed(Instrument.training_id, Response.participant_id))
         .where(Instrument.training_id == training.id, Instrument.kind.in_(("pre", "post")))
         .group_by(Instrument.kind, Question.family_id, Question.id, Question.text, Question.text_ar, Question.theme,
                   Answer.correct)

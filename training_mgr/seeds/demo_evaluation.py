@@ -112,6 +112,7 @@ def seed_reference_evaluation(training, officer) -> None:
         Registration.training_id == training.id, Registration.status == "confirmed").order_by(Registration.id)).all()
     rng = random.Random(2022)
     likelihood = {q.id: spec for q, spec in zip(questions, QUESTIONS)}
+    reaction = []  # written at the end in random order, as one batch (evaluation/anonymity.py)
     for index, person in enumerate(people):
         ability = rng.uniform(-0.15, 0.15)
         for kind, skip in (("pre", {7, 15}), ("post", {3, 15, 18})):
@@ -130,12 +131,17 @@ def seed_reference_evaluation(training, officer) -> None:
             if index % 3 == 0:
                 answers.update({q.id: GivenAnswer(text=REACTION_COMMENTS[(index // 3) % len(REACTION_COMMENTS)])
                                 for q in reaction_items if q.kind == "text"})
-            _response(instruments["reaction"], person, reaction_items, answers, last, anonymous=True)
+            reaction.append((person, answers))
+            db.session.add(Respondent(instrument_id=instruments["reaction"].id, participant_id=person))
         if index % 2 == 0 and index < 18:  # 9 follow-up answers, three months later
             answers = {q.id: GivenAnswer(value=rng.choice((2, 3, 4, 4, 5))) for q in follow_up_items if q.kind == "likert"}
             answers.update({q.id: GivenAnswer(text=FOLLOW_UP_EXAMPLES[(index // 2) % len(FOLLOW_UP_EXAMPLES)])
                             for q in follow_up_items if q.kind == "text"})
             _response(instruments["follow_up"], person, follow_up_items, answers, date(2022, 5, 20 + index % 7))
+    rng.shuffle(reaction)
+    for person, answers in reaction:
+        _response(instruments["reaction"], person, reaction_items, answers, last, anonymous=True)
+        db.session.flush()  # one after the other, in the shuffled order
     db.session.flush()
 
 
@@ -148,5 +154,6 @@ def _response(instrument, participant_id, questions, answers, on, score=None, so
             question_id=q.id, choices=list(given.choices) if q.options else None, value=given.value, text=given.text,
             correct=(frozenset(given.choices) == q.correct_set) if q.correct else None))
     db.session.add(response)
-    db.session.add(Respondent(instrument_id=instrument.id, participant_id=participant_id))
+    if not anonymous:
+        db.session.add(Respondent(instrument_id=instrument.id, participant_id=participant_id))
 

@@ -70,6 +70,7 @@ def seed_evaluation(rng, trainings, insert_rows, batch_rows: int) -> int:
                 responses, respondents = [], []
     made += _flush(insert_rows, responses, respondents)
     if reaction_rows:
+        rng.shuffle(reaction_rows)  # not in the respondents' order (evaluation/anonymity.py)
         ids = insert_rows(Response, [{"instrument_id": i.id, "participant_id": None, "score": None, "source": "online",
                                       "submitted_on": on} for i, _, on in reaction_rows], returning=True)
         insert_rows(Answer, [{"response_id": response_id, "question_id": item.question_id, "value": value}
