@@ -384,3 +384,14 @@ def test_guessing_the_current_password_on_the_change_form_is_throttled(login, pe
     form = {"current_password": "guess", "password": "river-stone-lantern", "confirm": "river-stone-lantern"}
     statuses = [client.post("/account/password", data=form).status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
+
+
+@pytest.mark.parametrize("path", [
+    "/sessions/99999999999999999999",
+    "/sessions/2147483648/register",
+    "/officer/trainings/99999999999999999999/attendance",
+    "/verify/99999999999999999999",
+])
+def test_an_id_too_large_for_the_database_is_not_found_rather_than_a_server_error(client, people, login, path):
+    login(people.officer)
+    assert client.get(path).status_code == 404

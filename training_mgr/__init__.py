@@ -76,6 +76,7 @@ def create_app(config=None):
     )
     load_config(app, config)
     app.json.ensure_ascii = False
+    app.url_map.converters["int"] = urls.DatabaseIdConverter  # before any route is added
 
     static.init_app(app)  # compressed, versioned static files, before anything reads the database
     db_setup.init_app(app)

@@ -14,6 +14,19 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import SecurityError
+from werkzeug.routing import IntegerConverter
+
+
+#: the largest id a database integer column holds (PostgreSQL ``integer``); the ``int`` of every route stops there
+LARGEST_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """The ``<int:…>`` of every route: a number from 0 to LARGEST_ID. A longer one (``/sessions/99999999999999999999``)
+    matches no route and answers 404, instead of overflowing the database driver into a 500."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def public_url(endpoint: str, **values) -> str:
