@@ -100,7 +100,8 @@ def test_a_personal_link_works_without_logging_in_and_a_forged_one_does_not(app,
     training, officer, questions, people, _ = setup
     instruments.open_now(training, "post", by_user=officer)
     token = instruments.link_token(training.id, people[1].id)
-    assert client.get(f"/sessions/{training.id}/evaluation/post?t={token}").status_code == 200
+    page = client.get(f"/sessions/{training.id}/evaluation/post?t={token}")
+    assert page.status_code == 200 and f"Answers of {people[1].name}" in page.text  # whose sheet this is
     response = client.post(f"/sessions/{training.id}/evaluation/post", data={"t": token, **{f"q{q.id}": "0" for q in questions}})
     assert response.status_code == 200
     assert db.session.query(Response).filter_by(participant_id=people[1].id).count() == 1
@@ -252,3 +253,19 @@ def test_the_import_template_imports_as_it_is(app, login, setup):
     assert response.status_code == 302
     assert len(bank.bank_of(training.course)) == before + 1
     assert bank.bank_of(training.course)[-1].text_ar == "من يحق له طلب اللجوء على الحدود؟"
+
+
+def test_open_now_is_offered_only_while_a_questionnaire_is_not_open(app, login, setup):
+    training, officer, *_ = setup
+    client = login(officer)
+    url = f"/officer/trainings/{training.id}/evaluation"
+    assert f'action="{url}/pre/open"' in client.get(url).text
+    assert client.post(f"{url}/pre/open").status_code == 302
+    opened_at = instruments.instrument_of(training, "pre").opens_at
+    page = client.get(url).text
+    assert f'action="{url}/pre/open"' not in page and f'action="{url}/pre/close"' in page
+    # a second click from a page left open keeps the opening time and says so
+    response = client.post(f"{url}/pre/open", follow_redirects=True)
+    assert "It is open already" in response.text
+    db.session.expire_all()
+    assert instruments.instrument_of(training, "pre").opens_at == opened_at

@@ -106,9 +106,12 @@ def set_up_instrument(training, kind: str, *, opens_at=None, closes_at=None, fol
 
 def open_now(training, kind: str, *, by_user, now=None) -> Instrument:
     """Open ``training``'s instrument ``kind`` at once (creating it with its default questions if needed) and
-    commit; a closing time already passed is removed."""
+    commit; a closing time already passed is removed. Raises EvaluationError when it is open already (its
+    opening time is kept)."""
     now = now or utcnow()
     instrument = instrument_of(training, kind)
+    if state(instrument, now) == "open":
+        raise EvaluationError(_l("It is open already: participants can answer."))
     if instrument is None:
         instrument = Instrument(training_id=training.id, kind=kind)
         _give_items(instrument, training, None)

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..core.domain import DomainError
 from ..extensions import db
+from ..participants.models import Participant
 from ..trainings.models import TrainingSession
 from . import instruments
 from .forms import AnswerForm, answers_from
@@ -63,7 +64,7 @@ def take(training_id, slug):
     status = 422 if request.method == "POST" else 200
     return render_template("evaluation/take.html", training=training, kind=kind, questions=questions, form=form,
                            answers=answers, errors=errors, token=token if token else None, titles=_titles(),
-                           likert_labels=LIKERT_LABELS), status
+                           likert_labels=LIKERT_LABELS, person=db.session.get(Participant, participant_id)), status
 
 
 def _refusal(training, kind, message, status):
