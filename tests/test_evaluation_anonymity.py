@@ -1,15 +1,20 @@
 """The anonymous reaction survey cannot be traced to a person from the database: its responses are written only in
 shuffled batches of at least 5, so neither their ids nor where their rows lie (SQLite's rowid, PostgreSQL's
 ctid) follow the order in which people answered (the ``Respondent`` rows)."""
+import importlib
 import random
+from datetime import date
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import text
 
+from tests.conftest import make_test_config
 from tests.factories import RegistrationFactory, TrainingSessionFactory, UserFactory
+from training_mgr import create_app
 from training_mgr.evaluation import anonymity, instruments, results
 from training_mgr.evaluation.instruments import GivenAnswer
-from training_mgr.evaluation.models import Response
+from training_mgr.evaluation.models import Answer, Instrument, Respondent, Response
 from training_mgr.extensions import db
 
 PEOPLE = 12
@@ -86,3 +91,36 @@ def test_fewer_than_five_answers_are_counted_but_never_written(survey):
         instruments.submit_answers(reaction, training, people[0].id, {q.id: GivenAnswer(value=1) for q in likert})
     db.session.refresh(reaction)
     assert len(reaction.anonymous_pool) == 4
+
+
+def test_the_migration_files_answers_stored_in_the_respondents_order(new_database_url, monkeypatch):
+    """Answers stored before the batches, one per respondent in the same order: five or more are written again in
+    random order, fewer go to the pool."""
+    migration = importlib.import_module("migrations.versions.0024_anonymous_batches")
+    monkeypatch.setattr(migration.random, "SystemRandom", lambda: random.Random(3))
+    app = create_app(make_test_config(new_database_url))
+    with app.app_context():
+        upgrade()
+        officer = UserFactory(role="officer")
+        surveys = {}
+        for n in (7, 3):
+            training = TrainingSessionFactory(officers=[officer])
+            reaction = instruments.open_now(training, "reaction", by_user=officer)
+            comment = next(q for q in reaction.questions if q.kind == "text")
+            for k in range(n):  # as before: a response, then its respondent, one after the other
+                person = RegistrationFactory(training=training).participant
+                db.session.add(Response(instrument_id=reaction.id, submitted_on=date(2026, 1, 1), answers=[
+                    Answer(question_id=comment.id, text=f"author {k}")]))
+                db.session.add(Respondent(instrument_id=reaction.id, participant_id=person.id))
+                db.session.flush()
+            surveys[n] = reaction.id
+        db.session.commit()
+        migration._refile_anonymous_answers(db.session.connection())
+        db.session.commit()
+        authors = [int(t.split()[1]) for _, t in _rows(surveys[7], "id")]
+        assert sorted(authors) == list(range(7)) and authors != sorted(authors)
+        assert _rows(surveys[3], "id") == []
+        pool = db.session.get(Instrument, surveys[3]).anonymous_pool
+        assert sorted(a["text"] for entry in pool for a in entry["answers"]) == ["author 0", "author 1", "author 2"]
+        db.session.remove()
+        db.engine.dispose()
