@@ -139,6 +139,8 @@ def _raise_versions_on_commit(conn):
     cursor = conn.connection.cursor()  # the driver's own cursor: these statements are not seen as writes again
     placeholder = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
     try:
+        if not _has_version_tables(conn, cursor):  # a database not yet migrated this far: nothing is kept for it
+            return
         cursor.execute(
             "INSERT INTO data_versions (name, version) VALUES "
             + ", ".join(f"({placeholder}, 1)" for _ in names)
@@ -150,6 +152,26 @@ def _raise_versions_on_commit(conn):
         cursor.close()
 
 
+#: databases (by URL) known to have the version tables; only "yes" is remembered, until a migration runs here
+_MIGRATED_THIS_FAR = set()
+
+
+def _table_exists(conn, cursor, name: str) -> bool:
+    """Asks the catalogue (a failed statement would abort PostgreSQL's transaction)."""
+    if conn.dialect.name == "sqlite":
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    else:
+        cursor.execute("SELECT 1 WHERE to_regclass(%s) IS NOT NULL", (name,))
+    return cursor.fetchone() is not None
+
+
+def _has_version_tables(conn, cursor) -> bool:
+    key = str(conn.engine.url)
+    if key not in _MIGRATED_THIS_FAR and _table_exists(conn, cursor, "data_versions"):
+        _MIGRATED_THIS_FAR.add(key)
+    return key in _MIGRATED_THIS_FAR
+
+
 def _forget_writes(conn):
     conn.info.pop(_WRITTEN, None)
     conn.info.pop(_MIGRATING, None)
@@ -159,13 +181,10 @@ def _new_epoch_after_migration(conn):
     """A migration may change any data (and the tables it shows): every kept page is stale, once ``data_state``
     exists (earlier migrations run before it does; a failed statement would abort PostgreSQL's transaction, so
     the catalogue is asked first)."""
+    _MIGRATED_THIS_FAR.discard(str(conn.engine.url))  # a downgrade may have dropped the version tables
     cursor = conn.connection.cursor()
     try:
-        if conn.dialect.name == "sqlite":
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_state'")
-        else:
-            cursor.execute("SELECT 1 WHERE to_regclass('data_state') IS NOT NULL")
-        if cursor.fetchone():
+        if _table_exists(conn, cursor, "data_state"):
             cursor.execute(f"UPDATE data_state SET epoch = {secrets.randbits(62)}")
     finally:
         cursor.close()
