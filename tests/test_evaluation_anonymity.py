@@ -3,6 +3,8 @@ shuffled batches of at least 5, so neither their ids nor where their rows lie (S
 ctid) follow the order in which people answered (the ``Respondent`` rows)."""
 import importlib
 import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -11,6 +13,7 @@ from sqlalchemy import text
 
 from tests.conftest import make_test_config
 from tests.factories import RegistrationFactory, TrainingSessionFactory, UserFactory
+from tests.test_concurrency import _post_registration, live_app  # noqa: F401 (a fixture)
 from training_mgr import create_app
 from training_mgr.evaluation import anonymity, instruments, results
 from training_mgr.evaluation.instruments import GivenAnswer
@@ -124,3 +127,23 @@ def test_the_migration_files_answers_stored_in_the_respondents_order(new_databas
         assert sorted(a["text"] for entry in pool for a in entry["answers"]) == ["author 0", "author 1", "author 2"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_answers_sent_at_the_same_moment_are_each_filed_once(app, live_app):
+    """Against a real server in threads: every answer rewrites the last batch, so two at once must take turns."""
+    officer = UserFactory(role="officer")
+    training = TrainingSessionFactory(officers=[officer])
+    people = [RegistrationFactory(training=training).participant for _ in range(PEOPLE)]
+    reaction = instruments.open_now(training, "reaction", by_user=officer)
+    fields = {f"q{q.id}": "4" for q in reaction.questions if q.kind == "likert"}
+    comment = next(q for q in reaction.questions if q.kind == "text")
+    path = f"/sessions/{training.id}/evaluation/reaction"
+    sent = [{**fields, f"q{comment.id}": f"author {k:02d}", "t": instruments.link_token(training.id, person.id)}
+            for k, person in enumerate(people)]
+    barrier = threading.Barrier(PEOPLE)
+    with ThreadPoolExecutor(PEOPLE) as pool:
+        statuses = list(pool.map(lambda form: _post_registration(live_app, path, form, barrier)[0], sent))
+    assert statuses == [200] * PEOPLE
+    db.session.expire_all()
+    assert sorted(t for _, t in _rows(reaction.id, "id")) == [f"author {k:02d}" for k in range(PEOPLE)]
+    assert results.training_evaluation(training)["reaction"]["items"][0]["distribution"]["4"] == PEOPLE

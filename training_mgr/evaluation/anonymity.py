@@ -21,6 +21,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from ..core.db import bounded_lock_wait
 from ..extensions import db
 from .models import Answer, Instrument, Response
 
@@ -39,12 +40,17 @@ def answer_rows(answers) -> list[dict]:
 
 def file_anonymous_response(instrument: Instrument, answers: list[Answer], *, source: str, today: date) -> None:
     """Add one anonymous response (its ``answers``, not yet in the session) to ``instrument`` by the rule above;
-    the caller commits. Locks nothing: the ``Respondent`` key already stops two answers by one person, and two
-    answers at the same moment both end up in the batch that is written last."""
+    the caller commits. Locks the questionnaire's row until then, so that two answers at the same moment are filed
+    one after the other (each would otherwise write the last batch again, and it would be counted twice). Raises
+    ``core.db.Busy`` when the lock is not granted in time."""
     entry = {"source": source, "answers": answer_rows(answers)}
+    # FOR NO KEY UPDATE (key_share): the key share the Respondent row just took on the questionnaire does not block it
+    with bounded_lock_wait():
+        waiting = db.session.scalar(select(Instrument.anonymous_pool).where(Instrument.id == instrument.id)
+                                    .with_for_update(key_share=True))
     written = db.session.scalar(select(func.count()).select_from(Response).where(Response.instrument_id == instrument.id))
     if written == 0:
-        pool = list(instrument.anonymous_pool or []) + [entry]
+        pool = list(waiting or []) + [entry]
         if len(pool) < BATCH:
             shuffler.shuffle(pool)
             instrument.anonymous_pool = pool
