@@ -24,15 +24,15 @@ def training_seats_taken(training) -> int:
     return seats_taken(training.id)
 
 
-def seats_taken_by_session(session_ids) -> dict[int, int]:
+def seats_taken_by_session(training_ids) -> dict[int, int]:
     """{training id: seats taken now} in one statement; trainings with none are left out.
 
     ``occupies_seat`` split in two so that neither part counts every registration: the confirmed ones from
     the kept tallies (``tallies.RegistrationTally``), and the holds that keep a seat, few and found by the
     index on ``held_until``."""
-    if not session_ids:
+    if not training_ids:
         return {}
-    ids, now = list(session_ids), utcnow()
+    ids, now = list(training_ids), utcnow()
     confirmed = select(RegistrationTally.training_id, RegistrationTally.registrations).where(
         RegistrationTally.training_id.in_(ids), RegistrationTally.status.in_(SEAT_STATUSES)
     )
