@@ -216,6 +216,15 @@ def test_officer_page_lists_eligibility_and_reasons(training, people, login):
     assert "Issue to everyone eligible (1)" in page
 
 
+def test_searching_the_page_compares_names_as_an_arabic_reader_does(training, people, login):
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name="Ahmed Kadhim", name_ar="أحمد كاظم"))
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name="Zaid Yaseen", name_ar="زيد ياسين"))
+    client = login(people.officer)
+    for typed in ("احمد", "أَحمد", "AHMED"):
+        page = client.get(f"/officer/trainings/{training.id}/certificates", query_string={"q": typed}).get_data(as_text=True)
+        assert "Ahmed Kadhim" in page and "Zaid Yaseen" not in page, typed
+
+
 def test_page_explains_why_an_unfinished_training_cannot_issue(people, login):
     page = login(people.officer).get(f"/officer/trainings/{people.training.id}/certificates").get_data(as_text=True)
     assert "once the training is marked as completed" in page

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from ..bulk import kinds as job_kinds, services as bulk
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
-from ..core.text import clean_text, typed_code
+from ..core.text import clean_text, fold, typed_code
 from ..extensions import db, limiter
 from ..core.domain import shows_domain_errors
 from ..trainings.access import training_access
@@ -30,9 +30,9 @@ def index(training, can_manage):
     rows = services.eligibility(training)
     search = clean_text(request.args.get("q") or "")
     if search:
-        needle, typed = search.casefold(), typed_code(search)  # a serial or code typed any way matches too
-        rows = [r for r in rows if needle in r.registration.participant.name.casefold()
-                or needle in (r.registration.participant.name_ar or "")
+        # names compared folded (احمد finds أحمد); a serial or code typed any way matches too
+        needle, typed = fold(search), typed_code(search)
+        rows = [r for r in rows if needle in r.registration.participant.name_folded
                 or (len(typed) >= 4 and any(typed in typed_code(c.serial) or typed == typed_code(c.code)
                                             for c in r.registration.certificates))]
     return render_template(
