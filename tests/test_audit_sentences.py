@@ -1,4 +1,5 @@
 """The audit log reads as sentences about people, in the reader's language, filtered and exported."""
+import re
 from datetime import date, datetime, timezone
 
 from tests.factories import ParticipantFactory, RegistrationFactory, TrainingSessionFactory, UserFactory
@@ -53,3 +54,19 @@ def test_admins_filter_the_whole_log_by_training(app, login):
     page = login(admin).get(f"/admin/audit?training_id={second.id}").get_data(as_text=True)
     assert "Omar" in page and "Ahmed" not in page
     assert login(admin).get("/admin/audit.csv").status_code == 200
+
+
+def test_certificates_issued_revoked_and_reissued_are_named_in_the_log(app, login):
+    from tests.factories import CompletedTrainingFactory, attended
+    from training_mgr.certificates import services as certificates
+
+    officer = UserFactory(role="officer", name="Layla")
+    training = CompletedTrainingFactory(officers=[officer])
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name="Ahmed"))
+    issued, _skipped = certificates.issue_certificates(training, by_user=officer)
+    replacement = certificates.reissue_certificate(issued[0], "Name misspelt", by_user=officer)
+    certificates.revoke_certificate(replacement, "Issued in error", by_user=officer)
+    page = login(officer).get(f"/officer/trainings/{training.id}/audit").get_data(as_text=True)
+    page = re.sub(r'value="[^"]*"', "", page)  # the action filter's option values are the codes
+    assert "Certificate issued" in page and "Certificate reissued" in page and "Certificate revoked" in page
+    assert "certificate.issued" not in page and "certificate.reissued" not in page and "certificate.revoked" not in page

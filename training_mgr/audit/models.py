@@ -17,7 +17,7 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    #: e.g. "registration.approve", "attendance.mark", "certificate.revoke"
+    #: e.g. "registration.confirmed", "attendance.update", "certificate.revoked"
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]

@@ -22,8 +22,8 @@ ACTION_LABELS = {
     "training.create": _l("Training scheduled"), "training.update": _l("Training edited"),
     "training.open": _l("Training opened"), "training.close": _l("Registration closed"),
     "training.complete": _l("Training completed"), "training.cancel": _l("Training cancelled"),
-    "certificate.issue": _l("Certificate issued"), "certificate.revoke": _l("Certificate revoked"),
-    "certificate.reissue": _l("Certificate reissued"),
+    "certificate.issued": _l("Certificate issued"), "certificate.revoked": _l("Certificate revoked"),
+    "certificate.reissued": _l("Certificate reissued"),
 }
 
 # the summaries the features write (attendance/services.py, registrations/services.py)
