@@ -66,3 +66,13 @@ def test_the_first_page_is_filled_and_every_table_stays_inside_the_margins(train
             outside = [c["text"] for c in page.chars
                        if c["x0"] < MARGIN_PT - 2 or c["x1"] > page.width - MARGIN_PT + 2]
             assert not outside, (lang, number, "".join(outside))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_participant_without_an_organisation_has_an_empty_cell_not_none(people, lang):
+    training = CompletedTrainingFactory(officers=[people.officer])
+    attended(training, ["present"] * 3, participant=ParticipantFactory(
+        name="Nour Unaffiliated", name_ar="نور", organisation=None, organisation_other=None))
+    with force_locale(lang):
+        report = session_report_pdf(training)
+    assert "None" not in " ".join(pdftotext_lines(report))
