@@ -129,6 +129,15 @@ def test_headers_are_matched_loosely_and_semicolons_work(people, ministries):
     assert preview.ok and preview.rows[0].values["name_ar"] == "أحمد"
 
 
+def test_a_quoted_cell_with_quotes_inside_is_read_as_spreadsheet_programs_write_it(people, ministries):
+    # Excel and LibreOffice write a quote inside a quoted cell as two quotes: "Head of ""Ports"", Basra"
+    data = _csv('Ahmed Kadhim,,male,MoI,"Head of ""Ports"", Basra",ahmed@moi.gov.iq,,')
+    preview = importing.preview_upload(people.training, "list.csv", data, MAX)
+    assert preview.ok, [row.errors for row in preview.rows]
+    assert preview.rows[0].values["position"] == 'Head of "Ports", Basra'
+    assert preview.rows[0].values["email"] == "ahmed@moi.gov.iq"
+
+
 def test_a_good_xlsx_is_read_like_a_csv(people, ministries):
     data = _xlsx([
         ["name", "name_ar", "sex", "organisation", "email", "phone"],

@@ -130,6 +130,8 @@ def _read_csv(data: bytes):
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    # sniffing one header line cannot see how quotes are escaped: spreadsheet programs double them ("")
+    dialect.doublequote = True
     try:
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     except csv.Error as error:
