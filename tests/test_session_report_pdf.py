@@ -76,3 +76,18 @@ def test_a_participant_without_an_organisation_has_an_empty_cell_not_none(people
     with force_locale(lang):
         report = session_report_pdf(training)
     assert "None" not in " ".join(pdftotext_lines(report))
+
+
+def test_the_organisers_read_as_an_arabic_list(people):
+    from training_mgr.extensions import db
+    from training_mgr.trainings.models import SessionOrganiser
+
+    organisations = [OrganisationFactory(name="IOM", name_ar="المنظمة الدولية للهجرة"),
+                     OrganisationFactory(name="UNOCT", name_ar="مكتب مكافحة الإرهاب")]
+    training = CompletedTrainingFactory(officers=[people.officer])
+    for n, organisation in enumerate(organisations):
+        training.organisers.append(SessionOrganiser(organisation=organisation, role="co_organiser", position=n + 1))
+    db.session.commit()
+    with force_locale("ar"):
+        text = " ".join(" ".join(pdftotext_lines(session_report_pdf(training))).split())
+    assert "المنظمة الدولية للهجرة و" in text and "للهجرة;" not in text  # "A وB" (the locale's list), no Latin ";"
