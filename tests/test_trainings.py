@@ -452,6 +452,19 @@ def test_the_training_page_shows_the_summary_counts_and_status_buttons(people, l
     assert "Close registration" not in manager_html and "3 / 20" in manager_html
 
 
+def test_the_training_page_lists_co_organisers_in_the_readers_language(people, login):
+    from training_mgr.trainings.models import SessionOrganiser
+
+    organisations = [OrganisationFactory(name="IOM", name_ar="المنظمة الدولية للهجرة"),
+                     OrganisationFactory(name="UNOCT", name_ar="مكتب مكافحة الإرهاب")]
+    training = people.training
+    for n, organisation in enumerate(organisations):
+        training.organisers.append(SessionOrganiser(organisation=organisation, role="co_organiser", position=n + 10))
+    db.session.commit()
+    html = login(people.officer).get(f"/officer/trainings/{training.id}?lang=ar").get_data(as_text=True)
+    assert "<bdi>المنظمة الدولية للهجرة</bdi> و<bdi>مكتب مكافحة الإرهاب</bdi>" in html
+
+
 def test_an_officer_schedules_a_training_through_the_form(people, login):
     course = CourseFactory(title="Integrated Border Management", default_days=2)
     client = login(people.officer)
