@@ -243,11 +243,19 @@ def test_a_spreadsheet_nominates_everyone_in_it(app, world):
     response = app.test_client().post(f"/nominations/{token}/upload", data={
         "file": (io.BytesIO(data), "nominations.xlsx")}, content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200
-    assert "3 officials nominated." in response.text and "1 of them are on your organisation" in response.text
+    assert "3 officials nominated." in response.text and "1 of them is on your organisation" in response.text
     nominations = db.session.scalars(select(Nomination).order_by(Nomination.id)).all()
     assert [(n.name, n.sex) for n in nominations] == [("Hiba Jassim", "female"), ("Omar Saleh", "male"), ("Zainab Ali", "female")]
     assert nominations[0].phone == "9647701112233"
     assert len(mails_to("zainab@moi.gov.iq", "nomination.nominee")) == 1
+
+
+def test_a_spreadsheet_of_one_official_says_so_in_the_singular(app, world):
+    _invitation, token = invite(world.training, world.interior, seats=2)
+    data = xlsx([["name", "sex", "email"], ["Hiba Jassim", "female", "hiba@moi.gov.iq"]])
+    response = app.test_client().post(f"/nominations/{token}/upload", data={
+        "file": (io.BytesIO(data), "nominations.xlsx")}, content_type="multipart/form-data", follow_redirects=True)
+    assert "1 official nominated." in response.text
 
 
 def test_a_spreadsheet_with_bad_rows_is_refused_whole_with_every_bad_row_listed(app, world):

@@ -2,6 +2,7 @@
 and the nominee's page to confirm their own details."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -192,9 +193,11 @@ def focal_point_upload(token):
         if sheet.ok:
             added = services.nominate_all(invitation, sheet.nominees)
             waiting = sum(1 for _nomination, within in added if not within)
-            flash(_("%(count)s officials nominated.", count=len(added)), "success")
+            flash(ngettext("%(num)d official nominated.", "%(num)d officials nominated.", len(added)), "success")
             if waiting:
-                flash(_("The quota is used up: %(count)s of them are on your organisation's waiting list.", count=waiting), "warning")
+                flash(ngettext("The quota is used up: %(num)d of them is on your organisation's waiting list.",
+                               "The quota is used up: %(num)d of them are on your organisation's waiting list.", waiting),
+                      "warning")
             return redirect(url_for(".focal_point", token=token))
         form.file.errors = list(form.file.errors) + [_("Nothing was nominated: please correct the file and upload it again.")]
     return _render_focal_point(invitation, token, sheet_form=form, sheet=sheet, status=422)
