@@ -87,3 +87,16 @@ def test_the_migration_fills_in_what_certificates_issued_before_it_printed(new_d
                               "Border management", "إدارة الحدود")
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_verification_page_lists_the_organisers_in_the_readers_language(people, client):
+    from training_mgr.trainings.models import SessionOrganiser
+
+    certificate = issue_one(people.officer)
+    training = certificate.registration.training
+    for n, (name, name_ar) in enumerate((("IOM", "المنظمة الدولية للهجرة"), ("UNOCT", "مكتب مكافحة الإرهاب"))):
+        organisation = OrganisationFactory(name=name, name_ar=name_ar)
+        training.organisers.append(SessionOrganiser(organisation=organisation, role="co_organiser", position=n + 10))
+        db.session.commit()
+    page = client.get(f"/verify/{certificate.code}?lang=ar").get_data(as_text=True)
+    assert "<bdi>المنظمة الدولية للهجرة</bdi> و<bdi>مكتب مكافحة الإرهاب</bdi>" in page
