@@ -97,8 +97,7 @@ def _logs(directory: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def cluster_app(cluster):
-    """An app on the cluster's database and Redis, for the test to make data and read what the servers did."""
+def _cluster_app(cluster):
     from training_mgr import create_app
     from training_mgr.extensions import db
 
@@ -107,10 +106,20 @@ def cluster_app(cluster):
         "REDIS_URL": cluster.settings["TRAINING_MGR_REDIS_URL"],
         "SECRET_KEY": cluster.settings["TRAINING_MGR_SECRET_KEY"],
     })
+    yield app
     with app.app_context():
-        yield app
-        db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def cluster_app(_cluster_app):
+    """An app on the cluster's database and Redis, for the test to make data and read what the servers did; its
+    context lasts one test (held longer, it would become every later test's app in this worker process)."""
+    from training_mgr.extensions import db
+
+    with _cluster_app.app_context():
+        yield _cluster_app
+        db.session.remove()
 
 
 class Browser:
