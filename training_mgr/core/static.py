@@ -7,7 +7,7 @@
 - **Compressed.** WhiteNoise serves ``file.gz`` beside ``file`` to any browser that accepts gzip (about a
   seventh of Bootstrap's size). The ``.gz`` files are made by ``scripts/compress_static.sh`` and kept in the
   repository, so they are in the wheel; ``tests/test_static.py`` fails when one is missing or stale.
-- **Root files.** ``static/root/`` is served at the site's root (``/favicon.ico``), as browsers ask there.
+- **Root files.** ``static/site_root/`` is served at the site's root (``/favicon.ico``), as browsers ask there.
 
 WhiteNoise answers these requests before Flask (also in ``flask run``), reading no database. Behind nginx,
 the proxy may serve ``/static/`` itself with ``gzip_static on`` (see docs/deployment.md); the URLs stay the same.
@@ -45,7 +45,7 @@ def init_app(app):
     prefix = app.static_url_path.strip("/") + "/"
     app.wsgi_app = WhiteNoise(app.wsgi_app, root=static, prefix=prefix, max_age=ONE_YEAR,
                               immutable_file_test=lambda path, url: True)
-    root_files = Path(static, "root")
+    root_files = Path(static, "site_root")
     if root_files.is_dir():
         app.wsgi_app.add_files(str(root_files), prefix="")
 
