@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 import pytest
 
-from tests.factories import OrganisationFactory, ParticipantFactory, RegistrationFactory, UserFactory
+from tests.factories import OrganisationFactory, RegistrationFactory, UserFactory
 from tests.pdf_reading import pdftotext_lines
 from training_mgr.agenda import services
 from training_mgr.agenda.models import AgendaSlot, Facilitator, Material

@@ -3,7 +3,7 @@ import pytest
 
 from tests.factories import (
     AttendanceMarkFactory, OrganisationFactory, RecommendationFactory, RecommendationUpdateFactory,
-    RegistrationFactory, TrainingSessionFactory, UserFactory,
+    RegistrationFactory, TrainingSessionFactory,
 )
 from training_mgr.auth.services import create_api_token, revoke_api_token
 from training_mgr.extensions import db

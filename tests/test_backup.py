@@ -3,7 +3,7 @@ import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import select
 
 from tests.conftest import PG_URL, make_test_config
 from training_mgr import create_app

@@ -12,7 +12,6 @@ from tests.pdf_reading import pdftotext_lines
 from training_mgr import create_app
 from training_mgr.audit.models import AuditEntry
 from training_mgr.certificates import services
-from training_mgr.certificates.models import Certificate
 from training_mgr.extensions import db
 
 

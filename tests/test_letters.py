@@ -3,7 +3,6 @@ letterhead (logo and address, checked on upload), with reference, date and signa
 a bulk job. PDFs are read back with pdftotext and pdfplumber."""
 import io
 import zipfile
-from datetime import date
 
 import pdfplumber
 import pytest
