@@ -365,6 +365,23 @@ def test_a_jobs_file_is_dropped_some_days_after_it_was_made(training, people, lo
     assert "Its file was removed some days after it was made." in officer.get(f"/jobs/{record.id}").text
 
 
+def test_a_trainings_report_is_prepared_from_its_page_by_a_job(training, people, login):
+    eligible(training, 2)
+    officer = login(people.officer)
+    page = officer.get(f"/officer/trainings/{training.id}").text
+    form = re.search(r'<form method="post" action="(/officer/trainings/\d+/report/prepare)"', page)
+    assert form and form.group(1) == f"/officer/trainings/{training.id}/report/prepare"
+    assert f'href="/officer/trainings/{training.id}/report.pdf"' not in page  # no report drawn inside the request
+
+    record = job_of(officer.post(form.group(1), data={"format": "pdf"}))
+    assert record.status == "done" and record.result_filename == f"training-{training.id}-report.pdf"
+    pdf = officer.get(f"/jobs/{record.id}/download")
+    assert pdf.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert training.title in " ".join(text.split())
+    assert officer.post(form.group(1), data={"format": "xlsx"}).status_code == 400
+
+
 def test_a_participant_list_job_counts_the_rows_it_writes(training, people, login):
     registrations = eligible(training, 3)
     officer = login(people.officer)

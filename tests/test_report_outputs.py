@@ -295,7 +295,7 @@ def test_dashboard_shows_the_same_figures_and_charts_with_filters(demo_manager):
     assert re.search(r'data-figure="trainings-held">1<', html)
     assert re.search(r'data-figure="person-days">58<', html)
     assert html.count('<figure class="tm-chart">') == 4 + 2 and "<svg" in html  # and the evaluation's knowledge and reaction
-    assert 'href="/officer/trainings/1/report.pdf"' in html
+    assert 'action="/officer/trainings/1/report/prepare"' in html  # each training's files, as bulk jobs too
     assert 'action="/dashboard/report/prepare?from=2022-01-01&amp;to=2022-12-31"' in html  # the files, as bulk jobs
     empty = demo_manager.get("/dashboard?from=2023-01-01&to=2023-12-31").get_data(as_text=True)
     assert 'data-figure="persons-trained">0<' in empty and "No training was held in this period." in empty

@@ -235,8 +235,11 @@ class DashboardPage(BasePage):
     def download(self, button_name: str):
         """Click the download button named exactly ``button_name``, which prepares the file in a bulk job, then the
         job page's download link once it shows; returns Playwright's Download."""
+        return self._download_prepared(self.page.get_by_role("button", name=button_name, exact=True))
+
+    def _download_prepared(self, button):
         dashboard = self.page.url
-        self.follow(self.page.get_by_role("button", name=button_name, exact=True))
+        self.follow(button)
         link = self.page.get_by_role("link", name=re.compile(r"^Download "))
         link.wait_for(timeout=30_000)  # the job page polls its status and shows the link when the file is ready
         with self.page.expect_download() as info:
@@ -245,11 +248,9 @@ class DashboardPage(BasePage):
         return info.value
 
     def download_report_of(self, training_title: str):
-        """The report (PDF) of one training held, from its row."""
+        """The report (PDF) of one training held, from its row: prepared by a bulk job like the programme's files."""
         row = self.page.locator("tbody tr", has_text=training_title)
-        with self.page.expect_download() as info:
-            row.get_by_role("link", name=re.compile(r"^Report \(PDF\)")).click()
-        return info.value
+        return self._download_prepared(row.get_by_role("button", name=re.compile(r"^Report \(PDF\)")))
 
 
 class CataloguePage(BasePage):
