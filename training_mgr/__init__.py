@@ -119,6 +119,7 @@ def _connect_features(app):
     from .registrations.services import promote_from_waitlist
     from .agenda.services import agenda_of, released_materials
     from .messages.services import log_of
+    from .nominations.balance import quota_refusal
     from .reports.officer_home import training_figures
 
     signals.seats_in_use.connect(training_seats_taken)
@@ -126,6 +127,7 @@ def _connect_features(app):
     signals.seats_freed.connect(promote_from_waitlist)
     signals.training_cancelled.connect(training_cancelled)
     signals.badge_links.connect(badge_urls)
+    signals.confirmation_blocked.connect(quota_refusal)  # a nominee on their organisation's waiting list
     app.add_template_global(training_figures)  # a training's key figures on its page (trainings/detail.html)
     app.add_template_global(agenda_of)  # the agenda on a training's public page (catalogue/session.html)
     app.add_template_global(released_materials)  # and its released materials, for a confirmed participant

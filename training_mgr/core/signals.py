@@ -29,6 +29,13 @@ seats_in_use = _signals.signal("seats-in-use")
 #: (``attendance.services.days_with_marks``); trainings refuses to remove them.
 days_in_use = _signals.signal("days-in-use")
 
+#: asks whether confirming a registration would pass a quota that a feature above registrations keeps (sender: the
+#: registration, its training's seats locked); a receiver returns None, or the reason it would, naming the quota.
+#: Nominations answers for a nominee on their organisation's waiting list (``nominations.balance.quota_refusal``);
+#: registrations refuses the confirmation unless an officer approves beyond the quota, with a reason
+#: (``registrations.services.change_status``), and promotes nobody past it.
+confirmation_blocked = _signals.signal("confirmation-blocked")
+
 #: a training has seats to give that it did not have (capacity raised or lifted, an organisation's quota raised or
 #: removed), committed (sender: the training; ``by_user``: who changed it). Registrations confirms waiting
 #: registrations into them: ``registrations.services.promote_from_waitlist``.

@@ -4,9 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import ngettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..core.i18n import localized
 from ..extensions import db
 from ..participants.models import Participant
 from ..registrations.models import Registration
@@ -17,10 +19,12 @@ from .models import Nomination, NominationInvitation
 OUT_OF_THE_RUNNING = ("rejected", "withdrawn")
 
 
-def positions_of(invitations) -> dict[int, bool]:
+def positions_of(invitations, running=()) -> dict[int, bool]:
     """{nomination id: within the quota} for every nomination of ``invitations``, in one query: per invitation,
-    the first ``seats`` nominations still in the running (oldest first) are within it, the others on the waiting
-    list; a rejected or withdrawn one is neither (False)."""
+    the first ``seats`` nominations still in the running (the confirmed ones first, then oldest first: a confirmed
+    nominee keeps their place) are within it, the others on the waiting list; a rejected or withdrawn one is neither
+    (False). The nominations whose ids are in ``running`` count as in the running whatever their status (one about
+    to be confirmed again after a rejection)."""
     seats = {invitation.id: invitation.seats for invitation in invitations}
     if not seats:
         return {}
@@ -28,14 +32,13 @@ def positions_of(invitations) -> dict[int, bool]:
         select(Nomination.id, Nomination.invitation_id, Registration.status)
         .join(Registration, Registration.id == Nomination.registration_id)
         .where(Nomination.invitation_id.in_(list(seats)))
-        .order_by(Nomination.invitation_id, Nomination.id)
     ).all()
     used: dict[int, int] = defaultdict(int)
     positions = {}
-    for nomination_id, invitation_id, status in rows:
-        running = status not in OUT_OF_THE_RUNNING
-        positions[nomination_id] = running and used[invitation_id] < seats[invitation_id]
-        if running:
+    for nomination_id, invitation_id, status in sorted(rows, key=lambda row: (row[1], row[2] != "confirmed", row[0])):
+        in_running = status not in OUT_OF_THE_RUNNING or nomination_id in running
+        positions[nomination_id] = in_running and used[invitation_id] < seats[invitation_id]
+        if in_running:
             used[invitation_id] += 1
     return positions
 
@@ -43,6 +46,28 @@ def positions_of(invitations) -> dict[int, bool]:
 def quota_positions(invitation) -> dict[int, bool]:
     """{nomination id: within the quota} for one invitation (``positions_of``)."""
     return positions_of([invitation])
+
+
+def quota_refusal(registration, **_ignored) -> str | None:
+    """Why confirming ``registration`` would pass its organisation's nomination quota, or None.
+
+    The answer to ``core.signals.confirmation_blocked``, so every confirmation (the nominees page, the registrations
+    list one at a time or in bulk, promotion from the waiting list) meets the same rule as the nominations pages:
+    a registration that came from a nomination is within the quota when the nomination is among the invitation's
+    first ``seats`` still in the running (``positions_of``, counting this one as in the running). Otherwise the
+    reason names the nominee, the organisation and the quota (translated). Called under the training's seat lock.
+    """
+    nomination = db.session.scalar(select(Nomination).where(Nomination.registration_id == registration.id))
+    if nomination is None:
+        return None
+    invitation = nomination.invitation
+    if positions_of([invitation], running={nomination.id}).get(nomination.id):
+        return None
+    return ngettext("%(name)s is on the waiting list of %(organisation)s: its nomination quota of %(num)d seat is "
+                    "used up.",
+                    "%(name)s is on the waiting list of %(organisation)s: its nomination quota of %(num)d seats is "
+                    "used up.", invitation.seats, name=nomination.name,
+                    organisation=localized(invitation.organisation, "name"))
 
 
 @dataclass(frozen=True)

@@ -314,11 +314,9 @@ def withdraw_nomination(nomination) -> None:
 # --- deciding (officers) ----------------------------------------------------------------------------
 
 def approve(nomination, *, by_user) -> list:
-    """Confirm a nominee within their organisation's quota (``registrations.services.change_status``, which also
-    checks the training's capacity). One on the waiting list is refused: raise the invitation's quota first."""
-    if not balance.quota_positions(nomination.invitation).get(nomination.id):
-        raise NominationError(_("%(name)s is on the waiting list of %(organisation)s: the quota is used up.",
-                                name=nomination.name, organisation=nomination.invitation.organisation.name))
+    """Confirm a nominee within their organisation's quota (``registrations.services.change_status``, which checks
+    the training's capacity and, through ``balance.quota_refusal``, the nomination quota: one on the waiting list is
+    refused with ``BeyondQuota``, as on the registrations list; only the registration's own page approves beyond it)."""
     return registrations.change_status(nomination.registration, "confirmed", by_user=by_user)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from ..core.domain import DomainError
 from ..extensions import db
 from .models import Registration
-from .services import RegistrationError, change_status
+from .services import BeyondQuota, RegistrationError, change_status
 
 #: what the list offers to do to many registrations at once (a status each)
 BULK_STATUSES = ("confirmed", "rejected", "waitlisted")
@@ -47,7 +47,8 @@ def selected_registrations(training, ids) -> list:
 def change_statuses(registrations, new_status: str, *, by_user, reason: str | None = None) -> BulkOutcome:
     """Give each of ``registrations`` ``new_status`` (one of ``BULK_STATUSES``) with ``services.change_status``,
     one commit each, in the order given: seats go to the first ones while they last. A refusal leaves that one as
-    it was and goes on with the others. Raises ``ReasonRequired`` before changing anything when rejecting without
+    it was and goes on with the others; a nominee beyond their organisation's quota is refused (``BeyondQuota``),
+    never approved past it in bulk. Raises ``ReasonRequired`` before changing anything when rejecting without
     a reason, ``RegistrationError`` for a status not offered."""
     if new_status not in BULK_STATUSES:
         raise RegistrationError(str(_l("Unknown status.")))
@@ -62,7 +63,10 @@ def change_statuses(registrations, new_status: str, *, by_user, reason: str | No
         except DomainError as error:
             if getattr(error, "field", None) == "reason":
                 raise  # the same for every one: nothing was changed before the first
-            outcome.refused.append((registration, str(error)))
+            message = str(error)
+            if isinstance(error, BeyondQuota):  # passing a quota is decided one person at a time, with a reason
+                message += " " + str(_l("To approve beyond the quota, do it on the registration's page, with a reason."))
+            outcome.refused.append((registration, message))
             continue
         outcome.changed.append(registration)
     return outcome

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from ..core.forms import FlaskForm, Form
@@ -60,6 +60,9 @@ class StatusChangeForm(FlaskForm):
     status = SelectField(_l("New status"), choices=_status_choices(REGISTRATION_STATUSES), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)],
                            description=_l("Required to reject or withdraw; the participant is told."))
+    #: shown once an approval was refused for a quota (``services.BeyondQuota``): the officer approves anyway
+    beyond_quota = BooleanField(_l("Approve beyond the quota"), description=_l(
+        "Only for this person. Give the reason above: it is kept in the audit log, and the participant is not told."))
     submit = SubmitField(_l("Change status"))
 
 

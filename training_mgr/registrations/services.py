@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..audit import services as audit
 from ..auth.services import normalise_email
+from ..core import signals
 from ..core.db import as_utc, bounded_lock_wait, utcnow
 from ..core.domain import DomainError
 from ..core.text import fold
@@ -31,6 +32,14 @@ class ReasonRequired(RegistrationError):
     """Rejecting or withdrawing someone needs a reason."""
 
     field = "reason"
+
+
+class BeyondQuota(RegistrationError):
+    """Confirming would pass a quota that a feature above this one keeps (a nominee on their organisation's waiting
+    list: ``core.signals.confirmation_blocked``). The message names the quota; an officer may still approve the one
+    registration explicitly, with a reason (``change_status(..., beyond_quota=True)``)."""
+
+    field = "beyond_quota"
 
 
 #: registrations awaiting an officer's decision, which the list offers to approve in one click
@@ -126,6 +135,16 @@ def check_can_register(training, *, source="online", by_user=None, status=None):
         raise RegistrationError(str(_l("Unknown status.")))
 
 
+def quota_refusal(registration) -> str | None:
+    """Why confirming ``registration`` would pass a quota kept above this feature (the first answer to
+    ``core.signals.confirmation_blocked``: nominations, for a nominee on their organisation's waiting list), or None.
+    Ask it with the training's seats locked (``lock_seats``)."""
+    for _receiver, refusal in signals.confirmation_blocked.send(registration):
+        if refusal:
+            return str(refusal)
+    return None
+
+
 def status_for_new_registration(training, participant) -> str:
     """The training's rule for a new registration: approval leaves it pending; automatic confirmation
     confirms while a seat is free (capacity and the organisation's quota) and waitlists after."""
@@ -180,10 +199,15 @@ def _register_again(registration, *, source, by_user=None, status=None):
     through the rules of a new registration (``status_for_new_registration``), in the caller's locked transaction."""
     participant = registration.participant
     old_status = registration.status
+    explicit = status
     if status is None:
         status = status_for_new_registration(registration.training, participant)
     elif status == "confirmed" and not has_free_seat(registration.training, participant):
         raise RegistrationError(str(_l("No seat is free for %(name)s (capacity or quota reached).", name=participant.name)))
+    if status == "confirmed" and (refusal := quota_refusal(registration)):
+        if explicit:
+            raise BeyondQuota(refusal)
+        status = "waitlisted"  # the quota is full: wait, as anyone does for a seat
     _set_status(registration, status, by_user, None)
     registration.source = source
     audit.record(
@@ -194,8 +218,17 @@ def _register_again(registration, *, source, by_user=None, status=None):
     return registration
 
 
-def change_status(registration: Registration, new_status: str, *, by_user=None, reason: str | None = None):
-    """Approve, reject, waitlist or withdraw a registration and commit; a freed seat goes to the waiting list."""
+def change_status(registration: Registration, new_status: str, *, by_user=None, reason: str | None = None,
+                  beyond_quota: bool = False):
+    """Approve, reject, waitlist or withdraw a registration and commit; returns those promoted into a freed seat.
+
+    Every approval comes here (a registration's page, the list one by one or in bulk, the nominees page), so each
+    meets every quota: capacity and organisation quotas (``has_free_seat``), and those kept by features above
+    (``quota_refusal``: a nominee on their organisation's waiting list), refused with ``BeyondQuota`` naming the
+    quota unless ``beyond_quota``: the officer approves this one person beyond it, with a reason (else
+    ``ReasonRequired``), audited as ``registration.beyond_quota``. We ask rather than refuse outright because a
+    nomination quota is a share agreed with an organisation, not a seat limit: an officer may have cause to take one
+    more (a seat another left unused), but never by a click on a list that does not show the quota."""
     old_status = registration.status
     if new_status == old_status:
         return []
@@ -218,8 +251,19 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
     if new_status == "confirmed" and not has_free_seat(training, registration.participant):
         db.session.rollback()
         raise RegistrationError(str(_l("No seat is free (capacity or quota reached).")))
+    refusal = quota_refusal(registration) if new_status == "confirmed" else None
+    if refusal and not beyond_quota:
+        db.session.rollback()
+        raise BeyondQuota(refusal)
+    if refusal and not (reason or "").strip():
+        db.session.rollback()
+        raise ReasonRequired(str(_l("Give the reason for approving beyond the quota.")))
 
     _set_status(registration, new_status, by_user, reason)
+    if refusal:
+        audit.record(by_user, "registration.beyond_quota", registration,
+                     f"{registration.participant.name} approved beyond the nomination quota ({reason.strip()})",
+                     training_id=training.id)
     audit.record(
         by_user, f"registration.{new_status}", registration,
         f"{registration.participant.name}: {old_status} → {new_status}" + (f" ({reason})" if reason else ""),
@@ -258,7 +302,7 @@ def _promote(training, by_user):
     for registration in waiting:
         if capacity_reached(training):
             break
-        if not has_free_seat(training, registration.participant):
+        if not has_free_seat(training, registration.participant) or quota_refusal(registration):
             continue
         _set_status(registration, "confirmed", by_user, None)
         audit.record(

@@ -208,7 +208,8 @@ def change_status(training, registration_id):
     if not form.validate():
         return _render_detail(training, registration, form, 422)
     with shows_domain_errors(form):  # "a reason is needed" beside the reason, the others flashed
-        promoted = services.change_status(registration, form.status.data, by_user=current_user, reason=(form.reason.data or "").strip() or None)
+        promoted = services.change_status(registration, form.status.data, by_user=current_user, reason=(form.reason.data or "").strip() or None,
+                                          beyond_quota=bool(form.beyond_quota.data))
         flash(_("%(name)s is now %(status)s.", name=registration.participant.name,
                 status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
         for other in promoted:
