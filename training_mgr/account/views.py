@@ -1,7 +1,7 @@
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
 
 from ..auth import services as auth
@@ -74,7 +74,7 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            auth.change_password(current_user, form.current_password.data, form.password.data)
+            revoked = auth.change_password(current_user, form.current_password.data, form.password.data)
         except auth.WrongPassword as error:
             form.current_password.errors = list(form.current_password.errors) + [str(error)]
         except auth.AccountError as error:
@@ -82,6 +82,10 @@ def password():
         else:
             login_user(current_user._get_current_object())  # a fresh cookie for this browser; others are logged out
             flash(_("Your password is changed. You were logged out everywhere else."), "success")
+            if revoked:
+                flash(ngettext("Your API token was revoked: make a new one if a script still needs it.",
+                               "Your %(num)d API tokens were revoked: make new ones for the scripts that still need them.",
+                               revoked), "info")
             return redirect(url_for("account.home"))
     return render_template("account/password.html", form=form)
 

@@ -126,8 +126,7 @@ def deactivate(by: User, user: User) -> bool:
     if user.role == "admin":
         _keep_an_active_admin(user)
     user.active = False
-    services.end_sessions(user)
-    revoked = services.revoke_api_tokens(user)
+    revoked = services.end_sessions_and_tokens(user)
     services.spend_password_links(user)
     audit.record(by, "user.deactivate", user,
                  f"{by.email} deactivated {user.email}; sessions ended, {revoked} API token(s) revoked",
@@ -151,9 +150,10 @@ def reactivate(by: User, user: User) -> bool:
     return True
 
 
-def force_password_reset(by: User, user: User) -> None:
-    """Clear ``user``'s password (it no longer logs in), end their sessions everywhere, spend their open
-    links and e-mail a reset link (valid PASSWORD_RESET_HOURS).
+def force_password_reset(by: User, user: User) -> int:
+    """Clear ``user``'s password (it no longer logs in), end their sessions everywhere, revoke their API tokens,
+    spend their open links and e-mail a reset link (valid PASSWORD_RESET_HOURS). Returns how many tokens were
+    revoked: a reset is forced because the account may be in someone else's hands, and a token is a way in too.
 
     Raises AccountError for the admin's own account (change it on the account page) and for a
     deactivated one (the link would not open).
@@ -163,12 +163,14 @@ def force_password_reset(by: User, user: User) -> None:
     if not user.active:
         raise AccountError(_l("This account is deactivated. Reactivate it first."))
     user.password_hash = None
-    services.end_sessions(user)
+    revoked = services.end_sessions_and_tokens(user)
     services.spend_password_links(user)
     services.issue_password_link(user, "reset_password", reason="forced_reset")
     audit.record(by, "user.password_reset_forced", user,
-                 f"{by.email} cleared the password of {user.email} and sent a reset link; sessions ended")
+                 f"{by.email} cleared the password of {user.email} and sent a reset link; sessions ended, "
+                 f"{revoked} API token(s) revoked")
     db.session.commit()
+    return revoked
 
 
 def _keep_an_active_admin(user: User) -> None:

@@ -112,6 +112,18 @@ def end_sessions(user: User) -> None:
     user.session_version = User.session_version + 1  # in SQL, so two requests at once both count
 
 
+def end_sessions_and_tokens(user: User) -> int:
+    """End every logged-in session of ``user`` and revoke every API token of theirs (the caller commits); returns how
+    many tokens were revoked.
+
+    Called whenever the credentials that opened them can no longer be trusted: a password changed (by its owner or
+    with an e-mailed link), cleared by an admin's forced reset, or the account deactivated or erased. A token is
+    another way in: leaving it working would keep out only the people who use the browser.
+    """
+    end_sessions(user)
+    return revoke_api_tokens(user)
+
+
 def log_out(user: User) -> None:
     """Logging out ends the session everywhere: a copy of the cookie taken before stops working too."""
     end_sessions(user)
@@ -255,13 +267,19 @@ def set_password_with_token(plain: str, purpose: str, password: str) -> User:
         raise AccountError(str(INVALID_LINK))
     spend_password_links(user)
     user.set_password(password)
-    audit.record(user, f"user.{purpose}", user, f"{user.email} set a password with an e-mailed link")
+    revoked = end_sessions_and_tokens(user)
+    audit.record(user, f"user.{purpose}", user, f"{user.email} set a password with an e-mailed link"
+                 + (f"; {revoked} API token(s) revoked" if revoked else ""))
     db.session.commit()
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change a password knowing the current one; sessions elsewhere end (``session_version``)."""
+def change_password(user: User, current_password: str, new_password: str) -> int:
+    """Change a password knowing the current one: every session ends (``session_version``; the caller logs this
+    browser in again) and every API token of the user is revoked. Returns how many tokens were revoked.
+
+    Raises WrongPassword (the current password) or AccountError (a weak new one).
+    """
     if not user.check_password(current_password):
         raise WrongPassword(str(_l("The current password is wrong.")))
     problem = password_problem(new_password, user.email)
@@ -269,8 +287,11 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise AccountError(problem)
     user.set_password(new_password)
     spend_password_links(user)
-    audit.record(user, "user.password_change", user, f"{user.email} changed their password")
+    revoked = end_sessions_and_tokens(user)
+    audit.record(user, "user.password_change", user, f"{user.email} changed their password"
+                 + (f"; {revoked} API token(s) revoked" if revoked else ""))
     db.session.commit()
+    return revoked
 
 
 def _usable_token(plain: str, purpose: str):

@@ -1,5 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user, logout_user
 
 from ..core.bottrap import TRAPPED
@@ -144,8 +144,10 @@ def admin_user_reset_password(user_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         with shows_domain_errors():
-            admin.force_password_reset(current_user, user)
+            revoked = admin.force_password_reset(current_user, user)
             flash(_("The password of %(email)s is cleared and a link to choose a new one is on its way.", email=user.email), "success")
+            if revoked:
+                flash(ngettext("%(num)d API token of theirs was revoked.", "%(num)d API tokens of theirs were revoked.", revoked), "info")
         return redirect(url_for("auth.admin_user", user_id=user.id))
     return render_template("auth/admin_user_confirm.html", user=user, form=form, action="reset_password")
 

@@ -171,8 +171,7 @@ def _scrub_account(account) -> None:
     account.locale = None
     account.last_login_at = None
     account.active = False
-    auth.end_sessions(account)
-    auth.revoke_api_tokens(account)
+    auth.end_sessions_and_tokens(account)
     db.session.execute(delete(UserToken).where(UserToken.user_id == account.id).execution_options(synchronize_session=False))
 
 
