@@ -2,7 +2,8 @@
 the calendar file; materials attached per slot, checked on upload, released to confirmed participants on the
 officer's word."""
 import io
-from datetime import time, timedelta
+import re
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
@@ -46,7 +47,8 @@ def test_an_officer_builds_the_agenda_and_the_public_page_shows_it(people, login
     assert "Slot added to the agenda." in page.text
 
     public = client.get(f"/sessions/{training.id}").text
-    assert "Agenda" in public and "Gender-responsive procedures" in public and "13:00–14:15" in public
+    assert "Agenda" in public and "Gender-responsive procedures" in public and "1:00\u2009–\u20092:15\u202fPM" in public
+    assert "Times are in Iraq Time." in public  # a visitor may read it in another zone
     assert "Omar Aziz" in public and "Room B" in public and "Customs trainer." in public
 
 
@@ -72,7 +74,8 @@ def test_the_printable_agenda_reads_back_with_times_titles_in_both_languages_and
     response = client.get(f"/sessions/{training.id}/agenda.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "\n".join(pdftotext_lines(response.data))
-    assert "09:00–10:30" in text and "11:00–12:00" in text
+    assert "Times are in Iraq Time." in text and "09:00" not in text
+    assert re.search(r"9:00\s*–\s*10:30\sAM", text) and re.search(r"11:00\sAM\s*–\s*12:00\sPM", text), text
     assert "Human rights at borders" in text and "حقوق الإنسان على الحدود" in text
     assert "Dr. Layla Hassan" in text and "Al-Nahrain Centre" in text and "Hall 3" in text
     assert text.index("Human rights at borders") < text.index("Refugee law")
@@ -103,8 +106,28 @@ def test_the_reminder_carries_the_agenda(agenda, app):
     set_reminder_days(training, 2, by_user=UserFactory(role="officer"))
     send_due_messages(now=datetime.combine(training.start_date - timedelta(days=1), datetime.min.time(), timezone.utc))
     body = db.session.query(OutboundEmail).one().body_text
-    assert "09:00–10:30 Human rights at borders (Dr. Layla Hassan), Room Hall 3" in body
+    assert "Times are in Iraq Time." in body
+    assert "9:00\u2009–\u200910:30\u202fAM Human rights at borders (Dr. Layla Hassan), Room Hall 3" in body
 
+
+
+def test_agenda_times_are_written_as_the_reader_writes_them_with_the_zone_named(agenda, client):
+    from tests.factories import ParticipantFactory
+    from training_mgr.mail.models import OutboundEmail
+    from training_mgr.messages.scheduled import send_due_messages
+    from training_mgr.messages.services import set_reminder_days
+
+    training, *_ = agenda
+    arabic = client.get(f"/sessions/{training.id}?lang=ar").text
+    assert "9:00–10:30 ص" in arabic and "11:00 ص\u2009–\u200912:00 م" in arabic and "توقيت العراق" in arabic
+    assert "09:00" not in arabic and "10:30</" not in arabic
+    calendar = client.get(f"/sessions/{training.id}.ics?lang=en").data.decode().replace("\r\n ", "")
+    assert "9:00\u2009–\u200910:30\u202fAM (Iraq Time) Human rights at borders" in calendar  # read anywhere
+    RegistrationFactory(training=training, participant=ParticipantFactory(locale="ar"))
+    set_reminder_days(training, 2, by_user=UserFactory(role="officer"))
+    send_due_messages(now=datetime.combine(training.start_date - timedelta(days=1), time(), timezone.utc))
+    body = db.session.query(OutboundEmail).one().body_text
+    assert "9:00–10:30 ص" in body and "توقيت العراق" in body and "09:00" not in body
 
 # --- materials ------------------------------------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ def test_the_start_time_is_set_on_the_scanner_page(people, today, login):
     officer = login(people.officer)
     response = officer.post(f"/officer/trainings/{training.id}/check-in/start-time", data={"starts_at": "08:30"},
                             follow_redirects=True)
-    assert "after 08:30 now count as late" in response.text and 'value="08:30"' in response.text
+    assert "after 8:30\u202fAM now count as late" in response.text and 'value="08:30"' in response.text
     assert training.days[0].starts_at == time(8, 30)
     response = officer.post(f"/officer/trainings/{training.id}/check-in/start-time", data={"starts_at": "half past"},
                             follow_redirects=True)
@@ -93,7 +93,10 @@ def test_the_start_time_is_set_on_the_scanner_page(people, today, login):
     assert "hours and minutes" in response.text and training.days[0].starts_at == time(8, 30)
     response = officer.post(f"/officer/trainings/{training.id}/check-in/start-time", data={"starts_at": "09:15:42"},
                             follow_redirects=True)  # a browser that sends seconds
-    assert "after 09:15 now count as late" in response.text and training.days[0].starts_at == time(9, 15)
+    assert "after 9:15\u202fAM now count as late" in response.text and training.days[0].starts_at == time(9, 15)
+    response = officer.post(f"/officer/trainings/{training.id}/check-in/start-time?lang=ar", data={"starts_at": "14:05"},
+                            follow_redirects=True)
+    assert "2:05 م" in response.text and "14:05 " not in response.text  # the time as an Arabic reader writes it
 
 
 def test_badges_of_another_training_or_of_someone_withdrawn_are_refused_with_the_reason(people, today, login):

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
 from ..core.domain import DomainError
-from ..core.i18n import language_name
+from ..core.i18n import join_parts, language_name
 from ..core.permissions import STAFF_ROLES
 from ..core.security import hash_token
 from ..extensions import db
@@ -85,7 +85,7 @@ def new_user(email: str, role: str, password: str | None = None, name: str | Non
     longer than 200 characters.
     """
     if role not in ROLES:
-        raise AccountError(_l("Unknown role %(role)s; choose one of %(roles)s.", role=role, roles=", ".join(ROLES)), "role")
+        raise AccountError(_l("Unknown role %(role)s; choose one of %(roles)s.", role=role, roles=join_parts(ROLES)), "role")
     email = normalise_email(email)
     if not email or "@" not in email or len(email) > 254:
         raise AccountError(_l("A valid e-mail address is required."), "email")

@@ -4,7 +4,7 @@ from flask_login import current_user, user_logged_in
 
 from ..core.bottrap import TRAPPED
 from ..agenda import services as agenda
-from ..core.i18n import current_language, fmt_date, localized
+from ..core.i18n import current_language, fmt_date, fmt_time_range, join_parts, localized
 from ..core.domain import shows_domain_errors
 from ..core.pagecache import cached_page
 from ..core.pagination import requested_page
@@ -62,10 +62,11 @@ def session_calendar(training_id):
     if training.start_date is None:
         abort(404)
     url = public_url("catalogue.session_page", training_id=training.id)
-    location = ", ".join(filter(None, [localized(training, "venue"), localized(training, "city")]))
-    organisers = ", ".join(localized(o.organisation, "name") for o in training.organisers)
+    location = join_parts([localized(training, "venue"), localized(training, "city")])
+    organisers = join_parts(localized(o.organisation, "name") for o in training.organisers)
     slots = [slot for _day, day_slots in agenda.agenda_of(training) for slot in day_slots]
-    lines = [f"{fmt_date(s.day.date, 'short')} {s.starts_at:%H:%M}–{s.ends_at:%H:%M} {localized(s, 'title')}" for s in slots]
+    lines = [f"{fmt_date(s.day.date, 'short')} {fmt_time_range(s.starts_at, s.ends_at, training.timezone, named=True)} "
+             f"{localized(s, 'title')}" for s in slots]
     description = "\n".join(filter(None, [
         localized(training.course, "description"),
         _("Organisers: %(names)s", names=organisers) if organisers else "",
@@ -76,9 +77,9 @@ def session_calendar(training_id):
         training, title=localized(training, "title"), location=location,
         description=description, url=url, host=public_host(),
         slots=[(s.id, *agenda.slot_times(training, s), localized(s, "title"),
-                ", ".join(filter(None, [location, s.room])),
-                ", ".join(filter(None, [localized(s.facilitator, "name") if s.facilitator else "",
-                                        localized(s.facilitator.organisation, "name") if s.facilitator and s.facilitator.organisation else ""])))
+                join_parts([location, s.room]),
+                join_parts([localized(s.facilitator, "name") if s.facilitator else "",
+                            localized(s.facilitator.organisation, "name") if s.facilitator and s.facilitator.organisation else ""]))
                for s in slots],
     )
     return Response(body, mimetype="text/calendar", headers={

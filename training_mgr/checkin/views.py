@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..attendance.listing import confirmed_count, day_totals, today_of
 from ..core.db import utcnow
 from ..core.domain import DomainError, shows_domain_errors
-from ..core.i18n import localized
+from ..core.i18n import fmt_time, localized
 from ..core.labels import MARK_LABELS
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.security import CSP, PERMISSIONS_POLICY
@@ -134,7 +134,7 @@ def start_time(training):
         return redirect(url_for(".scanner", training_id=training.id))
     starts_at = starts_at.replace(second=0, microsecond=0) if starts_at else None
     services.set_start_time(training, day, starts_at, by_user=current_user)
-    flash(_("Check-ins after %(time)s now count as late.", time=starts_at.strftime("%H:%M")) if starts_at
+    flash(_("Check-ins after %(time)s now count as late.", time=fmt_time(starts_at)) if starts_at
           else _("Nobody counts as late today."), "success")
     return redirect(url_for(".scanner", training_id=training.id))
 

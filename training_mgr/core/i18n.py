@@ -1,5 +1,5 @@
 """Language choice and locale-aware formatting: the one place dates, numbers and names are formatted."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -100,10 +100,49 @@ def _format_moment(moment: datetime, zone, locale: Locale) -> str:
     """Medium date, short time (no seconds) and the zone's name, in ``locale``'s order."""
     pattern = (locale.datetime_formats["medium"].replace("{1}", locale.date_formats["medium"].pattern)
                .replace("{0}", locale.time_formats["short"].pattern))
+    return f"{dates.format_datetime(moment, pattern, tzinfo=zone, locale=locale)} ({_zone_name(zone, moment, locale)})"
+
+
+def _zone_name(zone, moment: datetime, locale: Locale) -> str:
+    """The zone as readers know it ("Iraq Time", "توقيت العراق"); UTC by its short name."""
     key = getattr(zone, "key", None) or str(zone)
-    name = (dates.get_timezone_name(moment, "short", locale=locale) if key in ("UTC", "Etc/UTC")
+    return (dates.get_timezone_name(moment, "short", locale=locale) if key in ("UTC", "Etc/UTC")
             else dates.get_timezone_location(zone, locale=locale))
-    return f"{dates.format_datetime(moment, pattern, tzinfo=zone, locale=locale)} ({name})"
+
+
+def zone_name(tz: str | None) -> str:
+    """The time zone ``tz`` (an IANA name, e.g. a training's "Asia/Baghdad"; None for UTC) named in the active
+    language: "Iraq Time", "توقيت العراق"."""
+    zone = ZoneInfo(tz or "UTC")
+    return _zone_name(zone, datetime.now(zone), formatting_locale())
+
+
+def fmt_time(value, tz: str | None = None, named: bool = False) -> str:
+    """A time of day in the language's short form, without seconds: "9:30 AM", "9:30 ص".
+
+    ``value`` is a ``time``, a wall-clock time in the training's zone (as agenda slots and a day's start time
+    are kept), or a stored datetime (UTC), shown in ``tz``. With ``named`` the zone ``tz`` follows in brackets
+    ("9:30 AM (Iraq Time)"), for a reader who may be elsewhere. None gives ""."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _aware(value).astimezone(ZoneInfo(tz) if tz else get_timezone()).time()
+    text = dates.format_time(value, "short", locale=formatting_locale())
+    return f"{text} ({zone_name(tz)})" if named else text
+
+
+def fmt_time_range(start: time | None, end: time | None, tz: str | None = None, named: bool = False) -> str:
+    """From ``start`` to ``end`` (wall-clock times of one day) as the language writes a range: "9:00 – 10:30 AM",
+    "9:00–10:30 ص", "09:00–10:30" where the language counts 24 hours (Babel's interval formats); with ``named``,
+    the zone ``tz`` follows in brackets. Only ``start`` gives it alone."""
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return fmt_time(start, tz, named)
+    locale = formatting_locale()
+    skeleton = "Hm" if "H" in locale.time_formats["short"].pattern else "hm"
+    text = dates.format_interval(start, end, skeleton, locale=locale)
+    return f"{text} ({zone_name(tz)})" if named else text
 
 
 @lru_cache(maxsize=4096)
@@ -129,6 +168,28 @@ def fmt_list(items, isolate=True):
     if isolate:
         parts = [f"<bdi>{part}</bdi>" for part in parts]
     return Markup(lists.format_list(parts, locale=formatting_locale())) if parts else ""
+
+
+#: the separators between the parts of one line ("Baghdad, Iraq"; "80% of the days; late counts as attended") in
+#: the languages that do not write the Latin ones: Arabic has its own comma and semicolon
+SEPARATORS = {"ar": {",": "، ", ";": "؛ "}}
+
+
+def separator(kind: str = ",", lang: str | None = None) -> str:
+    """The comma (``","``) or semicolon (``";"``) and its space as ``lang`` (default: the active language) writes
+    them: ", " and "; " in English, "، " and "؛ " in Arabic."""
+    return SEPARATORS.get(lang or current_language(), {}).get(kind, f"{kind} ")
+
+
+def join_parts(parts, kind: str = ",", isolate: bool = False, lang: str | None = None):
+    """The parts of one line (empty ones left out) joined by the language's ``separator(kind)``: "Baghdad, Iraq",
+    "بغداد، العراق". Plain text; with ``isolate``, Markup with each part escaped in its own ``<bdi>``, so a part in
+    another script keeps its direction. For the items of a list ("A, B and C") use ``fmt_list``."""
+    joiner = separator(kind, lang)
+    parts = [part for part in parts if part]
+    if isolate:
+        return Markup(joiner.join(f"<bdi>{escape(part)}</bdi>" for part in parts))
+    return joiner.join(str(part) for part in parts)
 
 
 def fmt_date_range(start: date | None, end: date | None) -> str:
@@ -174,8 +235,10 @@ def language_name(code: str, in_language: str | None = None) -> str:
 def init_app(app):
     app.jinja_env.filters.update(
         date=fmt_date, date_range=fmt_date_range, number=fmt_number, percent=fmt_percent, localized=localized,
-        country=country_name, join_list=fmt_list,
+        country=country_name, join_list=fmt_list, join_parts=join_parts, time=fmt_time, time_range=fmt_time_range,
+        zone_name=zone_name,
     )
+    app.jinja_env.globals["separator"] = separator
 
     app.before_request(remember_language_choice)
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from ..audit import services as audit
 from ..core.db import utcnow
 from ..core.domain import DomainError
+from ..core.i18n import join_parts
 from ..extensions import db
 from .models import BANKS, SURVEY_KINDS, TEST_KINDS, Instrument, InstrumentItem, Question, Respondent, Response
 
@@ -179,8 +180,8 @@ def import_questions(course, filename: str, data: bytes, *, max_bytes: int, by_u
     header, rows = read_rows("xlsx", data)
     result = parse_rows(header, rows)
     if result.errors:
-        raise QuestionError("; ".join(_("Row %(line)s: %(error)s", line=line, error=error)
-                                      for line, error in result.errors), field="file")
+        raise QuestionError(join_parts((_("Row %(line)s: %(error)s", line=line, error=error)
+                                        for line, error in result.errors), ";"), field="file")
     for values in result.questions:
         new_question(course, values, by_user)
     audit.record(by_user, "question.import", course, f"{len(result.questions)} questions imported from {filename}")
@@ -193,7 +194,7 @@ def parse_rows(header, rows) -> ImportResult:
     columns = [str(h or "").strip().lower().replace(" ", "_") for h in header]
     result = ImportResult()
     if "question" not in columns or "kind" not in columns or "correct" not in columns:
-        result.errors.append((1, _("The first row must name the columns: %(columns)s.", columns=", ".join(IMPORT_COLUMNS))))
+        result.errors.append((1, _("The first row must name the columns: %(columns)s.", columns=join_parts(IMPORT_COLUMNS))))
         return result
     for line, cells in rows:
         row = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(columns)}

@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..core.forms import FlaskForm
-from ..core.i18n import localized
+from ..core.i18n import join_parts, localized
 
 
 class LetterSettingsForm(FlaskForm):
@@ -19,7 +19,7 @@ class LetterSettingsForm(FlaskForm):
 
     def set_choices(self, training, language):
         self.signatory_id.choices = [(0, _l("No signature"))] + [
-            (s.id, ", ".join(filter(None, [localized(s, "name", language), localized(s, "title", language)])))
+            (s.id, join_parts([localized(s, "name", language), localized(s, "title", language)], lang=language))
             for s in training.signatories]
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.services import normalise_email
+from ..core.i18n import join_parts
 from ..core.text import clean_text
 from ..extensions import db
 from ..participants.models import Participant
@@ -49,9 +50,9 @@ def read_nominees(invitation, filename: str, data: bytes, max_bytes: int) -> She
     missing = [c for c in REQUIRED if c not in columns]
     if unknown:
         check.file_errors.append(_("Unknown columns: %(columns)s. Expected: %(expected)s.",
-                                   columns=", ".join(unknown), expected=", ".join(COLUMNS)))
+                                   columns=join_parts(unknown), expected=join_parts(COLUMNS)))
     if missing:
-        check.file_errors.append(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
+        check.file_errors.append(_("Missing columns: %(columns)s.", columns=join_parts(missing)))
     if not table and not check.file_errors:
         check.file_errors.append(_("The file has no rows below the header."))
     if check.file_errors:

@@ -13,6 +13,7 @@ from ..core.db import utcnow
 from ..core.domain import DomainError
 from ..extensions import db
 from ..registrations.models import Registration
+from ..core.i18n import join_parts
 from ..trainings.models import TrainingSession
 from .models import CHOICE_KINDS, QUESTION_KINDS, RegistrationAnswer, RegistrationQuestion
 
@@ -201,7 +202,7 @@ def answer_text(question, value: str | None, lang: str = "en") -> str | None:
         return None
     if question.kind in CHOICE_KINDS:
         labels = {key: (arabic if lang == "ar" and arabic else english) for key, english, arabic in choices_of(question)}
-        return ", ".join(labels.get(key, key) for key in value.splitlines())
+        return join_parts((labels.get(key, key) for key in value.splitlines()), lang=lang)
     if question.kind == "yes_no":
         return str(_l("Yes")) if value == "yes" else str(_l("No"))
     return value

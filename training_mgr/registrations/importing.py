@@ -19,6 +19,7 @@ from ..audit import services as audit
 from ..auth.services import normalise_email
 from ..core.domain import DomainError
 from ..core.exports import csv_bytes
+from ..core.i18n import join_parts
 from ..core.text import clean_text, fold
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -174,11 +175,11 @@ def preview_upload(training, filename: str, data: bytes, max_bytes: int) -> Impo
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if unknown:
-        file_errors.append((1, _("Unknown columns: %(columns)s. Expected: %(expected)s.", columns=", ".join(unknown), expected=", ".join(IMPORT_COLUMNS))))
+        file_errors.append((1, _("Unknown columns: %(columns)s. Expected: %(expected)s.", columns=join_parts(unknown), expected=join_parts(IMPORT_COLUMNS))))
     if missing:
-        file_errors.append((1, _("Missing columns: %(columns)s.", columns=", ".join(missing))))
+        file_errors.append((1, _("Missing columns: %(columns)s.", columns=join_parts(missing))))
     if repeated:
-        file_errors.append((1, _("Columns given twice: %(columns)s.", columns=", ".join(repeated))))
+        file_errors.append((1, _("Columns given twice: %(columns)s.", columns=join_parts(repeated))))
     if file_errors:
         return ImportPreview(rows=[], file_errors=file_errors)
     if not table:

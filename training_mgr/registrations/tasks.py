@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 
 from ..bulk import services as bulk
+from ..core.i18n import join_parts
 from ..core.jobs import job
 from . import holds, importing
 
@@ -36,6 +37,6 @@ def _import(record) -> None:
         preview = getattr(error, "preview", None)
         if preview is None:
             raise
-        lines = [_("line %(line)s: %(problems)s", line=row.line, problems="; ".join(str(e) for e in row.errors))
+        lines = [_("line %(line)s: %(problems)s", line=row.line, problems=join_parts((str(e) for e in row.errors), ";"))
                  for row in preview.bad_rows[:ROWS_NAMED_ON_FAILURE]]
         raise importing.NominationImportError(" ".join([str(error), *lines])) from None

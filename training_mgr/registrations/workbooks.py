@@ -7,6 +7,7 @@ from itertools import islice
 from flask_babel import gettext as _
 
 from ..core.domain import DomainError
+from ..core.i18n import join_parts
 
 #: the sheets of the downloadable templates that only explain the columns
 HELP_SHEETS = ("help",)
@@ -56,7 +57,7 @@ def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int)
         raise WorkbookError(_(
             "Cells %(cells)s hold formulas whose results are not saved in the file (the program that wrote it did "
             "not calculate them). Open the file in a spreadsheet program and save it again, or type the values.",
-            cells=", ".join(uncached[:NAMED_CELLS]) + (" …" if len(uncached) > NAMED_CELLS else "")))
+            cells=join_parts(uncached[:NAMED_CELLS]) + (" …" if len(uncached) > NAMED_CELLS else "")))
     return rows
 
 
@@ -74,4 +75,4 @@ def _the_sheet(workbook, preferred: str):
     raise WorkbookError(_(
         "This workbook has several sheets (%(sheets)s). Name the sheet that holds the list “%(preferred)s”, as in "
         "the template, or keep only that sheet.",
-        sheets=", ".join(f"“{sheet.title}”" for sheet in sheets), preferred=preferred))
+        sheets=join_parts(f"“{sheet.title}”" for sheet in sheets), preferred=preferred))
