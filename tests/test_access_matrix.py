@@ -95,7 +95,7 @@ MATRIX = {
     ("checkin.badges", "GET"): SESSION_READ,
     ("checkin.badge", "GET"): PUBLIC,  # a badge's personal link: names the training, not the person
     ("checkin.scanner", "GET"): SESSION_WRITE,
-    ("payments.sheet", "GET"): SESSION_WRITE,
+    ("payments.sheet", "GET"): SESSION_READ,  # managers read it; the POST sets the daily rate
     ("payments.sheet", "POST"): SESSION_WRITE,
     ("payments.download", "GET"): SESSION_READ,
     ("checkin.scan", "POST"): SESSION_WRITE,

@@ -81,4 +81,26 @@ def test_the_officer_sets_the_rate_and_bad_input_is_shown_beside_the_field(peopl
     response = officer.post(url, data={"daily_rate": "25000", "currency": "usd"}, follow_redirects=True)
     assert "Daily rate saved." in response.text
     assert people.training.daily_rate == Decimal("25000") and people.training.currency == "USD"
-    assert login(people.manager).get(url).status_code == 403
+    manager = login(people.manager)
+    assert manager.post(url, data={"daily_rate": "1", "currency": "USD"}).status_code == 403  # managers never write
+    assert people.training.daily_rate == Decimal("25000")
+
+
+def test_a_manager_finds_the_sheet_from_the_dashboard_and_the_trainings_page_and_reads_it(paid, people, login):
+    manager = login(people.manager)
+    url = f"/officer/trainings/{paid.id}/payment-sheet"
+    paid.status = "completed"
+    db.session.commit()
+    assert f'href="{url}"' in manager.get("/dashboard").text
+    assert f'href="{url}"' in manager.get(f"/officer/trainings/{paid.id}").text
+    assert f'href="{url}"' in manager.get(f"/officer/trainings/{paid.id}/attendance").text
+    page = manager.get(url)
+    assert page.status_code == 200
+    assert "Daily rate: 25,000 IQD." in page.text and "Ministry of Interior" in page.text
+    assert f"{url}.pdf" in page.text and f"{url}.xlsx" in page.text
+    assert 'name="daily_rate"' not in page.text  # the rate is the officers' to set
+
+
+def test_a_manager_is_told_when_no_rate_is_set_yet(people, login):
+    page = login(people.manager).get(f"/officer/trainings/{people.training.id}/payment-sheet")
+    assert page.status_code == 200 and "No daily rate is set yet" in page.text

@@ -1,5 +1,6 @@
-"""A training's payment sheet: its daily rate, and the sheet as PDF and XLSX."""
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+"""A training's payment sheet: its daily rate, and the sheet as PDF and XLSX. Whoever may read the training (its
+officers, managers, admins) sees the sheet and downloads it; its managing officers and admins set the rate."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,8 +15,10 @@ bp = Blueprint("payments", __name__)
 
 @bp.route("/officer/trainings/<int:training_id>/payment-sheet", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
-@training_access("manage")
-def sheet(training):
+@training_access("view", with_can_manage=True)
+def sheet(training, can_manage):
+    if request.method == "POST" and not can_manage:
+        abort(403)  # managers read the sheet; the training's officers set its rate
     form = DailyRateForm(obj=training)
     if form.validate_on_submit():
         with shows_domain_errors(form):
@@ -25,7 +28,7 @@ def sheet(training):
     payment = None
     if training.daily_rate is not None and training.currency:
         payment = services.payment_sheet(training)
-    return render_template("payments/sheet.html", training=training, form=form, sheet=payment), \
+    return render_template("payments/sheet.html", training=training, form=form, sheet=payment, can_manage=can_manage), \
         422 if form.errors else 200
 
 
