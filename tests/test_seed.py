@@ -144,3 +144,19 @@ def test_seed_synthetic_has_realistic_distributions(app, runner):
     assert persons < sum(statuses.values())
     again = runner.invoke(args=["seed-synthetic", "--sessions", "20", "--participants", "30", "--seed", "3"])
     assert again.exit_code != 0 and "already loaded" in again.output
+
+
+def test_the_reference_trainings_nominations_warn_where_the_gender_target_cannot_be_met(app, login):
+    """At least 30% women: met overall (6 of 20), not by the Border Points Commission (1 of 4) nor the Ministry of
+    Justice (0 of 3), whose focal points nominated as many as they sent."""
+    seed_demo("pw-for-tests")
+    training = db.session.scalar(select(TrainingSession).where(TrainingSession.title == REFERENCE_TITLE))
+    assert training.women_target_percent == 30
+    officer = login(db.session.scalar(select(User).where(User.email == "officer@example.org")))
+    page = officer.get(f"/officer/trainings/{training.id}/nominations/nominees").text
+    assert page.count("can no longer reach it") == 2
+    assert "Border Points Commission can no longer reach it" in page and "Ministry of Justice can no longer reach it" in page
+    assert "Gender balance of all organisations" not in page
+    assert page.count("Within the quota") == 20 and "Details confirmed by the nominee" in page
+    follow_up = db.session.scalar(select(TrainingSession).where(TrainingSession.title == FOLLOW_UP_TITLE))
+    assert follow_up.women_target_percent == 30

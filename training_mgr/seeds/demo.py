@@ -15,6 +15,7 @@ from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation, RecommendationUpdate
 from .demo_evaluation import seed_reference_evaluation
+from .demo_nominations import WOMEN_TARGET_PERCENT, seed_reference_nominations
 from ..registrations.models import Registration
 from ..trainings.models import SessionDay, SessionOrganiser, Signatory, TrainingSession
 
@@ -178,6 +179,7 @@ def seed_demo(password: str = "demo-password"):
     if reference is None:
         reference = _create_reference(course, orgs, officer)
     seed_reference_evaluation(reference, officer)
+    seed_reference_nominations(reference, officer)
     follow_up = db.session.scalar(select(TrainingSession).where(TrainingSession.title == FOLLOW_UP_TITLE))
     if follow_up is None:
         follow_up = _create_follow_up(course, orgs, officer)
@@ -270,7 +272,7 @@ def _create_follow_up(course, orgs, officer):
         city="Baghdad", city_ar="بغداد", country="IQ", language="en_ar", capacity=25,
         registration_opens_at=datetime.combine(today - timedelta(days=7), time(0, 0), tzinfo=timezone.utc),
         registration_closes_at=datetime.combine(start - timedelta(days=7), time(20, 59), tzinfo=timezone.utc),
-        confirmation_mode="automatic", status="open", cert_min_attendance=100,
+        confirmation_mode="automatic", status="open", cert_min_attendance=100, women_target_percent=WOMEN_TARGET_PERCENT,
         notes="Requested by participants of the February 2022 training.",
     )
     training.days = [SessionDay(date=start + timedelta(days=i)) for i in range(2)]
