@@ -93,6 +93,15 @@ def _empty_all_tables():
     db.session.commit()
 
 
+class ServedClient(FlaskLoginClient):
+    """The test client, which closes each response once it has read it, as a WSGI server does after sending it: the
+    work an app leaves for after the response (``core.jobs.after_response``: its e-mail) is done when a request
+    returns. ``buffered=False`` keeps a response open, to look at what was done before it was sent."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def _reset_request_state():
     from flask import g
     from flask_babel import refresh
@@ -107,7 +116,7 @@ def app(_schema_app, database_url, request):
     """A fresh, empty database for every test. Mark a test ``@pytest.mark.config(KEY=value)`` to change settings."""
     marker = request.node.get_closest_marker("config")
     app = create_app(make_test_config(database_url, **(marker.kwargs if marker else {})))
-    app.test_client_class = FlaskLoginClient
+    app.test_client_class = ServedClient
     # The test's app context stays pushed, so requests share its ``g``; reset what is cached per request.
     app.before_request_funcs.setdefault(None, []).insert(0, _reset_request_state)
     with app.app_context():

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from .core import jobs
 
 #: packages with a ``tasks`` module of ``@job``s, imported before the Celery app is made
-TASK_MODULES = ("mail", "registrations", "erasure", "bulk", "certificates", "reports", "nominations", "evaluation", "questions", "messages", "letters")
+TASK_MODULES = ("mail", "auth", "registrations", "erasure", "bulk", "certificates", "reports", "nominations", "evaluation", "questions", "messages", "letters")
 
 #: recurring jobs: (scheduler entry, job name, config key giving the seconds between two runs; 0 or None: off)
 RECURRING = (

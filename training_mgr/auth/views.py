@@ -11,7 +11,7 @@ from ..core.security import acted, count_this_post, remember_device, throttle_po
 from ..core.urls import safe_local_path
 from ..core.views import home_url_for
 from ..extensions import db
-from . import admin, services
+from . import admin, services, tasks
 from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, NewPasswordForm, NewUserForm, RoleForm, UserSearchForm
 from .models import User
 
@@ -168,8 +168,9 @@ def password_forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         count_this_post()
-        services.request_password_reset(form.email.data)
-        # The same answer whether or not the address has an account.
+        # The same answer whether or not the address has an account, and in the same time: the account is looked
+        # up, and the link made and mailed, only once the answer has gone (with Redis, by a worker).
+        tasks.send_password_reset_link.delay_after_response(form.email.data)
         flash(_("If an account uses this address, a message with a link to choose a new password is on its way."), "info")
         return redirect(url_for("auth.login"))
     if form.trapped:

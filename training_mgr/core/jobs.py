@@ -9,6 +9,9 @@ and hands the recurring ones to the scheduler. Core knows no feature.
 - ``REDIS_URL`` unset (the demo, SQLite, the test suite): the same call runs the job at once, in the caller's
   process and app context (Celery's ``task_always_eager``), retries included; a job that fails is logged, and
   ``.get()`` on what ``delay`` returned raises its error.
+- ``some_job.delay_after_response(...)``: queued (or, without Redis, run) only once the request's response has been
+  sent (``after_response``), so that the answer never waits for it, with or without Redis. Work whose time would
+  tell a visitor something (an e-mail sent only to a known address) goes this way.
 
 Every job must be idempotent: it is acknowledged only once it has finished (``task_acks_late``), so a job whose
 worker was killed is run again by the next worker, and transient errors (the database or a socket) are retried
@@ -21,7 +24,7 @@ from functools import update_wrapper
 
 from celery import Celery, Task
 from celery.signals import worker_process_init
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 #: errors that are worth trying again a little later: the database or another server could not be reached
@@ -48,6 +51,10 @@ class Job:
     def apply_async(self, args=(), kwargs=None, **options):
         return task(self.name).apply_async(args, kwargs or {}, **options)
 
+    def delay_after_response(self, *args, **kwargs) -> None:
+        """``delay`` once the current response has been sent (``after_response``); outside a request, now."""
+        after_response(self.delay, *args, **kwargs)
+
 
 def job(*, retry_for=TRANSIENT_ERRORS, max_retries: int = 5, **options):
     """Declare a background job (in a feature's ``tasks.py``), named ``<module>.<function>``.
@@ -66,6 +73,47 @@ def job(*, retry_for=TRANSIENT_ERRORS, max_retries: int = 5, **options):
         return declared
 
     return decorate
+
+
+#: key in a request's WSGI environ: the calls waiting for its response to be sent, then True once handed over
+_AFTER_RESPONSE = "training_mgr.after_response"
+
+
+def after_response(function, *args, **kwargs) -> None:
+    """Call ``function(*args, **kwargs)`` once the current request's response has been sent; outside a request
+    (a command, a worker, a call made after the response), call it now.
+
+    The WSGI server calls it when it closes the response (``Response.call_on_close``), after the last byte went out,
+    in a fresh app context of the same app: the visitor's answer takes no longer for it, whatever it costs. What
+    it raises is logged and goes no further (the response is gone). Whatever must not be lost has to be committed
+    before (the outbox, a job's record): if the process stops first, the call is not made.
+    """
+    waiting = request.environ.get(_AFTER_RESPONSE) if has_request_context() else True
+    if waiting is True:  # no request, or its response has been handed over already
+        function(*args, **kwargs)
+        return
+    if waiting is None:
+        waiting = request.environ[_AFTER_RESPONSE] = []
+    waiting.append((function, args, kwargs))
+
+
+def _hand_over_after_response(response):
+    """``after_request``: have the server make the calls ``after_response`` kept once it has sent ``response``."""
+    waiting = request.environ.get(_AFTER_RESPONSE)
+    request.environ[_AFTER_RESPONSE] = True
+    if waiting:
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: _call_all(app, waiting))
+    return response
+
+
+def _call_all(app: Flask, calls) -> None:
+    with app.app_context():
+        for function, args, kwargs in calls:
+            try:
+                function(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - the response is sent: nobody else could hear of it
+                app.logger.exception("%s, called after a response, failed", getattr(function, "__qualname__", function))
 
 
 def init_app(app: Flask, beat_schedule: dict | None = None) -> Celery:
@@ -120,6 +168,7 @@ def init_app(app: Flask, beat_schedule: dict | None = None) -> Celery:
         _register(celery_app, declared)
     celery_app.flask_app = app
     app.extensions["celery"] = celery_app
+    app.after_request(_hand_over_after_response)
     return celery_app
 
 

@@ -63,7 +63,7 @@ def retry(message: OutboundEmail, *, by_user) -> OutboundEmail:
         {"status": [message.status, "pending"], "attempts": [message.attempts, 0], "last_error": message.last_error},
     )
     message.status, message.attempts, message.next_attempt_at = "pending", 0, utcnow()
-    services.send_after_commit(message)
+    services.send_after_commit(message, awaited=True)
     db.session.commit()
     db.session.refresh(message)
     return message

@@ -2,7 +2,9 @@
 
 ``queue_email`` adds a message to the current transaction. When that transaction commits, the
 messages it wrote are handed to the ``send_outbound_emails`` job (``mail.tasks``): with Redis the
-worker sends them and the request does not wait; without, they are sent at once (``deliver``). When
+worker sends them; without, they are sent in this process (``deliver``). Either way a request hands
+them over only once its response has been sent (``core.jobs.after_response``): no answer waits for the
+mail server, so none takes longer because it mailed someone (a known address, say); a command sends at once. When
 the transaction rolls back, they vanish with it, so no message ever goes out for a change that did
 not happen. A message that cannot be sent stays in the outbox with its error and is retried with
 growing delays by the recurring ``send_pending_emails`` job (or ``flask mail send-pending`` from cron,
@@ -24,13 +26,17 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, inspect, or_, orm, select, update
 
 from ..core.db import utcnow
+from ..core.jobs import after_response
 from ..core.text import one_line
 from ..extensions import db
 from .models import LAST_ERROR_MAX_LENGTH, OutboundEmail
 
-#: keys in ``Session.info``: messages queued in the open transaction, and ids of those just committed
+#: keys in ``Session.info``: messages queued in the open transaction, and ids of those just committed; the same for
+#: the messages whose sender waits for the outcome (``send_after_commit(…, awaited=True)``)
 _QUEUED = "training_mgr.mail.queued"
 _COMMITTED = "training_mgr.mail.committed"
+_QUEUED_AWAITED = "training_mgr.mail.queued_awaited"
+_COMMITTED_AWAITED = "training_mgr.mail.committed_awaited"
 
 #: how long a sender owns a message it is sending, so a concurrent ``send-pending`` leaves it alone
 _CLAIM = timedelta(minutes=10)
@@ -68,9 +74,10 @@ def _subject(subject: str) -> str:
 
 
 def _remember_committed(session):
-    queued = session.info.pop(_QUEUED, None)
-    if queued:
-        session.info[_COMMITTED] = [inspect(m).identity[0] for m in queued if inspect(m).identity]
+    for queued_key, committed_key in ((_QUEUED, _COMMITTED), (_QUEUED_AWAITED, _COMMITTED_AWAITED)):
+        queued = session.info.pop(queued_key, None)
+        if queued:
+            session.info[committed_key] = [inspect(m).identity[0] for m in queued if inspect(m).identity]
 
 
 def _deliver_committed(session, transaction):
@@ -83,23 +90,34 @@ def _deliver_committed(session, transaction):
     """
     if transaction.parent is not None or not has_app_context():
         return
+    awaited = session.info.pop(_COMMITTED_AWAITED, None)
+    if awaited:
+        _hand_to_sender(awaited)
     ids = session.info.pop(_COMMITTED, None)
     if ids:
-        from .tasks import send_outbound_emails  # the job wraps this module
-
-        try:
-            send_outbound_emails.delay(ids)  # with Redis, the worker sends; without, it is sent here and now
-        except Exception:  # the outbox keeps the messages; send-pending tries them again
-            current_app.logger.exception("Sending e-mail %s after a commit failed", ids)
+        after_response(_hand_to_sender, ids)  # in a request, once its answer has gone; else now
 
 
-def send_after_commit(message: OutboundEmail) -> None:
-    """Send a message already in the outbox once the current transaction commits, as a new one is."""
-    db.session.info.setdefault(_QUEUED, []).append(message)
+def _hand_to_sender(ids) -> None:
+    """Queue the ``send_outbound_emails`` job for these message ids: with Redis, a worker sends them; without, they
+    are sent here and now."""
+    from .tasks import send_outbound_emails  # the job wraps this module
+
+    try:
+        send_outbound_emails.delay(ids)
+    except Exception:  # the outbox keeps the messages; send-pending tries them again
+        current_app.logger.exception("Sending e-mail %s after a commit failed", ids)
+
+
+def send_after_commit(message: OutboundEmail, *, awaited: bool = False) -> None:
+    """Send a message already in the outbox once the current transaction commits, as a new one is; ``awaited``: at
+    once, before the response (an admin who retries a message reads how it went; with Redis a worker still sends)."""
+    db.session.info.setdefault(_QUEUED_AWAITED if awaited else _QUEUED, []).append(message)
 
 
 def _forget_after_rollback(session, previous_transaction):
     session.info.pop(_QUEUED, None)
+    session.info.pop(_QUEUED_AWAITED, None)
 
 
 def deliver(messages, ignore_schedule: bool = False) -> tuple[int, int]:
