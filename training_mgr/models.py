@@ -19,4 +19,5 @@ from .recommendations.models import Recommendation, RecommendationUpdate  # noqa
 from .registrations.models import Registration  # noqa: F401
 from .registrations.tallies import RegistrationTally  # noqa: F401
 from .attendance.tallies import AttendanceTally  # noqa: F401
+from .reports.tallies import PersonsTrainedTally, TrainedPerson  # noqa: F401
 from .trainings.models import OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession  # noqa: F401

@@ -31,7 +31,8 @@ and only trainings where at least one of them attended are held for it.
 Every figure is computed with aggregate SQL (GROUP BY, COUNT DISTINCT, conditional counts; the certificate
 rule too, by ``attendance.services.certificate_rule_met``) over the selected trainings, so the number of SQL
 statements does not grow with the data and no row per registration reaches Python. Related rows are loaded with ``subqueryload``, which is
-one statement however many rows there are (``selectinload`` sends one per 500 parents).
+one statement however many rows there are (``selectinload`` sends one per 500 parents). The persons trained of every
+completed training, or of one course's, are read from counts the database keeps (``tallies.py``).
 """
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
@@ -53,6 +54,7 @@ from ..registrations.models import Registration
 from ..trainings.models import SessionDay, TrainingSession
 from .participants import participant_list
 from .selection import ProgrammeFilters, confirmed_registrations, held_sessions, in_organisation, with_attendance
+from .tallies import ALL_COURSES, PersonsTrainedTally
 
 #: statuses of a registration still in play
 REGISTERED_STATUSES = ("pending", "confirmed", "waitlisted")
@@ -188,15 +190,17 @@ class _AttendanceFigures:
     persons_by_course: dict
 
 
-def _attendance_figures(sessions, training_ids, organisation_id) -> _AttendanceFigures:
+def _attendance_figures(sessions, training_ids, organisation_id, kept=None) -> _AttendanceFigures:
     """The key figures of each training, persons trained by organisation and sex, and by course.
 
     Two statements, whatever the size of the trainings: each registration's marks are counted in a common
-    table expression (``with_attendance``), and the three groupings of it come back together (UNION ALL, each
-    row tagged with its grouping); the certificates are counted apart. Persons are distinct participants among
-    the attended registrations. On PostgreSQL the expression is NOT MATERIALIZED: planned into each grouping,
-    it costs less than writing its million rows aside once and reading them three times (2.4 → 1.5 s of
-    database CPU on a million registrations, docs/performance.md)."""
+    table expression (``with_attendance``), and the key figures of each training come back together with the persons
+    (UNION ALL, each row tagged with its grouping); the certificates are counted apart. Persons are distinct
+    participants among the attended registrations: counted from the registrations, or, when ``kept`` is given
+    (the report of every completed training: ``tallies.ALL_COURSES``, or of one course: its id), read from the
+    counts the database keeps (``tallies.PersonsTrainedTally``). On PostgreSQL the expression is NOT MATERIALIZED:
+    planned into each grouping, it costs less than writing its million rows aside once and reading them three times
+    (2.4 → 1.5 s of database CPU on a million registrations, docs/performance.md)."""
     confirmed = Registration.status == "confirmed"
     query, (*_, days_attended, completed) = with_attendance(select(Registration.training_id), training_ids)
     registrations = in_organisation(
@@ -215,18 +219,21 @@ def _attendance_figures(sessions, training_ids, organisation_id) -> _AttendanceF
         func.count(case((r.confirmed, 1))), func.count(case((trained, 1))),
         func.coalesce(func.sum(case((r.confirmed, r.days_attended), else_=0)), 0), func.count(case((r.completed, 1))),
     ).group_by(r.training_id)
-    by_organisation_and_sex = (
-        select(literal("sex"), Participant.organisation_id, Participant.sex, func.count(distinct(r.participant_id)),
-               zero, zero, zero, zero, zero)
-        .join(Participant, Participant.id == r.participant_id)
-        .where(trained)
-        .group_by(Participant.organisation_id, Participant.sex)
-    )
-    by_course = (
-        select(literal("course"), r.course_id, no_text, func.count(distinct(r.participant_id)), zero, zero, zero, zero, zero)
-        .where(trained)
-        .group_by(r.course_id)
-    )
+    if kept is None:
+        by_organisation_and_sex = (
+            select(literal("sex"), Participant.organisation_id, Participant.sex, func.count(distinct(r.participant_id)),
+                   zero, zero, zero, zero, zero)
+            .join(Participant, Participant.id == r.participant_id)
+            .where(trained)
+            .group_by(Participant.organisation_id, Participant.sex)
+        )
+        by_course = (
+            select(literal("course"), r.course_id, no_text, func.count(distinct(r.participant_id)), zero, zero, zero, zero, zero)
+            .where(trained)
+            .group_by(r.course_id)
+        )
+    else:
+        by_organisation_and_sex, by_course = _kept_persons(kept)
     by_session = {training.id: KeyFigures() for training in sessions}
     org_sex_rows, persons_by_course = [], {}
     for kind, key, sex, *counts in db.session.execute(union_all(by_training, by_organisation_and_sex, by_course)):
@@ -235,7 +242,7 @@ def _attendance_figures(sessions, training_ids, organisation_id) -> _AttendanceF
             (figures.nominated, figures.registered, figures.confirmed, figures.attended, figures.person_days,
              figures.completed) = map(int, counts)
         elif kind == "sex":
-            org_sex_rows.append((key, sex, int(counts[0])))
+            org_sex_rows.append((key or None, sex, int(counts[0])))  # tallies.NO_ORGANISATION is 0
         else:
             persons_by_course[key] = int(counts[0])
 
@@ -249,6 +256,31 @@ def _attendance_figures(sessions, training_ids, organisation_id) -> _AttendanceF
         by_session[sid].certified = n
     organisations, by_sex = _by_organisation_and_sex(org_sex_rows)
     return _AttendanceFigures(by_session, organisations, by_sex, persons_by_course)
+
+
+def _kept_persons(course_id):
+    """The selects of ``_attendance_figures``'s persons by organisation and sex, and by course, from the kept counts:
+    of every completed training (``course_id`` is ``tallies.ALL_COURSES``) or of one course's."""
+    tally, zero, no_text = PersonsTrainedTally, literal(0), cast(null(), String)
+    by_organisation_and_sex = select(
+        literal("sex"), tally.organisation_id, tally.sex, tally.persons, zero, zero, zero, zero, zero,
+    ).where(tally.course_id == course_id, tally.persons > 0)
+    courses = tally.course_id != ALL_COURSES if course_id == ALL_COURSES else tally.course_id == course_id
+    by_course = (
+        select(literal("course"), tally.course_id, no_text, func.sum(tally.persons), zero, zero, zero, zero, zero)
+        .where(courses)
+        .group_by(tally.course_id)
+    )
+    return by_organisation_and_sex, by_course
+
+
+def kept_course(filters: ProgrammeFilters):
+    """The course of the kept counts of persons trained that answer ``filters`` (``tallies.ALL_COURSES`` for every
+    course), or None when the report must count them from the registrations: the counts cover every completed
+    training, so a period, a country or an organisation needs the registrations."""
+    if filters.date_from or filters.date_to or filters.country or filters.organisation_id:
+        return None
+    return filters.course_id or ALL_COURSES
 
 
 def _by_organisation_and_sex(rows):
@@ -358,7 +390,7 @@ def programme_figures(filters: ProgrammeFilters, today=None) -> ProgrammeFigures
         .options(subqueryload(TrainingSession.days))
         .order_by(TrainingSession.start_date, TrainingSession.id)
     ).all()
-    attendance = _attendance_figures(sessions, training_ids, organisation_id)
+    attendance = _attendance_figures(sessions, training_ids, organisation_id, kept_course(filters))
     by_session, organisations, by_sex = attendance.by_session, attendance.organisations, attendance.by_sex
     trainings = [(training, by_session[training.id]) for training in sessions]
     totals = sum((key for _, key in trainings), KeyFigures())
