@@ -32,7 +32,7 @@ def test_the_training_log_shows_who_when_what_record_and_changes(people, login, 
     # each entry is a sentence with the kind of change named, not its code (tests/test_audit_sentences.py)
     assert "Training edited" in html and "Registration closed" in html
     assert "training.update" not in html.replace('value="training.update"', "")
-    assert "20 → 25" in html and "open → closed" in html
+    assert "20 → 25" in html and "Open → Closed" in html and "Capacity (seats)" in html
     assert people.officer.display_name in html and people.admin.display_name in html
     assert "course.create" not in html and "Basra" not in html
 
@@ -40,11 +40,11 @@ def test_the_training_log_shows_who_when_what_record_and_changes(people, login, 
 def test_the_log_is_filtered_by_action_and_user(people, login, logged):
     client = login(people.admin)
     html = text_of(client.get(f"/officer/trainings/{logged.id}/audit?action=training.close"))
-    assert "open → closed" in html and "20 → 25" not in html
+    assert "Open → Closed" in html and "20 → 25" not in html
     html = text_of(client.get(f"/admin/audit?user_id={people.officer.id}"))
     assert "20 → 25" in html and "Document Examination" not in html
     html = client.get("/admin/audit").get_data(as_text=True)
-    assert "Course created: Document Examination" in html and "Basra" in html
+    assert "created the course <bdi>Document Examination</bdi>." in html and "Basra" in html
     assert client.get("/admin/audit?user_id=abc&action=nope").status_code == 200
 
 

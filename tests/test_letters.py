@@ -77,7 +77,7 @@ def test_the_visa_letter_prints_the_passport_details_given_and_the_printing_is_a
     assert "A1234567" in text and "Iraqi" in text and f"IOM/IQ/2027/VISA/{first.id}" in text
     assert "A1234567" not in text_of(officer.get(
         f"/officer/trainings/{training.id}/registrations/{second.id}/letters/visa.pdf").data)
-    audit = db.session.query(AuditEntry).filter_by(action="view_sensitive").all()
+    audit = db.session.query(AuditEntry).filter_by(action="letters.passports_printed").all()
     assert any("Passport details printed" in entry.summary for entry in audit)
 
 

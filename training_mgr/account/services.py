@@ -68,7 +68,8 @@ def update_profile(user, details: PersonalDetails, locale: str) -> dict:
     user.locale = locale
     user.name = participant.name
     if changes:
-        audit.record(user, "participant.update", participant, f"{participant.name} updated their profile", changes=changes)
+        audit.record(user, "participant.update", participant, f"{participant.name} updated their profile", changes=changes,
+                     details={"name": participant.name, "name_ar": participant.name_ar})
     db.session.commit()
     return changes
 

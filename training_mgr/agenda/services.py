@@ -128,7 +128,8 @@ def add_facilitator(details: FacilitatorDetails, *, by_user) -> Facilitator:
     facilitator = Facilitator(name=details.name, name_ar=details.name_ar, organisation_id=details.organisation_id,
                               bio=details.bio)
     db.session.add(facilitator)
-    record(by_user, "create", facilitator, f"Facilitator {details.name} added")
+    record(by_user, "agenda.facilitator_add", facilitator, f"Facilitator {details.name} added",
+           details={"name": details.name, "name_ar": details.name_ar})
     db.session.commit()
     return facilitator
 
@@ -146,13 +147,15 @@ def add_slot(training, details: SlotDetails, *, by_user) -> AgendaSlot:
     slot = AgendaSlot(day_id=day.id, starts_at=details.starts_at, ends_at=details.ends_at, title=details.title,
                       title_ar=details.title_ar, facilitator_id=details.facilitator_id, room=details.room)
     db.session.add(slot)
-    record(by_user, "create", slot, f"Agenda slot {details.title} added", training_id=training.id)
+    record(by_user, "agenda.slot_add", slot, f"Agenda slot {details.title} added", training_id=training.id,
+           details={"title": slot.title, "title_ar": slot.title_ar})
     db.session.commit()
     return slot
 
 
 def remove_slot(training, slot, *, by_user) -> None:
-    record(by_user, "delete", slot, f"Agenda slot {slot.title} removed", training_id=training.id)
+    record(by_user, "agenda.slot_remove", slot, f"Agenda slot {slot.title} removed", training_id=training.id,
+           details={"title": slot.title, "title_ar": slot.title_ar})
     db.session.delete(slot)
     db.session.commit()
 
@@ -185,7 +188,8 @@ def add_material(training, slot, *, title: str, by_user, url: str | None = None,
     else:
         raise AgendaError(_("Attach a file or give a link."), field="file")
     db.session.add(material)
-    record(by_user, "create", material, f"Material {title} added to {slot.title}", training_id=training.id)
+    record(by_user, "agenda.material_add", material, f"Material {title} added to {slot.title}", training_id=training.id,
+           details={"title": title, "slot": slot.title, "slot_ar": slot.title_ar})
     db.session.commit()
     return material
 
@@ -193,8 +197,9 @@ def add_material(training, slot, *, title: str, by_user, url: str | None = None,
 def set_released(training, material, released: bool, *, by_user) -> None:
     """Release a material to the confirmed participants (or withdraw it)."""
     material.released_at = utcnow() if released else None
-    record(by_user, "update", material, f"Material {material.title} {'released' if released else 'withdrawn'}",
-           training_id=training.id)
+    record(by_user, "agenda.material_release" if released else "agenda.material_withdraw", material,
+           f"Material {material.title} {'released' if released else 'withdrawn'}", training_id=training.id,
+           details={"title": material.title})
     db.session.commit()
 
 
@@ -204,12 +209,14 @@ def release_all(training, *, by_user) -> int:
     now = utcnow()
     for material in waiting:
         material.released_at = now
-    record(by_user, "update", training, f"{len(waiting)} materials released", training_id=training.id)
+    record(by_user, "agenda.materials_release", training, f"{len(waiting)} materials released", training_id=training.id,
+           details={"count": len(waiting)})
     db.session.commit()
     return len(waiting)
 
 
 def remove_material(training, material, *, by_user) -> None:
-    record(by_user, "delete", material, f"Material {material.title} removed", training_id=training.id)
+    record(by_user, "agenda.material_remove", material, f"Material {material.title} removed", training_id=training.id,
+           details={"title": material.title})
     db.session.delete(material)
     db.session.commit()

@@ -84,6 +84,7 @@ def _apply(training, day, mark, confirmed, existing, sent_before, made_at, by_us
         return Outcome(mark.client_id, mark.registration_id, "refused", here,
                        str(_l("Unknown attendance mark “%(mark)s”.", mark=mark.status)))
     name = confirmed[mark.registration_id].participant.name
+    name_ar = confirmed[mark.registration_id].participant.name_ar
     if current is not None and current.status == mark.status:
         return Outcome(mark.client_id, mark.registration_id, "unchanged", here)
     if current is not None and as_utc(current.recorded_at) > made_at:
@@ -99,7 +100,7 @@ def _apply(training, day, mark, confirmed, existing, sent_before, made_at, by_us
         db.session.add(current)
         existing[mark.registration_id] = current
         audit.record(by_user, "attendance.create", current, f"{name}, {day.date}: {mark.status} (sent later)",
-                     training_id=training.id)
+                     training_id=training.id, details={"name": name, "name_ar": name_ar, "day": day.date, "mark": mark.status})
     else:
         changes = {"status": [current.status, mark.status]}
         current.status, current.recorded_by_id, current.recorded_at = mark.status, by_user.id, made_at
@@ -107,5 +108,6 @@ def _apply(training, day, mark, confirmed, existing, sent_before, made_at, by_us
         if note is not None:
             current.note = note
         audit.record(by_user, "attendance.update", current, f"{name}, {day.date}: {changes['status'][0]} → {mark.status} (sent later)",
-                     changes=changes, training_id=training.id)
+                     changes=changes, training_id=training.id,
+                     details={"name": name, "name_ar": name_ar, "day": day.date, "mark": mark.status})
     return Outcome(mark.client_id, mark.registration_id, "saved", mark.status)

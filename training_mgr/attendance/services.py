@@ -209,12 +209,14 @@ def record_day(training, day, entries: Mapping[int, DayMark], *, by_user) -> int
         for registration_id, (status, note) in entries.items():
             note = (note or "").strip() or None
             mark = existing.get(registration_id)
-            name = confirmed[registration_id].participant.name
+            person = confirmed[registration_id].participant
+            name = person.name
             if not status:
                 if mark is not None:
                     db.session.delete(mark)
                     audit.record(by_user, "attendance.delete", mark, f"{name}, {day.date}: mark {mark.status} removed",
-                                 training_id=training.id)
+                                 training_id=training.id,
+                                 details={"name": name, "name_ar": person.name_ar, "day": day.date, "mark": mark.status})
                     changed += 1
                 continue
             if mark is None:
@@ -222,13 +224,15 @@ def record_day(training, day, entries: Mapping[int, DayMark], *, by_user) -> int
                                       recorded_by_id=by_user.id, recorded_at=now)
                 db.session.add(mark)
                 audit.record(by_user, "attendance.create", mark, f"{name}, {day.date}: {status}",
-                             training_id=training.id)
+                             training_id=training.id,
+                             details={"name": name, "name_ar": person.name_ar, "day": day.date, "mark": status})
                 changed += 1
             elif (mark.status, mark.note) != (status, note):
                 changes = {k: [getattr(mark, k), v] for k, v in (("status", status), ("note", note)) if getattr(mark, k) != v}
                 mark.status, mark.note, mark.recorded_by_id, mark.recorded_at = status, note, by_user.id, now
                 audit.record(by_user, "attendance.update", mark, f"{name}, {day.date}: {changes.get('status', [status])[0]} → {status}",
-                             changes=changes, training_id=training.id)
+                             changes=changes, training_id=training.id,
+                             details={"name": name, "name_ar": person.name_ar, "day": day.date, "mark": status})
                 changed += 1
     return changed
 
@@ -245,7 +249,8 @@ def mark_all_present(training, day, *, by_user) -> int:
                                           recorded_by_id=by_user.id, recorded_at=now))
         if blank:
             audit.record(by_user, "attendance.mark_all_present", training,
-                         f"{day.date}: {len(blank)} participants marked present")
+                         f"{day.date}: {len(blank)} participants marked present",
+                         details={"day": day.date, "count": len(blank)})
     return len(blank)
 
 

@@ -1,15 +1,29 @@
 """Recording who changed what. Entries join the caller's transaction, so they commit or roll back with it."""
+import logging
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ..core.text import fold
 from ..extensions import db
+from .actions import ACTIONS
 from .models import AuditEntry
 
+log = logging.getLogger(__name__)
 
-def record(user, action: str, obj, summary: str, changes: dict | None = None, training_id: int | None = None):
-    """Add an audit entry for ``obj`` to the current transaction (the caller commits)."""
+
+def record(user, action: str, obj, summary: str, changes: dict | None = None, training_id: int | None = None, *,
+           details: dict | None = None):
+    """Add an audit entry for ``obj`` to the current transaction (the caller commits).
+
+    ``action`` is a key of ``audit.actions.ACTIONS``; ``details`` are the values its sentence names ({"name": …,
+    "name_ar": …, "day": date, "mark": "late"}: dates are kept as ISO dates, anything else not JSON as text);
+    ``summary`` is the English line kept beside them (read where an entry has no details, and searched);
+    ``changes`` is ``{field: [old, new]}``. An action missing from ``ACTIONS`` is recorded all the same (a change is
+    never refused for want of a sentence) and logged as an error."""
+    if action not in ACTIONS:
+        log.error("audit action %r has no label and sentence in audit.actions.ACTIONS", action)
     db.session.flush()  # so a new object (and a new training) has its id
     if training_id is None:
         training_id = _training_session_id_of(obj)
@@ -21,6 +35,7 @@ def record(user, action: str, obj, summary: str, changes: dict | None = None, tr
         training_id=training_id,
         summary=summary,
         changes=_jsonable(changes) if changes else None,
+        details=_jsonable(details) if details is not None else None,
     )
     db.session.add(entry)
     return entry
@@ -64,11 +79,12 @@ def _jsonable(changes):
 
 def entries_query(training_id: int | None = None, action: str | None = None, user_id: int | None = None,
                   person: str | None = None, since: datetime | None = None, until: datetime | None = None):
-    """Audit entries, newest first, with their author; narrowed to one training, action or user, to entries whose
-    summary names ``person`` (any case), and to ``since`` <= time < ``until`` (aware datetimes)."""
+    """Audit entries, newest first, with their author; narrowed to one training, action or user, to entries that
+    name ``person`` (in the summary or the details, compared folded: ``core.text.fold``, so احمد finds أحمد), and to
+    ``since`` <= time < ``until`` (aware datetimes)."""
     query = select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
-    if person:
-        query = query.where(func.lower(AuditEntry.summary).contains(person.strip().lower(), autoescape=True))
+    if person and fold(person):
+        query = query.where(AuditEntry.search_folded.contains(fold(person), autoescape=True))
     if since is not None:
         query = query.where(AuditEntry.created_at >= since)
     if until is not None:

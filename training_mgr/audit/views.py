@@ -3,9 +3,11 @@ from flask import Blueprint, Response, render_template
 from ..core.permissions import roles_required
 from . import services
 from .listing import export_entries, filtered_page
-from .sentences import log_csv, sentence
+from .sentences import change_rows, log_csv, sentence
 
 bp = Blueprint("audit", __name__)
+#: the change list of an entry, on both log pages (the admins' here, a training's in ``trainings``)
+bp.add_app_template_global(change_rows, "audit_changes")
 
 
 @bp.get("/admin/audit")

@@ -67,7 +67,8 @@ def create_account(by: User, email: str, role: str, name: str | None = None, pas
         services.issue_password_link(user, "set_password", reason="invite")
     how = "invited by e-mail" if invite else "with a password" if password else "without a password"
     audit.record(by, "user.create", user, f"{by.email} created the {role} account {user.email}, {how}",
-                 changes={"email": [None, user.email], "role": [None, role], "name": [None, user.name]})
+                 changes={"email": [None, user.email], "role": [None, role], "name": [None, user.name]},
+                 details={"email": user.email, "role": role})
     db.session.commit()
     return user
 
@@ -83,7 +84,8 @@ def send_invitation(by: User, user: User) -> None:
         raise AccountError(_l("This account already has a password. Force a password reset instead."))
     services.spend_password_links(user)
     services.issue_password_link(user, "set_password", reason="invite")
-    audit.record(by, "user.invite", user, f"{by.email} sent {user.email} an invitation to choose a password")
+    audit.record(by, "user.invite", user, f"{by.email} sent {user.email} an invitation to choose a password",
+                 details={"email": user.email})
     db.session.commit()
 
 
@@ -108,7 +110,7 @@ def change_role(by: User, user: User, role: str) -> bool:
     audit.record(by, "user.role_change", user,
                  f"{by.email} changed the role of {user.email} from {old} to {role}"
                  + (f"; {revoked} API token(s) revoked" if revoked else ""),
-                 changes={"role": [old, role]})
+                 changes={"role": [old, role]}, details={"email": user.email, "old_role": old, "role": role})
     db.session.commit()
     return True
 
@@ -130,7 +132,7 @@ def deactivate(by: User, user: User) -> bool:
     services.spend_password_links(user)
     audit.record(by, "user.deactivate", user,
                  f"{by.email} deactivated {user.email}; sessions ended, {revoked} API token(s) revoked",
-                 changes={"active": [True, False]})
+                 changes={"active": [True, False]}, details={"email": user.email})
     db.session.commit()
     return True
 
@@ -145,7 +147,8 @@ def reactivate(by: User, user: User) -> bool:
     if user.participant is not None and user.participant.erased_at is not None:
         raise AccountError(_l("This account belonged to a person whose details were erased; it cannot be reactivated."))
     user.active = True
-    audit.record(by, "user.reactivate", user, f"{by.email} reactivated {user.email}", changes={"active": [False, True]})
+    audit.record(by, "user.reactivate", user, f"{by.email} reactivated {user.email}", changes={"active": [False, True]},
+                 details={"email": user.email})
     db.session.commit()
     return True
 
@@ -168,7 +171,7 @@ def force_password_reset(by: User, user: User) -> int:
     services.issue_password_link(user, "reset_password", reason="forced_reset")
     audit.record(by, "user.password_reset_forced", user,
                  f"{by.email} cleared the password of {user.email} and sent a reset link; sessions ended, "
-                 f"{revoked} API token(s) revoked")
+                 f"{revoked} API token(s) revoked", details={"email": user.email})
     db.session.commit()
     return revoked
 

@@ -168,7 +168,8 @@ def create_api_token(
     token = ApiToken(user=user, name=name, token_hash=hash_token(plain), prefix=plain[:10], expires_at=expires_at)
     db.session.add(token)
     audit.record(user, "api_token.create", token, f"{user.email} created the API token {name!r} ({token.prefix}…)",
-                 changes={"expires_at": [None, expires_at.isoformat() if expires_at else None]})
+                 changes={"expires_at": [None, expires_at.isoformat() if expires_at else None]},
+                 details={"token": name})
     db.session.commit()
     return token, plain
 
@@ -179,7 +180,8 @@ def revoke_api_token(token: ApiToken, by: User | None = None) -> None:
         return
     token.revoked_at = utcnow()
     audit.record(by or token.user, "api_token.revoke", token,
-                 f"API token {token.name!r} ({token.prefix}…) of {token.user.email} revoked")
+                 f"API token {token.name!r} ({token.prefix}…) of {token.user.email} revoked",
+                 details={"token": token.name, "email": token.user.email})
     db.session.commit()
 
 
@@ -239,7 +241,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     issue_password_link(user, "reset_password")
-    audit.record(user, "user.password_reset_requested", user, f"{user.email} asked for a password reset link")
+    audit.record(user, "user.password_reset_requested", user, f"{user.email} asked for a password reset link", details={})
     db.session.commit()
 
 
@@ -269,7 +271,7 @@ def set_password_with_token(plain: str, purpose: str, password: str) -> User:
     user.set_password(password)
     revoked = end_sessions_and_tokens(user)
     audit.record(user, f"user.{purpose}", user, f"{user.email} set a password with an e-mailed link"
-                 + (f"; {revoked} API token(s) revoked" if revoked else ""))
+                 + (f"; {revoked} API token(s) revoked" if revoked else ""), details={})
     db.session.commit()
     return user
 
@@ -289,7 +291,7 @@ def change_password(user: User, current_password: str, new_password: str) -> int
     spend_password_links(user)
     revoked = end_sessions_and_tokens(user)
     audit.record(user, "user.password_change", user, f"{user.email} changed their password"
-                 + (f"; {revoked} API token(s) revoked" if revoked else ""))
+                 + (f"; {revoked} API token(s) revoked" if revoked else ""), details={})
     db.session.commit()
     return revoked
 
@@ -312,5 +314,6 @@ def set_preferred_language(user, lang: str) -> None:
     user.locale = lang
     if user.participant is not None:
         user.participant.locale = lang
-    audit.record(user, "user.language", user, f"{user.email} chose {language_name(lang, 'en')}", changes=changes)
+    audit.record(user, "user.language", user, f"{user.email} chose {language_name(lang, 'en')}", changes=changes,
+                 details={"language": lang})
     db.session.commit()

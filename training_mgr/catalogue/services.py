@@ -256,7 +256,7 @@ def _register_online(training, details, email, locale, by_user):
         db.session.add(participant)
         db.session.flush()
         audit.record(by_user, "participant.create", participant, f"{participant.name} <{email}> registered online",
-                     training_id=training.id)
+                     training_id=training.id, details={"name": participant.name, "name_ar": participant.name_ar})
     elif by_user is not None and by_user.participant_id == participant.id:
         values = asdict(details)
         changes = audit.diff(participant, list(values), values)
@@ -264,7 +264,8 @@ def _register_online(training, details, email, locale, by_user):
             participant.consent_at = utcnow()
         if changes:
             audit.record(by_user, "participant.update", participant, f"{participant.name} updated their details",
-                         changes=changes, training_id=training.id)
+                         changes=changes, training_id=training.id,
+                         details={"name": participant.name, "name_ar": participant.name_ar})
     else:
         return _hold_for_the_person(training, participant, by_user)
 
@@ -313,7 +314,7 @@ def _tell_account_owner(training, account) -> OnlineRegistration:
     mail.notify_registration_login_needed(account, training)
     audit.record(None, "registration.refused", account,
                  f"Public registration for the address of {account.role} account {account.email}: nothing registered",
-                 training_id=training.id)
+                 training_id=training.id, details={"email": account.email})
     db.session.commit()
     return OnlineRegistration(None, awaits_the_person=True)
 

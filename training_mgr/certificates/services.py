@@ -305,6 +305,7 @@ def _issue(training, registration_ids, *, by_user, on_progress=None, replacing=N
              **({"printed_name": [replacing.printed_name, certificate.printed_name],
                  "printed_name_ar": [replacing.printed_name_ar, certificate.printed_name_ar]} if replacing else {})},
             training_id=training.id,
+            details={"name": participant.name, "name_ar": participant.name_ar, "serial": certificate.serial},
         )
         issued.append(certificate)
     if before_commit is not None and not before_commit(issued):
@@ -331,6 +332,8 @@ def _revoke(certificate, reason, by_user):
     audit.record(
         by_user, "certificate.revoked", certificate,
         _("Certificate %(serial)s revoked", serial=certificate.serial), {"status": ["valid", "revoked"], "reason": reason},
+        details={"name": certificate.printed_name or certificate.registration.participant.name,
+                 "name_ar": certificate.printed_name_ar, "serial": certificate.serial, "reason": reason},
     )
 
 

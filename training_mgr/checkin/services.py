@@ -149,12 +149,14 @@ def _check_in(training, registration, *, by_user, source: str, now: datetime | N
                                   recorded_by_id=getattr(by_user, "id", None), recorded_at=now)
             db.session.add(mark)
             audit.record(by_user, "attendance.check_in", mark, f"{participant.name}, {day.date}: {status} ({source})",
-                         training_id=training.id)
+                         training_id=training.id,
+                         details={"name": participant.name, "name_ar": participant.name_ar, "day": day.date, "mark": status})
         else:  # marked absent or excused earlier, and here after all
             changes = {"status": [mark.status, status]}
             mark.status, mark.source, mark.recorded_by_id, mark.recorded_at = status, source, getattr(by_user, "id", None), now
             audit.record(by_user, "attendance.check_in", mark, f"{participant.name}, {day.date}: {changes['status'][0]} → {status} ({source})",
-                         changes=changes, training_id=training.id)
+                         changes=changes, training_id=training.id,
+                         details={"name": participant.name, "name_ar": participant.name_ar, "day": day.date, "mark": status})
         db.session.commit()
     except IntegrityError:  # checked in at the same moment by someone else: theirs is the one mark
         db.session.rollback()
@@ -174,5 +176,5 @@ def set_start_time(training, day, starts_at, *, by_user) -> None:
     day.starts_at = starts_at
     audit.record(by_user, "session_day.start_time", day, f"{day.date}: start time {starts_at or '—'}",
                  changes={"starts_at": [str(before) if before else None, str(starts_at) if starts_at else None]},
-                 training_id=training.id)
+                 training_id=training.id, details={"day": day.date})
     db.session.commit()

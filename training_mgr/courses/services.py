@@ -80,7 +80,8 @@ def create_course(by_user, details: CourseDetails) -> Course:
     if by_user.role == "officer":
         course.officers.append(by_user)
     db.session.add(course)
-    audit.record(by_user, "course.create", course, f"Course created: {course.title}")
+    audit.record(by_user, "course.create", course, f"Course created: {course.title}",
+                 details={"title": course.title, "title_ar": course.title_ar})
     db.session.commit()
     return course
 
@@ -91,7 +92,8 @@ def update_course(course: Course, by_user, details: CourseDetails) -> dict:
     _check(details)
     changes = audit.diff(course, COURSE_FIELDS, asdict(details))
     if changes:
-        audit.record(by_user, "course.update", course, f"Course edited: {course.title}", changes=changes)
+        audit.record(by_user, "course.update", course, f"Course edited: {course.title}", changes=changes,
+                     details={"title": course.title, "title_ar": course.title_ar})
         db.session.commit()
     return changes
 
@@ -101,7 +103,8 @@ def archive_course(course: Course, by_user) -> None:
     if course.archived_at is not None:
         return
     course.archived_at = utcnow()
-    audit.record(by_user, "course.archive", course, f"Course archived: {course.title}")
+    audit.record(by_user, "course.archive", course, f"Course archived: {course.title}",
+                 details={"title": course.title, "title_ar": course.title_ar})
     db.session.commit()
 
 
@@ -109,7 +112,8 @@ def unarchive_course(course: Course, by_user) -> None:
     if course.archived_at is None:
         return
     course.archived_at = None
-    audit.record(by_user, "course.unarchive", course, f"Course restored: {course.title}")
+    audit.record(by_user, "course.unarchive", course, f"Course restored: {course.title}",
+                 details={"title": course.title, "title_ar": course.title_ar})
     db.session.commit()
 
 
@@ -129,7 +133,7 @@ def set_course_officers(course: Course, by_user, officer_ids) -> dict:
     course.officers = officers
     changes = {"officers": [before, after]}
     audit.record(by_user, "course.officers", course, f"Course managing officers: {', '.join(after) or '—'}",
-                 changes=changes)
+                 changes=changes, details={"title": course.title, "title_ar": course.title_ar})
     db.session.commit()
     return changes
 

@@ -85,7 +85,8 @@ def erase_participant(participant, *, by_user) -> bool:
     if not _claim(participant):
         return False
     _erase(participant)
-    audit.record(by_user, "participant.erase", participant, f"Participant #{participant.id} erased on request")
+    audit.record(by_user, "participant.erase", participant, f"Participant #{participant.id} erased on request",
+                 details={"number": participant.id})
     db.session.commit()
     return True
 
@@ -265,10 +266,15 @@ def _scrub_audit_log(participant, account, registration_ids, scrub: _Scrubber) -
                       else [scrub(v) for v in values] if isinstance(values, list) else scrub(values))
                 for key, values in entry.changes.items()
             }
-        if summary != entry.summary or (changes is not None and changes != entry.changes):
+        details = None if entry.details is None else {
+            key: [scrub(v) for v in value] if isinstance(value, list) else scrub(value)
+            for key, value in entry.details.items()}
+        if (summary != entry.summary or (changes is not None and changes != entry.changes)
+                or details != entry.details):
             entry.summary = summary
             if changes is not None:
                 entry.changes = changes  # a new dict: the JSON column notices assignment, not mutation
+            entry.details = details
             changed += 1
     return changed
 
@@ -362,7 +368,8 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> Rete
         _erase(participant)
         audit.record(None, "participant.anonymise", participant,
                      f"Participant #{participant.id} anonymised: latest training ended before {cutoff.isoformat()}",
-                     changes={"retention_cutoff": [None, cutoff.isoformat()]})
+                     changes={"retention_cutoff": [None, cutoff.isoformat()]},
+                     details={"number": participant.id, "date": cutoff})
         db.session.commit()
         erased.append(participant_id)
     return RetentionResult(cutoff, erased, dry_run=False)

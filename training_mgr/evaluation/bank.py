@@ -98,7 +98,8 @@ def create_question(course, details: QuestionDetails, *, by_user) -> Question:
     """Add a question at the end of ``course``'s bank and commit; audited as ``question.create``.
     Raises QuestionError when ``details`` break a rule of ``QuestionDetails``."""
     question = new_question(course, _checked(details), by_user)
-    audit.record(by_user, "question.create", question, f"Question added: {_short(question.text)}")
+    audit.record(by_user, "question.create", question, f"Question added: {_short(question.text)}",
+                 details={"question": _short(question.text), "question_ar": _short(question.text_ar or "")})
     db.session.commit()
     return question
 
@@ -122,7 +123,8 @@ def update_question(question: Question, details: QuestionDetails, *, by_user) ->
     question.superseded_at = now
     db.session.flush()
     _move_unanswered_instruments(question.id, new.id)
-    audit.record(by_user, "question.update", new, f"Question edited (version {new.version}): {_short(new.text)}")
+    audit.record(by_user, "question.update", new, f"Question edited (version {new.version}): {_short(new.text)}",
+                 details={"question": _short(new.text), "question_ar": _short(new.text_ar or "")})
     db.session.commit()
     return new
 
@@ -136,7 +138,8 @@ def retire_question(question: Question, *, by_user) -> None:
     unanswered = _unanswered_instrument_ids()
     db.session.execute(InstrumentItem.__table__.delete().where(
         InstrumentItem.question_id == question.id, InstrumentItem.instrument_id.in_(unanswered)))
-    audit.record(by_user, "question.retire", question, f"Question removed: {_short(question.text)}")
+    audit.record(by_user, "question.retire", question, f"Question removed: {_short(question.text)}",
+                 details={"question": _short(question.text), "question_ar": _short(question.text_ar or "")})
     db.session.commit()
 
 
@@ -184,7 +187,8 @@ def import_questions(course, filename: str, data: bytes, *, max_bytes: int, by_u
                                         for line, error in result.errors), ";"), field="file")
     for values in result.questions:
         new_question(course, values, by_user)
-    audit.record(by_user, "question.import", course, f"{len(result.questions)} questions imported from {filename}")
+    audit.record(by_user, "question.import", course, f"{len(result.questions)} questions imported from {filename}",
+                 details={"count": len(result.questions), "filename": filename})
     db.session.commit()
     return len(result.questions)
 

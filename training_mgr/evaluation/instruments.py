@@ -99,7 +99,8 @@ def set_up_instrument(training, kind: str, *, opens_at=None, closes_at=None, fol
         if not 1 <= follow_up_months <= 24:
             raise EvaluationError(_l("Choose between 1 and 24 months."), field="follow_up_months")
         instrument.follow_up_months = follow_up_months
-    audit.record(by_user, "evaluation.set_up", instrument, f"Evaluation {kind} set up", training_id=training.id)
+    audit.record(by_user, "evaluation.set_up", instrument, f"Evaluation {kind} set up", training_id=training.id,
+                 details={"kind": kind})
     db.session.commit()
     return instrument
 
@@ -119,7 +120,8 @@ def open_now(training, kind: str, *, by_user, now=None) -> Instrument:
     instrument.opens_at = now
     if instrument.closes_at is not None and as_utc(instrument.closes_at) <= now:
         instrument.closes_at = None
-    audit.record(by_user, "evaluation.open", instrument, f"Evaluation {kind} opened", training_id=training.id)
+    audit.record(by_user, "evaluation.open", instrument, f"Evaluation {kind} opened", training_id=training.id,
+                 details={"kind": kind})
     db.session.commit()
     return instrument
 
@@ -128,7 +130,7 @@ def close_now(instrument: Instrument, *, by_user, now=None) -> None:
     """Stop taking answers for ``instrument`` now and commit."""
     instrument.closes_at = now or utcnow()
     audit.record(by_user, "evaluation.close", instrument, f"Evaluation {instrument.kind} closed",
-                 training_id=instrument.training_id)
+                 training_id=instrument.training_id, details={"kind": instrument.kind})
     db.session.commit()
 
 
@@ -226,7 +228,7 @@ def enter_paper_answers(instrument: Instrument, training, sheets: dict, *, by_us
         if response is not None:  # not on an anonymous response: it would narrow down whose sheet it was
             response.entered_by_id = by_user.id
     audit.record(by_user, "evaluation.paper", instrument, f"{len(sheets)} paper answer sheets typed in ({instrument.kind})",
-                 training_id=training.id)
+                 training_id=training.id, details={"kind": instrument.kind, "count": len(sheets)})
     _commit_once()
     return len(sheets)
 

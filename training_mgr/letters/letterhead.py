@@ -64,8 +64,9 @@ def set_letterhead(organisation, details: LetterheadDetails, *, by_user) -> None
         organisation.logo, organisation.logo_mimetype = details.logo, mimetype
     elif details.remove_logo:
         organisation.logo = organisation.logo_mimetype = None
-    record(by_user, "update", organisation, "Letterhead changed",
-           {"logo": "new" if details.logo else "removed" if details.remove_logo else "kept"})
+    record(by_user, "letters.letterhead", organisation, "Letterhead changed",
+           {"logo": "new" if details.logo else "removed" if details.remove_logo else "kept"},
+           details={"organisation": organisation.name, "organisation_ar": organisation.name_ar})
     db.session.commit()
 
 

@@ -62,9 +62,9 @@ def save_settings(training, details: LetterSettingsDetails, *, by_user) -> None:
     settings.reference_prefix, settings.letter_date = details.reference_prefix, details.letter_date
     settings.signatory_id = details.signatory_id
     db.session.add(settings)
-    record(by_user, "update", training, "Letter settings changed",
+    record(by_user, "letters.settings", training, "Letter settings changed",
            {"reference_prefix": details.reference_prefix, "letter_date": details.letter_date,
-            "signatory_id": details.signatory_id}, training_id=training.id)
+            "signatory_id": details.signatory_id}, training_id=training.id, details={})
     db.session.commit()
 
 
@@ -93,8 +93,9 @@ def _travel_details(training, registrations, *, by_user) -> dict[int, dict[str, 
     for registration_id, key, value in rows:
         details.setdefault(registration_id, {})[key] = value
     if details:
-        record(by_user, "view_sensitive", training, f"Passport details printed in {len(details)} visa-support letters",
-               {"registration_ids": sorted(details)}, training_id=training.id)
+        record(by_user, "letters.passports_printed", training,
+               f"Passport details printed in {len(details)} visa-support letters",
+               {"registration_ids": sorted(details)}, training_id=training.id, details={"count": len(details)})
         db.session.commit()
     return details
 

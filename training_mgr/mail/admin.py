@@ -61,6 +61,7 @@ def retry(message: OutboundEmail, *, by_user) -> OutboundEmail:
         by_user, "mail.retry", message,
         _("Message to %(recipient)s tried again: %(subject)s", recipient=message.recipient, subject=message.subject),
         {"status": [message.status, "pending"], "attempts": [message.attempts, 0], "last_error": message.last_error},
+        details={"email": message.recipient, "subject": message.subject},
     )
     message.status, message.attempts, message.next_attempt_at = "pending", 0, utcnow()
     services.send_after_commit(message, awaited=True)
@@ -80,6 +81,7 @@ def discard(message: OutboundEmail, *, by_user) -> None:
         _("Message to %(recipient)s discarded: %(subject)s", recipient=message.recipient, subject=message.subject),
         {"recipient": message.recipient, "subject": message.subject, "kind": message.kind, "status": message.status,
          "attempts": message.attempts, "last_error": message.last_error},
+        details={"email": message.recipient, "subject": message.subject},
     )
     db.session.delete(message)
     db.session.commit()

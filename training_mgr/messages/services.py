@@ -146,8 +146,8 @@ def set_reminder_days(training, days: int | None, *, by_user) -> None:
     old = settings.reminder_days
     settings.reminder_days = days
     db.session.add(settings)
-    record(by_user, "update", training, "Reminder schedule changed",
-           {"reminder_days": [old, days]}, training_id=training.id)
+    record(by_user, "messages.reminders", training, "Reminder schedule changed",
+           {"reminder_days": [old, days]}, training_id=training.id, details={})
     db.session.commit()
 
 
@@ -234,8 +234,9 @@ def send_officer_message(training, audience: Audience, message: OfficerMessage, 
         send_message(person, training, "officer.message", "officer_message",
                      lambda locale: message.subject_in(locale), essential=message.essential, sent_by=by_user,
                      message_body=message.body_in(locale_of(person)))
-    record(by_user, "message", training, f"Message sent to {len(people)} people: {message.subject}",
+    record(by_user, "messages.send", training, f"Message sent to {len(people)} people: {message.subject}",
            {"statuses": list(audience.statuses), "organisation_id": audience.organisation_id, "sex": audience.sex,
-            "essential": message.essential}, training_id=training.id)
+            "essential": message.essential}, training_id=training.id,
+           details={"count": len(people), "subject": message.subject})
     db.session.commit()
     return len(people)

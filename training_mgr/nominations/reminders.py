@@ -51,7 +51,7 @@ def send_deadline_reminders(now=None) -> int:
         notifications.deadline_reminder(invitation, balance.quota_use(invitation).used)
         audit.record(None, "nomination.reminder", invitation,
                      f"Reminder of the nomination deadline sent to {invitation.focal_point_email}",
-                     training_id=invitation.training_id)
+                     training_id=invitation.training_id, details={"email": invitation.focal_point_email})
         db.session.commit()
         sent += 1
     return sent

@@ -81,7 +81,9 @@ def invite(training, details: InvitationDetails, *, by_user) -> tuple[Nomination
     audit.record(by_user, "nomination.invite", invitation,
                  f"{organisation.name} invited to nominate {details.seats} official(s); focal point "
                  f"{invitation.focal_point_name} <{invitation.focal_point_email}>, until {details.deadline.isoformat()}",
-                 training_id=training.id)
+                 training_id=training.id,
+                 details={"organisation": organisation.name, "organisation_ar": organisation.name_ar,
+                          "count": details.seats, "date": details.deadline, "focal_point": invitation.focal_point_name})
     notifications.invitation(invitation, plain)
     db.session.commit()
     return invitation, plain
@@ -95,7 +97,8 @@ def revoke(invitation, *, by_user) -> None:
     invitation.revoked_by_id = getattr(by_user, "id", None)
     audit.record(by_user, "nomination.revoke", invitation,
                  f"Nomination link of {invitation.organisation.name} ({invitation.focal_point_email}) revoked",
-                 training_id=invitation.training_id)
+                 training_id=invitation.training_id,
+                 details={"organisation": invitation.organisation.name, "organisation_ar": invitation.organisation.name_ar})
     db.session.commit()
 
 
@@ -151,7 +154,7 @@ def set_women_target(training, percent: int | None, *, by_user) -> None:
     training.women_target_percent = percent
     audit.record(by_user, "training.women_target", training,
                  f"Gender balance target: {'none' if percent is None else f'at least {percent}% women'}",
-                 changes={"women_target_percent": [old, percent]})
+                 changes={"women_target_percent": [old, percent]}, details={})
     db.session.commit()
 
 
@@ -234,7 +237,8 @@ def _add_nominee(invitation, details: NomineeDetails, answers) -> Nomination:
         db.session.add(participant)
         db.session.flush()
         audit.record(None, "participant.create", participant,
-                     f"{participant.name} <{email}> nominated by {invitation.focal_point_name}", training_id=training.id)
+                     f"{participant.name} <{email}> nominated by {invitation.focal_point_name}", training_id=training.id,
+                     details={"name": participant.name, "name_ar": participant.name_ar})
     registration = registrations.add_registration(
         training, participant, source="nomination", status="pending", nominated_by=_nominated_by(invitation))
     plain = secrets.token_urlsafe(32)
@@ -249,7 +253,9 @@ def _add_nominee(invitation, details: NomineeDetails, answers) -> Nomination:
         questions.save_answers(registration, answers)
     audit.record(None, "nomination.create", nomination,
                  f"{details.name} <{email}> nominated by {invitation.focal_point_name} ({invitation.organisation.name})",
-                 training_id=training.id)
+                 training_id=training.id,
+                 details={"name": details.name, "name_ar": details.name_ar, "focal_point": invitation.focal_point_name,
+                          "organisation": invitation.organisation.name, "organisation_ar": invitation.organisation.name_ar})
     notifications.nominee(nomination, plain)
     return nomination
 
@@ -293,7 +299,8 @@ def update_nomination(nomination, details: NomineeDetails) -> Nomination:
             setattr(participant, field, getattr(nomination, field))
     if changes:
         audit.record(None, "nomination.update", nomination, f"{nomination.name}: details changed by the focal point",
-                     changes=changes, training_id=invitation.training_id)
+                     changes=changes, training_id=invitation.training_id,
+                     details={"name": nomination.name, "name_ar": nomination.name_ar})
     db.session.commit()
     return nomination
 
@@ -305,7 +312,8 @@ def withdraw_nomination(nomination) -> None:
     _lock_pending(nomination, _("The organisers have already decided on this nomination; please write to them."))
     audit.record(None, "nomination.withdraw", nomination,
                  f"{nomination.name} <{nomination.email}>: nomination taken back by {invitation.focal_point_name}",
-                 training_id=invitation.training_id)
+                 training_id=invitation.training_id,
+                 details={"name": nomination.name, "name_ar": nomination.name_ar, "focal_point": invitation.focal_point_name})
     db.session.delete(nomination.registration)  # the nomination goes with it (ON DELETE CASCADE)
     db.session.delete(nomination)
     db.session.commit()
@@ -360,7 +368,8 @@ def confirm_details(nomination, details: NomineeDetails, *, answers=None) -> Non
         questions.save_answers(nomination.registration, answers)
     audit.record(None, "nomination.confirm_details", nomination,
                  f"{participant.name} confirmed their details", changes=changes or None,
-                 training_id=nomination.invitation.training_id)
+                 training_id=nomination.invitation.training_id,
+                 details={"name": participant.name, "name_ar": participant.name_ar})
     db.session.commit()
 
 

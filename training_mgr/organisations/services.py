@@ -139,7 +139,8 @@ def create_organisation(by_user, details: OrganisationDetails) -> Organisation:
     organisation = Organisation(**values)
     organisation.steward = steward
     db.session.add(organisation)
-    audit.record(by_user, "organisation.create", organisation, f"Organisation created: {organisation.name}")
+    audit.record(by_user, "organisation.create", organisation, f"Organisation created: {organisation.name}",
+                 details={"organisation": organisation.name, "organisation_ar": organisation.name_ar})
     db.session.commit()
     return organisation
 
@@ -161,7 +162,7 @@ def update_organisation(organisation: Organisation, by_user, details: Organisati
         organisation.steward = steward
     if changes:
         audit.record(by_user, "organisation.update", organisation, f"Organisation edited: {organisation.name}",
-                     changes=changes)
+                     changes=changes, details={"organisation": organisation.name, "organisation_ar": organisation.name_ar})
         db.session.commit()
     return changes
 
@@ -233,6 +234,8 @@ def map_other_organisation(typed_name: str, organisation: Organisation, by_user)
         by_user, "organisation.map_other", organisation,
         f"“{typed_name.strip()}” mapped to {organisation.name} for {len(ids)} participant(s)",
         changes={"organisation_other": [typed_name.strip(), None], "participants": [None, ids]},
+        details={"typed": typed_name.strip(), "organisation": organisation.name, "organisation_ar": organisation.name_ar,
+                 "count": len(ids)},
     )
     db.session.commit()
     return len(ids)

@@ -100,7 +100,7 @@ def set_daily_rate(training, rate, currency: str | None, *, by_user) -> None:
     training.daily_rate, training.currency = rate, currency
     if changes:
         audit.record(by_user, "training.daily_rate", training, f"daily rate {rate or '—'} {currency or ''}".strip(),
-                     changes=changes, training_id=training.id)
+                     changes=changes, training_id=training.id, details={})
     db.session.commit()
 
 

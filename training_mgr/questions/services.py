@@ -95,7 +95,8 @@ def add_question(training, details: QuestionDetails, *, by_user) -> Registration
         raise QuestionError(_("Give between 2 and %(most)d choices, one a line.", most=MAX_CHOICES), "choices")
     db.session.add(question)
     audit.record(by_user, "question.add", question, f"Registration question added: {question.label} ({question.kind})"
-                 + (", sensitive" if question.sensitive else ""), training_id=training.id)
+                 + (", sensitive" if question.sensitive else ""), training_id=training.id,
+                 details={"question": question.label, "question_ar": question.label_ar})
     db.session.commit()
     return question
 
@@ -119,7 +120,8 @@ def add_builtin_questions(training, keys, *, by_user) -> list:
         added.append(question)
     if added:
         audit.record(by_user, "question.add_builtin", training,
-                     "Travel fields added to the registration form: " + ", ".join(q.builtin for q in added))
+                     "Travel fields added to the registration form: " + ", ".join(q.builtin for q in added),
+                     details={"questions": [q.label for q in added], "questions_ar": [q.label_ar for q in added]})
         db.session.commit()
     return added
 
@@ -129,7 +131,8 @@ def remove_question(question, *, by_user) -> int:
     answers = db.session.scalar(select(func.count(RegistrationAnswer.id)).where(RegistrationAnswer.question_id == question.id))
     audit.record(by_user, "question.remove", question,
                  f"Registration question removed: {question.label} ({answers} answer(s) erased with it)",
-                 training_id=question.training_id)
+                 training_id=question.training_id,
+                 details={"question": question.label, "question_ar": question.label_ar, "count": answers})
     db.session.delete(question)
     db.session.commit()
     return answers
@@ -144,7 +147,8 @@ def set_retention(training, days: int, *, by_user) -> None:
         return
     training.sensitive_retention_days = days
     audit.record(by_user, "training.sensitive_retention", training,
-                 f"Sensitive answers kept {days} day(s) after the training", changes={"sensitive_retention_days": [old, days]})
+                 f"Sensitive answers kept {days} day(s) after the training", changes={"sensitive_retention_days": [old, days]},
+                 details={})
     db.session.commit()
 
 
@@ -220,7 +224,8 @@ def answers_for(registration, *, with_sensitive: bool, by_user=None, lang: str =
     if sensitive_seen:
         audit.record(by_user, "answers.view_sensitive", registration,
                      f"Sensitive answers of {registration.participant.name} viewed: " + ", ".join(sensitive_seen),
-                     training_id=registration.training_id)
+                     training_id=registration.training_id,
+                     details={"name": registration.participant.name, "name_ar": registration.participant.name_ar})
         db.session.commit()
     return shown
 
@@ -244,7 +249,8 @@ def answers_table(training, *, with_sensitive: bool, by_user=None, lang: str = "
             answer_text(q, values.get((registration.id, q.id)), lang) or "" for q in questions])
     if with_sensitive and any(q.sensitive for q in questions):
         audit.record(by_user, "answers.export_sensitive", training,
-                     f"Registration answers exported with the sensitive ones ({len(rows)} registrations)")
+                     f"Registration answers exported with the sensitive ones ({len(rows)} registrations)",
+                     details={"count": len(rows)})
         db.session.commit()
     return header, rows
 
@@ -284,7 +290,8 @@ def erase_expired_sensitive_answers(today: date | None = None) -> int:
             delete(RegistrationAnswer).where(RegistrationAnswer.question_id.in_(sensitive))
             .execution_options(synchronize_session=False)).rowcount
         audit.record(None, "answers.erase_sensitive", training,
-                     f"{count} sensitive answer(s) erased, {training.sensitive_retention_days} days after the training ended")
+                     f"{count} sensitive answer(s) erased, {training.sensitive_retention_days} days after the training ended",
+                     details={"count": count, "days": training.sensitive_retention_days})
         db.session.commit()
         erased += count
     return erased

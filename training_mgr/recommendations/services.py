@@ -63,7 +63,8 @@ def create_recommendation(training, details: RecommendationDetails, *, by_user) 
     values = _checked(details)
     recommendation = Recommendation(training_id=training.id, created_by_id=by_user.id, **values)
     db.session.add(recommendation)
-    audit.record(by_user, "recommendation.create", recommendation, f"Recommendation added: {_short(recommendation.text)}")
+    audit.record(by_user, "recommendation.create", recommendation, f"Recommendation added: {_short(recommendation.text)}",
+                 details={"text": _short(recommendation.text), "text_ar": _short(recommendation.text_ar or "")})
     db.session.commit()
     return recommendation
 
@@ -75,7 +76,8 @@ def update_recommendation(recommendation, details: RecommendationDetails, *, by_
     changes = audit.diff(recommendation, EDITABLE_FIELDS, _checked(details))
     if changes:
         audit.record(by_user, "recommendation.update", recommendation,
-                     f"Recommendation edited ({', '.join(changes)}): {_short(recommendation.text)}", changes=changes)
+                     f"Recommendation edited ({', '.join(changes)}): {_short(recommendation.text)}", changes=changes,
+                     details={"text": _short(recommendation.text), "text_ar": _short(recommendation.text_ar or "")})
     db.session.commit()
     return changes
 
@@ -94,7 +96,9 @@ def add_update(recommendation, *, on: date, status: str, note: str | None, by_us
     old_status = recommendation.status
     recommendation.status = status
     audit.record(by_user, "recommendation.follow_up", recommendation,
-                 f"Follow-up on {on}: {old_status} → {status}", changes={"status": [old_status, status]})
+                 f"Follow-up on {on}: {old_status} → {status}", changes={"status": [old_status, status]},
+                 details={"text": _short(recommendation.text), "text_ar": _short(recommendation.text_ar or ""), "date": on,
+                          "old_status": old_status, "status": status})
     db.session.commit()
     return update
 

@@ -76,7 +76,7 @@ def hold(training, participant, *, by_user=None) -> Registration:
         by_user, "registration.hold", registration,
         f"{participant.name}: asked for on the public form; held until the person confirms"
         + (" (a seat is kept)" if keeps_seat else ""),
-        training_id=training.id,
+        training_id=training.id, details={"name": participant.name, "name_ar": participant.name_ar},
     )
     notifications.registration_held(registration, plain, hours)
     return registration
@@ -136,6 +136,7 @@ def confirm(registration, *, by_user=None, how: str = "link") -> Registration:
         by_user, "registration.confirm_hold", registration,
         f"{registration.participant.name} confirmed their registration ({'e-mailed link' if how == 'link' else 'logged in'}) as {status}",
         changes={"status": ["pending", status]} if status != "pending" else None,
+        details={"name": registration.participant.name, "name_ar": registration.participant.name_ar, "status": status},
     )
     notifications.registration_added(registration)
     return registration
@@ -196,6 +197,7 @@ def _release(held, action: str, why: str) -> None:
         audit.record(
             None, action, registration, f"{registration.participant.name}: held registration released ({why})",
             training_id=registration.training_id,
+            details={"name": registration.participant.name, "name_ar": registration.participant.name_ar},
         )
         db.session.delete(registration)
     db.session.flush()

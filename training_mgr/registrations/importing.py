@@ -303,6 +303,7 @@ def import_nominations(training, filename: str, rows, *, by_user, before_commit=
     audit.record(
         by_user, "registration.import", training,
         f"{len(registrations)} nominations imported from {filename}",
+        details={"count": len(registrations), "filename": filename},
     )
     for registration in registrations:
         notifications.registration_added(registration)
@@ -321,7 +322,7 @@ def _new_participant(training, row: ImportRow, by_user) -> Participant:
     db.session.add(participant)
     db.session.flush()
     audit.record(by_user, "participant.create", participant, f"{participant.name} <{participant.email}> imported",
-                 training_id=training.id)
+                 training_id=training.id, details={"name": participant.name, "name_ar": participant.name_ar})
     return participant
 
 

@@ -189,7 +189,7 @@ def add_registration(training, participant, *, source, by_user=None, nominated_b
     audit.record(
         by_user, "registration.create", registration,
         f"{participant.name} registered ({source}) as {status}",
-        training_id=training.id,
+        training_id=training.id, details={"name": participant.name, "name_ar": participant.name_ar, "status": status},
     )
     return registration
 
@@ -214,6 +214,7 @@ def _register_again(registration, *, source, by_user=None, status=None):
         by_user, "registration.return", registration,
         f"{participant.name} registered again ({source}) as {status}",
         changes={"status": [old_status, status]},
+        details={"name": participant.name, "name_ar": participant.name_ar, "status": status},
     )
     return registration
 
@@ -263,11 +264,15 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
     if refusal:
         audit.record(by_user, "registration.beyond_quota", registration,
                      f"{registration.participant.name} approved beyond the nomination quota ({reason.strip()})",
-                     training_id=training.id)
+                     training_id=training.id,
+                     details={"name": registration.participant.name, "name_ar": registration.participant.name_ar,
+                              "reason": reason.strip()})
     audit.record(
         by_user, f"registration.{new_status}", registration,
         f"{registration.participant.name}: {old_status} → {new_status}" + (f" ({reason})" if reason else ""),
         changes={"status": [old_status, new_status]},
+        details={"name": registration.participant.name, "name_ar": registration.participant.name_ar,
+                 "old_status": old_status, "status": new_status, "reason": reason},
     )
     promoted = []
     if (old_status in SEAT_STATUSES or kept_seat) and new_status not in SEAT_STATUSES:
@@ -309,6 +314,7 @@ def _promote(training, by_user):
             by_user, "registration.promote", registration,
             f"{registration.participant.name} promoted from the waiting list",
             changes={"status": ["waitlisted", "confirmed"]},
+            details={"name": registration.participant.name, "name_ar": registration.participant.name_ar},
         )
         db.session.flush()
         promoted.append(registration)
@@ -401,7 +407,7 @@ def register_new_participant(training, details: ParticipantDetails, *, by_user, 
         db.session.add(participant)
         db.session.flush()
         audit.record(by_user, "participant.create", participant, f"{participant.name} <{email}> added",
-                     training_id=training.id)
+                     training_id=training.id, details={"name": participant.name, "name_ar": participant.name_ar})
         return register(training, participant, source=source, by_user=by_user, nominated_by=nominated_by, status=status)
     except IntegrityError:  # the same e-mail added by someone else a moment ago
         db.session.rollback()

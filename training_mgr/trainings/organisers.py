@@ -48,7 +48,7 @@ def set_organisers(training: TrainingSession, by_user, host_id: int | None, co_o
         return {}
     changes = {"organisers": [[f"{name} ({role})" for name, role in before], [f"{name} ({role})" for name, role in after]]}
     audit.record(by_user, "training.organisers", training, f"Organisers set: {', '.join(n for n, _r in after) or '—'}",
-                 changes=changes)
+                 changes=changes, details={})
     db.session.commit()
     return changes
 
@@ -76,7 +76,8 @@ def set_officers(training: TrainingSession, by_user, officer_ids) -> dict:
         return {}
     training.officers = sorted(officers, key=lambda u: u.email)
     changes = {"officers": [before, after]}
-    audit.record(by_user, "training.officers", training, f"Managing officers: {', '.join(after)}", changes=changes)
+    audit.record(by_user, "training.officers", training, f"Managing officers: {', '.join(after)}", changes=changes,
+                 details={})
     db.session.commit()
     return changes
 
@@ -100,7 +101,8 @@ def set_quota(training: TrainingSession, by_user, organisation: Organisation, ma
     else:
         quota.max_seats = max_seats
     audit.record(by_user, "training.quota_set", training, f"Quota for {organisation.name}: {max_seats} seat(s)",
-                 changes={"quota": [old, max_seats], "organisation": [None, organisation.name]})
+                 changes={"quota": [old, max_seats], "organisation": [None, organisation.name]},
+                 details={"organisation": organisation.name, "organisation_ar": organisation.name_ar, "count": max_seats})
     db.session.commit()
     if old is not None and max_seats > old:
         signals.seats_freed.send(training, by_user=by_user)
@@ -114,6 +116,7 @@ def remove_quota(training: TrainingSession, by_user, organisation_id: int) -> No
     name = quota.organisation.name
     training.quotas.remove(quota)
     audit.record(by_user, "training.quota_remove", training, f"Quota for {name} removed",
-                 changes={"quota": [quota.max_seats, None], "organisation": [name, None]})
+                 changes={"quota": [quota.max_seats, None], "organisation": [name, None]},
+                 details={"organisation": name, "organisation_ar": quota.organisation.name_ar})
     db.session.commit()
     signals.seats_freed.send(training, by_user=by_user)

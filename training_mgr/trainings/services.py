@@ -148,7 +148,8 @@ def create_training(course, by_user, details: TrainingDetails) -> TrainingSessio
         training.officers.append(by_user)
     db.session.add(training)
     audit.record(by_user, "training.create", training,
-                 f"Training scheduled: {training.title} ({course.title})")
+                 f"Training scheduled: {training.title} ({course.title})",
+                 details={"title": training.title, "title_ar": training.title_ar})
     db.session.commit()
     return training
 
@@ -194,7 +195,8 @@ def update_training(training: TrainingSession, by_user, details: TrainingDetails
     if not changes:
         db.session.rollback()
         return {}
-    audit.record(by_user, "training.update", training, f"Training edited: {training.title}", changes=changes)
+    audit.record(by_user, "training.update", training, f"Training edited: {training.title}", changes=changes,
+                 details={"title": training.title, "title_ar": training.title_ar})
     db.session.commit()
     if _more_seats(old_capacity, training.capacity):
         signals.seats_freed.send(training, by_user=by_user)
@@ -268,7 +270,7 @@ def add_day(training: TrainingSession, by_user, day_date: date, title: str | Non
     training.days.sort(key=lambda d: d.date)
     _fit_dates_to_days(training)
     audit.record(by_user, "training.day_add", day, f"Day added: {day_date.isoformat()}" + (f" ({title})" if title else ""),
-                 training_id=training.id)
+                 training_id=training.id, details={"day": day_date})
     db.session.commit()
     return day
 
@@ -277,7 +279,7 @@ def update_day(day: SessionDay, by_user, title: str | None) -> dict:
     changes = audit.diff(day, ("title",), {"title": title})
     if changes:
         audit.record(by_user, "training.day_update", day, f"Day {day.date.isoformat()} renamed",
-                     changes=changes, training_id=day.training_id)
+                     changes=changes, training_id=day.training_id, details={"day": day.date})
         db.session.commit()
     return changes
 
@@ -291,7 +293,7 @@ def remove_day(day: SessionDay, by_user) -> None:
     training.days.remove(day)
     _fit_dates_to_days(training)
     audit.record(by_user, "training.day_remove", day, f"Day removed: {day.date.isoformat()}",
-                 changes={"date": [day.date, None]}, training_id=training.id)
+                 changes={"date": [day.date, None]}, training_id=training.id, details={"day": day.date})
     db.session.commit()
 
 
@@ -343,7 +345,8 @@ def change_status(training: TrainingSession, new_status: str, by_user, reason: s
     training.status = new_status
     action = "reopen" if (old_status, new_status) == ("closed", "open") else STATUS_ACTIONS[new_status]
     audit.record(by_user, f"training.{action}", training, f"Training {old_status} → {new_status}" + (f": {reason}" if reason else ""),
-                 changes={"status": [old_status, new_status]})
+                 changes={"status": [old_status, new_status]},
+                 details={"title": training.title, "title_ar": training.title_ar, "reason": reason or None})
     db.session.commit()
     if new_status == "cancelled":
         signals.training_cancelled.send(training)

@@ -28,7 +28,8 @@ def update_certificate_rule(training: TrainingSession, by_user, rule: Certificat
         raise TrainingError(_("Give a share between 0 and 100 percent."), "cert_min_attendance")
     changes = audit.diff(training, CERTIFICATE_RULE_FIELDS, asdict(rule))
     if changes:
-        audit.record(by_user, "training.certificate_rule", training, "Certificate rule changed", changes=changes)
+        audit.record(by_user, "training.certificate_rule", training, "Certificate rule changed", changes=changes,
+                     details={})
         db.session.commit()
     return changes
 
@@ -80,7 +81,7 @@ def add_signatory(training: TrainingSession, by_user, details: SignatoryDetails,
     )
     training.signatories.append(signatory)
     audit.record(by_user, "training.signatory_add", signatory, f"Signatory added: {signatory.name}",
-                 training_id=training.id)
+                 training_id=training.id, details={"name": signatory.name, "name_ar": signatory.name_ar})
     db.session.commit()
     return signatory
 
@@ -101,7 +102,8 @@ def update_signatory(signatory: Signatory, by_user, details: SignatoryDetails, i
         changes["signature_image"] = ["image", None]
     if changes:
         audit.record(by_user, "training.signatory_update", signatory, f"Signatory edited: {signatory.name}",
-                     changes=changes, training_id=signatory.training_id)
+                     changes=changes, training_id=signatory.training_id,
+                     details={"name": signatory.name, "name_ar": signatory.name_ar})
         db.session.commit()
     return changes
 
@@ -110,5 +112,5 @@ def remove_signatory(signatory: Signatory, by_user) -> None:
     training = signatory.training
     training.signatories.remove(signatory)
     audit.record(by_user, "training.signatory_remove", signatory, f"Signatory removed: {signatory.name}",
-                 training_id=training.id)
+                 training_id=training.id, details={"name": signatory.name, "name_ar": signatory.name_ar})
     db.session.commit()
