@@ -161,6 +161,9 @@ MATRIX = {
     ("questions.export", "GET"): SESSION_READ,
     ("trainings.audit_log", "GET"): SESSION_READ,
     ("trainings.audit_log_export", "GET"): SESSION_READ,
+    ("questions.edit", "GET"): SESSION_WRITE,
+    ("questions.edit", "POST"): SESSION_WRITE,
+    ("questions.move", "POST"): SESSION_WRITE,
     ("auth.admin_users", "GET"): ADMIN,
     ("auth.admin_user", "GET"): ADMIN,
     ("auth.admin_user_create", "GET"): ADMIN,
@@ -341,7 +344,8 @@ ROUTE_PARAMS = {
         "nominations.revoke", "nominations.approve", "nominations.focal_point", "nominations.focal_point_upload",
         "nominations.focal_point_edit", "nominations.focal_point_remove")},
     "nominations.nominee": lambda w: {**nomination_params(w), "token": nomination_params(w)["nominee_token"]},
-    "questions.remove": lambda w: {"question_id": registration_question_id(w)},
+    **{endpoint: lambda w: {"question_id": registration_question_id(w)} for endpoint in (
+        "questions.remove", "questions.edit", "questions.move")},
     **{endpoint: lambda w: {"slot_id": agenda_material(w).slot_id} for endpoint in (
         "agenda.remove_slot", "agenda.add_material")},
     **{endpoint: lambda w: {"material_id": agenda_material(w).id} for endpoint in (

@@ -27,11 +27,18 @@ class QuestionForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[(kind, KIND_LABELS[kind]) for kind in QUESTION_KINDS])
     label = StringField(_l("Question (English)"), validators=[DataRequired(), Length(max=300)])
     label_ar = StringField(_l("Question (Arabic)"), validators=[Optional(), Length(max=300)])
+    help = StringField(_l("Help (English)"), validators=[Optional(), Length(max=500)],
+                       description=_l("Shown under the question, e.g. what to write or why it is asked."))
+    help_ar = StringField(_l("Help (Arabic)"), validators=[Optional(), Length(max=500)])
     choices = TextAreaField(_l("Choices"), validators=[Optional(), Length(max=3000)],
                             description=_l("For a choice question: one choice a line, English | Arabic."))
     required = BooleanField(_l("An answer is required"))
     sensitive = BooleanField(_l("Sensitive (shown only to the training's officers, erased after the retention period)"))
     submit = SubmitField(_l("Add the question"))
+
+
+class QuestionEditForm(QuestionForm):
+    submit = SubmitField(_l("Save the question"))
 
 
 class BuiltinQuestionsForm(FlaskForm):
@@ -49,21 +56,23 @@ class RetentionForm(FlaskForm):
 
 def _field_for(question):
     label = localized(question, "label")
+    help_text = localized(question, "help")  # the field's description: the line under it
     checks = [InputRequired(message=_l("Please answer this question."))] if question.required else [Optional()]
     if question.kind == "short_text":
-        return StringField(label, validators=[*checks, Length(max=300)])
+        return StringField(label, validators=[*checks, Length(max=300)], description=help_text)
     if question.kind == "long_text":
-        return TextAreaField(label, validators=[*checks, Length(max=2000)])
+        return TextAreaField(label, validators=[*checks, Length(max=2000)], description=help_text)
     if question.kind == "date":
-        return DateField(label, validators=checks)
+        return DateField(label, validators=checks, description=help_text)
     if question.kind == "yes_no":
-        return RadioField(label, choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=checks)
+        return RadioField(label, choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=checks, description=help_text)
     arabic_page = current_language() == "ar"
     choices = [(key, arabic if arabic and arabic_page else english) for key, english, arabic in choices_of(question)]
     if question.kind == "single_choice":
-        return RadioField(label, choices=choices, validators=checks)
+        return RadioField(label, choices=choices, validators=checks, description=help_text)
     return SelectMultipleField(label, choices=choices, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
-                               validators=[DataRequired(message=_l("Please answer this question."))] if question.required else [Optional()])
+                               validators=[DataRequired(message=_l("Please answer this question."))] if question.required else [Optional()],
+                               description=help_text)
 
 
 def with_questions(form_class, questions):

@@ -24,12 +24,16 @@ class RegistrationQuestion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     training_id: Mapped[int] = mapped_column(
         "training_session_id", ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
-    #: display order
+    #: display order (``services.move_question``)
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(20))
     label: Mapped[str] = mapped_column(String(300))
     label_ar: Mapped[str | None] = mapped_column(String(300))
-    #: for the choice kinds: one choice a line, "English | Arabic" (the Arabic part optional)
+    #: a line under the question on the form, saying what to write (English; Arabic)
+    help: Mapped[str | None] = mapped_column(String(500))
+    help_ar: Mapped[str | None] = mapped_column(String(500))
+    #: for the choice kinds: one choice a line, "English | Arabic" (the Arabic part optional). Answers keep a choice by
+    #: its place (its number), so once answered the choices keep their places (``services.update_question``)
     choices: Mapped[str | None] = mapped_column(Text)
     required: Mapped[bool] = mapped_column(default=False)
     #: answers are personal data of a sensitive kind: shown only to the training's managing officers (each view

@@ -2,10 +2,12 @@
 who may see the sensitive ones, and their erasure once the training's retention period is over."""
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
 from ..audit import services as audit
@@ -39,8 +41,9 @@ class QuestionError(DomainError):
 
 @dataclass(frozen=True)
 class QuestionDetails:
-    """A question an officer adds (``add_question``): ``kind`` one of ``models.QUESTION_KINDS``; ``label`` (English)
-    required, ``label_ar`` optional; ``choices`` one a line, "English | Arabic", for the choice kinds."""
+    """A question as an officer writes it (``add_question``, ``update_question``): ``kind`` one of
+    ``models.QUESTION_KINDS``; ``label`` (English) required, ``label_ar`` optional; ``help``, ``help_ar`` a line under
+    it on the form; ``choices`` one a line, "English | Arabic", for the choice kinds."""
 
     kind: str
     label: str
@@ -48,12 +51,28 @@ class QuestionDetails:
     choices: str | None = None
     required: bool = False
     sensitive: bool = False
+    help: str | None = None
+    help_ar: str | None = None
 
     @classmethod
     def from_form(cls, form) -> "QuestionDetails":
         return cls(kind=form.kind.data, label=form.label.data, label_ar=form.label_ar.data or None,
                    choices=form.choices.data or None, required=bool(form.required.data),
-                   sensitive=bool(form.sensitive.data))
+                   sensitive=bool(form.sensitive.data), help=form.help.data or None, help_ar=form.help_ar.data or None)
+
+    @classmethod
+    def of(cls, question) -> "QuestionDetails":
+        return cls(kind=question.kind, label=question.label, label_ar=question.label_ar, choices=question.choices,
+                   required=question.required, sensitive=question.sensitive, help=question.help,
+                   help_ar=question.help_ar)
+
+    def values(self) -> dict:
+        """The columns of a question as stored: texts stripped (empty ones None), choices only for a choice kind."""
+        def text(value):
+            return (value or "").strip() or None
+        return {"kind": self.kind, "label": text(self.label), "label_ar": text(self.label_ar),
+                "help": text(self.help), "help_ar": text(self.help_ar), "required": bool(self.required),
+                "sensitive": bool(self.sensitive), "choices": text(self.choices) if self.kind in CHOICE_KINDS else None}
 
 
 def questions_of(training_or_id) -> list:
@@ -79,20 +98,23 @@ def _next_position(training) -> int:
                               .where(RegistrationQuestion.training_id == training.id)) or 0) + 1
 
 
+def _checked(details: QuestionDetails) -> dict:
+    """``details.values()`` once the rules of any question hold; else ``QuestionError`` with its field: a known kind,
+    the question written, and for a choice kind between 2 and ``MAX_CHOICES`` choices."""
+    if details.kind not in QUESTION_KINDS:
+        raise QuestionError(_("Choose a kind of question."), "kind")
+    values = details.values()
+    if not values["label"]:
+        raise QuestionError(_("Write the question."), "label")
+    if details.kind in CHOICE_KINDS and not 2 <= len(choices_of(SimpleNamespace(**values))) <= MAX_CHOICES:
+        raise QuestionError(_("Give between 2 and %(most)d choices, one a line.", most=MAX_CHOICES), "choices")
+    return values
+
+
 def add_question(training, details: QuestionDetails, *, by_user) -> RegistrationQuestion:
     """Add an officer's own question at the end of the form; commit. Raises ``QuestionError`` (with its field)
     for an unknown kind, or a choice question with fewer than two choices (or more than ``MAX_CHOICES``)."""
-    if details.kind not in QUESTION_KINDS:
-        raise QuestionError(_("Choose a kind of question."), "kind")
-    if not (details.label or "").strip():
-        raise QuestionError(_("Write the question."), "label")
-    question = RegistrationQuestion(
-        training_id=training.id, position=_next_position(training), kind=details.kind, label=details.label.strip(),
-        label_ar=(details.label_ar or "").strip() or None, required=details.required, sensitive=details.sensitive,
-        choices=(details.choices or "").strip() or None if details.kind in CHOICE_KINDS else None,
-    )
-    if details.kind in CHOICE_KINDS and not 2 <= len(choices_of(question)) <= MAX_CHOICES:
-        raise QuestionError(_("Give between 2 and %(most)d choices, one a line.", most=MAX_CHOICES), "choices")
+    question = RegistrationQuestion(training_id=training.id, position=_next_position(training), **_checked(details))
     db.session.add(question)
     audit.record(by_user, "question.add", question, f"Registration question added: {question.label} ({question.kind})"
                  + (", sensitive" if question.sensitive else ""), training_id=training.id,
@@ -124,6 +146,62 @@ def add_builtin_questions(training, keys, *, by_user) -> list:
                      details={"questions": [q.label for q in added], "questions_ar": [q.label_ar for q in added]})
         db.session.commit()
     return added
+
+
+def answer_count(question) -> int:
+    """How many registrations answered ``question``."""
+    return db.session.scalar(select(func.count(RegistrationAnswer.id)).where(RegistrationAnswer.question_id == question.id))
+
+
+def update_question(question, details: QuestionDetails, *, by_user) -> dict:
+    """Save an officer's changes to a question (texts in both languages, help, required, sensitive, choices, kind);
+    commit; return the changes ({column: [old, new]}, audited as ``question.update``; empty when nothing changed).
+
+    Answers already given stay attached, and keep their meaning: they hold a choice by its place, a date or yes/no
+    as such. So once anyone has answered, the kind is fixed, and the choices keep their places: each may be reworded
+    where it stands and new ones added at the end, none removed or moved. A travel field always keeps its kind.
+    Raises ``QuestionError`` with the field (``kind``, ``label``, ``choices``) for a change those rules refuse."""
+    values = _checked(details)
+    answered = answer_count(question)
+    if values["kind"] != question.kind and (answered or question.builtin):
+        raise QuestionError(ngettext(
+            "The kind cannot change: %(num)d person has answered this question. Add a new question instead.",
+            "The kind cannot change: %(num)d people have answered this question. Add a new question instead.",
+            answered) if answered else _("A travel field keeps its kind."), "kind")
+    if answered and values["kind"] in CHOICE_KINDS and not _keeps_places(question, values["choices"]):
+        raise QuestionError(_("People have answered with these choices: keep each in its place (you may reword it) "
+                              "and add new ones at the end."), "choices")
+    changes = audit.diff(question, tuple(values), values)  # applies them
+    if changes:
+        audit.record(by_user, "question.update", question, f"Registration question changed: {question.label}",
+                     changes=changes, training_id=question.training_id)
+        db.session.commit()
+    return changes
+
+
+def _keeps_places(question, new_choices: str | None) -> bool:
+    """Every choice of ``question`` is still there, none moved: as many or more lines, and no old choice's English
+    text found at another place (a reworded one stays where it was)."""
+    old = [english for _key, english, _arabic in choices_of(question)]
+    new = [english for _key, english, _arabic in choices_of(SimpleNamespace(choices=new_choices))]
+    return len(new) >= len(old) and all(new[i] == text or text not in new for i, text in enumerate(old))
+
+
+def move_question(question, direction: str, *, by_user) -> bool:
+    """Move a question one place ``"up"`` or ``"down"`` on the form (positions renumbered 1, 2 … in the current
+    order); commit. Returns False, changing nothing, when it is already first or last."""
+    questions = list(questions_of(question.training_id))
+    index = questions.index(question)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(questions):
+        return False
+    questions[index], questions[other] = questions[other], questions[index]
+    for position, each in enumerate(questions, start=1):
+        each.position = position
+    audit.record(by_user, "question.move", question, f"Registration question moved {direction}: {question.label}",
+                 training_id=question.training_id)
+    db.session.commit()
+    return True
 
 
 def remove_question(question, *, by_user) -> int:

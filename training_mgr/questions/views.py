@@ -1,16 +1,17 @@
 """A training's registration questions (officers), and the answers: one registration's, and the export."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.domain import shows_domain_errors
 from ..core.exports import csv_bytes
+from ..core.forms import flash_saved
 from ..core.i18n import current_language
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..registrations.models import Registration
 from ..trainings.access import session_part_or_404, training_access
 from . import services
-from .forms import KIND_LABELS, BuiltinQuestionsForm, QuestionForm, RetentionForm
+from .forms import KIND_LABELS, BuiltinQuestionsForm, QuestionEditForm, QuestionForm, RetentionForm
 from .models import RegistrationQuestion
 
 bp = Blueprint("questions", __name__)
@@ -72,6 +73,36 @@ def retention(training):
             flash(_("Retention period saved."), "success")
             return redirect(url_for(".index", training_id=training.id))
     return _render_index(training, retention_form=form, status=422)
+
+
+@bp.route("/officer/trainings/<int:training_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+@training_access("manage")
+def edit(training, question_id):
+    question = session_part_or_404(training, RegistrationQuestion, question_id)
+    form = QuestionEditForm(obj=question)
+    if form.validate_on_submit():
+        with shows_domain_errors(form):
+            flash_saved(services.update_question(question, services.QuestionDetails.from_form(form), by_user=current_user),
+                        _("Question saved."))
+            return redirect(url_for(".index", training_id=training.id, _anchor=f"question-{question.id}"))
+    return render_template("questions/edit.html", training=training, question=question, form=form,
+                           answered=services.answer_count(question)), 422 if form.errors else 200
+
+
+@bp.post("/officer/trainings/<int:training_id>/questions/<int:question_id>/move")
+@roles_required(*STAFF_ROLES)
+@training_access("manage")
+def move(training, question_id):
+    question = session_part_or_404(training, RegistrationQuestion, question_id)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    if services.move_question(question, direction, by_user=current_user):
+        flash(_("Question moved up.") if direction == "up" else _("Question moved down."), "success")
+    else:
+        flash(_("The question is already first.") if direction == "up" else _("The question is already last."), "info")
+    return redirect(url_for(".index", training_id=training.id, _anchor=f"question-{question.id}"))
 
 
 @bp.post("/officer/trainings/<int:training_id>/questions/<int:question_id>/remove")
