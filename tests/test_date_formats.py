@@ -41,3 +41,20 @@ def test_a_revocation_time_is_in_the_training_zone_with_its_name(app, people, cl
     db.session.commit()
     page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
     assert "revoked on Mar 1, 2022, 12:30\u202fPM (Iraq Time)" in page and "12:30:15" not in page
+
+
+def test_arabic_dates_name_the_month_where_english_keeps_its_medium_form(app, login):
+    officer = UserFactory(role="officer")
+    training = TrainingSessionFactory(officers=[officer], timezone="Asia/Baghdad")
+    registration = RegistrationFactory(training=training)
+    registration.created_at = datetime(2022, 1, 20, 22, 30, tzinfo=timezone.utc)  # 21 January in Baghdad
+    registration.status_changed_at = datetime(2022, 2, 16, 12, 4, 5, tzinfo=timezone.utc)
+    db.session.commit()
+    client = login(officer)
+    listing = client.get(f"/officer/trainings/{training.id}/registrations?lang=ar").get_data(as_text=True)
+    # Babel's Arabic medium date is numeric (21‏/01‏/2022), read day first or month first from one reader to the next
+    assert "21 كانون الثاني 2022" in listing and "/01\u200f/2022" not in listing and "2022/01/21" not in listing
+    detail = client.get(f"/officer/trainings/{training.id}/registrations/{registration.id}?lang=ar").get_data(as_text=True)
+    assert "16 شباط 2022، 3:04 م (توقيت العراق)" in detail
+    english = client.get(f"/officer/trainings/{training.id}/registrations?lang=en").get_data(as_text=True)
+    assert "Jan 21, 2022" in english and "January 21, 2022" not in english

@@ -210,6 +210,39 @@ _NUMBER = re.compile(r"(?<![\w/.\-–])[0-9٠-٩۰-۹]+(?:[/.:,\-–][0-9٠-٩۰
 _TEXT = re.compile(r">([^<]+)<")
 
 
+@functools.lru_cache(maxsize=1)
+def _date_pattern() -> re.Pattern:
+    """A date written with its month named, as ``core.i18n.fmt_date`` writes it in each language (16 شباط 2022,
+    15–17 شباط 2022, Feb 16, 2022, 16 February 2022): the month names of English and of every formatting locale."""
+    from babel import Locale
+
+    from .core.i18n import FORMAT_LOCALES
+
+    names = set()
+    for code in ("en", *FORMAT_LOCALES.values()):
+        months = Locale.parse(code).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                names.update(months[context][width].values())
+    month = "(?:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")"
+    day, year = r"[0-9٠-٩]{1,2}(?:\s?[–-]\s?[0-9٠-٩]{1,2})?", r"[0-9٠-٩]{4}"
+    return re.compile(rf"(?<![0-9٠-٩/]){day}\s{month}\s{year}(?!\w)|(?<!\w){month}\s{day},\s{year}(?!\w)")
+
+
+def _unbreakable(text: str) -> str:
+    """``text`` with each date (month named) in a span that cannot break, and each number written with separators
+    in a left-to-right span that cannot break either."""
+    def numbers(part):
+        return _NUMBER.sub(r'<span class="number">\g<0></span>', part)
+
+    parts, start = [], 0
+    for match in _date_pattern().finditer(text):
+        parts += [numbers(text[start:match.start()]), f'<span class="date">{numbers(match.group(0))}</span>']
+        start = match.end()
+    parts.append(numbers(text[start:]))
+    return "".join(parts)
+
+
 def text_direction(text: str) -> str:
     """"rtl" or "ltr" from the first letter with a strong direction (what ``dir="auto"`` means in HTML)."""
     for char in html.unescape(text):
@@ -229,7 +262,8 @@ def isolate_directions(markup: str) -> str:
     it. Each ``<bdi>`` and each element marked ``dir="auto"`` (with text alone inside) is given the direction
     of its first strong letter, and is isolated (``unicode-bidi: isolate`` in the base print style); each
     number written with separators (a date, a range, a percentage) is put in a left-to-right span that
-    cannot break, so 2022/12/31 neither wraps nor reorders.
+    cannot break, so 2022/12/31 neither wraps nor reorders; a date with its month named (16 شباط 2022) is put in a
+    span that cannot break.
     """
     head, separator, body = markup.partition("</head>")
     if not separator:
@@ -243,5 +277,5 @@ def isolate_directions(markup: str) -> str:
         return f'<{match.group(4)}{match.group(5)} dir="{text_direction(match.group(7))}"{match.group(6)}>{match.group(7)}<'
 
     body = _AUTO_DIRECTION.sub(directed, body)
-    body = _TEXT.sub(lambda match: ">" + _NUMBER.sub(r'<span class="number">\g<0></span>', match.group(1)) + "<", body)
+    body = _TEXT.sub(lambda match: ">" + _unbreakable(match.group(1)) + "<", body)
     return head + separator + body

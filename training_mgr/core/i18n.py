@@ -15,6 +15,10 @@ RTL_LANGUAGES = ("ar",)
 #: regional conventions each language is formatted with: Arabic as written in Iraq, whose
 #: institutions name the months كانون الثاني، شباط، آذار … rather than يناير، فبراير، مارس …
 FORMAT_LOCALES = {"ar": "ar_IQ"}
+#: the date form shown where a page asks for the "medium" one, in the languages whose Babel medium form is not what
+#: their readers expect: Arabic's is numeric (16‏/02‏/2022), read day first or month first from one reader to the
+#: next; its long form names the month (16 شباط 2022), as Arabic letters and documents write dates
+MEDIUM_DATE_FORMS = {"ar": "long"}
 
 
 def select_locale():
@@ -82,23 +86,26 @@ def fmt_date(value, format="medium", tz=None):
     """A date, or a datetime shown in the UTC of the database or, given ``tz``, in that time zone.
 
     "short" and "medium" both give the language's medium form (Babel): "Feb 16, 2022", never "2/16/22", which
-    reads differently from one country to the next; a datetime adds the time without seconds and names its zone
-    ("Feb 16, 2022, 3:04 PM (Iraq Time)"). Other formats ("full", "long", a pattern) are Babel's."""
+    reads differently from one country to the next, and in Arabic the month named ("16 شباط 2022",
+    ``MEDIUM_DATE_FORMS``); a datetime adds the time without seconds and names its zone ("Feb 16, 2022, 3:04 PM
+    (Iraq Time)"). Other formats ("full", "long", a pattern) are Babel's."""
     if value is None:
         return ""
-    if format == "short":
-        format = "medium"
+    code = str(get_locale() or "en")
+    if format in ("short", "medium"):
+        format = MEDIUM_DATE_FORMS.get(code.split("_")[0], "medium")
+        if isinstance(value, datetime):
+            zone = ZoneInfo(tz) if tz else get_timezone()
+            return _format_moment(_aware(value).astimezone(zone), zone, formatting_locale(), format)
     if isinstance(value, datetime):
         zone = ZoneInfo(tz) if tz else get_timezone()
-        if format == "medium":
-            return _format_moment(_aware(value).astimezone(zone), zone, formatting_locale())
         return dates.format_datetime(_aware(value), format, tzinfo=zone, locale=formatting_locale())
-    return _format_day(value, format, str(get_locale() or "en"))
+    return _format_day(value, format, code)
 
 
-def _format_moment(moment: datetime, zone, locale: Locale) -> str:
-    """Medium date, short time (no seconds) and the zone's name, in ``locale``'s order."""
-    pattern = (locale.datetime_formats["medium"].replace("{1}", locale.date_formats["medium"].pattern)
+def _format_moment(moment: datetime, zone, locale: Locale, date_form: str = "medium") -> str:
+    """The date in ``date_form``, the short time (no seconds) and the zone's name, in ``locale``'s order."""
+    pattern = (locale.datetime_formats["medium"].replace("{1}", locale.date_formats[date_form].pattern)
                .replace("{0}", locale.time_formats["short"].pattern))
     return f"{dates.format_datetime(moment, pattern, tzinfo=zone, locale=locale)} ({_zone_name(zone, moment, locale)})"
 
