@@ -197,6 +197,9 @@ ACTIONS = {
     "answers.erase_sensitive": Action(_l("Sensitive answers erased"), _counted(
         "%(who)s erased %(count)s sensitive answer, as the training ended %(days)s days ago.",
         "%(who)s erased %(count)s sensitive answers, as the training ended %(days)s days ago.")),
+    "answers.erase_sensitive_files": Action(_l("Files of sensitive answers deleted"), _counted(
+        "%(who)s deleted %(count)s prepared file printing sensitive answers (letters), as the training ended %(days)s days ago.",
+        "%(who)s deleted %(count)s prepared files printing sensitive answers (letters), as the training ended %(days)s days ago.")),
     "letters.settings": Action(_l("Letter settings changed"), _l("%(who)s changed the settings of the letters.")),
     "letters.letterhead": Action(_l("Letterhead changed"),
                                  _l("%(who)s changed the letterhead of %(organisation)s.")),

@@ -1,6 +1,6 @@
 """The durable record of a bulk job (certificates, reports, imports): what it is, who started it, how far it got,
 why it failed and the file it made, in the database that every app server and worker shares."""
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import one_of, utcnow
@@ -37,6 +37,10 @@ class BulkJob(db.Model):
     result: Mapped[bytes | None] = mapped_column(db.LargeBinary, deferred=True)
     result_filename: Mapped[str | None] = mapped_column(String(200))
     result_mimetype: Mapped[str | None] = mapped_column(String(100))
+    #: the file holds answers to sensitive registration questions (the visa-support letters' passport numbers): it is
+    #: deleted with them, when the training's retention period ends or the person is erased
+    #: (``services.drop_sensitive_files``), however long ``JOB_FILES_KEPT_DAYS`` would keep it
+    sensitive: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     started_at = mapped_column(db.DateTime(timezone=True))
     #: the latest sign of life of a worker on it: a stalled job is taken up again (``services.resume_stalled``)

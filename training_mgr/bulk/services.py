@@ -180,11 +180,30 @@ def finish_in_transaction(job_id: int, *, done: int) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def keep_result(record: BulkJob, data: bytes, filename: str, mimetype: str) -> None:
+def keep_result(record: BulkJob, data: bytes, filename: str, mimetype: str, *, sensitive: bool = False) -> None:
     """Store the file the job made on its record (the database is shared by every app server), and commit. Call it
-    after the job's last ``Progress`` write: it updates the same row."""
+    after the job's last ``Progress`` write: it updates the same row. ``sensitive``: the file holds answers to
+    sensitive registration questions, and goes with them (``drop_sensitive_files``)."""
     record.result, record.result_filename, record.result_mimetype = data, filename, mimetype
+    record.sensitive = sensitive
     db.session.commit()
+
+
+def trainings_with_sensitive_files():
+    """A select of the ids of the trainings that have a job's file holding sensitive answers."""
+    return select(BulkJob.training_id).where(BulkJob.sensitive.is_(True), BulkJob.result_filename.is_not(None))
+
+
+def drop_sensitive_files(training_ids) -> int:
+    """Delete the files holding sensitive answers of the jobs of these trainings (a list of ids, or a select of them;
+    the records stay), in the caller's transaction: called where those answers are erased (``questions.services``).
+    Returns how many."""
+    return db.session.execute(
+        update(BulkJob).where(BulkJob.training_id.in_(training_ids), BulkJob.sensitive.is_(True),
+                              BulkJob.result_filename.is_not(None))
+        .values(result=None, result_filename=None, result_mimetype=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 class Progress:

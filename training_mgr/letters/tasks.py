@@ -15,4 +15,5 @@ def _export(record) -> None:
     training = record.training
     progress = bulk.Progress(record, total=2 * len(services.confirmed_registrations(training)))
     data = services.zip_of_letters(training, by_user=record.started_by, on_progress=progress.advance)
-    bulk.keep_result(record, data, f"letters-training-{training.id}.zip", "application/zip")
+    # the visa-support letters print passport details: the ZIP goes when they are erased
+    bulk.keep_result(record, data, f"letters-training-{training.id}.zip", "application/zip", sensitive=True)

@@ -8,9 +8,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from ..audit import services as audit
+from ..bulk import services as bulk
 from ..core.db import utcnow
 from ..core.domain import DomainError
 from ..extensions import db
@@ -337,10 +338,12 @@ def answers_table(training, *, with_sensitive: bool, by_user=None, lang: str = "
 
 def forget_answers(participant, registration_ids, **_ignored) -> None:
     """The participant's details are being erased (``core.signals.participant_erased``): every answer of their
-    registrations goes. In the erasure's transaction."""
+    registrations goes, and with them the files of their trainings' jobs that printed sensitive answers (the letters'
+    ZIP: ``bulk.services.drop_sensitive_files``). In the erasure's transaction."""
     if registration_ids:
         db.session.execute(delete(RegistrationAnswer).where(RegistrationAnswer.registration_id.in_(registration_ids))
                            .execution_options(synchronize_session=False))
+        bulk.drop_sensitive_files(select(Registration.training_id).where(Registration.id.in_(registration_ids)))
 
 def sensitive_erasure_due(training, today: date) -> bool:
     """The training ended more than its ``sensitive_retention_days`` before ``today``."""
@@ -349,15 +352,16 @@ def sensitive_erasure_due(training, today: date) -> bool:
 
 def erase_expired_sensitive_answers(today: date | None = None) -> int:
     """Delete the answers to sensitive questions of every training whose retention period is over
-    (``sensitive_erasure_due``), one commit per training, audited. Returns how many answers were erased; running it
-    again erases nothing more. Run daily by the scheduler (``tasks.erase_expired_sensitive_answers``)."""
+    (``sensitive_erasure_due``), and the files of its jobs that printed them (the letters' ZIP:
+    ``bulk.services.drop_sensitive_files``; also when the answers went earlier), one commit per training, audited.
+    Returns how many answers were erased; running it again erases nothing more. Run daily by the scheduler
+    (``tasks.erase_expired_sensitive_answers``)."""
     today = today or utcnow().date()
-    candidates = db.session.scalars(
-        select(TrainingSession).where(TrainingSession.id.in_(
-            select(RegistrationQuestion.training_id).join(
-                RegistrationAnswer, RegistrationAnswer.question_id == RegistrationQuestion.id)
-            .where(RegistrationQuestion.sensitive.is_(True))))
-    ).all()
+    with_answers = (select(RegistrationQuestion.training_id)
+                    .join(RegistrationAnswer, RegistrationAnswer.question_id == RegistrationQuestion.id)
+                    .where(RegistrationQuestion.sensitive.is_(True)))
+    candidates = db.session.scalars(select(TrainingSession).where(or_(
+        TrainingSession.id.in_(with_answers), TrainingSession.id.in_(bulk.trainings_with_sensitive_files())))).all()
     erased = 0
     for training in candidates:
         if not sensitive_erasure_due(training, today):
@@ -367,9 +371,16 @@ def erase_expired_sensitive_answers(today: date | None = None) -> int:
         count = db.session.execute(
             delete(RegistrationAnswer).where(RegistrationAnswer.question_id.in_(sensitive))
             .execution_options(synchronize_session=False)).rowcount
-        audit.record(None, "answers.erase_sensitive", training,
-                     f"{count} sensitive answer(s) erased, {training.sensitive_retention_days} days after the training ended",
-                     details={"count": count, "days": training.sensitive_retention_days})
+        days = training.sensitive_retention_days
+        if count:
+            audit.record(None, "answers.erase_sensitive", training,
+                         f"{count} sensitive answer(s) erased, {days} days after the training ended",
+                         details={"count": count, "days": days})
+        files = bulk.drop_sensitive_files([training.id])
+        if files:
+            audit.record(None, "answers.erase_sensitive_files", training,
+                         f"{files} job file(s) printing sensitive answers deleted, {days} days after the training ended",
+                         details={"count": files, "days": days}, training_id=training.id)
         db.session.commit()
         erased += count
     return erased
