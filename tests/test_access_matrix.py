@@ -139,6 +139,10 @@ MATRIX = {
     ("agenda.add_slot", "POST"): SESSION_WRITE,
     ("agenda.remove_slot", "POST"): SESSION_WRITE,
     ("agenda.add_facilitator", "POST"): SESSION_WRITE,
+    # facilitators are shared: any officer reaches one through a training they manage
+    ("agenda.edit_facilitator", "GET"): SESSION_WRITE,
+    ("agenda.edit_facilitator", "POST"): SESSION_WRITE,
+    ("agenda.remove_facilitator", "POST"): SESSION_WRITE,
     ("agenda.add_material", "POST"): SESSION_WRITE,
     ("agenda.release_material", "POST"): SESSION_WRITE,
     ("agenda.release_all", "POST"): SESSION_WRITE,
@@ -157,13 +161,13 @@ MATRIX = {
     ("questions.add_builtin", "POST"): SESSION_WRITE,
     ("questions.retention", "POST"): SESSION_WRITE,
     ("questions.remove", "POST"): SESSION_WRITE,
+    ("questions.edit", "GET"): SESSION_WRITE,
+    ("questions.edit", "POST"): SESSION_WRITE,
+    ("questions.move", "POST"): SESSION_WRITE,
     ("questions.answers", "GET"): SESSION_READ,
     ("questions.export", "GET"): SESSION_READ,
     ("trainings.audit_log", "GET"): SESSION_READ,
     ("trainings.audit_log_export", "GET"): SESSION_READ,
-    ("questions.edit", "GET"): SESSION_WRITE,
-    ("questions.edit", "POST"): SESSION_WRITE,
-    ("questions.move", "POST"): SESSION_WRITE,
     ("auth.admin_users", "GET"): ADMIN,
     ("auth.admin_user", "GET"): ADMIN,
     ("auth.admin_user_create", "GET"): ADMIN,
@@ -350,6 +354,8 @@ ROUTE_PARAMS = {
         "agenda.remove_slot", "agenda.add_material")},
     **{endpoint: lambda w: {"material_id": agenda_material(w).id} for endpoint in (
         "agenda.release_material", "agenda.remove_material", "agenda.material")},
+    **{endpoint: lambda w: {"facilitator_id": facilitator_id(w)} for endpoint in (
+        "agenda.edit_facilitator", "agenda.remove_facilitator")},
     "static": lambda w: {"filename": "css/app.css"},
     "trainings.remove_quota": lambda w: {"organisation_id": w.quota_organisation.id},
     "organisations.map_other": lambda w: {"name": w.typed_organisation},
@@ -499,6 +505,16 @@ def registration_question_id(world) -> int:
     db.session.add(question)
     db.session.commit()
     return question.id
+
+
+def facilitator_id(world) -> int:
+    """A facilitator who leads no slot (one per call)."""
+    from training_mgr.agenda.models import Facilitator
+
+    facilitator = Facilitator(name="Dr. Layla Hassan")
+    db.session.add(facilitator)
+    db.session.commit()
+    return facilitator.id
 
 
 def agenda_material(world):

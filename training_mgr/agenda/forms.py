@@ -1,8 +1,8 @@
 """The officer's forms for a training's agenda: a slot, a facilitator, a material."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, SubmitField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..core.forms import FlaskForm
 from ..core.i18n import fmt_date, localized
@@ -26,12 +26,23 @@ class SlotForm(FlaskForm):
 class FacilitatorForm(FlaskForm):
     name = StringField(_l("Name (Latin script)"), validators=[DataRequired(), Length(max=200)])
     name_ar = StringField(_l("Name (Arabic script)"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)],
+                        description=_l("Their position, e.g. Senior Legal Officer."))
+    title_ar = StringField(_l("Title (Arabic)"), validators=[Optional(), Length(max=200)])
     organisation_id = SelectField(_l("Organisation"), coerce=int, default=0)
+    email = EmailField(_l("Email"), validators=[
+        Optional(), Length(max=254),
+        Email(check_deliverability=False, message=_l("Type a valid e-mail address, e.g. name@example.org."))],
+        description=_l("For the officers only; never shown to participants."))
     bio = TextAreaField(_l("Short bio"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Add facilitator"))
 
     def set_choices(self, organisations, language):
         self.organisation_id.choices = [(0, _l("None"))] + [(o.id, localized(o, "name", language)) for o in organisations]
+
+
+class FacilitatorEditForm(FacilitatorForm):
+    submit = SubmitField(_l("Save the facilitator"))
 
 
 class MaterialForm(FlaskForm):

@@ -10,13 +10,19 @@ MATERIAL_KINDS = ("file", "link")
 
 
 class Facilitator(db.Model):
-    """A person who leads slots of trainings: names, organisation and a short bio (shared by every training)."""
+    """A person who leads slots of trainings: names, title, organisation, e-mail and a short bio (shared by every
+    training)."""
 
     __tablename__ = "facilitators"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     name_ar: Mapped[str | None] = mapped_column(String(200))
+    #: their position, as printed beside the name ("Senior Legal Officer"; Arabic)
+    title: Mapped[str | None] = mapped_column(String(200))
+    title_ar: Mapped[str | None] = mapped_column(String(200))
+    #: for the officers to reach them; never shown to participants or the public
+    email: Mapped[str | None] = mapped_column(String(254))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     bio: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)

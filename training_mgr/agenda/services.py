@@ -11,13 +11,16 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..audit.services import record
+from ..audit.services import diff, record
 from ..core.db import utcnow
 from ..core.domain import DomainError
+from ..core.i18n import fmt_list, localized
 from ..extensions import db
+from ..organisations.models import Organisation
 from ..registrations.models import Registration
 from ..trainings.models import SessionDay
 from .models import AgendaSlot, Facilitator, Material
@@ -59,15 +62,23 @@ class SlotDetails:
 
 @dataclass(frozen=True)
 class FacilitatorDetails:
+    """A facilitator as typed: names (Latin, Arabic), title (English, Arabic), organisation id, e-mail, short bio."""
+
     name: str
     name_ar: str | None = None
     organisation_id: int | None = None
     bio: str | None = None
+    title: str | None = None
+    title_ar: str | None = None
+    email: str | None = None
 
     @classmethod
     def from_form(cls, form) -> "FacilitatorDetails":
-        return cls(name=form.name.data.strip(), name_ar=(form.name_ar.data or "").strip() or None,
-                   organisation_id=form.organisation_id.data or None, bio=(form.bio.data or "").strip() or None)
+        def text(field):
+            return (field.data or "").strip() or None
+        return cls(name=form.name.data.strip(), name_ar=text(form.name_ar), organisation_id=form.organisation_id.data or None,
+                   bio=text(form.bio), title=text(form.title), title_ar=text(form.title_ar),
+                   email=(text(form.email) or "").lower() or None)
 
 
 # --- reading -------------------------------------------------------------------------------------------------------
@@ -92,6 +103,15 @@ def has_agenda(training) -> bool:
 
 def all_facilitators() -> list[Facilitator]:
     return db.session.scalars(select(Facilitator).order_by(Facilitator.name)).all()
+
+
+def slots_led_by(facilitator) -> list[AgendaSlot]:
+    """The slots, of any training, that ``facilitator`` leads, with their days and trainings, by date."""
+    return db.session.scalars(
+        select(AgendaSlot).join(SessionDay, AgendaSlot.day_id == SessionDay.id)
+        .where(AgendaSlot.facilitator_id == facilitator.id)
+        .options(selectinload(AgendaSlot.day).selectinload(SessionDay.training))
+        .order_by(SessionDay.date, AgendaSlot.starts_at)).all()
 
 
 def slot_times(training, slot) -> tuple[datetime, datetime]:
@@ -125,13 +145,48 @@ def material_of(training, material_id: int) -> Material | None:
 # --- changing ------------------------------------------------------------------------------------------------------
 
 def add_facilitator(details: FacilitatorDetails, *, by_user) -> Facilitator:
-    facilitator = Facilitator(name=details.name, name_ar=details.name_ar, organisation_id=details.organisation_id,
-                              bio=details.bio)
+    facilitator = Facilitator(**_facilitator_values(details))
     db.session.add(facilitator)
     record(by_user, "agenda.facilitator_add", facilitator, f"Facilitator {details.name} added",
            details={"name": details.name, "name_ar": details.name_ar})
     db.session.commit()
     return facilitator
+
+
+def _facilitator_values(details: FacilitatorDetails) -> dict:
+    """The columns of a facilitator from ``details``; ``AgendaError`` (``organisation_id``) for an unknown organisation."""
+    if details.organisation_id and db.session.get(Organisation, details.organisation_id) is None:
+        raise AgendaError(_("Choose an organisation from the list."), field="organisation_id")
+    return {"name": details.name, "name_ar": details.name_ar, "title": details.title, "title_ar": details.title_ar,
+            "organisation_id": details.organisation_id, "email": details.email, "bio": details.bio}
+
+
+def update_facilitator(facilitator, details: FacilitatorDetails, *, by_user) -> dict:
+    """Save changes to a facilitator (shared by every training: each slot they lead shows them); commit. Returns the
+    changes ({column: [old, new]}, audited as ``agenda.facilitator_update``; empty when nothing changed)."""
+    values = _facilitator_values(details)
+    changes = diff(facilitator, tuple(values), values)  # applies them
+    if changes:
+        record(by_user, "agenda.facilitator_update", facilitator, f"Facilitator {facilitator.name} changed",
+               changes=changes, details={"name": facilitator.name, "name_ar": facilitator.name_ar})
+        db.session.commit()
+    return changes
+
+
+def remove_facilitator(facilitator, *, by_user) -> None:
+    """Remove a facilitator who leads no slot; commit. Raises ``AgendaError`` naming the slots (of any training) they
+    still lead: an officer chooses someone else for those first, so no agenda loses its facilitator unseen."""
+    slots = slots_led_by(facilitator)
+    if slots:
+        trainings = list(dict.fromkeys(localized(slot.day.training, "title") for slot in slots))
+        raise AgendaError(ngettext(
+            "%(name)s leads %(num)d slot (%(trainings)s): choose another facilitator for it first.",
+            "%(name)s leads %(num)d slots (%(trainings)s): choose another facilitator for them first.",
+            len(slots), name=localized(facilitator, "name"), trainings=fmt_list(trainings, isolate=False).unescape()))
+    record(by_user, "agenda.facilitator_remove", facilitator, f"Facilitator {facilitator.name} removed",
+           details={"name": facilitator.name, "name_ar": facilitator.name_ar})
+    db.session.delete(facilitator)
+    db.session.commit()
 
 
 def add_slot(training, details: SlotDetails, *, by_user) -> AgendaSlot:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.domain import shows_domain_errors
+from ..core.forms import flash_saved
 from ..core.i18n import current_language
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..extensions import db
@@ -14,8 +15,8 @@ from ..pdf import render_pdf
 from ..trainings.access import can_manage_session, can_view_session, training_access
 from ..trainings.models import TrainingSession
 from . import services
-from .forms import FacilitatorForm, MaterialForm, SlotForm
-from .models import AgendaSlot
+from .forms import FacilitatorEditForm, FacilitatorForm, MaterialForm, SlotForm
+from .models import AgendaSlot, Facilitator
 
 bp = Blueprint("agenda", __name__)
 
@@ -26,8 +27,8 @@ def _slot_form(training, **kwargs) -> SlotForm:
     return form
 
 
-def _facilitator_form(**kwargs) -> FacilitatorForm:
-    form = FacilitatorForm(**kwargs)
+def _facilitator_form(form_class=FacilitatorForm, **kwargs) -> FacilitatorForm:
+    form = form_class(**kwargs)
     form.set_choices(all_organisations(), current_language())
     return form
 
@@ -37,7 +38,7 @@ def _render(training, can_manage=True, slot_form=None, facilitator_form=None, ma
     return render_template(
         "agenda/index.html", training=training, can_manage=can_manage, agenda=services.agenda_of(training),
         slot_form=slot_form or _slot_form(training, formdata=None),
-        facilitator_form=facilitator_form or _facilitator_form(formdata=None),
+        facilitator_form=facilitator_form or _facilitator_form(formdata=None), facilitators=services.all_facilitators(),
         material_form=material_form, material_slot=material_slot,
         max_mb=current_app.config["AGENDA_MATERIAL_MAX_BYTES"] // (1024 * 1024),
     ), status
@@ -85,10 +86,40 @@ def remove_slot(training, slot_id):
 def add_facilitator(training):
     form = _facilitator_form()
     if form.validate():
-        services.add_facilitator(services.FacilitatorDetails.from_form(form), by_user=current_user)
-        flash(_("Facilitator added: you can now choose them for a slot."), "success")
-        return redirect(url_for(".index", training_id=training.id))
+        with shows_domain_errors(form):
+            services.add_facilitator(services.FacilitatorDetails.from_form(form), by_user=current_user)
+            flash(_("Facilitator added: you can now choose them for a slot."), "success")
+            return redirect(url_for(".index", training_id=training.id))
     return _render(training, facilitator_form=form, status=422)
+
+
+@bp.route("/officer/trainings/<int:training_id>/agenda/facilitators/<int:facilitator_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+@training_access("manage")
+def edit_facilitator(training, facilitator_id):
+    """A facilitator's page, reached from a training the officer manages (facilitators are shared by every
+    training): their details, the slots they lead, and their removal when they lead none."""
+    facilitator = db.get_or_404(Facilitator, facilitator_id)
+    form = _facilitator_form(FacilitatorEditForm, obj=facilitator)
+    if form.validate_on_submit():
+        with shows_domain_errors(form):
+            flash_saved(services.update_facilitator(facilitator, services.FacilitatorDetails.from_form(form),
+                                                    by_user=current_user), _("Facilitator saved."))
+            return redirect(url_for(".index", training_id=training.id, _anchor="facilitators"))
+    return render_template("agenda/facilitator.html", training=training, facilitator=facilitator, form=form,
+                           slots=services.slots_led_by(facilitator)), 422 if form.errors else 200
+
+
+@bp.post("/officer/trainings/<int:training_id>/agenda/facilitators/<int:facilitator_id>/remove")
+@roles_required(*STAFF_ROLES)
+@training_access("manage")
+def remove_facilitator(training, facilitator_id):
+    facilitator = db.get_or_404(Facilitator, facilitator_id)
+    with shows_domain_errors():
+        services.remove_facilitator(facilitator, by_user=current_user)
+        flash(_("Facilitator removed."), "success")
+        return redirect(url_for(".index", training_id=training.id, _anchor="facilitators"))
+    return redirect(url_for(".edit_facilitator", training_id=training.id, facilitator_id=facilitator.id))
 
 
 @bp.post("/officer/trainings/<int:training_id>/agenda/slots/<int:slot_id>/materials")
