@@ -175,7 +175,8 @@ def update_question(question, details: QuestionDetails, *, by_user) -> dict:
     changes = audit.diff(question, tuple(values), values)  # applies them
     if changes:
         audit.record(by_user, "question.update", question, f"Registration question changed: {question.label}",
-                     changes=changes, training_id=question.training_id)
+                     changes=changes, training_id=question.training_id,
+                     details={"question": question.label, "question_ar": question.label_ar})
         db.session.commit()
     return changes
 
@@ -200,7 +201,7 @@ def move_question(question, direction: str, *, by_user) -> bool:
     for position, each in enumerate(questions, start=1):
         each.position = position
     audit.record(by_user, "question.move", question, f"Registration question moved {direction}: {question.label}",
-                 training_id=question.training_id)
+                 training_id=question.training_id, details={"question": question.label, "question_ar": question.label_ar})
     db.session.commit()
     return True
 
