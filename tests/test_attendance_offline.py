@@ -85,7 +85,7 @@ def test_one_bad_mark_is_refused_alone(people, group, login):
         {"id": "c", "registration_id": ali.id, "status": "late", "age_ms": 0},
     ])
     results = {r["id"]: r for r in response.json["results"]}
-    assert results["a"]["result"] == "refused" and "confirmed participants" in results["a"]["message"]
+    assert results["a"]["result"] == "refused" and "is on the waiting list, not confirmed" in results["a"]["message"]
     assert results["b"]["result"] == "refused" and "Unknown attendance mark" in results["b"]["message"]
     assert results["c"]["result"] == "saved"
     assert set(_marks(day)) == {ali.id}
@@ -108,3 +108,37 @@ def test_a_registration_number_beyond_any_database_integer_is_refused_not_a_serv
         response = _send(officer, training, day, [{"id": "x", "registration_id": number, "status": "present"}])
         assert response.status_code == 400 and response.json["message"] == "The marks sent could not be read."
     assert _marks(day) == {}
+
+
+def test_marks_kept_offline_for_people_withdrawn_refused_or_removed_since_are_refused_each_with_why(people, group, login):
+    """The phone marked four people 20 minutes ago without a connection; meanwhile one withdrew, one was refused and
+    one was removed. The sync records the fourth, refuses the others one by one saying why, and brings nobody back."""
+    from training_mgr.registrations import services as registrations
+
+    (ali, hiba, zaid), _ = group
+    training, day = people.training, people.training.days[0]
+    removed = RegistrationFactory(training=training, participant=ParticipantFactory(name="Noor Jasim"))
+    kept_on_the_phone = [{"id": f"phone-{r.id}", "registration_id": r.id, "status": "present", "age_ms": 20 * 60_000}
+                         for r in (ali, hiba, zaid, removed)]
+    registrations.change_status(hiba, "withdrawn", by_user=people.officer, reason="Posted abroad.")
+    registrations.change_status(zaid, "rejected", by_user=people.officer, reason="Not an official.")
+    removed_id = removed.id
+    db.session.delete(removed)
+    db.session.commit()
+
+    officer = login(people.officer)
+    response = _send(officer, training, day, kept_on_the_phone)
+    assert response.status_code == 200
+    results = {r["registration_id"]: r for r in response.json["results"]}
+    assert results[ali.id]["result"] == "saved"
+    assert (results[hiba.id]["result"], results[hiba.id]["status"]) == ("refused", None)
+    assert results[hiba.id]["message"] == "Hiba Saleh has withdrawn from this training. Posted abroad."
+    assert results[zaid.id]["message"] == "Zaid Karim's registration was refused. Not an official."
+    assert results[removed_id]["message"] == "This person is no longer registered for this training."
+    assert response.json["totals"]["present"] == 1 and set(_marks(day)) == {ali.id}
+    page = officer.get(f"/officer/trainings/{training.id}/attendance/days/{day.id}").text
+    assert "Ali Hassan" in page and "Hiba Saleh" not in page and "Zaid Karim" not in page
+
+    again = _send(officer, training, day, kept_on_the_phone)  # the phone did not hear the answer: sent once more
+    assert [r["result"] for r in again.json["results"]] == ["unchanged", "refused", "refused", "refused"]
+    assert set(_marks(day)) == {ali.id}

@@ -11,12 +11,15 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
 from ..core.i18n import fmt_date
 from ..core.labels import MARK_LABELS
 from ..extensions import db
+from ..registrations.models import Registration
+from ..registrations.standing import not_confirmed_reason
 from .models import MARKS, AttendanceMark
 from .services import AttendanceError, _confirmed_registrations, _marks_of_day, _saving_marks
 
@@ -54,7 +57,8 @@ class Outcome:
 def record_offline_marks(training, day, marks: list[OfflineMark], *, by_user, now: datetime | None = None) -> list[Outcome]:
     """Apply the phone's marks for ``day`` in the order they were made, and commit once; one Outcome per mark.
 
-    A mark for someone who is not a confirmed participant, or with an unknown status, is refused alone: the
+    A mark for someone who is not a confirmed participant now (withdrawn, refused or removed since the phone made
+    it: ``registrations.standing.not_confirmed_reason`` says why), or with an unknown status, is refused alone: the
     others are still recorded. Raises AttendanceError for a batch larger than MAX_BATCH.
     """
     if len(marks) > MAX_BATCH:
@@ -62,24 +66,36 @@ def record_offline_marks(training, day, marks: list[OfflineMark], *, by_user, no
     now = now or utcnow()
     ids = {m.registration_id for m in marks}
     confirmed = _confirmed_registrations(training, ids)
+    refused = _reasons_not_confirmed(training, ids - set(confirmed))
     existing = _marks_of_day(day, ids)
     sent_before = set(db.session.scalars(select(AttendanceMark.client_mark_id).where(
         AttendanceMark.client_mark_id.in_([m.client_id for m in marks]))))
     outcomes = []
     with _saving_marks():
         for mark in sorted(marks, key=lambda m: -m.age):  # oldest first
-            outcomes.append(_apply(training, day, mark, confirmed, existing, sent_before, now - mark.age, by_user))
+            outcomes.append(_apply(training, day, mark, confirmed, refused, existing, sent_before, now - mark.age,
+                                   by_user))
     return outcomes
 
 
-def _apply(training, day, mark, confirmed, existing, sent_before, made_at, by_user) -> Outcome:
+def _reasons_not_confirmed(training, ids) -> dict:
+    """{registration id: why it cannot be marked} for ``ids``, none of them a confirmed registration of the training:
+    withdrawn, refused, waiting … since the phone made its mark, or no longer one of the training's at all."""
+    if not ids:
+        return {}
+    found = {r.id: r for r in db.session.scalars(
+        select(Registration).where(Registration.training_id == training.id, Registration.id.in_(list(ids)))
+        .options(joinedload(Registration.participant)))}
+    return {registration_id: not_confirmed_reason(found.get(registration_id)) for registration_id in ids}
+
+
+def _apply(training, day, mark, confirmed, refused, existing, sent_before, made_at, by_user) -> Outcome:
     current = existing.get(mark.registration_id)
     here = current.status if current else None
     if mark.client_id in sent_before:
         return Outcome(mark.client_id, mark.registration_id, "unchanged", here)
-    if mark.registration_id not in confirmed:
-        return Outcome(mark.client_id, mark.registration_id, "refused", here,
-                       str(_l("Attendance can only be taken for confirmed participants of this training.")))
+    if mark.registration_id not in confirmed:  # withdrawn or removed since the phone made the mark, say
+        return Outcome(mark.client_id, mark.registration_id, "refused", here, refused[mark.registration_id])
     if mark.status not in MARKS:
         return Outcome(mark.client_id, mark.registration_id, "refused", here,
                        str(_l("Unknown attendance mark “%(mark)s”.", mark=mark.status)))

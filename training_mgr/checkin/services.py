@@ -17,6 +17,7 @@ from ..core.domain import DomainError
 from ..core.i18n import fmt_date, localized
 from ..core.labels import MARK_LABELS
 from ..extensions import db
+from ..registrations.standing import not_confirmed_reason
 from ..trainings.services import local_today, to_local
 from .tokens import BadCode, check_projector_code, registration_id_of, token_in
 
@@ -105,26 +106,10 @@ def self_check_in(training, code: str, registration, *, now: datetime | None = N
     return _check_in(training, registration, by_user=None, source="self", now=now)
 
 
-def _refusal(registration):
-    name = localized(registration.participant, "name")
-    reason = registration.status_reason
-    if registration.status == "withdrawn":
-        message = _l("%(name)s has withdrawn from this training.", name=name)
-    elif registration.status == "rejected":
-        message = _l("%(name)s's registration was refused.", name=name)
-    elif registration.status == "waitlisted":
-        message = _l("%(name)s is on the waiting list, not confirmed.", name=name)
-    elif registration.status != "confirmed":
-        message = _l("%(name)s's registration is not confirmed yet.", name=name)
-    else:
-        return None
-    return f"{message} {reason}" if reason and registration.status in ("withdrawn", "rejected") else message
-
-
 def _check_in(training, registration, *, by_user, source: str, now: datetime | None) -> CheckIn:
     if training.status == "cancelled":
         raise CheckInRefused(_l("This training was cancelled."))
-    refusal = _refusal(registration)
+    refusal = not_confirmed_reason(registration)
     if refusal:
         raise CheckInRefused(refusal)
     now = now or utcnow()

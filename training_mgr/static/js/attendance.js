@@ -80,6 +80,10 @@
           const chosen = form.querySelector("#mark-" + result.registration_id + "-" + result.status);
           if (chosen) {
             chosen.checked = true;
+          } else if (row(result.registration_id)) {  // no mark stands (withdrawn since, say): the tap is undone
+            row(result.registration_id).querySelectorAll("input.btn-check").forEach(function (input) {
+              input.checked = false;
+            });
           }
         } else {
           say(result.registration_id, "");
