@@ -1,6 +1,7 @@
 """Pieces shared by the forms of every feature: the form base classes, filters and choice lists (the
 field-aware service errors are ``core.domain``)."""
 import zoneinfo
+from contextlib import contextmanager
 from functools import cache, partial
 
 import flask_wtf
@@ -10,7 +11,7 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from .domain import DomainError
+from .domain import DomainError, Outcome, show_error
 from .text import clean_text, has_stray_controls
 
 
@@ -122,6 +123,35 @@ def timezone_names() -> tuple[str, ...]:
 
 def timezone_choices():
     return [(name, name.replace("_", " ")) for name in timezone_names()]
+
+
+class ChoosesSheet:
+    """Mixin of an upload form whose workbook may hold several sheets: the ``sheet`` to read, offered once an upload
+    was refused for want of it (``shows_upload_errors``). Free text: each upload is checked against its own sheets."""
+
+    sheet = wtforms.SelectField(_l("Sheet that holds the list"), choices=[], validate_choice=False,
+                                description=_l("Choose the sheet, then the file again."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.sheet.data:  # a sheet chosen and sent again: still shown, chosen
+            self.sheet.choices = [("", _("Choose a sheet")), (self.sheet.data, self.sheet.data)]
+
+
+@contextmanager
+def shows_upload_errors(form):
+    """``core.domain.shows_domain_errors`` for an upload form (``file``, and ``sheet`` from ``ChoosesSheet``): an
+    error that names the workbook's ``sheets`` (several, none named as the template's) is shown beside ``sheet``,
+    which then offers them, the one chosen kept; any other error beside ``file``. Yields an ``Outcome``."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as error:
+        outcome.error = error
+        sheets = getattr(error, "sheets", ())
+        if sheets:
+            form.sheet.choices = [("", _("Choose a sheet")), *[(title, title) for title in sheets]]
+        show_error(form.sheet if sheets else form.file, error)
 
 
 class OfficersForm(FlaskForm):

@@ -172,15 +172,20 @@ _KIND_WORDS = {"single": "single", "single choice": "single", "multiple": "multi
 _TRUE_FALSE_WORDS = {"true": 0, "t": 0, "a": 0, "صح": 0, "false": 1, "f": 1, "b": 1, "خطأ": 1}
 
 
-def import_questions(course, filename: str, data: bytes, *, max_bytes: int, by_user) -> int:
-    """Add the knowledge-test questions of an XLSX sheet (``IMPORT_COLUMNS``) to ``course``'s bank and commit;
-    return how many. All or nothing: when any row is bad, nothing is added and QuestionError lists every bad row
-    ("Row 4: …; Row 7: …"). Raises the nomination import's errors for a file that is not a readable XLSX."""
+#: the title of the template's sheet, read first in a workbook of several
+IMPORT_SHEET = "Questions"
+
+
+def import_questions(course, filename: str, data: bytes, *, max_bytes: int, by_user, sheet: str | None = None) -> int:
+    """Add the knowledge-test questions of an XLSX sheet (``IMPORT_COLUMNS``; the ``sheet`` the user chose, else the
+    one titled ``IMPORT_SHEET``) to ``course``'s bank and commit; return how many. All or nothing: when any row is
+    bad, nothing is added and QuestionError lists every bad row ("Row 4: …; Row 7: …"). Raises the nomination
+    import's errors for a file that is not a readable XLSX or whose sheet must be chosen (``sheets``)."""
     from ..registrations.importing import check_upload, read_rows
 
     if check_upload(filename, data, max_bytes) != "xlsx":
         raise QuestionError(_l("Please upload an XLSX spreadsheet."), field="file")
-    header, rows = read_rows("xlsx", data)
+    header, rows = read_rows("xlsx", data, preferred=IMPORT_SHEET, sheet=sheet)
     result = parse_rows(header, rows)
     if result.errors:
         raise QuestionError(join_parts((_("Row %(line)s: %(error)s", line=line, error=error)
@@ -230,6 +235,7 @@ def template_xlsx() -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
+    sheet.title = IMPORT_SHEET
     sheet.append(list(IMPORT_COLUMNS))
     example = {"kind": "single", "theme": "Refugee law", "question": "Who may claim asylum at a border?",
                "question_ar": "من يحق له طلب اللجوء على الحدود؟", "A": "Anyone", "A_ar": "أي شخص",

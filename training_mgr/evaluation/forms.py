@@ -4,7 +4,7 @@ from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipl
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import FlaskForm, wall_clock_year
+from ..core.forms import ChoosesSheet, FlaskForm, wall_clock_year
 from .bank import LETTERS, MAX_OPTIONS, QuestionDetails
 from .instruments import GivenAnswer
 
@@ -54,7 +54,7 @@ for _index in range(MAX_OPTIONS):
                                                              validators=[Optional(), Length(max=500)]))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(ChoosesSheet, FlaskForm):
     file = FileField(_l("XLSX file"), validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Import"))
 

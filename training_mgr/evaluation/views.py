@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..core.db import utcnow
 from ..core.domain import shows_domain_errors
+from ..core.forms import shows_upload_errors
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..courses.access import manageable_course
 from ..extensions import db
@@ -127,9 +128,10 @@ def import_questions(course_id):
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        with shows_domain_errors(form.file):
+        with shows_upload_errors(form):
             count = bank.import_questions(course, upload.filename, upload.read(),
-                                          max_bytes=current_app.config["MAX_UPLOAD_BYTES"], by_user=current_user)
+                                          max_bytes=current_app.config["MAX_UPLOAD_BYTES"], by_user=current_user,
+                                          sheet=form.sheet.data or None)
             flash(_("%(count)s questions imported.", count=count), "success")
             return redirect(url_for(".question_bank", course_id=course.id))
     status = 422 if request.method == "POST" else 200

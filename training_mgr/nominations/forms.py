@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TelField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.forms import FlaskForm
+from ..core.forms import ChoosesSheet, FlaskForm
 from ..participants.forms import person_name, phone_number, printable, single_line
 from ..participants.models import SEXES
 
@@ -54,6 +54,6 @@ class NomineeForm(FlaskForm):
             raise ValidationError(_l("Please choose one."))
 
 
-class SpreadsheetForm(FlaskForm):
+class SpreadsheetForm(ChoosesSheet, FlaskForm):
     file = FileField(_l("Nomination spreadsheet (XLSX or CSV)"), validators=[FileRequired()])
     upload = SubmitField(_l("Nominate everyone in the file"))

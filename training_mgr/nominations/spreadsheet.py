@@ -38,12 +38,13 @@ class SheetCheck:
         return bool(self.nominees) and not self.bad_rows and not self.file_errors
 
 
-def read_nominees(invitation, filename: str, data: bytes, max_bytes: int) -> SheetCheck:
-    """Check an uploaded spreadsheet against the invitation's training; nothing is stored. Raises
-    ``registrations.importing.NominationImportError`` for a file that cannot be read at all (too large, not a
-    spreadsheet, too many rows)."""
+def read_nominees(invitation, filename: str, data: bytes, max_bytes: int, sheet: str | None = None) -> SheetCheck:
+    """Check an uploaded spreadsheet (a workbook's ``sheet`` when the focal point chose one) against the
+    invitation's training; nothing is stored. Raises ``registrations.importing.NominationImportError`` for a file
+    that cannot be read at all (too large, not a spreadsheet, too many rows) or whose sheet must be chosen
+    (``sheets``)."""
     kind = importing.check_upload(filename, data, max_bytes)
-    header, table = importing.read_rows(kind, data)
+    header, table = importing.read_rows(kind, data, sheet=sheet)
     columns = [importing.column_name(h) for h in header]
     check = SheetCheck()
     unknown = [h for h, c in zip(header, columns) if h and c not in COLUMNS + IGNORED_COLUMNS]

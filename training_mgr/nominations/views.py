@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..core.domain import shows_domain_errors
+from ..core.forms import shows_upload_errors
 from ..core.i18n import localized
 from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.urls import public_url
@@ -187,9 +188,10 @@ def focal_point_upload(token):
         return _render_focal_point(invitation, token, sheet_form=form, status=422)
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
     sheet = None
-    with shows_domain_errors(form.file):
+    with shows_upload_errors(form):
         sheet = spreadsheet.read_nominees(invitation, form.file.data.filename,
-                                          form.file.data.stream.read(max_bytes + 1), max_bytes)
+                                          form.file.data.stream.read(max_bytes + 1), max_bytes,
+                                          sheet=form.sheet.data or None)
         if sheet.ok:
             added = services.nominate_all(invitation, sheet.nominees)
             waiting = sum(1 for _nomination, within in added if not within)

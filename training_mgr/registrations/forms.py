@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from ..core.forms import FlaskForm, Form
+from ..core.forms import ChoosesSheet, FlaskForm, Form
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..participants.models import SEXES
 from .listing import REGISTRATION_SORTS
@@ -78,7 +78,7 @@ class BulkStatusForm(FlaskForm):
     submit = SubmitField(_l("Apply"))
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(ChoosesSheet, FlaskForm):
     file = FileField(_l("Nomination list (CSV or XLSX)"), validators=[FileRequired()])
     submit = SubmitField(_l("Preview"))
 

@@ -47,7 +47,10 @@ ALLOWED_EXTENSIONS = ("csv", "xlsx")
 
 
 class NominationImportError(DomainError):
-    """The file or the import was refused as a whole; the message is shown to the user."""
+    """The file or the import was refused as a whole; the message is shown to the user. ``sheets``: the workbook's
+    sheet titles when the user must choose the sheet to read (the error then belongs to the field "sheet")."""
+
+    sheets = ()
 
 
 @dataclass
@@ -111,9 +114,10 @@ def check_upload(filename: str, data: bytes, max_bytes: int) -> str:
     return extension
 
 
-def read_rows(kind: str, data: bytes):
-    """(header, [(line, [cell, …]), …]) from a checked upload; blank rows are skipped."""
-    table = _read_csv(data) if kind == "csv" else _read_xlsx(data)
+def read_rows(kind: str, data: bytes, *, preferred: str = "Nominations", sheet: str | None = None):
+    """(header, [(line, [cell, …]), …]) from a checked upload; blank rows are skipped. A workbook's list is the
+    ``sheet`` the user chose, else the sheet titled ``preferred`` as in the template (``workbooks.read_sheet``)."""
+    table = _read_csv(data) if kind == "csv" else _read_xlsx(data, preferred, sheet)
     if not table:
         raise NominationImportError(_("The file is empty."))
     header, rows = table[0], []
@@ -139,12 +143,14 @@ def _read_csv(data: bytes):
         raise NominationImportError(_("The CSV file could not be read: %(error)s", error=str(error))) from None
 
 
-def _read_xlsx(data: bytes, sheet: str = "Nominations"):
+def _read_xlsx(data: bytes, preferred: str, chosen: str | None):
     try:
-        rows = workbooks.read_sheet(data, preferred=sheet, max_rows=MAX_XLSX_SHEET_ROWS,
+        rows = workbooks.read_sheet(data, preferred=preferred, chosen=chosen, max_rows=MAX_XLSX_SHEET_ROWS,
                                     max_unpacked=MAX_XLSX_UNPACKED_BYTES)
     except workbooks.WorkbookError as error:
-        raise NominationImportError(str(error)) from None
+        refused = NominationImportError(str(error), field=error.field)
+        refused.sheets = error.sheets
+        raise refused from None
     if len(rows) > MAX_XLSX_SHEET_ROWS:
         raise NominationImportError(_("A nomination list may hold at most %(count)s rows.", count=MAX_IMPORT_ROWS))
     return [[_cell_text(value) for value in row] for row in rows]
@@ -165,10 +171,11 @@ def column_name(heading: str) -> str:
 
 # --- validation ----------------------------------------------------------------------------------
 
-def preview_upload(training, filename: str, data: bytes, max_bytes: int) -> ImportPreview:
-    """Check, parse and validate an uploaded nomination list; nothing is stored."""
+def preview_upload(training, filename: str, data: bytes, max_bytes: int, sheet: str | None = None) -> ImportPreview:
+    """Check, parse and validate an uploaded nomination list (a workbook's ``sheet`` when the user chose one);
+    nothing is stored."""
     kind = check_upload(filename, data, max_bytes)
-    header, table = read_rows(kind, data)
+    header, table = read_rows(kind, data, sheet=sheet)
     columns = [column_name(h) for h in header]
     file_errors = []
     unknown = [h for h, c in zip(header, columns) if h and c not in IMPORT_COLUMNS]

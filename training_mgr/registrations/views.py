@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..bulk import services as bulk
 from ..core.domain import shows_domain_errors
+from ..core.forms import shows_upload_errors
 from ..core.i18n import current_language, fmt_date, local_date, localized
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..core.pagecache import cached_page
@@ -259,8 +260,9 @@ def import_upload(training):
         return render_template("registrations/import.html", training=training, form=form), 422 if form.errors else 200
     upload = form.file.data
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
-    with shows_domain_errors(form.file):
-        preview = importing.preview_upload(training, upload.filename, upload.stream.read(max_bytes + 1), max_bytes)
+    with shows_upload_errors(form):
+        preview = importing.preview_upload(training, upload.filename, upload.stream.read(max_bytes + 1), max_bytes,
+                                           sheet=form.sheet.data or None)
         confirm = ImportConfirmForm(formdata=None)
         if preview.ok:
             confirm.payload.data = importing.sign_rows(training, upload.filename, preview)

@@ -17,17 +17,24 @@ NAMED_CELLS = 5
 
 
 class WorkbookError(DomainError):
-    """The workbook cannot be read as a list; the message says why and what to do."""
+    """The workbook cannot be read as a list; the message says why and what to do. ``sheets``: the workbook's
+    sheet titles when the question is which sheet to read (the error then belongs to the field "sheet")."""
+
+    def __init__(self, message, field: str | None = None, sheets=()):
+        super().__init__(message, field)
+        self.sheets = tuple(sheets)
 
 
-def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int) -> list[list]:
-    """The rows (lists of cell values; None for an empty cell) of the workbook's list: the sheet titled
-    ``preferred`` (any case, as the template names it), else the only sheet, else the only one that is neither
-    empty nor a help sheet; at most ``max_rows`` + 1 rows are read (the caller refuses more).
+def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int, chosen: str | None = None) -> list[list]:
+    """The rows (lists of cell values; None for an empty cell) of the workbook's list: the sheet ``chosen`` by the
+    user, else the sheet titled ``preferred`` (any case, as the template names it), else the only sheet, else the
+    only one that is neither empty nor a help sheet; at most ``max_rows`` + 1 rows are read (the caller refuses
+    more).
 
     Raises WorkbookError for a file bigger than ``max_unpacked`` bytes once unpacked, a file that is no XLSX,
-    several candidate sheets (naming them), and formula cells whose result the file does not hold (naming the
-    first cells: the program that wrote it did not calculate; open and save it in a spreadsheet program)."""
+    several candidate sheets or a ``chosen`` sheet the workbook lacks (with ``sheets``, for the user to choose),
+    and formula cells whose result the file does not hold (naming the first cells: the program that wrote it did
+    not calculate; open and save it in a spreadsheet program)."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -37,7 +44,7 @@ def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int)
         if unpacked > max_unpacked:
             raise WorkbookError(_("This spreadsheet is too large once unpacked; keep only the nomination list in it."))
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = _the_sheet(values, preferred)
+        sheet = _the_sheet(values, preferred, chosen)
         rows = [list(row) for row in islice(sheet.iter_rows(values_only=True), max_rows + 1)]
         values.close()
         uncached = []
@@ -61,8 +68,15 @@ def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int)
     return rows
 
 
-def _the_sheet(workbook, preferred: str):
+def _the_sheet(workbook, preferred: str, chosen: str | None):
     sheets = workbook.worksheets
+    titles = [sheet.title for sheet in sheets]
+    if chosen:
+        named = [sheet for sheet in sheets if sheet.title.strip().casefold() == chosen.strip().casefold()]
+        if named:
+            return named[0]
+        raise WorkbookError(_("This workbook has no sheet “%(sheet)s”: choose one of its sheets.", sheet=chosen),
+                            field="sheet", sheets=titles)
     named = [sheet for sheet in sheets if sheet.title.strip().casefold() == preferred.casefold()]
     if named:
         return named[0]
@@ -73,6 +87,6 @@ def _the_sheet(workbook, preferred: str):
     if len(candidates) == 1:
         return candidates[0]
     raise WorkbookError(_(
-        "This workbook has several sheets (%(sheets)s). Name the sheet that holds the list “%(preferred)s”, as in "
-        "the template, or keep only that sheet.",
-        sheets=join_parts(f"“{sheet.title}”" for sheet in sheets), preferred=preferred))
+        "This workbook has several sheets (%(sheets)s) and none is named “%(preferred)s” as in the template: "
+        "choose the sheet that holds the list.",
+        sheets=join_parts(f"“{title}”" for title in titles), preferred=preferred), field="sheet", sheets=titles)
