@@ -3,6 +3,7 @@ kaf, with tatweel or tashkeel finds the name as stored, which stays as typed."""
 import pytest
 
 from tests.factories import ParticipantFactory, RegistrationFactory, TrainingSessionFactory, UserFactory
+from tests.test_nominations import world  # noqa: F401  (the fixture)
 from training_mgr.registrations import services as registrations
 
 #: (what is typed, what it must find): hamza forms of alef, Persian yeh and kaf, tatweel, tashkeel
@@ -20,3 +21,78 @@ def test_the_audit_logs_person_filter_folds_arabic(app, login, typed, stored):
     page = login(officer).get(f"/officer/trainings/{training.id}/audit?person={typed}&lang=ar").get_data(as_text=True)
     assert "أحمد الكرخي" in page and "عمر حسن" not in page
     assert stored in page  # shown as stored
+
+
+@pytest.mark.parametrize("typed, stored", TYPED)
+def test_the_courses_search_folds_arabic(app, login, typed, stored):
+    from tests.factories import CourseFactory
+
+    CourseFactory(title="Border checks", title_ar=f"إدارة {stored}")
+    CourseFactory(title="Customs", title_ar="الجمارك")
+    page = login(UserFactory(role="officer")).get(f"/courses?q={typed}").get_data(as_text=True)
+    assert "Border checks" in page and "Customs" not in page
+
+
+@pytest.mark.parametrize("typed, stored", TYPED)
+def test_the_organisations_search_folds_arabic(app, login, typed, stored):
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(name="Karkh Directorate", name_ar=f"مديرية {stored}")
+    OrganisationFactory(name="Customs Commission", name_ar="هيئة الكمارك")
+    page = login(UserFactory(role="officer")).get(f"/organisations?q={typed}").get_data(as_text=True)
+    assert "Karkh Directorate" in page and "Customs Commission" not in page
+
+
+@pytest.mark.parametrize("typed, stored", TYPED)
+def test_the_admins_user_search_folds_arabic(app, login, typed, stored):
+    UserFactory(role="officer", name=f"{stored} حسن", email="found@example.org")
+    UserFactory(role="officer", name="عمر", email="other@example.org")
+    page = login(UserFactory(role="admin")).get(f"/admin/users?q={typed}").get_data(as_text=True)
+    assert "found@example.org" in page and "other@example.org" not in page
+
+
+@pytest.mark.parametrize("typed, stored", TYPED)
+def test_the_outbox_search_folds_arabic(app, login, typed, stored):
+    from training_mgr.core.db import utcnow
+    from training_mgr.extensions import db
+    from training_mgr.mail.models import OutboundEmail
+
+    for recipient, subject in (("found@example.org", f"مقعدك مؤكد: {stored}"), ("other@example.org", "مقعدك مؤكد: عمر")):
+        db.session.add(OutboundEmail(recipient=recipient, kind="registration.confirmed", subject=subject, body_text=".",
+                                     locale="ar", next_attempt_at=utcnow(), status="failed", attempts=1))
+    db.session.commit()
+    page = login(UserFactory(role="admin")).get(f"/admin/mail?q={typed}").get_data(as_text=True)
+    assert "found@example.org" in page and "other@example.org" not in page
+
+
+def test_an_organisation_name_taken_is_refused_however_it_is_typed(app):
+    from tests.factories import OrganisationFactory
+    from training_mgr.organisations import services as organisations
+
+    OrganisationFactory(name="Université de Bagdad")
+    details = organisations.OrganisationDetails(name="UNIVERSITÉ  DE  BAGDAD", kind="institute", country="IQ")
+    with pytest.raises(organisations.OrganisationError, match="already has this name"):
+        organisations.create_organisation(UserFactory(role="admin"), details)
+
+
+def test_a_nominee_whose_arabic_name_is_typed_another_way_is_still_known_to_have_attended(app, world):
+    from sqlalchemy import select
+
+    from tests.factories import CompletedTrainingFactory
+    from tests.test_nominations import invite, nominee
+    from training_mgr.extensions import db
+    from training_mgr.nominations import balance
+    from training_mgr.nominations.models import Nomination
+
+    past = CompletedTrainingFactory(course=world.training.course)
+    for name, name_ar in (("Ahmed Al-Karkhi", "أحمد الكرخي"), ("Omar Saleh", "عمر صالح")):
+        RegistrationFactory(training=past, status="confirmed", participant=ParticipantFactory(
+            name=name, name_ar=name_ar, email=f"{name.split()[0].lower()}@old.example.org", organisation=world.interior))
+    _invitation, token = invite(world.training, world.interior)
+    client = app.test_client()
+    client.post(f"/nominations/{token}", data=nominee(name="Ahmad Karkhi", name_ar="احمد الکرخی", email="a@moi.gov.iq"))
+    client.post(f"/nominations/{token}", data=nominee(name="OMAR  SALEH", email="o@moi.gov.iq"))
+    client.post(f"/nominations/{token}", data=nominee(name="Omar Hassan", name_ar="عمر حسن", email="h@moi.gov.iq"))
+    found = balance.already_trained(world.training, db.session.scalars(select(Nomination)).all())
+    assert sorted(db.session.get(Nomination, nomination_id).email for nomination_id in found) == ["a@moi.gov.iq",
+                                                                                                  "o@moi.gov.iq"]

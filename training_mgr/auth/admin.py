@@ -5,10 +5,11 @@ Every change is audit-logged in the same commit. The rules that keep the system 
 here: an admin never deactivates or demotes themselves, and at least one active admin remains.
 """
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..core.permissions import STAFF_ROLES
+from ..core.text import fold
 from ..extensions import db
 from . import services
 from .models import ROLES, User
@@ -32,17 +33,13 @@ DEFAULT_SORT = "email"
 def users_query(search: str | None = None, role: str | None = None, state: str | None = None, sort: str | None = None):
     """A select of users for the admins' list.
 
-    ``search``: part of the e-mail or name, any case; ``role``: one of ROLES; ``state``: ``active`` or
+    ``search``: part of the e-mail or name, compared folded (``core.text.fold``: any case, احمد finds أحمد); ``role``: one of ROLES; ``state``: ``active`` or
     ``inactive``; anything else in these is ignored. ``sort``: a key of SORTS, ``-`` first for
     descending (unknown: by e-mail); never-logged-in users come last either way.
     """
     query = select(User)
-    search = (search or "").strip().lower()
-    if search:
-        query = query.where(or_(
-            func.lower(User.email).contains(search, autoescape=True),
-            func.lower(User.name).contains(search, autoescape=True),
-        ))
+    if search and fold(search):
+        query = query.where(User.search_folded.contains(fold(search), autoescape=True))
     if role in ROLES:
         query = query.where(User.role == role)
     if state in USER_STATES:

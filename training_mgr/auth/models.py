@@ -1,10 +1,11 @@
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from flask import current_app, has_app_context
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.db import one_of, utcnow
+from ..core.text import folded_lines
 from ..extensions import db
 
 ROLES = ("admin", "officer", "manager", "participant")
@@ -33,6 +34,9 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at = mapped_column(db.DateTime(timezone=True))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
+    #: the e-mail address and the name folded (``core.text.fold``), one a line, for the admins' search; kept by
+    #: ``_fold_search_text``
+    search_folded: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     participant = relationship("Participant", back_populates="user")
     managed_sessions = relationship("TrainingSession", secondary="session_officers", back_populates="officers")
@@ -81,6 +85,12 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fold_search_text(_mapper, _connection, user):
+    user.search_folded = folded_lines(user.email, user.name)
 
 
 class ApiToken(db.Model):

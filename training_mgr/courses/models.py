@@ -1,7 +1,8 @@
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import utcnow
+from ..core.text import folded_lines
 from ..extensions import db
 
 #: officers who manage a course: edit, archive and restore it, and choose its managing officers (admins manage
@@ -34,6 +35,8 @@ class Course(db.Model):
     #: sentence printed on certificates, e.g. "has successfully completed"
     certificate_wording: Mapped[str | None] = mapped_column(Text)
     certificate_wording_ar: Mapped[str | None] = mapped_column(Text)
+    #: both titles folded (``core.text.fold``), one a line, for the courses' search; kept by ``_fold_search_text``
+    search_folded: Mapped[str] = mapped_column(Text, default="", server_default="")
     archived_at = mapped_column(db.DateTime(timezone=True))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
@@ -47,3 +50,9 @@ class Course(db.Model):
 
     def __repr__(self):
         return f"<Course {self.id} {self.title!r}>"
+
+
+@event.listens_for(Course, "before_insert")
+@event.listens_for(Course, "before_update")
+def _fold_search_text(_mapper, _connection, course):
+    course.search_folded = folded_lines(course.title, course.title_ar)

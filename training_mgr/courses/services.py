@@ -2,13 +2,14 @@
 from dataclasses import asdict, dataclass, fields
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..auth.services import active_officers
 from ..core.db import utcnow
 from ..core.domain import DomainError
 from ..core.forms import form_values
+from ..core.text import fold
 from ..extensions import db
 from ..trainings.access import visible_sessions_filter
 from ..trainings.models import TrainingSession
@@ -139,13 +140,13 @@ def set_course_officers(course: Course, by_user, officer_ids) -> dict:
 
 
 def course_list_query(search: str | None = None, include_archived: bool = False):
-    """Courses matching ``search`` in either title, by title."""
+    """Courses matching ``search`` in either title, compared folded (``core.text.fold``: ادارة finds إدارة), by
+    title."""
     query = select(Course).order_by(func.lower(Course.title), Course.id)
     if not include_archived:
         query = query.where(Course.archived_at.is_(None))
-    if search:
-        pattern = f"%{search.strip()}%"
-        query = query.where(or_(Course.title.ilike(pattern), Course.title_ar.ilike(pattern)))
+    if search and fold(search):
+        query = query.where(Course.search_folded.contains(fold(search), autoescape=True))
     return query
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import and_, func, or_, select
 from ..audit import services as audit
 from ..core.db import as_utc, utcnow
 from ..core.domain import DomainError
+from ..core.text import fold
 from ..extensions import db
 from . import services
 from .models import OutboundEmail
@@ -25,18 +26,14 @@ def problems_query(search: str | None = None, state: str | None = None):
     """A select of the messages an admin should look at, most recently tried first: failed ones, and
     pending ones that failed at least once.
 
-    ``search``: part of the recipient's address or of the subject, any case; ``state``: a key of
-    PROBLEM_STATES (anything else: both).
+    ``search``: part of the recipient's address or of the subject, compared folded (``core.text.fold``);
+    ``state``: a key of PROBLEM_STATES (anything else: both).
     """
     failed = OutboundEmail.status == "failed"
     retrying = and_(OutboundEmail.status == "pending", OutboundEmail.attempts > 0)
     query = select(OutboundEmail).where({"failed": failed, "retrying": retrying}.get(state, or_(failed, retrying)))
-    search = (search or "").strip().lower()
-    if search:
-        query = query.where(or_(
-            func.lower(OutboundEmail.recipient).contains(search, autoescape=True),
-            func.lower(OutboundEmail.subject).contains(search, autoescape=True),
-        ))
+    if search and fold(search):
+        query = query.where(OutboundEmail.search_folded.contains(fold(search), autoescape=True))
     return query.order_by(func.coalesce(OutboundEmail.last_attempt_at, OutboundEmail.created_at).desc(),
                           OutboundEmail.id.desc())
 

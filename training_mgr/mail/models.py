@@ -1,7 +1,8 @@
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import one_of, utcnow
+from ..core.text import folded_lines
 from ..extensions import db
 
 EMAIL_STATUSES = ("pending", "sent", "failed")
@@ -35,3 +36,12 @@ class OutboundEmail(db.Model):
     claimed_until = mapped_column(db.DateTime(timezone=True))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     sent_at = mapped_column(db.DateTime(timezone=True))
+    #: the recipient and the subject folded (``core.text.fold``), one a line, for the outbox's search; kept by
+    #: ``_fold_search_text``
+    search_folded: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+@event.listens_for(OutboundEmail, "before_insert")
+@event.listens_for(OutboundEmail, "before_update")
+def _fold_search_text(_mapper, _connection, message):
+    message.search_folded = folded_lines(message.recipient, message.subject)

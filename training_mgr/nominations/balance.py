@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import ngettext
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..core.i18n import localized
+from ..core.text import fold
 from ..extensions import db
 from ..participants.models import Participant
 from ..registrations.models import Registration
@@ -161,13 +162,16 @@ class PastTraining:
 
 def already_trained(training, nominations) -> dict[int, list[PastTraining]]:
     """{nomination id: [earlier trainings of the same course the person attended]} for those with any, in two
-    queries. A person is matched by the nominee's e-mail, or by name (any case) and organisation; an earlier
-    training is one of the same course that ended before this one starts (or, undated, was completed)."""
+    queries. A person is matched by the nominee's e-mail, or by name and organisation, the Latin or the Arabic name
+    compared as a reader would (``core.text.fold``: any case, أحمد and احمد alike); an earlier training is one of the
+    same course that ended before this one starts (or, undated, was completed)."""
     if not nominations:
         return {}
     organisation_of = {n.id: n.invitation.organisation_id for n in nominations}
     emails = {n.email for n in nominations}
-    names = {n.name.strip().lower() for n in nominations}
+    # ``Participant.name_folded`` is the folded Latin name, a line break, the folded Arabic name
+    names = {f"{fold(n.name)}\n" for n in nominations if fold(n.name)}
+    names_ar = {f"\n{fold(n.name_ar)}" for n in nominations if fold(n.name_ar)}
     earlier = (TrainingSession.end_date < training.start_date) if training.start_date else (TrainingSession.status == "completed")
     rows = db.session.execute(
         select(Registration, Participant, TrainingSession)
@@ -177,7 +181,8 @@ def already_trained(training, nominations) -> dict[int, list[PastTraining]]:
             TrainingSession.course_id == training.course_id, TrainingSession.id != training.id, earlier,
             TrainingSession.status != "cancelled", Registration.status == "confirmed",
             or_(Participant.email.in_(emails),
-                and_(func.lower(Participant.name).in_(names),
+                and_(or_(*(Participant.name_folded.startswith(name, autoescape=True) for name in names),
+                         *(Participant.name_folded.endswith(name, autoescape=True) for name in names_ar)),
                      Participant.organisation_id.in_(set(organisation_of.values())))),
         )
         .options(selectinload(Registration.certificates))
@@ -186,8 +191,9 @@ def already_trained(training, nominations) -> dict[int, list[PastTraining]]:
     found: dict[int, list[PastTraining]] = {}
     for nomination in nominations:
         for registration, participant, past in rows:
+            latin, _, arabic = participant.name_folded.partition("\n")
             same_person = participant.email == nomination.email or (
-                participant.name.strip().lower() == nomination.name.strip().lower()
+                (latin == fold(nomination.name) or (arabic and arabic == fold(nomination.name_ar)))
                 and participant.organisation_id == organisation_of[nomination.id])
             if same_person:
                 found.setdefault(nomination.id, []).append(

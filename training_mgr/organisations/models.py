@@ -1,7 +1,8 @@
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import one_of, utcnow
+from ..core.text import folded_lines
 from ..extensions import db
 
 ORGANISATION_KINDS = ("ministry", "commission", "authority", "un_agency", "institute", "ngo", "other")
@@ -39,6 +40,9 @@ class Organisation(db.Model):
     #: PNG or JPEG logo printed on letterheads (checked and size-limited on upload: ``letters.letterhead.check_logo``)
     logo: Mapped[bytes | None] = mapped_column(db.LargeBinary, deferred=True)
     logo_mimetype: Mapped[str | None] = mapped_column(String(30))
+    #: both names and the acronym folded (``core.text.fold``), one a line, for the organisations' search and for
+    #: telling a name already taken; kept by ``_fold_search_text``
+    search_folded: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")
@@ -52,4 +56,10 @@ class Organisation(db.Model):
 
     def __repr__(self):
         return f"<Organisation {self.id} {self.name!r}>"
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _fold_search_text(_mapper, _connection, organisation):
+    organisation.search_folded = folded_lines(organisation.name, organisation.name_ar, organisation.acronym)
 

@@ -3,12 +3,13 @@ from dataclasses import dataclass
 from enum import Enum
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from ..audit import services as audit
 from ..auth.services import active_officers
 from ..core.domain import DomainError
 from ..core.forms import form_values, is_country_code
+from ..core.text import fold
 from ..extensions import db
 from ..participants.models import Participant
 from .models import ORGANISATION_KINDS, Organisation
@@ -31,7 +32,8 @@ UNCHANGED = Unchanged.UNCHANGED
 class OrganisationDetails:
     """What an officer edits on an organisation. Texts are stripped, None when left empty.
 
-    - ``name`` (English, required and unique whatever the case), ``name_ar``, ``acronym`` (e.g. "MoI")
+    - ``name`` (English, required and unique as a reader compares names: ``core.text.fold``), ``name_ar``,
+      ``acronym`` (e.g. "MoI")
     - ``kind``: one of ``ORGANISATION_KINDS`` (``organisations/models.py``); None on a new one means "ministry"
     - ``country``: a two-letter ISO 3166 country code (``core.forms.is_country_code``), or None
     - ``parent_id``: id of the ``Organisation`` this one belongs to, or None
@@ -70,8 +72,8 @@ def _check(values: dict, organisation: Organisation | None = None) -> None:
         raise OrganisationError(_("An organisation needs an English name."), "name")
     taken = db.session.scalar(
         select(Organisation.id).where(
-            # SQLite's lower() folds only ASCII letters: the exact name is compared too, or "Ü" would pass
-            or_(Organisation.name == name, func.lower(Organisation.name) == name.lower()),
+            # the English name is the first line of the folded names: compared as a reader would (``core.text.fold``)
+            Organisation.search_folded.startswith(fold(name) + "\n", autoescape=True),
             Organisation.id != (organisation.id if organisation is not None and organisation.id else -1),
         )
     )
@@ -168,13 +170,11 @@ def update_organisation(organisation: Organisation, by_user, details: Organisati
 
 
 def organisation_list_query(search: str | None = None, kind: str | None = None):
-    """Organisations matching ``search`` (either name or the acronym) and ``kind``, by name."""
+    """Organisations matching ``search`` (either name or the acronym, compared folded: ``core.text.fold``, so
+    وزارة الداخلیة typed on a Persian keyboard finds وزارة الداخلية) and ``kind``, by name."""
     query = select(Organisation).order_by(func.lower(Organisation.name), Organisation.id)
-    if search:
-        pattern = f"%{search.strip()}%"
-        query = query.where(or_(
-            Organisation.name.ilike(pattern), Organisation.name_ar.ilike(pattern), Organisation.acronym.ilike(pattern)
-        ))
+    if search and fold(search):
+        query = query.where(Organisation.search_folded.contains(fold(search), autoescape=True))
     if kind:
         query = query.where(Organisation.kind == kind)
     return query
