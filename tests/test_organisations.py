@@ -72,7 +72,7 @@ def test_typed_in_names_are_grouped_without_case_or_spaces_and_counted(app):
     ParticipantFactory(organisation=None, organisation_other=" passports directorate")
     ParticipantFactory(organisation=None, organisation_other="Airport Police")
     ParticipantFactory(organisation=OrganisationFactory(), organisation_other="Ignored: already has one")
-    rows = db.session.execute(services.other_organisation_names_query()).all()
+    rows = services.other_organisation_names()
     assert [(row.name.strip().lower(), row.participants) for row in rows] == [
         ("passports directorate", 2), ("airport police", 1),
     ]

@@ -96,3 +96,23 @@ def test_a_nominee_whose_arabic_name_is_typed_another_way_is_still_known_to_have
     found = balance.already_trained(world.training, db.session.scalars(select(Nomination)).all())
     assert sorted(db.session.get(Nomination, nomination_id).email for nomination_id in found) == ["a@moi.gov.iq",
                                                                                                   "o@moi.gov.iq"]
+
+
+
+def test_organisation_names_typed_in_on_another_keyboard_are_one_name_and_mapped_together(app, login):
+    from tests.factories import OrganisationFactory
+    from training_mgr.extensions import db
+    from training_mgr.organisations import services as organisations
+    from training_mgr.participants.models import Participant
+
+    for typed in ("وزارة الداخلية", "وزارة الداخلیة", "وزارة الـداخـلية", "Airport Police"):
+        ParticipantFactory(organisation=None, organisation_other=typed)
+    assert [(row.participants) for row in organisations.other_organisation_names()] == [3, 1]
+    moi = OrganisationFactory(name="Ministry of Interior", name_ar="وزارة الداخلية")
+    admin = login(UserFactory(role="admin"))
+    assert "3 participants typed" in admin.get("/organisations/other/map?name=وزارة الداخلیة&lang=en").get_data(as_text=True)
+    answer = admin.post("/organisations/other/map?lang=en", data={"name": "وزارة الداخلیة", "organisation_id": moi.id},
+                        follow_redirects=True)
+    assert "for 3 participants" in answer.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Participant.id)).where(Participant.organisation_id == moi.id)) == 3
+    assert [row.name for row in organisations.other_organisation_names()] == ["Airport Police"]

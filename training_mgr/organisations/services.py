@@ -187,41 +187,49 @@ def all_organisations() -> list[Organisation]:
 
 # --- organisations typed in by participants -------------------------------------------------------
 
-def _typed_key(column):
-    """Typed-in names are compared without case and surrounding spaces: "moi " and "MoI" are one name."""
-    return func.lower(func.trim(column))
+@dataclass(frozen=True)
+class TypedName:
+    #: the name as one of them typed it (the first in code-point order)
+    name: str
+    #: how many participants typed it (or a spelling a reader takes for the same)
+    participants: int
 
 
-def other_organisation_names_query():
-    """(name as typed, how many participants) for every typed-in name not yet mapped, most common first."""
-    key = _typed_key(Participant.organisation_other)
-    return (
-        select(func.min(Participant.organisation_other).label("name"), func.count(Participant.id).label("participants"))
-        .where(Participant.organisation_id.is_(None), Participant.organisation_other.is_not(None),
-               func.trim(Participant.organisation_other) != "")
-        .group_by(key)
-        .order_by(func.count(Participant.id).desc(), key)
-    )
+def _typed_in() -> dict[str, list[tuple[int, str]]]:
+    """The participants not yet given an organisation who typed one in, by the name folded (``core.text.fold``:
+    "moi " and "MoI", وزارة الداخلية and وزارة الداخلیة typed on a Persian keyboard are one name): {folded: [(id,
+    as typed)]}. Folded here rather than in SQL: only those waiting to be mapped are read, a short list."""
+    groups = {}
+    for participant_id, typed in db.session.execute(select(Participant.id, Participant.organisation_other).where(
+            Participant.organisation_id.is_(None), Participant.organisation_other.is_not(None))):
+        if key := fold(typed):
+            groups.setdefault(key, []).append((participant_id, typed))
+    return groups
+
+
+def other_organisation_names() -> list[TypedName]:
+    """Every typed-in name not yet mapped with how many participants typed it, most common first."""
+    names = [(key, TypedName(min(typed for _id, typed in group), len(group))) for key, group in _typed_in().items()]
+    return [name for _key, name in sorted(names, key=lambda pair: (-pair[1].participants, pair[0]))]
 
 
 def count_other_organisation_names() -> int:
-    return db.session.scalar(select(func.count()).select_from(other_organisation_names_query().subquery()))
+    return len(_typed_in())
 
 
-def participants_with_typed_name(typed_name: str):
-    key = _typed_key(Participant.organisation_other)
-    return select(Participant.id).where(
-        Participant.organisation_id.is_(None), key == (typed_name or "").strip().lower()
-    )
+def participants_with_typed_name(typed_name: str) -> list[int]:
+    """Ids of the participants not yet mapped who typed ``typed_name``, or a spelling a reader takes for the same."""
+    return [participant_id for participant_id, _typed in _typed_in().get(fold(typed_name), [])]
 
 
 def count_participants_with_typed_name(typed_name: str) -> int:
-    return db.session.scalar(select(func.count()).select_from(participants_with_typed_name(typed_name).subquery()))
+    return len(participants_with_typed_name(typed_name))
 
 
 def map_other_organisation(typed_name: str, organisation: Organisation, by_user) -> int:
-    """Give every participant who typed ``typed_name`` the chosen organisation; return how many changed."""
-    ids = db.session.scalars(participants_with_typed_name(typed_name)).all()
+    """Give every participant who typed ``typed_name`` (or a spelling a reader takes for the same) the chosen
+    organisation; return how many changed."""
+    ids = participants_with_typed_name(typed_name)
     if not ids:
         raise OrganisationError(_("No participant has this organisation name any more; it may have been mapped already."))
     db.session.execute(

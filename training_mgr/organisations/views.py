@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from ..core.domain import shows_domain_errors
 from ..core.forms import country_choices, flash_saved
-from ..core.pagination import paginate_rows, requested_page
+from ..core.pagination import KnownPagination, requested_page
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
 from ..extensions import db
 from . import services
@@ -76,7 +76,9 @@ def edit(organisation_id):
 @roles_required(*ORGANISATION_CURATOR_ROLES)
 def other_names():
     """Organisation names typed in by participants because theirs was not in the list."""
-    page = paginate_rows(services.other_organisation_names_query(), requested_page(), PER_PAGE)
+    names, number = services.other_organisation_names(), requested_page()
+    page = KnownPagination(names[(number - 1) * PER_PAGE:number * PER_PAGE], total=len(names), page=number,
+                           per_page=PER_PAGE)
     return render_template("organisations/other.html", page=page)
 
 
