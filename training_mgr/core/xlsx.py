@@ -29,6 +29,8 @@ _EPOCH = date(1899, 12, 30)
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _DIMENSION = re.compile(r"<dimension [^>]*/>")
 _LETTERS = [get_column_letter(i) for i in range(1, 16385)]
+#: cell tails remembered while a sheet is written (``StreamedSheet._xml``)
+_MEMO_SIZE = 100_000
 
 
 def sheets_needed(rows: int, header_rows: int = 1) -> int:
@@ -49,35 +51,59 @@ class StreamedSheet:
         self.percent_columns = set(percent_columns)
 
     def _xml(self):
-        """The sheet's streamed rows as chunks of XML text, and finally their number (``self.written``)."""
-        letters = _LETTERS
-        date_style, percent_style = self.styles["date"], self.styles["percent"]
+        """The sheet's streamed rows as chunks of XML text, and finally their number (``self.written``).
+
+        A cell is its reference and a tail that depends only on its value and style; the tails of texts, dates and
+        numbers seen before (titles, organisations, labels, days) are taken from a bounded memo instead of being made
+        again."""
+        letters, texts, memo, percent_columns = _LETTERS, {}, {}, self.percent_columns
         self.written, number, chunk = 0, self.first_row, []
         for values in islice(self.rows, MAX_ROWS - self.first_row + 1):
+            row = str(number)
             cells = []
             for column, value in enumerate(values):
-                if value is None or value == "":
+                kind = type(value)
+                if kind is str:
+                    if not value:
+                        continue
+                    tail = texts.get(value)
+                    if tail is None:
+                        tail = self._tail(value, False)
+                        if len(texts) < _MEMO_SIZE:
+                            texts[value] = tail
+                elif kind is int:
+                    tail = f"><v>{value}</v></c>"
+                elif value is None or value == "":
                     continue
-                ref = f"{letters[column]}{number}"
-                if isinstance(value, str):
-                    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-                    cells.append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{value.translate(_ESCAPES)}</t></is></c>')
-                elif isinstance(value, bool):
-                    cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-                elif isinstance(value, (int, float)):
-                    style = f' s="{percent_style}"' if column in self.percent_columns and isinstance(value, float) else ""
-                    cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
-                elif isinstance(value, date) and not isinstance(value, datetime):
-                    cells.append(f'<c r="{ref}" s="{date_style}"><v>{(value - _EPOCH).days}</v></c>')
-                else:
-                    raise TypeError(f"cannot write {type(value).__name__} to a streamed sheet")
-            chunk.append(f'<row r="{number}">{"".join(cells)}</row>')
+                else:  # 1.0 and True are equal to 1: the type is part of the key
+                    key = (kind, value, column in percent_columns)
+                    tail = memo.get(key)
+                    if tail is None:
+                        tail = self._tail(value, key[2])
+                        if len(memo) < _MEMO_SIZE:
+                            memo[key] = tail
+                cells.append(f'<c r="{letters[column]}{row}"{tail}')
+            chunk.append(f'<row r="{row}">{"".join(cells)}</row>')
             number += 1
             if len(chunk) == 1000:
                 yield "".join(chunk)
                 chunk = []
         yield "".join(chunk)
         self.written = number - self.first_row
+
+    def _tail(self, value, percent: bool) -> str:
+        """What follows a cell's reference in its XML, for ``value`` (``percent``: shown as a percentage)."""
+        if isinstance(value, str):
+            space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+            return f' t="inlineStr"><is><t{space}>{value.translate(_ESCAPES)}</t></is></c>'
+        if isinstance(value, bool):
+            return f' t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, (int, float)):
+            style = f' s="{self.styles["percent"]}"' if percent and isinstance(value, float) else ""
+            return f'{style}><v>{value!r}</v></c>'
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return f' s="{self.styles["date"]}"><v>{(value - _EPOCH).days}</v></c>'
+        raise TypeError(f"cannot write {type(value).__name__} to a streamed sheet")
 
 
 def _style_id(sheet, number_format) -> int:

@@ -2,13 +2,13 @@
 with the dashboard, all built from ``figures``, in the active language."""
 from datetime import date
 from itertools import chain, islice
-from types import SimpleNamespace
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..attendance.services import ATTENDED, attendance_share
 from ..core import xlsx
-from ..core.exports import csv_bytes, spreadsheet_text, with_progress
+from ..core.exports import FORMULA_TRIGGERS, csv_bytes, spreadsheet_text, with_progress
 from ..core.i18n import country_name, current_language, fmt_date, localized, text_direction
 from ..core.labels import MARK_LABELS, RECOMMENDATION_STATUS_LABELS, REGISTRATION_STATUS_LABELS, SEX_LABELS
 from ..courses.models import Course
@@ -20,7 +20,7 @@ from ..pdf import render_pdf
 from ..recommendations.models import RECOMMENDATION_STATUSES
 from . import figures as F
 from .evaluation import add_sheets as add_evaluation_sheets, programme_section, session_section
-from .participants import participant_count, participant_rows
+from .participants import listed_trainings, participant_count, participant_rows
 from .charts import bar_chart
 
 
@@ -262,32 +262,46 @@ def participant_table(filters: F.ProgrammeFilters | None = None, training=None) 
         _("Position"), _("Email"), _("Registration status"), _("Days attended"), _("Attendance rate"),
         _("Completed"), _("Certificate"),
     ]
-    return header, _participant_cells(participant_rows(filters, training))
+    organisations = {o.id: o for o in db.session.execute(select(Organisation.id, Organisation.name, Organisation.name_ar))}
+    return header, _participant_cells(participant_rows(filters, training), listed_trainings(filters, training), organisations)
 
 
-def _participant_cells(rows):
+def _text(value):
+    """``_cell`` of a string or None, at once when there is nothing to change (nearly every name and address)."""
+    if value is None or (value.isprintable() and not value.startswith(FORMULA_TRIGGERS)):
+        return value
+    return spreadsheet_text(value)
+
+
+def _participant_cells(rows, trainings, organisations):
+    """The cells of each of ``rows`` (``participants.participant_rows``), with the training's title and date from
+    ``trainings`` (``participants.listed_trainings``) and the organisation's name from ``organisations`` ({id: row
+    with name and name_ar}). What repeats (titles, organisations, labels, rates) is made once."""
     labels = {
         **{("sex", s): _cell(str(SEX_LABELS[s])) for s in SEXES},
         **{("status", s): _cell(str(REGISTRATION_STATUS_LABELS[s])) for s in REGISTRATION_STATUSES},
         True: _cell(_("Yes")), False: _cell(_("No")),
     }
-    titles, organisations = {}, {}
-    for row in rows:
-        title = titles.get(row.training_id)
+    titles, organisation_cells, shares = {}, {}, {}
+    for (training_id, name, name_ar, sex, position, email, organisation_id, organisation_other, status, days,
+         days_attended, completed, serial) in rows:
+        title = titles.get(training_id)
         if title is None:
-            title = titles[row.training_id] = _cell(localized(row, "title"))
-        if row.organisation_name is not None or row.organisation_name_ar is not None:
-            key = (row.organisation_name, row.organisation_name_ar)
-            organisation = organisations.get(key)
+            listed = trainings[training_id]
+            title = titles[training_id] = (_cell(localized(listed, "title")), listed.start_date)
+        if organisation_id is not None:
+            organisation = organisation_cells.get(organisation_id)
             if organisation is None:
-                organisation = organisations[key] = _cell(localized(SimpleNamespace(name=key[0], name_ar=key[1]), "name"))
+                organisation = organisation_cells[organisation_id] = _cell(localized(organisations[organisation_id], "name"))
         else:
-            organisation = _cell(row.organisation_other)
+            organisation = _text(organisation_other)
+        share = shares.get((days_attended, days))
+        if share is None:
+            share = shares[(days_attended, days)] = attendance_share(days_attended, days)
         yield [
-            row.training_id, title, row.start_date, _cell(row.name), _cell(row.name_ar), labels[("sex", row.sex)],
-            organisation, _cell(row.position), _cell(row.email), labels[("status", row.status)],
-            row.days_attended, attendance_share(row.days_attended, row.days), labels[bool(row.completed)],
-            _cell(row.serial) or "",
+            training_id, title[0], title[1], _text(name), _text(name_ar), labels[("sex", sex)], organisation,
+            _text(position), _text(email), labels[("status", status)], days_attended, share, labels[bool(completed)],
+            _text(serial) or "",
         ]
 
 

@@ -13,7 +13,6 @@ from ..attendance.models import AttendanceMark
 from ..attendance.services import ATTENDED, attendance_rate, certificate_rule_result
 from ..certificates.models import Certificate
 from ..extensions import db
-from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..registrations.models import Registration
 from ..trainings.models import TrainingSession
@@ -115,11 +114,13 @@ def participant_count(filters: ProgrammeFilters | None = None, training=None) ->
 
 
 def participant_rows(filters: ProgrammeFilters | None = None, training=None):
-    """The rows of ``participant_list`` as plain rows, streamed from one statement in the same order: training
-    (``training_id``, ``title``, ``title_ar``, ``start_date``), person (``name``, ``name_ar``, ``sex``,
-    ``position``, ``email``, ``organisation_other``, ``organisation_name``, ``organisation_name_ar``),
-    ``status``, ``days`` (the training's), ``days_attended``, ``completed`` (the certificate rule) and
-    ``serial`` (of the newest valid certificate, or None). An iterator: rows are fetched in batches."""
+    """The rows of ``participant_list`` as plain rows, streamed from one statement in the same order: ``training_id``,
+    person (``name``, ``name_ar``, ``sex``, ``position``, ``email``, ``organisation_id``, ``organisation_other``),
+    ``status``, ``days`` (the training's), ``days_attended``, ``completed`` (the certificate rule) and ``serial`` (of
+    the newest valid certificate, or None). The training's title and date are in ``listed_trainings`` and the
+    organisation's names are the caller's to look up: the same on every row of a training, a million rows would
+    carry them a million times through the database's sort and the connection. An iterator: rows are fetched in
+    batches (``ROWS_PER_FETCH``) through a server-side cursor, as plain rows (no ORM)."""
     training_ids, organisation_id = _selected(filters, training)
     newest_valid = (
         select(Certificate.registration_id, func.max(Certificate.id).label("id"))
@@ -127,24 +128,29 @@ def participant_rows(filters: ProgrammeFilters | None = None, training=None):
         .group_by(Certificate.registration_id)
         .subquery()
     )
-    query, (days, *_, days_attended, completed) = with_attendance(select(Registration.id), training_ids)
+    query, (days, *_, days_attended, completed) = with_attendance(select(Registration.training_id), training_ids)
     query = (
         in_organisation(query, organisation_id)
         .join(Participant, Participant.id == Registration.participant_id)
-        .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .outerjoin(newest_valid, newest_valid.c.registration_id == Registration.id)
         .outerjoin(Certificate, Certificate.id == newest_valid.c.id)
         .where(Registration.training_id.in_(training_ids), Registration.status == "confirmed")
         .add_columns(
-            Registration.training_id, TrainingSession.title, TrainingSession.title_ar, TrainingSession.start_date,
             Participant.name, Participant.name_ar, Participant.sex, Participant.position, Participant.email,
-            Participant.organisation_other, Organisation.name.label("organisation_name"),
-            Organisation.name_ar.label("organisation_name_ar"), Registration.status, days.label("days"),
+            Participant.organisation_id, Participant.organisation_other, Registration.status, days.label("days"),
             days_attended.label("days_attended"), completed.label("completed"), Certificate.serial,
         )
         .order_by(TrainingSession.start_date, TrainingSession.id, Participant.name, Registration.id)
     )
-    return db.session.execute(query.execution_options(yield_per=ROWS_PER_FETCH))
+    return db.session.connection().execute(query, execution_options={"yield_per": ROWS_PER_FETCH})
+
+
+def listed_trainings(filters: ProgrammeFilters | None = None, training=None) -> dict:
+    """``{training id: row (id, title, title_ar, start_date)}`` of the trainings ``participant_rows`` lists (one statement)."""
+    training_ids, _ = _selected(filters, training)
+    return {row.id: row for row in db.session.execute(
+        select(TrainingSession.id, TrainingSession.title, TrainingSession.title_ar, TrainingSession.start_date)
+        .where(TrainingSession.id.in_(training_ids)))}
 
 
 #: rows fetched from the database at a time by ``participant_rows``
