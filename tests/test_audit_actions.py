@@ -283,6 +283,8 @@ def test_the_log_reads_in_arabic_with_no_english_field_or_status_and_names_the_p
     assert not _english_left("\n".join(",".join(row[1:5] + row[5:]) for row in table))
     assert all("Layla Hassan" in row[3] for row in table[1:])
     assert sum("أحمد الكرخي" in row[3] for row in table[1:]) >= 8
+    several = [row[5] for row in table[1:] if row[5].count(":") > 1]  # changes of several fields, Arabic semicolons
+    assert several and all("؛ " in changes and "; " not in changes for changes in several)
 
 
 def test_the_log_reads_as_sentences_in_english_too(realistic_log, login):

@@ -24,7 +24,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from ..core.exports import csv_bytes
-from ..core.i18n import current_language, fmt_date, fmt_list, fmt_number
+from ..core.i18n import current_language, fmt_date, fmt_list, fmt_number, join_parts
 from ..core.labels import (
     BOOLEAN_LABELS, CERTIFICATE_STATUS_LABELS, CONFIRMATION_MODE_LABELS, FIELD_LABELS, INSTRUMENT_KIND_LABELS,
     LANGUAGE_LABELS, MARK_LABELS, ORGANISATION_KIND_LABELS, ORGANISER_ROLE_LABELS, RECOMMENDATION_STATUS_LABELS,
@@ -88,6 +88,12 @@ def _isolated(text, markup: bool):
     return Markup("<bdi>%s</bdi>") % text if markup else str(text)
 
 
+def _plain_list(items) -> str:
+    """Items as the language's list ("A, B and C", "A، B وC"), for files."""
+    listed = fmt_list([str(item) for item in items], isolate=False)
+    return listed.unescape() if listed else ""
+
+
 def who(entry, markup: bool = False):
     """"Programme officer Layla Hassan", or "The system" for a change nobody made by hand."""
     if entry.user is None:
@@ -113,7 +119,7 @@ def _shown(key: str, details: dict, codes: dict, markup: bool):
     if current_language() == "ar" and details.get(f"{key}_ar"):
         value = details[f"{key}_ar"]
     if isinstance(value, list):
-        return fmt_list(value) if markup else ", ".join(str(item) for item in value)
+        return fmt_list(value) if markup else _plain_list(value)
     return _isolated(value, markup)
 
 
@@ -189,7 +195,7 @@ def _change_value(entry, name: str, value, markup: bool):
         return str(BOOLEAN_LABELS[value])
     if isinstance(value, list):
         items = [_change_value(entry, name, item, False) for item in value]
-        return (fmt_list(items) if markup else ", ".join(items)) if items else "—"
+        return (fmt_list(items) if markup else _plain_list(items)) if items else "—"
     if codes is not None and isinstance(value, str) and value in codes:
         return str(codes[value])
     if isinstance(value, (int, float)):
@@ -229,8 +235,8 @@ def log_csv(entries, tz: str | None = None) -> bytes:
     header = [_("When"), _("Who"), _("Action"), _("What happened"), _("Record"), _("Changes")]
 
     def changes(entry) -> str:
-        return "; ".join(f"{label}: {after}" if before is None else f"{label}: {before} → {after}"
-                         for label, before, after in change_rows(entry, markup=False))
+        return join_parts((f"{label}: {after}" if before is None else f"{label}: {before} → {after}"
+                           for label, before, after in change_rows(entry, markup=False)), ";")
 
     rows = ([fmt_date(entry.created_at, "medium", tz=tz), who(entry), action_label(entry.action),
              plain_sentence(entry), record_label(entry), changes(entry)] for entry in entries)
