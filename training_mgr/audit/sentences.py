@@ -11,7 +11,8 @@ What a sentence names comes from the entry's ``details`` (``audit.actions``), ea
   lower case as it sits inside a sentence (but for names: ``NAMES``);
 - any other text (names, titles, e-mail addresses) as stored, in the reader's script when the Arabic is kept
   beside it (``name_ar``), and on a page in its own ``<bdi>`` so that a Latin name keeps its direction inside an
-  Arabic sentence and the other way round; a list as the language's list ("A، B وC").
+  Arabic sentence and the other way round; a list as the language's list ("A، B وC");
+- a ``reason`` follows the sentence ("Reason: …") unless the sentence names it itself.
 
 Entries recorded before ``details`` were kept read from their summary (two old formats), or as "who — action:
 summary".
@@ -136,7 +137,7 @@ def _sentence(entry, markup: bool):
         except (KeyError, TypeError, ValueError):
             log.error("audit entry %s: its details %r do not fill the sentence of %s", entry.id, entry.details, entry.action)
         else:
-            if entry.details.get("reason"):
+            if entry.details.get("reason") and str(values["reason"]) not in text:  # unless the sentence names it
                 text += " " + _("Reason: %(reason)s", reason=values["reason"])
             return Markup(text) if markup else text
     return _older_sentence(entry, markup)
