@@ -11,7 +11,8 @@ the page cache off (what every page costs after a write), best of --repeat:
 - the catalogue, a training's public page, the read API's list of trainings, a page of a training's
   registrations (page 1, and the middle page by ``?page=`` — OFFSET — and by the ``next`` link's ``after=`` —
   keyset),
-  the officer's registrations list of the largest completed training;
+  the officer's registrations list of the largest completed training (its first and last page, filtered by its rarest
+  organisation, by sex, searched by one person's e-mail, sorted by organisation) and its counts by organisation;
 - seats taken of the catalogue's trainings: the kept tallies (``seats.seats_taken_by_session``) against
   counting every registration (``occupies_seat`` GROUP BY), the old way;
 - unless --skip-report, the programme report's figures, PDF, XLSX and participants CSV: wall time, this
@@ -115,6 +116,23 @@ def old_seats_taken(ids):
     ).all())
 
 
+def list_filters(training_id):
+    """The officer list's filters measured: the organisation with the fewest registrations in the training, and the
+    e-mail address of one of its participants (a search that matches one person)."""
+    from training_mgr.participants.models import Participant
+
+    rarest = db.session.execute(
+        select(Participant.organisation_id).join(Registration, Registration.participant_id == Participant.id)
+        .where(Registration.training_id == training_id, Participant.organisation_id.is_not(None))
+        .group_by(Participant.organisation_id).order_by(func.count(), Participant.organisation_id).limit(1)
+    ).scalar()
+    email = db.session.scalar(
+        select(Participant.email).join(Registration, Registration.participant_id == Participant.id)
+        .where(Registration.training_id == training_id).order_by(Registration.id.desc()).limit(1)
+    )
+    return rarest, email
+
+
 def run(app, repeat, report):
     results = {}
     with app.test_request_context("/?lang=en"):
@@ -133,6 +151,8 @@ def run(app, repeat, report):
         ).all()
         middle = len(ids) // 100  # the page in the middle of the training's registrations, 50 a page
         after = ids[middle * 50 - 1] if middle else 0
+        rarest, email = list_filters(largest)
+        officer_list = f"/officer/trainings/{largest}/registrations"
         client = app.test_client(user=admin)
         pages = {
             "catalogue /": "/",
@@ -142,7 +162,13 @@ def run(app, repeat, report):
             "API registrations, middle page (?page=, OFFSET)": f"/api/v1/sessions/{largest}/registrations?page={middle + 1}",
             "API registrations, middle page (next link, after=)":
                 f"/api/v1/sessions/{largest}/registrations?page={middle + 1}&after={after}",
-            "officer registrations list": f"/officer/trainings/{largest}/registrations",
+            "officer registrations list": officer_list,
+            "officer registrations list, last page": f"{officer_list}?page={(len(ids) + 49) // 50}",
+            "officer registrations list, rarest organisation": f"{officer_list}?organisation={rarest}",
+            "officer registrations list, sorted by organisation": f"{officer_list}?sort=organisation",
+            "officer registrations list, searched by e-mail": f"{officer_list}?q={email}",
+            "officer registrations list, women": f"{officer_list}?sex=female",
+            "registrations by organisation": f"{officer_list}/by-organisation",
         }
         for name, url in pages.items():
             status = client.get(url).status_code  # warm up

@@ -17,7 +17,8 @@ from .organisations.models import Organisation  # noqa: F401
 from .participants.models import Participant  # noqa: F401
 from .recommendations.models import Recommendation, RecommendationUpdate  # noqa: F401
 from .registrations.models import Registration  # noqa: F401
-from .registrations.tallies import RegistrationTally  # noqa: F401
+from .registrations.tallies import OrganisationTally, RegistrationTally  # noqa: F401
+from .registrations import copies  # noqa: F401  (the triggers that keep the participant's copies on registrations)
 from .attendance.tallies import AttendanceTally  # noqa: F401
 from .reports.tallies import PersonsTrainedTally, TrainedPerson  # noqa: F401
 from .trainings.models import OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession  # noqa: F401

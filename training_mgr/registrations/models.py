@@ -18,9 +18,14 @@ class Registration(db.Model):
         UniqueConstraint("training_session_id", "participant_id"),
         one_of("status", REGISTRATION_STATUSES),
         one_of("source", REGISTRATION_SOURCES),
-        Index("ix_registrations_training_session_id_status", "training_session_id", "status"),
+        #: a training's registrations by status (the counts of a status), in id order within one (the officer's list
+        #: sorted by status walks it)
+        Index("ix_registrations_training_session_id_status_id", "training_session_id", "status", "id"),
         #: a training's registrations in id order: a page of the read API reads only that page (keyset)
         Index("ix_registrations_training_session_id_id", "training_session_id", "id"),
+        #: a training's registrations by name: a page of the officer's list walks it (``listing.registrations_page``)
+        Index("ix_registrations_training_session_id_participant_sort_name_id",
+              "training_session_id", "participant_sort_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +60,19 @@ class Registration(db.Model):
     hold_keeps_seat: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
+
+    # What the officer's list sorts, filters and searches by, copied from the participant so that a page of a
+    # 10,000-person training reads only its own rows. Written by the database alone (``copies.TRIGGERS``): on every
+    # insert, and whenever the participant's name, e-mail, sex or organisation changes (renames and erasure
+    # included); a value written here by hand is put back.
+    #: ``lower(participant.name)``: the list's order by name
+    participant_sort_name: Mapped[str] = mapped_column(Text, server_default="")
+    #: the participant's folded names (``Participant.name_folded``) and lower-cased e-mail, one a line: the list's search
+    participant_search: Mapped[str] = mapped_column(Text, server_default="")
+    #: the participant's organisation (no foreign key: ``participants.organisation_id`` has it, and this follows)
+    participant_organisation_id: Mapped[int | None] = mapped_column()
+    #: the participant's sex
+    participant_sex: Mapped[str | None] = mapped_column(String(6))
 
     training = relationship("TrainingSession")
     participant = relationship("Participant", back_populates="registrations")

@@ -49,13 +49,13 @@ def index(training, can_manage):
     form = RegistrationFilterForm(request.args)
     form.organisation.choices = [("", _("All"))] + [(str(o.id), localized(o, "name")) for o in listing.registered_organisations(training)]
     filters = form.data if form.validate() else {}
+    counts = seats.registration_counts([training.id])[training.id]
     page = listing.registrations_page(
         training,
         search=filters.get("q"), status=filters.get("status"), organisation_id=filters.get("organisation"),
         sex=filters.get("sex"), sort=filters.get("sort") or "name", descending=filters.get("order") == "desc",
-        page=requested_page(), per_page=PER_PAGE,
+        page=requested_page(), per_page=PER_PAGE, counts=counts,
     )
-    counts = seats.registration_counts([training.id])[training.id]
     totals = {status: counts.get(status, 0) for status in REGISTRATION_STATUSES}
     return render_template(
         "registrations/index.html", training=training, form=form, page=page, totals=totals, grand_total=sum(totals.values()),
