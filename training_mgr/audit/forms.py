@@ -3,6 +3,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
 from ..core.forms import Form, optional_int
+from .actions import action_label
 
 
 class AuditFilterForm(Form):
@@ -17,8 +18,6 @@ class AuditFilterForm(Form):
     date_to = DateField(_l("To"), validators=[Optional()])
 
     def __init__(self, formdata, actions=(), users=(), trainings=(), **kwargs):
-        from .sentences import action_label
-
         super().__init__(formdata, **kwargs)
         self.action.choices = [("", _l("All actions"))] + [(a, action_label(a)) for a in actions]
         self.training_id.choices = [(None, _l("All trainings"))] + [(t_id, title) for t_id, title in trainings]
