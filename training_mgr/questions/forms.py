@@ -12,13 +12,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import FlaskForm
 from ..core.i18n import current_language, localized
+from ..core.labels import QUESTION_KIND_LABELS as KIND_LABELS
 from .models import QUESTION_KINDS
 from .services import BUILTIN_QUESTIONS, choices_of
 
-KIND_LABELS = {
-    "short_text": _l("Short text"), "long_text": _l("Long text"), "single_choice": _l("Single choice"),
-    "multiple_choice": _l("Multiple choice"), "date": _l("Date"), "yes_no": _l("Yes or no"),
-}
 #: prefix of the registration form's question fields: "question_<id>"
 FIELD_PREFIX = "question_"
 
