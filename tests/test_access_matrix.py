@@ -94,6 +94,9 @@ MATRIX = {
     ("attendance.sign_in_sheet", "GET"): SESSION_READ,
     ("checkin.badges", "GET"): SESSION_READ,
     ("checkin.badge", "GET"): PUBLIC,  # a badge's personal link: names the training, not the person
+    ("checkin.person_badge", "GET"): SESSION_READ,  # one person's badge, printed again
+    ("checkin.replace_badge", "GET"): SESSION_WRITE,  # replacing a lost badge: the training's officers
+    ("checkin.replace_badge", "POST"): SESSION_WRITE,
     ("checkin.scanner", "GET"): SESSION_WRITE,
     ("payments.sheet", "GET"): SESSION_READ,  # managers read it; the POST sets the daily rate
     ("payments.sheet", "POST"): SESSION_WRITE,

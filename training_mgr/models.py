@@ -5,6 +5,7 @@ from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import ApiToken, User, UserToken  # noqa: F401
 from .bulk.models import BulkJob, BulkJobPart  # noqa: F401
 from .certificates.models import Certificate, CertificateCounter  # noqa: F401
+from .checkin.models import BadgeReplacement  # noqa: F401
 from .core.models import DataState, RateLimitCounter  # noqa: F401
 from .courses.models import Course  # noqa: F401
 from .evaluation.models import Answer, Instrument, InstrumentItem, Question, Respondent, Response  # noqa: F401

@@ -41,6 +41,8 @@ ACTIONS = {
     "attendance.delete": Action(_l("Attendance mark removed"),
                                 _l("%(who)s removed the mark “%(mark)s” of %(name)s on %(day)s.")),
     "attendance.check_in": Action(_l("Checked in"), _l("%(who)s checked %(name)s in on %(day)s: %(mark)s.")),
+    "badge.replace": Action(_l("Badge replaced"), _l(
+        "%(who)s replaced the badge of %(name)s by badge no. %(number)s; the old one checks nobody in: %(reason)s")),
     "attendance.mark_all_present": Action(_l("Everyone marked present"), _counted(
         "%(who)s marked %(count)s participant present on %(day)s.",
         "%(who)s marked %(count)s participants present on %(day)s.")),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import session as browser_session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,13 +17,17 @@ from ..core.db import as_utc, utcnow
 from ..core.domain import DomainError
 from ..core.i18n import fmt_date, localized
 from ..core.labels import MARK_LABELS
+from ..core.text import one_line
 from ..extensions import db
 from ..registrations.standing import not_confirmed_reason
 from ..trainings.services import local_today, to_local
-from .tokens import BadCode, check_projector_code, registration_id_of, token_in
+from .models import BadgeReplacement
+from .tokens import BadCode, badge_of, check_projector_code, token_in
 
 #: where a phone that opened a badge's personal link keeps that badge, so its owner can check in from it
 BADGE_KEY = "checkin_badge"
+#: the longest reason for replacing a badge (``BadgeReplacement.reason``)
+REASON_MAX_LENGTH = 200
 
 
 class CheckInRefused(DomainError):
@@ -42,15 +47,69 @@ class CheckIn:
     already: bool
 
 
-def registration_of_badge(text: str):
-    """The registration a badge's code (or the whole link a scanner read) stands for, or None."""
+def read_badge(text: str) -> tuple:
+    """(registration, replacement) of a badge's code, or of the whole link a scanner read: (the registration, None)
+    for its valid badge; (the registration, its ``BadgeReplacement``) for a badge replaced since it was printed;
+    (None, None) for anything else."""
     from ..registrations.models import Registration
 
     try:
-        registration_id = registration_id_of(token_in(text))
+        registration_id, number = badge_of(token_in(text))
     except BadCode:
-        return None
-    return db.session.get(Registration, registration_id)
+        return None, None
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        return None, None
+    replacement = db.session.get(BadgeReplacement, registration_id)
+    current = replacement.number if replacement is not None else 1
+    if number > current:  # signed here, yet never printed (a database restored from before it): nobody's
+        return None, None
+    return registration, (replacement if number < current else None)
+
+
+def registration_of_badge(text: str):
+    """The registration a valid badge's code (or the whole link a scanner read) stands for; None for anything else,
+    a badge replaced since it was printed included."""
+    registration, replaced = read_badge(text)
+    return None if replaced is not None else registration
+
+
+def replaced_badge_message(registration, replacement) -> str:
+    """What the scanner says of a badge replaced since: whose, when and why, and that it checks nobody in."""
+    return _("This badge of %(name)s was replaced on %(date)s (%(reason)s): it no longer checks anyone in. Ask "
+             "for the new one.", name=localized(registration.participant, "name"),
+             date=fmt_date(replacement.replaced_at, "medium", tz=registration.training.timezone),
+             reason=replacement.reason)
+
+
+def replace_badge(registration, reason: str, *, by_user) -> BadgeReplacement:
+    """Replace the registration's badge (lost or stolen) and commit: the badges printed so far are refused at check-in
+    from now on, saying ``reason``, and the next printing carries a new code (``tokens.badge_token``). Audited.
+
+    Raises CheckInRefused (field ``reason``) for a reason empty or longer than REASON_MAX_LENGTH characters, and for
+    a registration that is not confirmed (it has no badge to replace).
+    """
+    reason = one_line(reason or "")
+    if not reason or len(reason) > REASON_MAX_LENGTH:
+        raise CheckInRefused(_l("Say in at most %(count)s characters why the badge is replaced.",
+                                count=REASON_MAX_LENGTH), "reason")
+    refusal = not_confirmed_reason(registration)
+    if refusal:
+        raise CheckInRefused(refusal)
+    replacement = db.session.get(BadgeReplacement, registration.id, with_for_update=True)
+    if replacement is None:
+        replacement = BadgeReplacement(registration_id=registration.id, number=1)
+        db.session.add(replacement)
+    replacement.number += 1
+    replacement.replaced_at, replacement.replaced_by_id, replacement.reason = utcnow(), getattr(by_user, "id", None), reason
+    participant = registration.participant
+    audit.record(by_user, "badge.replace", registration,
+                 f"Badge of {participant.name} replaced by badge number {replacement.number}: {reason}",
+                 training_id=registration.training_id,
+                 details={"name": participant.name, "name_ar": participant.name_ar, "number": replacement.number,
+                          "reason": reason})
+    db.session.commit()
+    return replacement
 
 
 def remember_badge(token: str) -> None:
@@ -75,17 +134,20 @@ def check_in_badge(training, text: str, *, by_user, now: datetime | None = None)
     """Mark the owner of the scanned badge present (late after the day's start time) for today, and commit.
 
     ``text`` is what the scanner read (the badge's link or its code). Scanning a badge again changes nothing
-    (``CheckIn.already``). Raises CheckInRefused: not a badge of this app, a badge of another training, a cancelled
-    training, a registration that is not confirmed (withdrawn, rejected, waiting…), no day of the training today,
+    (``CheckIn.already``). Raises CheckInRefused: not a badge of this app, a badge of another training, a badge
+    replaced since (``replace_badge``), a cancelled training, a registration that is not confirmed (withdrawn,
+    rejected, waiting…), no day of the training today,
     or (409) a mark recorded after ``now`` (a scan the phone kept offline while someone changed the mark: the
     later one stays).
     """
-    registration = registration_of_badge(text)
+    registration, replaced = read_badge(text)
     if registration is None:
         raise CheckInRefused(_l("This is not a badge of this system."))
     if registration.training_id != training.id:
         raise CheckInRefused(_l("This badge is for another training: %(title)s.",
                                 title=localized(registration.training, "title")))
+    if replaced is not None:
+        raise CheckInRefused(replaced_badge_message(registration, replaced))
     return _check_in(training, registration, by_user=by_user, source="scan", now=now)
 
 

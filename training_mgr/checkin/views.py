@@ -15,10 +15,13 @@ from ..core.permissions import STAFF_ROLES, roles_required
 from ..core.security import CSP, PERMISSIONS_POLICY
 from ..extensions import db
 from ..pdf import qr_data_uri
-from ..trainings.access import training_access
+from ..registrations.models import Registration
+from ..trainings.access import session_part_or_404, training_access
 from ..trainings.services import local_today
 from . import services, tokens
 from .badges import LAYOUTS, badges_pdf
+from .forms import ReplaceBadgeForm
+from .models import BadgeReplacement
 
 bp = Blueprint("checkin", __name__)
 
@@ -39,12 +42,47 @@ def badges(training):
     )
 
 
+@bp.get("/officer/trainings/<int:training_id>/registrations/<int:registration_id>/badge.pdf")
+@roles_required(*STAFF_ROLES)
+@training_access("view")
+def person_badge(training, registration_id):
+    """One person's valid badge, one a page (for a badge printer), e.g. after replacing a lost one."""
+    registration = session_part_or_404(training, Registration, registration_id)
+    if registration.status != "confirmed":
+        abort(404)  # only confirmed participants have a badge
+    return Response(
+        badges_pdf(training, "single", [registration]), mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename=badge-{training.id}-{registration.id}.pdf"},
+    )
+
+
+@bp.route("/officer/trainings/<int:training_id>/registrations/<int:registration_id>/badge", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+@training_access("manage")
+def replace_badge(training, registration_id):
+    """A person's badge: print it again, or replace a lost one (the old one is refused from then on)."""
+    registration = session_part_or_404(training, Registration, registration_id)
+    form = ReplaceBadgeForm()
+    if form.validate_on_submit():
+        with shows_domain_errors(form.reason):
+            replacement = services.replace_badge(registration, form.reason.data, by_user=current_user)
+            flash(_("The badge of %(name)s was replaced: the old one checks nobody in any more. Print badge no. "
+                    "%(number)s now.", name=localized(registration.participant, "name"), number=replacement.number),
+                  "success")
+            return redirect(url_for(".replace_badge", training_id=training.id, registration_id=registration.id))
+    return render_template("checkin/replace_badge.html", training=training, registration=registration, form=form,
+                           replacement=db.session.get(BadgeReplacement, registration.id)), 422 if request.method == "POST" else 200
+
+
 @bp.get("/b/<token>")
 def badge(token):
-    """A badge's personal link: what its QR code holds. It names the training, not the person."""
-    registration = services.registration_of_badge(token)
+    """A badge's personal link: what its QR code holds. It names the training, not the person; a badge replaced since
+    (lost or stolen) says so, and is not kept on the phone for self check-in."""
+    registration, replaced = services.read_badge(token)
     if registration is None:
         abort(404)
+    if replaced is not None:
+        return render_template("checkin/badge.html", training=registration.training, replaced=True), 410
     services.remember_badge(token)
     return render_template("checkin/badge.html", training=registration.training)
 
