@@ -21,8 +21,9 @@ the page cache off (what every page costs after a write), best of --repeat:
 - unless --skip-seed-comparison, seeding 20 × 300 into a temporary SQLite file with the new batched inserts
   against the ORM bulk INSERT used before.
 
-It prints one table: small | big | big ÷ small, and the old ÷ new ratios. Run it on a quiet machine: the times
-are wall times (the CPU columns are steadier when other work shares the machine).
+It prints one table: small | big | big ÷ small in wall time (best run) and in CPU (this process's in the median run
+and the database backend's mean per run, together), the big data's database CPU alone, the statements, and the old ÷ new ratios.
+Run it on a quiet machine: the CPU columns are steadier than the wall times when other work shares the machine.
 """
 import argparse
 import os
@@ -89,8 +90,11 @@ def backend_cpu():
 
 
 def measure(function, repeat):
-    """{seconds, cpu, server_cpu, statements} of the best of ``repeat`` runs."""
-    best = None
+    """{seconds, cpu, server_cpu, statements} of the best of ``repeat`` runs (by wall time), with ``median_cpu``, this
+    process's CPU seconds in the median run (a garbage collection now and then makes the mean jump), and
+    ``mean_server_cpu``, the database backend's per run over all of them (read in 10 ms ticks: one run's is too coarse
+    for a page)."""
+    best, cpus, server_total = None, [], 0.0
     for _ in range(repeat):
         db.session.expire_all()
         seen = []
@@ -102,9 +106,11 @@ def measure(function, repeat):
         result = {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
         event.remove(db.engine, "before_cursor_execute", listener)
         result.update(server_cpu=backend_cpu() - server, statements=len(seen))
+        cpus.append(result["cpu"])
+        server_total += result["server_cpu"]
         if best is None or result["seconds"] < best["seconds"]:
             best = result
-    return best
+    return {**best, "median_cpu": sorted(cpus)[len(cpus) // 2], "mean_server_cpu": server_total / repeat}
 
 
 def old_seats_taken(ids):
@@ -236,11 +242,15 @@ def main():
     small = run(small_app, args.repeat, not args.skip_report)
     big = run(big_app, args.repeat, not args.skip_report)
 
-    print(f"\n{'':<50} {'small ms':>9} {'big ms':>9} {'big/small':>9} {'big CPU ms':>10} {'big DB CPU ms':>13} {'SQL':>7}")
+    # CPU: this process's (median run) and the database backend's (mean per run) together
+    print(f"\n{'':<50} {'small ms':>9} {'big ms':>9} {'big/small':>9} {'small CPU':>9} {'big CPU':>8} {'big/small':>9}"
+          f" {'big DB CPU':>10} {'SQL':>7}")
     for name in small:
         s, b = small[name], big[name]
+        s_cpu, b_cpu = (r["median_cpu"] + r["mean_server_cpu"] for r in (s, b))
         print(f"{name:<50} {s['seconds'] * 1000:9.1f} {b['seconds'] * 1000:9.1f} {b['seconds'] / s['seconds']:8.2f}x"
-              f" {b['cpu'] * 1000:10.0f} {b['server_cpu'] * 1000:13.0f} {s['statements']:>3}/{b['statements']:<3}")
+              f" {s_cpu * 1000:9.1f} {b_cpu * 1000:8.1f} {b_cpu / s_cpu if s_cpu else 0:8.2f}x"
+              f" {b['mean_server_cpu'] * 1000:10.1f} {s['statements']:>3}/{b['statements']:<3}")
     print("\nold ÷ new on the big data:")
     for old, new in (("API registrations, middle page (?page=, OFFSET)", "API registrations, middle page (next link, after=)"),
                      ("seats of 20 listed trainings (count all, old)", "seats of 20 listed trainings (kept tallies)")):
