@@ -9,6 +9,7 @@ from .checkin.models import BadgeReplacement  # noqa: F401
 from .core.models import DataState, RateLimitCounter  # noqa: F401
 from .courses.models import Course  # noqa: F401
 from .evaluation.models import Answer, Instrument, InstrumentItem, Question, Respondent, Response  # noqa: F401
+from .evaluation.tallies import EvaluationPerson, EvaluationTally  # noqa: F401
 from .letters.models import LetterSettings  # noqa: F401
 from .mail.models import OutboundEmail  # noqa: F401
 from .messages.models import MessageLogEntry, MessageOptOut, MessageSettings  # noqa: F401

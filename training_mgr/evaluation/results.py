@@ -27,7 +27,6 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -35,6 +34,7 @@ from ..participants.models import SEXES, Participant
 from ..recommendations.models import RECOMMENDATION_STATUSES, Recommendation
 from ..registrations.models import Registration
 from .models import Answer, Instrument, InstrumentItem, Question, Respondent, Response
+from .tallies import EvaluationTally
 
 #: the reaction survey is shown item by item only from this many responses (anonymity)
 MIN_REACTION_GROUP = 5
@@ -94,8 +94,9 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
     ``by_sex`` {sex: …} and ``by_organisation`` [{organisation_id, organisation, organisation_ar, …}]);
     ``reaction`` and ``follow_up`` {responses, response_rate, shown, items [{question, question_ar, mean,
     distribution {"1".."5": n}}], comments (in alphabetical order, never the order sent)}; ``recommendations`` {status: n, "overdue": n, "total": n};
-    ``confirmed``. Ten statements whatever the data size (nine without ``comments``); the knowledge figures are summed in SQL per training, sex
-    and organisation, so no row per person reaches Python."""
+    ``confirmed``. Nine statements whatever the data size (eight without ``comments``); the knowledge figures are read
+    from the sums the database keeps per training, sex and organisation (``tallies.py``), so no row per person is
+    read, nor reaches Python."""
     today = today or date.today()
     ids = list(training_ids) if isinstance(training_ids, (list, tuple, set)) else training_ids
     confirmed = dict(db.session.execute(
@@ -105,28 +106,13 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
     for training_id, kind in db.session.execute(select(Instrument.training_id, Instrument.kind).where(
             Instrument.training_id.in_(ids))):
         used[training_id].add(kind)
-    tests = db.session.execute(
-        select(Instrument.training_id, Instrument.kind, func.count(Response.id), func.sum(Response.score))
-        .join(Response, Response.instrument_id == Instrument.id)
-        .join(Registration, _confirmed(Instrument.training_id, Response.participant_id))
-        .where(Instrument.training_id.in_(ids), Instrument.kind.in_(("pre", "post")))
-        .group_by(Instrument.training_id, Instrument.kind)).all()
-    pre_instrument, post_instrument = aliased(Instrument), aliased(Instrument)
-    pre, post = aliased(Response), aliased(Response)
-    paired = db.session.execute(
-        select(pre_instrument.training_id, Participant.sex, Participant.organisation_id, Organisation.name,
-               Organisation.name_ar, func.count(), func.sum(pre.score), func.sum(post.score),
-               func.sum(case((post.score > pre.score, 1), else_=0)))
-        .select_from(pre)
-        .join(pre_instrument, and_(pre.instrument_id == pre_instrument.id, pre_instrument.kind == "pre"))
-        .join(post_instrument, and_(post_instrument.training_id == pre_instrument.training_id, post_instrument.kind == "post"))
-        .join(post, and_(post.instrument_id == post_instrument.id, post.participant_id == pre.participant_id))
-        .join(Registration, _confirmed(pre_instrument.training_id, pre.participant_id))
-        .join(Participant, pre.participant_id == Participant.id)
-        .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
-        .where(pre_instrument.training_id.in_(ids))
-        .group_by(pre_instrument.training_id, Participant.sex, Participant.organisation_id, Organisation.name,
-                  Organisation.name_ar)).all()
+    tally = EvaluationTally
+    tests = db.session.execute(  # summed by the database as answers come (``tallies.py``)
+        select(tally.training_id, tally.sex, tally.organisation_id, Organisation.name, Organisation.name_ar,
+               tally.pre_responses, tally.pre_sum, tally.post_responses, tally.post_sum, tally.paired,
+               tally.paired_pre_sum, tally.paired_post_sum, tally.increased)
+        .outerjoin(Organisation, Organisation.id == tally.organisation_id)
+        .where(tally.training_id.in_(ids))).all()
     survey_counts = db.session.execute(  # who answered (the reaction survey's first answers wait unwritten)
         select(Instrument.training_id, Instrument.kind, func.count(),
                func.sum(case((Registration.id.is_(None), 1), else_=0)))
@@ -159,10 +145,16 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
         .group_by(Recommendation.training_id)).all())
 
     training_list = ids if isinstance(ids, list) else sorted(set(confirmed) | set(used) | {r[0] for r in by_status})
-    scores = {(training_id, kind): (n, total or 0.0) for training_id, kind, n, total in tests}
+    scores = defaultdict(lambda: (0, 0.0))  # (training_id, kind) -> (responses, Σscores)
     groups = defaultdict(list)  # training_id -> [(sex, organisation_id, name, name_ar, (n, Σpre, Σpost, increased))]
-    for training_id, sex, organisation_id, name, name_ar, n, sum_pre, sum_post, increased in paired:
-        groups[training_id].append((sex, organisation_id, name, name_ar, (n, sum_pre or 0.0, sum_post or 0.0, increased or 0)))
+    for (training_id, sex, organisation_id, name, name_ar, pre_n, pre_sum, post_n, post_sum, n, sum_pre, sum_post,
+         increased) in tests:
+        for kind, responses, total in (("pre", pre_n, pre_sum), ("post", post_n, post_sum)):
+            if responses:
+                before = scores[(training_id, kind)]
+                scores[(training_id, kind)] = (before[0] + responses, before[1] + total)
+        if n:
+            groups[training_id].append((sex, organisation_id or None, name, name_ar, (n, sum_pre, sum_post, increased)))
     counts = {(t, k): (n, unconfirmed or 0) for t, k, n, unconfirmed in survey_counts}
     items = defaultdict(list)
     for training_id, kind, question_id, text, text_ar, question_kind in survey_items:
