@@ -164,3 +164,18 @@ def test_a_nomination_of_a_known_official_answers_before_the_nominee_is_mailed(a
         response.close()
         assert [m["To"] for m in smtp_server.messages] == [email]
         smtp_server.messages.clear()
+
+
+def test_the_mail_goes_out_once_the_answer_is_sent_even_if_the_server_never_closes_it(app, smtp_server):
+    """Werkzeug's development server skips closing an answer when the browser has already reset the connection
+    (as Chromium does after a redirect): the e-mail goes out once the answer's last byte has gone all the same."""
+    from werkzeug.test import EnvironBuilder
+
+    use_smtp(app, smtp_server)
+    UserFactory(email="known@example.org", role="officer")
+    environ = EnvironBuilder(path="/password/forgot", method="POST", data={"email": "known@example.org"}).get_environ()
+    statuses = []
+    body = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    assert statuses == ["302 FOUND"] and smtp_server.messages == []
+    assert b"".join(body)  # the server sends every byte, and never calls body.close()
+    assert [m["To"] for m in smtp_server.messages] == ["known@example.org"]

@@ -75,18 +75,20 @@ def job(*, retry_for=TRANSIENT_ERRORS, max_retries: int = 5, **options):
     return decorate
 
 
-#: key in a request's WSGI environ: the calls waiting for its response to be sent, then True once handed over
+#: keys in a request's WSGI environ: the calls waiting for its response to be sent (then True once handed over), and
+#: the ``_Once`` that makes them
 _AFTER_RESPONSE = "training_mgr.after_response"
+_CALLS = "training_mgr.after_response.calls"
 
 
 def after_response(function, *args, **kwargs) -> None:
     """Call ``function(*args, **kwargs)`` once the current request's response has been sent; outside a request
     (a command, a worker, a call made after the response), call it now.
 
-    The WSGI server calls it when it closes the response (``Response.call_on_close``), after the last byte went out,
-    in a fresh app context of the same app: the visitor's answer takes no longer for it, whatever it costs. What
-    it raises is logged and goes no further (the response is gone). Whatever must not be lost has to be committed
-    before (the outbox, a job's record): if the process stops first, the call is not made.
+    The calls are made by the WSGI server's thread once it has taken the response's last byte, or when it closes the
+    response (``_SendThenCall``), in a fresh app context of the same app: the visitor's answer takes no longer for
+    them, whatever they cost. What they raise is logged and goes no further (the response is gone). Whatever must not
+    be lost has to be committed before (the outbox, a job's record): if the process stops first, the call is not made.
     """
     waiting = request.environ.get(_AFTER_RESPONSE) if has_request_context() else True
     if waiting is True:  # no request, or its response has been handed over already
@@ -98,22 +100,66 @@ def after_response(function, *args, **kwargs) -> None:
 
 
 def _hand_over_after_response(response):
-    """``after_request``: have the server make the calls ``after_response`` kept once it has sent ``response``."""
+    """``after_request``: give the calls ``after_response`` kept to ``_SendThenCall``, which makes them once sent."""
     waiting = request.environ.get(_AFTER_RESPONSE)
     request.environ[_AFTER_RESPONSE] = True
     if waiting:
-        app = current_app._get_current_object()
-        response.call_on_close(lambda: _call_all(app, waiting))
+        request.environ[_CALLS] = _Once(current_app._get_current_object(), waiting)
     return response
 
 
-def _call_all(app: Flask, calls) -> None:
-    with app.app_context():
-        for function, args, kwargs in calls:
-            try:
-                function(*args, **kwargs)
-            except Exception:  # noqa: BLE001 - the response is sent: nobody else could hear of it
-                app.logger.exception("%s, called after a response, failed", getattr(function, "__qualname__", function))
+class _Once:
+    """The calls kept for after a response, made once whichever comes first: the last byte sent, or the close."""
+
+    def __init__(self, app: Flask, calls):
+        self.app, self.calls = app, calls
+
+    def __call__(self) -> None:
+        calls, self.calls = self.calls, None
+        if not calls:
+            return
+        with self.app.app_context():
+            for function, args, kwargs in calls:
+                try:
+                    function(*args, **kwargs)
+                except Exception:  # noqa: BLE001 - the response is sent: nobody else could hear of it
+                    self.app.logger.exception("%s, called after a response, failed",
+                                              getattr(function, "__qualname__", function))
+
+
+class _SendThenCall:
+    """WSGI middleware: a response whose request kept calls for later makes them as soon as the server has taken its
+    last byte (the client has it all: Flask gives each body its Content-Length), or else when the server closes it.
+    Not only at the close: a development server that meets a connection the browser already reset never closes the
+    response (``werkzeug.serving``); a body that is empty waits for the close, as its headers go out after it."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        body = self.wsgi_app(environ, start_response)
+        calls = environ.pop(_CALLS, None)
+        return body if calls is None else _CallingBody(body, calls)
+
+
+class _CallingBody:
+    def __init__(self, body, calls: _Once):
+        self.body, self.calls = body, calls
+
+    def __iter__(self):
+        sent = False
+        for chunk in self.body:
+            sent = sent or bool(chunk)
+            yield chunk
+        if sent:
+            self.calls()
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            self.calls()
 
 
 def init_app(app: Flask, beat_schedule: dict | None = None) -> Celery:
@@ -169,6 +215,7 @@ def init_app(app: Flask, beat_schedule: dict | None = None) -> Celery:
     celery_app.flask_app = app
     app.extensions["celery"] = celery_app
     app.after_request(_hand_over_after_response)
+    app.wsgi_app = _SendThenCall(app.wsgi_app)
     return celery_app
 
 
