@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from weasyprint import document as weasyprint_document
 
 from tests.factories import CompletedTrainingFactory, ParticipantFactory, attended
-from tests.pdf_reading import pdftotext_lines
+from tests.pdf_reading import pdftotext_lines, plumber_lines
 from training_mgr import pdf
 from training_mgr.reports.documents import session_report_pdf
 
@@ -58,3 +58,39 @@ def test_the_garbage_collector_is_left_as_it_was(people, enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def test_a_figure_alone_in_a_cell_of_figures_gets_no_span_of_its_own_a_range_still_does():
+    from training_mgr import pdf_text
+
+    cells = ['<td class="num">1,234</td>', '<td class="num">67%</td>', '<td class="num">15–17</td>', "<td>80%</td>"]
+    body = pdf_text.isolate_directions(f"<html><head></head><body><table><tr>{''.join(cells)}</tr></table>")
+    assert '<td class="num">1,234</td><td class="num">67%</td>' in body  # left to right on one line by the style
+    assert '<td class="num"><span class="number">15–17</span></td>' in body  # 17–15 read right to left otherwise
+    assert '<td><span class="number">80%</span></td>' in body
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_names_in_the_other_script_keep_their_order_in_cells_without_a_box_of_their_own(people, lang, monkeypatch):
+    from flask import render_template
+
+    from tests.factories import OrganisationFactory
+    from training_mgr.reports import documents
+
+    training = CompletedTrainingFactory(officers=[people.officer])
+    # (a name ending in a full stop: neutral at the end of a right-to-left line, it would move to the line's start)
+    authority = OrganisationFactory(name="Civil Aviation Authority, ICAA.", name_ar=None)
+    attended(training, ["present"] * 3, participant=ParticipantFactory(name="Huda Saleh.", name_ar="هدى صالح",
+                                                                       organisation=authority))
+    with force_locale(lang):
+        report = session_report_pdf(training)
+        markup = {}
+        monkeypatch.setattr(documents, "render_pdf", lambda template, **context: markup.setdefault(
+            "html", pdf.pdf_text.isolate_directions(render_template(template, static_url=pdf.static_url, **context))))
+        session_report_pdf(training)
+    drawn = plumber_lines(report)  # glyph by glyph as drawn (poppler reorders a Latin line of an Arabic page itself)
+    assert drawn.count("Civil Aviation Authority, ICAA.") == 2, [line for line in drawn if "ICAA" in line]  # 2 tables
+    assert ("هدى صالح" if lang == "ar" else "Huda Saleh.") in drawn
+    rows = markup["html"].split("<tbody>", 1)[1]
+    assert '<td class="own-dir" dir="ltr">Civil Aviation Authority, ICAA.</td>' in rows
+    assert "<bdi" not in rows.split("</table>", 1)[0]
