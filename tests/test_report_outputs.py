@@ -85,7 +85,12 @@ def test_demo_numbers_agree_in_the_xlsx_the_pdfs_the_csv_and_the_api(demo_manage
         assert re.search(r"Total\s*6\s*14\s*20", text)
     assert re.search(r"58\s*Person-days of training", session)
     assert re.search(r"6\s*Organisations represented", session)
-    assert session.count("Present") >= 3 * 18  # attendance per participant and per day
+    # each participant's marks, a letter a day in date order, as the API gives them
+    letters = {"present": "P", "late": "L", "excused": "E", "absent": "A"}
+    marks = sorted(" ".join(letters[r["attendance"][day]] if day in r["attendance"] else "—" for day in sorted(api_days))
+                   for r in confirmed)
+    assert sorted(re.findall(r"(?<!\S)[PLEA—] [PLEA—] [PLEA—](?!\S)", session)) == marks
+    assert "P Present · L Late · E Excused · A Absent · — not marked" in session
 
     # the participant list
     rows = list(csv.reader(io.StringIO(demo_manager.get(f"/dashboard/participants.csv?{YEAR_2022}").data.decode("utf-8-sig"))))

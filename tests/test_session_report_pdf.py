@@ -11,8 +11,9 @@ from tests.factories import (
     CompletedTrainingFactory, OrganisationFactory, ParticipantFactory, RecommendationFactory,
     RecommendationUpdateFactory, attended,
 )
-from tests.pdf_reading import pdftotext_lines
-from training_mgr.reports.documents import session_report_pdf
+from tests.pdf_reading import is_rtl, pdftotext_lines
+from training_mgr.core.labels import MARK_LABELS
+from training_mgr.reports.documents import mark_letters, session_report_pdf
 
 MARGIN_PT = 14 / 25.4 * 72  # the report's left and right page margins (templates/pdf/_report_style.html)
 
@@ -52,6 +53,32 @@ def test_each_participant_shows_both_rates_named_and_the_rule_is_printed(trainin
     # two of three days attended, the excused one left out by the rule: 67% of all days, 100% of those counted
     assert row("Layla")[-3:] == ["67%", "100%", "Yes"], row("Layla")
     assert row("Omar")[-3:] == ["33%", "33%", "No"], row("Omar")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_each_participant_has_a_letter_a_day_in_date_order_and_the_key_is_printed(training, lang):
+    marks = {"Sami": ("late", "present", None), "Rana": ("present", "excused", "absent")}
+    for name, days in marks.items():
+        attended(training, [mark for mark in days if mark],
+                 participant=ParticipantFactory(name=f"{name} Person", name_ar=None))
+    with force_locale(lang):
+        report = session_report_pdf(training)
+        letters, labels = mark_letters(), {mark: str(label) for mark, label in MARK_LABELS.items()}
+    with pdfplumber.open(io.BytesIO(report)) as document:
+        words = [dict(word, page=n) for n, page in enumerate(document.pages) for word in page.extract_words()]
+    for name, days in marks.items():
+        first = next(w for w in words if w["text"] == name)
+        row = sorted((w for w in words if w["page"] == first["page"] and abs(w["top"] - first["top"]) < 3),
+                     key=lambda w: w["x0"])
+        shown = [w["text"] for w in row if w["text"] in letters.values()]
+        if is_rtl("".join(shown)):  # letters of a right-to-left script are drawn from the right
+            shown.reverse()
+        assert shown == [letters[mark] for mark in days], [w["text"] for w in row]
+    text = " ".join(" ".join(pdftotext_lines(report)).split())
+    if lang == "en":
+        assert "P Present · L Late · E Excused · A Absent · — not marked" in text
+    else:  # each "letter label" of the key is isolated; a reader orders a Latin letter before Arabic words its own way
+        assert all(letters[mark] in text and labels[mark] in text for mark in labels)
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

@@ -4,6 +4,7 @@ from datetime import date
 from itertools import chain, islice
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from ..attendance.services import ATTENDED, attendance_share
@@ -103,6 +104,16 @@ def programme_charts(figures: F.ProgrammeFigures) -> dict:
 # --- PDF ----------------------------------------------------------------------------------------------
 
 
+def mark_letters() -> dict:
+    """{mark: the one letter that stands for it in the active language} of the session report's marks per day,
+    with the sign of a day not marked under None."""
+    return {
+        "present": pgettext("attendance mark, one letter", "P"), "late": pgettext("attendance mark, one letter", "L"),
+        "excused": pgettext("attendance mark, one letter", "E"), "absent": pgettext("attendance mark, one letter", "A"),
+        None: "—",
+    }
+
+
 def session_report_pdf(training) -> bytes:
     figures = F.session_figures(training)
     return render_pdf(
@@ -113,6 +124,7 @@ def session_report_pdf(training) -> bytes:
         charts=session_charts(figures),
         evaluation=session_section(training),
         organisation_label=organisation_label,
+        mark_letters=mark_letters(),
         generated_on=date.today(),
     )
 
