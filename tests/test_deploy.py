@@ -118,6 +118,20 @@ def test_gunicorn_takes_workers_and_threads_from_the_configuration(monkeypatch):
     assert "x-request-id" in conf.access_log_format
 
 
+def test_gunicorn_servers_open_no_shared_control_socket():
+    """gunicorn 25.1+ opens a control socket at one path per account (~/.gunicorn/gunicorn.ctl) for every server:
+    two servers on one machine would take it from each other. Nothing uses it, so it is off."""
+    from gunicorn.config import Config
+
+    import training_mgr.gunicorn_conf as conf
+
+    config = Config()
+    for name, value in vars(conf).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.control_socket_disable is True
+
+
 # --- several app servers: nothing may be kept on one machine ---------------------------------------
 
 @pytest.mark.parametrize("settings, complaint", [

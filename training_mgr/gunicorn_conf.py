@@ -34,3 +34,7 @@ loglevel = "info"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s "%(a)s"'
 #: the proxy adds the client's address and scheme; the app trusts them through PROXY_COUNT
 forwarded_allow_ips = "127.0.0.1,::1"
+#: no control socket (gunicorn 25.1+ opens one for ``gunicornc`` at the same path, ~/.gunicorn/gunicorn.ctl, for every
+#: server of one account, so several servers on a machine would take it from one another): nothing here uses it, and
+#: systemd (``kill -HUP``, ``systemctl restart``) manages the servers (older gunicorn ignores this setting)
+control_socket_disable = True
