@@ -1,4 +1,6 @@
 """check-deploy: the production checklist fails on every unsafe setting and passes a sound one."""
+import re
+
 import pytest
 from flask_migrate import upgrade
 
@@ -45,7 +47,7 @@ def test_a_sound_configuration_passes(migrated_database):
     # SQLite with a single worker is allowed, with a word of advice
     assert "[WARN] Database: SQLite with one worker" in result.output
     # unset, the trusted hosts are the loopback names and the public address's host
-    assert "[PASS] Trusted hosts: requests for localhost, 127.0.0.1, [::1], trainings.agency.example are answered"\
+    assert "[PASS] Trusted hosts: requests for localhost, 127.0.0.1, trainings.agency.example are answered"\
         in result.output
 
 
@@ -77,6 +79,23 @@ def test_each_unsafe_setting_fails_and_says_what_to_do(migrated_database, monkey
     failing = [line for line in result.output.splitlines() if line.startswith("[FAIL]")]
     assert any(complaint in line for line in failing), result.output
     assert "       -> " in result.output  # every failure says what to change
+
+
+@pytest.mark.parametrize("trusted", [None, "trainings.agency.example, [::1], localhost"])
+def test_check_deploy_names_exactly_the_hosts_that_are_answered(migrated_database, trusted):
+    app = create_app(make_test_config(migrated_database, **{**SOUND, "TRUSTED_HOSTS": trusted}))
+    output = app.test_cli_runner().invoke(args=["check-deploy"]).output
+    line = next(line for line in output.splitlines() if "Trusted hosts:" in line)
+    answered = re.search(r"requests for (.*?) are answered", line).group(1).split(", ")
+    client = app.test_client()
+    for host in answered:
+        assert client.get("/healthz", headers={"Host": host}).status_code == 200, host
+    assert "[::1]" not in answered
+    assert client.get("/healthz", headers={"Host": "[::1]"}).status_code == 400
+    if trusted:  # listed, but never matched: said so, without failing the run
+        assert line.startswith("[WARN] Trusted hosts:") and "[::1] cannot be matched" in line, output
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_demo_data_and_an_old_schema_fail(migrated_database, tmp_path):

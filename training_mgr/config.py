@@ -203,9 +203,10 @@ def load_config(app, overrides=None):
     return app.config
 
 
-#: host names of a request made on this machine, trusted when TRUSTED_HOSTS is unset. Werkzeug 3.1 cannot
-#: match an IPv6 literal against the list: "[::1]" is there for when it can; use "localhost" meanwhile.
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+#: host names of a request made on this machine, trusted when TRUSTED_HOSTS is unset. Not "[::1]": Werkzeug 3.1
+#: cannot match an IPv6 literal against the list (such a request answers 400 whatever the list says), so
+#: check-deploy would claim an address that is refused; use "localhost" (``ops.deploy.unmatchable_hosts``)
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 
 
 def trusted_hosts(value, public_base_url: str | None) -> list[str]:

@@ -149,15 +149,28 @@ def _public_base_url(config) -> Check:
     return Check("Public address", "pass", f"links and QR codes point to {url}.")
 
 
+def unmatchable_hosts(hosts) -> list[str]:
+    """The entries of a trusted-hosts list that no request can match: IPv6 literals (``[::1]``), which Werkzeug
+    cannot compare with the ``Host`` header, so a request using one answers 400 whatever the list says."""
+    return [host for host in hosts if host.startswith("[") or host.count(":") > 1]
+
+
 def _trusted_hosts(config) -> Check:
-    """Which Host headers are answered; the public address must be one of them."""
+    """Which Host headers are answered; the public address must be one of them. Lists only hosts that are."""
     hosts = list(config.get("TRUSTED_HOSTS") or [])  # never empty: load_config fills in the defaults
     name = "Trusted hosts"
     public_host = urlsplit(config.get("PUBLIC_BASE_URL") or "").netloc
     if public_host and not host_is_trusted(public_host, hosts):
         return Check(name, "fail", f"{', '.join(hosts)}: the public address {public_host} would answer 400.",
-                     f"Add {urlsplit(config.get('PUBLIC_BASE_URL')).hostname} to TRAINING_MGR_TRUSTED_HOSTS.")
-    return Check(name, "pass", f"requests for {', '.join(hosts)} are answered; any other host gets 400.")
+                     f"Add {urlsplit(config.get('PUBLIC_BASE_URL')).hostname} to TRAINING_MGR_TRUSTED_HOSTS "
+                     "(a name: an IPv6 literal is never matched).")
+    refused = unmatchable_hosts(hosts)
+    answered = ", ".join(host for host in hosts if host not in refused)
+    if refused:
+        return Check(name, "warn", f"requests for {answered} are answered; {', '.join(refused)} cannot be matched "
+                     "(an IPv6 literal), so requests for it get 400 like any other host.",
+                     "Use a name (e.g. localhost) instead of the IPv6 literal in TRAINING_MGR_TRUSTED_HOSTS.")
+    return Check(name, "pass", f"requests for {answered} are answered; any other host gets 400.")
 
 
 def _rate_limit_storage(config, workers) -> Check:
