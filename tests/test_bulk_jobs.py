@@ -142,6 +142,54 @@ def test_a_worker_killed_after_a_part_and_the_job_run_again_issue_each_certifica
     assert (record.status, record.done, record.total, record.attempts) == ("done", 7, 7, 2)
 
 
+def test_a_job_run_again_after_its_worker_was_killed_counts_each_certificate_once(training, people, other_server,
+                                                                                 monkeypatch):
+    eligible(training, 3)
+    certificate_services.issue_certificates(training, by_user=people.officer)
+    monkeypatch.setattr(bulk, "PROGRESS_EVERY_SECONDS", 0)  # every step written, as a slow job's would be
+    monkeypatch.setattr(bulk, "queue", lambda record: None)
+    record_id = bulk.start("certificates.export", by_user=people.officer, training=training,
+                           params={"format": "pdf"}).id
+    watcher = other_server.test_client(user=people.officer)
+    seen, merged_pdf = [], certificate_services.merged_pdf
+
+    def watched(certificates, on_progress, killed_after=None):
+        def advance(*args):
+            on_progress(*args)
+            seen.append(watcher.get(f"/jobs/{record_id}.json").json["progress"])
+            if len(seen) == killed_after:
+                raise WorkerKilled()
+        return merged_pdf(certificates, on_progress=advance)
+
+    monkeypatch.setattr(certificate_services, "merged_pdf", lambda c, on_progress: watched(c, on_progress, 2))
+    with pytest.raises(WorkerKilled):
+        certificate_tasks.export_certificates(record_id)
+    monkeypatch.setattr(certificate_services, "merged_pdf", watched)
+    certificate_tasks.export_certificates(record_id)  # the queue gives the job to the next worker: all of it again
+
+    assert seen == ["1 of 3 certificates", "2 of 3 certificates",  # killed here; then run again from the first
+                    "2 of 3 certificates", "2 of 3 certificates", "3 of 3 certificates"]
+    db.session.rollback()
+    record = db.session.get(BulkJob, record_id)
+    assert (record.status, record.done, record.total, record.attempts) == ("done", 3, 3, 2)
+    assert watcher.get(f"/jobs/{record_id}.json").json["progress"] == "3 of 3 certificates"
+
+
+@pytest.mark.config(CERTIFICATE_PART_SIZE=2)
+def test_a_part_run_twice_counts_its_certificates_once(training, people, monkeypatch):
+    eligible(training, 3)  # two parts: 2, 1
+    monkeypatch.setattr(bulk, "queue", lambda record: None)
+    record = bulk.start("certificates.issue", by_user=people.officer, training=training)
+    monkeypatch.setattr(bulk, "queue_parts", lambda record, task: None)
+    certificate_tasks.issue_certificates(record.id)  # planned, parts not queued
+    for number in (0, 0, 1, 1, 0):  # each part delivered again (a resumed job, a worker lost after its commit)
+        certificate_tasks.issue_certificate_part(record.id, number)
+    db.session.rollback()
+    record = db.session.get(BulkJob, record.id)
+    assert (record.status, record.done, record.total) == ("done", 3, 3)
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 3
+
+
 @pytest.mark.config(CERTIFICATE_PART_SIZE=3)
 def test_two_deliveries_of_one_part_at_once_issue_its_certificates_once(training, people, monkeypatch):
     eligible(training, 3)

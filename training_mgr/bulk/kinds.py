@@ -65,14 +65,15 @@ def summary(record) -> str:
 
 
 def progress_text(unit: str, done: int, total: int | None) -> str:
-    """"312 of 500 certificates" (or "312 certificates" while the total is unknown), numbers written for the reader."""
+    """"312 of 500 certificates" (or "312 certificates" while the total is unknown), numbers written for the reader;
+    never more done than the total."""
     if total is None:
         return {
             CERTIFICATES: ngettext("%(count)s certificate", "%(count)s certificates", done, count=fmt_number(done)),
             ROWS: ngettext("%(count)s row", "%(count)s rows", done, count=fmt_number(done)),
             FILES: ngettext("%(count)s file", "%(count)s files", done, count=fmt_number(done)),
         }[unit]
-    numbers = {"done": fmt_number(done), "total": fmt_number(total)}
+    numbers = {"done": fmt_number(min(done, total)), "total": fmt_number(total)}
     return {
         CERTIFICATES: ngettext("%(done)s of %(total)s certificate", "%(done)s of %(total)s certificates", total,
                                **numbers),

@@ -210,10 +210,16 @@ class Progress:
     """How far a job is, written on a connection of its own as the work goes (at most every
     ``PROGRESS_EVERY_SECONDS``), so that any app server shows it at once. These writes are bookkeeping: they leave
     the page cache alone, and they must not be made while the job's own transaction holds the SQLite write lock
-    (the reports and exports only read; the imports report once, at their commit)."""
+    (the reports and exports only read; the imports report once, at their commit).
+
+    A job run again (its worker was lost) does its work again from the first item: it counts from 0, and the figure
+    written is the furthest any run got, never above the total, so each item counts once and the bar never goes
+    back ("697 of 507" was an earlier run's count plus this one's)."""
 
     def __init__(self, record: BulkJob, total: int | None = None):
-        self.job_id, self.total, self.done = record.id, total, record.done
+        self.job_id, self.total, self.done = record.id, total, 0
+        #: how far an earlier run of the job got
+        self._reached = record.done or 0
         self._written_at = 0.0
         self._write(force=True)
 
@@ -235,10 +241,13 @@ class Progress:
         if not force and now - self._written_at < PROGRESS_EVERY_SECONDS:
             return
         self._written_at = now
+        shown = max(self.done, self._reached)
+        if self.total is not None:
+            shown = min(shown, self.total)
         with db.engine.connect() as connection:
             connection = connection.execution_options(**{NOT_DATA: True})
             connection.execute(update(BulkJob).where(BulkJob.id == self.job_id)
-                               .values(done=self.done, total=self.total, heartbeat_at=utcnow()))
+                               .values(done=shown, total=self.total, heartbeat_at=utcnow()))
             connection.commit()
 
 
@@ -268,12 +277,17 @@ def _part_is_done(job_id: int, number: int) -> bool:
 
 def part_done(record_id: int, number: int, count: int) -> bool:
     """In the part's own transaction, just before its commit: note the part as done and add ``count`` to the job's
-    progress. False when the part was done meanwhile (by a repeated delivery): then the caller rolls its work back."""
+    progress. False when the part was done meanwhile (by a repeated delivery): then the caller rolls its work back.
+
+    The job's row is locked first, so of two deliveries of one part finishing together the second waits for the
+    first's commit and then finds the part done: the part counts once, and neither fails on the part's key."""
+    db.session.execute(update(BulkJob).where(BulkJob.id == record_id).values(heartbeat_at=utcnow())
+                       .execution_options(synchronize_session=False))
     if _part_is_done(record_id, number):
         return False
     db.session.add(BulkJobPart(job_id=record_id, number=number))
     db.session.execute(update(BulkJob).where(BulkJob.id == record_id)
-                       .values(done=BulkJob.done + count, heartbeat_at=utcnow())
+                       .values(done=BulkJob.done + count)
                        .execution_options(synchronize_session=False))
     return True
 

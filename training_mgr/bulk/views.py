@@ -21,7 +21,7 @@ def status_of(record) -> dict:
         "id": record.id,
         "kind": record.kind,
         "status": record.status,
-        "done": record.done,
+        "done": record.done if record.total is None else min(record.done, record.total),
         "total": record.total,
         "error": record.error if record.status == "failed" else None,
         "download_url": url_for("bulk.download", job_id=record.id) if has_file else None,
