@@ -11,16 +11,18 @@ from datetime import timedelta
 import pytest
 from flask_login import FlaskLoginClient
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.conftest import make_test_config
 from tests.factories import CompletedTrainingFactory, OrganisationFactory, UserFactory, attended
 from tests.test_jobs import queued_app, start_worker, wait_for  # noqa: F401  (fixtures: Redis, a worker process)
 from training_mgr import create_app
 from training_mgr.bulk import services as bulk
+from training_mgr.bulk.tasks import resume_stalled_jobs
 from training_mgr.bulk.models import BulkJob
 from training_mgr.certificates import codes, services as certificate_services, tasks as certificate_tasks
 from training_mgr.certificates.models import Certificate
+from training_mgr.core import jobs
 from training_mgr.core.db import utcnow
 from training_mgr.extensions import db
 from training_mgr.mail.models import OutboundEmail
@@ -86,7 +88,7 @@ def test_a_bulk_issue_shows_its_progress_on_another_app_server_as_it_goes(traini
     ]
     assert watcher.get(f"/jobs/{record.id}.json").json == {
         "id": record.id, "kind": "certificates.issue", "status": "done", "done": 5, "total": 5, "error": None,
-        "download_url": None, "progress": "5 of 5 certificates",
+        "download_url": None, "progress": "5 of 5 certificates", "note": None,
     }
     page = watcher.get(f"/jobs/{record.id}").text
     assert "5 of 5 certificates" in page and "5 certificates issued." in page
@@ -262,6 +264,87 @@ def test_a_job_the_queue_lost_is_queued_again_and_one_that_keeps_stopping_is_giv
     assert (db.session.get(BulkJob, lost.id).status, db.session.get(BulkJob, lost.id).done) == ("done", 2)
     stuck = db.session.get(BulkJob, stuck.id)
     assert stuck.status == "failed" and "stopped 3 times without finishing" in stuck.error
+
+
+def _redis_down(monkeypatch, task_name):
+    """The queue refuses ``task_name`` as Redis does when it is down; ``monkeypatch.undo()`` brings it back."""
+    from kombu.exceptions import OperationalError
+
+    def refused(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(jobs.task(task_name), "apply_async", refused)
+
+
+def test_a_job_started_while_redis_was_down_runs_at_the_schedulers_next_run_once_redis_answers(
+        training, people, login, app, monkeypatch):
+    eligible(training, 2)
+    _redis_down(monkeypatch, "training_mgr.certificates.tasks.issue_certificates")
+    officer = login(people.officer)
+    record = job_of(officer.post(issue_url(training), data={"scope": "all"}))
+    assert record.status == "queued" and "Waiting for its turn" in officer.get(f"/jobs/{record.id}").text
+
+    assert resume_stalled_jobs() == 0  # the scheduler's run while Redis is still down: nothing lost, nothing spent
+    db.session.rollback()
+    assert (db.session.get(BulkJob, record.id).status, db.session.get(BulkJob, record.id).attempts) == ("queued", 0)
+
+    monkeypatch.undo()  # Redis answers again; the scheduler's next run comes a minute later
+    a_minute_ago = utcnow() - timedelta(seconds=app.config["JOB_RESUME_EVERY_SECONDS"])
+    db.session.execute(update(BulkJob).where(BulkJob.id == record.id).values(created_at=a_minute_ago))
+    db.session.commit()
+    assert a_minute_ago > utcnow() - timedelta(seconds=app.config["JOB_STALLED_AFTER_SECONDS"])  # not stalled yet
+    assert resume_stalled_jobs() == 1
+    status = officer.get(f"/jobs/{record.id}.json").json
+    assert (status["status"], status["progress"]) == ("done", "2 of 2 certificates")
+
+
+def test_a_job_is_stalled_by_its_last_progress_and_its_page_says_it_will_be_resumed(
+        training, people, login, app, monkeypatch):
+    eligible(training, 2)
+    certificate_services.issue_certificates(training, by_user=people.officer)
+    monkeypatch.setattr(bulk, "queue", lambda record: None)
+    record_id = bulk.start("certificates.export", by_user=people.officer, training=training,
+                           params={"format": "zip"}).id
+    monkeypatch.undo()
+    zip_of_pdfs = certificate_services.zip_of_pdfs
+
+    def killed_after_the_first(certificates, on_progress):
+        def advance(*args):
+            on_progress(*args)
+            raise WorkerKilled()
+        return zip_of_pdfs(certificates, on_progress=advance)
+
+    monkeypatch.setattr(certificate_services, "zip_of_pdfs", killed_after_the_first)
+    with pytest.raises(WorkerKilled):
+        certificate_tasks.export_certificates(record_id)
+    monkeypatch.undo()
+    officer = login(people.officer)
+
+    def progress_ago(seconds):  # started an hour ago; its last progress ``seconds`` ago
+        now = utcnow()
+        db.session.execute(update(BulkJob).where(BulkJob.id == record_id).values(
+            created_at=now - timedelta(hours=1), started_at=now - timedelta(hours=1),
+            heartbeat_at=now - timedelta(seconds=seconds)))
+        db.session.commit()
+
+    stalled_after = app.config["JOB_STALLED_AFTER_SECONDS"]
+    progress_ago(5)
+    assert resume_stalled_jobs() == 0  # working: an hour since it started counts for nothing
+    assert officer.get(f"/jobs/{record_id}.json").json["note"] is None
+    assert "will be resumed automatically" not in officer.get(f"/jobs/{record_id}").text
+
+    progress_ago(stalled_after - 10)  # quiet for a while: not stalled yet, and the page says what will happen
+    assert resume_stalled_jobs() == 0
+    note = ("No progress for a while. If the worker running this job stopped, the job will be resumed automatically: "
+            "there is no need to start it again.")
+    assert officer.get(f"/jobs/{record_id}.json").json["note"] == note
+    assert note in officer.get(f"/jobs/{record_id}").text
+
+    progress_ago(stalled_after + 1)
+    assert stalled_after <= 5 * 60  # taken up within minutes of its last progress, not a quarter of an hour
+    assert resume_stalled_jobs() == 1
+    status = officer.get(f"/jobs/{record_id}.json").json
+    assert (status["status"], status["progress"], status["note"]) == ("done", "2 of 2 certificates", None)
 
 
 # --- files ------------------------------------------------------------------------------------------------------

@@ -84,12 +84,19 @@ class Defaults:
     #: where the scheduler keeps the time of each job's latest run; None: instance/celerybeat-schedule
     JOB_SCHEDULE_FILE = None
     #: seconds a job taken by a worker may stay unacknowledged before Redis gives it to another worker (the worker
-    #: was killed outright): longer than any one job runs (a part of certificates takes seconds; a programme
-    #: spreadsheet at a million registrations, minutes), since a job still running then would run twice
-    JOB_VISIBILITY_TIMEOUT_SECONDS = 15 * 60
-    #: bulk jobs (certificates, reports, imports) queued or running with no progress for this long are queued again
-    #: (``bulk.services.resume_stalled``: their worker was lost, or Redis lost the job), checked this often …
-    JOB_STALLED_AFTER_SECONDS = 15 * 60
+    #: was killed outright). It must be longer than any one job runs, since a job still running then would run twice:
+    #: the longest is a programme spreadsheet at a million registrations, 60-80 s measured (a part of 50 certificates
+    #: takes a few seconds), so 5 minutes leaves it room on a busy machine. A bulk job of a killed worker comes back
+    #: sooner, by JOB_STALLED_AFTER_SECONDS; this is the backstop for the others (e-mail, the recurring jobs)
+    JOB_VISIBILITY_TIMEOUT_SECONDS = 5 * 60
+    #: bulk jobs (certificates, reports, imports) queued or running with no sign of life for this long (their latest
+    #: progress, a part's commit, their taking up or hand-over to the queue) are queued again
+    #: (``bulk.services.resume_stalled``: their worker was lost, or Redis lost the job), checked this often … A live
+    #: job shows progress every few seconds (a part's commit, each certificate, letter or row; the longest single
+    #: step, a PDF report drawn at once, takes seconds), so 2 minutes of silence means its worker is gone; a job
+    #: judged stalled wrongly only runs again, which is safe. A job Redis was down for when it was started is handed
+    #: over at the first check Redis answers, without this wait
+    JOB_STALLED_AFTER_SECONDS = 2 * 60
     JOB_RESUME_EVERY_SECONDS = 60
     #: … and given up, with the reason shown, once taken up this many times
     JOB_MAX_ATTEMPTS = 3

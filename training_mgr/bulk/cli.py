@@ -9,7 +9,7 @@ jobs_cli = AppGroup("jobs", help="Bulk jobs (certificates, reports, imports).")
 @jobs_cli.command("resume")
 def resume_command():
     """Take up again the bulk jobs left unfinished with no progress for JOB_STALLED_AFTER_SECONDS (their process was
-    killed) and give up, with the reason shown, on those already tried JOB_MAX_ATTEMPTS times. Without Redis, run it
+    killed), hand over those never queued (Redis was down when they were started), and give up, with the reason shown, on those already tried JOB_MAX_ATTEMPTS times. Without Redis, run it
     from cron every few minutes; with Redis the scheduler runs it."""
     resumed = services.resume_stalled()
     click.echo(f"Queued {resumed} stalled job{'' if resumed == 1 else 's'} again.")

@@ -63,14 +63,22 @@ def start(kind: str, *, by_user, training=None, params: dict | None = None) -> B
     return record
 
 
-def queue(record: BulkJob) -> None:
-    """Put the record's job on the queue. Redis unreachable: logged, and the record stays queued until
-    ``resume_stalled`` takes it up (the database keeps the job; nothing is lost)."""
+def queue(record: BulkJob) -> bool:
+    """Put the record's job on the queue, and note the hand-over as its latest sign of life (``heartbeat_at``); False
+    when it could not be.
+    Redis unreachable: logged, and the record stays as it was (a new job: queued with no sign of life, which
+    ``resume_stalled`` hands over at its next run once Redis answers; the database keeps the job, nothing is lost)."""
     job_id = record.id
     try:
         jobs.task(KINDS[record.kind].task).apply_async((job_id,))
     except Exception:  # noqa: BLE001 - the broker's errors vary by transport
         current_app.logger.warning("bulk job %s could not be queued; it will be resumed later", job_id, exc_info=True)
+        return False
+    # (without Redis the job has run by now, and is left as it finished)
+    db.session.execute(update(BulkJob).where(BulkJob.id == job_id, BulkJob.status.in_(("queued", "running")))
+                       .values(heartbeat_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.commit()
+    return True
 
 
 def recent_jobs(training, kinds, limit: int = 5) -> list:
@@ -323,28 +331,48 @@ def forget_old_files(now=None) -> int:
 
 # --- taking up what a lost worker left --------------------------------------------------------------
 
+#: seconds a new job may go without a sign of life while ``start`` hands it to the queue (an unreachable Redis is
+#: given up within a few seconds: ``core.jobs``); after that, a job never handed over is handed over at once
+HAND_OVER_SECONDS = 15
+
+
+def last_sign_of_life(record: BulkJob):
+    """When the job last showed it is alive (aware UTC): its latest progress, a part's commit, its taking up by a
+    worker or its hand-over to the queue (``heartbeat_at``); for a job never handed over, its creation."""
+    return as_utc(record.heartbeat_at or record.created_at)
+
+
+def never_queued(record: BulkJob, now, hand_over_seconds: float = HAND_OVER_SECONDS) -> bool:
+    """Whether the job was never handed to the queue (Redis was down when it was started), judged ``now``: queued,
+    with no sign of life ``hand_over_seconds`` after it was made."""
+    return (record.status == "queued" and record.heartbeat_at is None
+            and (now - as_utc(record.created_at)).total_seconds() >= hand_over_seconds)
+
+
 def resume_stalled(now=None) -> int:
-    """Queue again every job that is queued or running with no sign of life for ``JOB_STALLED_AFTER_SECONDS`` (its
-    worker was killed, or Redis lost or never got it); fail the ones already taken up ``JOB_MAX_ATTEMPTS`` times.
-    Returns how many were queued again. Recurring (``JOB_RESUME_EVERY_SECONDS``)."""
+    """Hand over every job that never reached the queue (Redis was down when it was started), and queue again every
+    job queued or running with no sign of life (``last_sign_of_life``) for ``JOB_STALLED_AFTER_SECONDS`` (its worker
+    was killed, or Redis lost it); fail the ones already taken up ``JOB_MAX_ATTEMPTS`` times. Returns how many were
+    queued. Recurring (``JOB_RESUME_EVERY_SECONDS``), so a job started while Redis was down runs at its first run once
+    Redis answers (the scheduler's runs go through Redis too)."""
     config = current_app.config
     now = now or utcnow()
     stalled_after = float(config["JOB_STALLED_AFTER_SECONDS"])
+    hand_over = min(HAND_OVER_SECONDS, stalled_after)
     candidates = db.session.scalars(
         select(BulkJob).where(BulkJob.status.in_(("queued", "running"))).order_by(BulkJob.id)
     ).all()
     resumed = 0
     for record in candidates:
-        seen = as_utc(record.heartbeat_at or record.created_at)
-        if (now - seen).total_seconds() < stalled_after:
-            continue
-        if record.attempts >= int(config["JOB_MAX_ATTEMPTS"]):
-            fail(record.id, _("The job stopped %(count)s times without finishing, so it was given up. "
-                              "Please start it again.", count=record.attempts))
-            continue
-        record.heartbeat_at = now
-        db.session.commit()
-        current_app.logger.warning("bulk job %s (%s) had stalled; queued again", record.id, record.kind)
-        queue(record)
-        resumed += 1
+        if not never_queued(record, now, hand_over):
+            if record.status == "queued" and record.heartbeat_at is None:
+                continue  # being handed over by ``start`` this moment
+            if (now - last_sign_of_life(record)).total_seconds() < stalled_after:
+                continue
+            if record.attempts >= int(config["JOB_MAX_ATTEMPTS"]):
+                fail(record.id, _("The job stopped %(count)s times without finishing, so it was given up. "
+                                  "Please start it again.", count=record.attempts))
+                continue
+            current_app.logger.warning("bulk job %s (%s) had stalled; queued again", record.id, record.kind)
+        resumed += queue(record)
     return resumed

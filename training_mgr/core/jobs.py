@@ -199,7 +199,7 @@ def init_app(app: Flask, beat_schedule: dict | None = None) -> Celery:
         # longer than any one job runs (JOB_VISIBILITY_TIMEOUT_SECONDS; long work is split into short parts), and the
         # abandoned jobs are looked for every 10 s rather than Kombu's default of 100 s
         broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5,
-                                  "visibility_timeout": float(app.config.get("JOB_VISIBILITY_TIMEOUT_SECONDS") or 900),
+                                  "visibility_timeout": float(app.config.get("JOB_VISIBILITY_TIMEOUT_SECONDS") or 300),
                                   "unacked_restore_interval": 10, "unacked_restore_throttle": 1},
         result_backend_transport_options={"retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                                                            "interval_max": 0.5}},

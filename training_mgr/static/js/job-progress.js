@@ -7,10 +7,13 @@
   }
   const bar = document.getElementById("job-bar");
   const text = document.getElementById("job-progress-text");
+  const note = document.getElementById("job-note");
   const every = parseInt(box.dataset.refreshMs, 10) || 2000;
 
   function show(status) {
     text.textContent = status.progress;
+    note.textContent = status.note || "";
+    note.hidden = !status.note;
     if (status.total) {
       bar.max = status.total;
       bar.value = status.done;
