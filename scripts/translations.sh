@@ -16,7 +16,7 @@ cd "$ROOT"
 
 extract() {
   mkdir -p "$TRANSLATIONS"
-  "$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+  "$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k _counted:1,2 \
     --ignore-dirs ".* __pycache__ node_modules" --project training_mgr --no-location --sort-output -o "$POT" .
 }
 

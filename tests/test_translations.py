@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[1]
 ARABIC_PO = ROOT / "training_mgr" / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
 #: the same keywords as scripts/translations.sh extract
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2), "_counted": (1, 2)}
 
 
 @pytest.fixture(scope="module")
