@@ -1,6 +1,6 @@
 """The knowledge tests summed by the database (``evaluation.tallies``): the kept sums equal a count over the answers
-after every kind of write that can change them, and the evaluation figures read from them equal the figures of the
-answers as stored."""
+after every kind of write that can change them (scores kept to nine decimals), and the evaluation figures read from
+them equal the figures of the answers as stored."""
 from collections import defaultdict
 from datetime import date
 
@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from tests.factories import OrganisationFactory, ParticipantFactory, RegistrationFactory, TrainingSessionFactory, UserFactory
 from training_mgr.evaluation import results
 from training_mgr.evaluation.models import Instrument, Response
-from training_mgr.evaluation.tallies import EvaluationTally
+from training_mgr.evaluation.tallies import SCALE, EvaluationTally
 from training_mgr.extensions import db
 from training_mgr.participants.models import Participant
 from training_mgr.registrations.models import Registration
@@ -23,7 +23,8 @@ FIELDS = ("pre_responses", "pre_sum", "post_responses", "post_sum", "paired", "p
 def kept():
     """{(training, sex, organisation or None): the sums kept}, rows with something in them."""
     rows = db.session.scalars(select(EvaluationTally)).all()
-    return {(r.training_id, r.sex, r.organisation_id or None): tuple(round(getattr(r, f), 9) for f in FIELDS)
+    return {(r.training_id, r.sex, r.organisation_id or None):
+            tuple(round(getattr(r, f) / SCALE if f.endswith("sum") else getattr(r, f), 9) for f in FIELDS)
             for r in rows if r.pre_responses or r.post_responses}
 
 

@@ -21,6 +21,27 @@ class Busy(RuntimeError):
         super().__init__(str(message))
 
 
+#: a PostgreSQL setting that a bulk load sets for its transaction (``defer_kept_counts``): the triggers that keep the
+#: reports' counts of people (``reports.tallies``, ``evaluation.tallies``) then leave its rows, and the load has them
+#: counted in one go before it commits. Inside one long transaction the tables grow unanalysed, so recounting
+#: thousands of people at each batch would be planned from stale statistics.
+KEPT_COUNTS_DEFERRED = "training_mgr.kept_counts_deferred"
+#: the first lines of such a trigger's PL/pgSQL function: nothing to do while a bulk load defers the counts
+SKIP_WHILE_DEFERRED = f"""  IF current_setting('{KEPT_COUNTS_DEFERRED}', true) = 'on' THEN
+    RETURN NULL;  -- the bulk load counts its rows in one go
+  END IF;
+"""
+
+
+def defer_kept_counts(session) -> bool:
+    """Defer the kept counts of people until the end of ``session``'s transaction (PostgreSQL; SQLite's triggers count
+    each row as it comes); True when deferred, and the caller must then have them counted again before it commits."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    session.execute(text("SELECT set_config(:name, 'on', true)"), {"name": KEPT_COUNTS_DEFERRED})
+    return True
+
+
 def utcnow() -> datetime:
     """Timezone-aware current time; stored as UTC."""
     return datetime.now(timezone.utc)

@@ -34,7 +34,7 @@ from ..participants.models import SEXES, Participant
 from ..recommendations.models import RECOMMENDATION_STATUSES, Recommendation
 from ..registrations.models import Registration
 from .models import Answer, Instrument, InstrumentItem, Question, Respondent, Response
-from .tallies import EvaluationTally
+from .tallies import SCALE, EvaluationTally
 
 #: the reaction survey is shown item by item only from this many responses (anonymity)
 MIN_REACTION_GROUP = 5
@@ -152,9 +152,10 @@ def evaluation_figures(training_ids, *, today: date | None = None, comments: boo
         for kind, responses, total in (("pre", pre_n, pre_sum), ("post", post_n, post_sum)):
             if responses:
                 before = scores[(training_id, kind)]
-                scores[(training_id, kind)] = (before[0] + responses, before[1] + total)
+                scores[(training_id, kind)] = (before[0] + responses, before[1] + total / SCALE)
         if n:
-            groups[training_id].append((sex, organisation_id or None, name, name_ar, (n, sum_pre, sum_post, increased)))
+            groups[training_id].append(
+                (sex, organisation_id or None, name, name_ar, (n, sum_pre / SCALE, sum_post / SCALE, increased)))
     counts = {(t, k): (n, unconfirmed or 0) for t, k, n, unconfirmed in survey_counts}
     items = defaultdict(list)
     for training_id, kind, question_id, text, text_ar, question_kind in survey_items:

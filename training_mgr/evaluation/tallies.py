@@ -9,34 +9,40 @@ responses with the registrations and the people, about 1.5 s of database CPU per
   under (their current ones);
 - ``evaluation_tallies``: those rows summed per training, sex and organisation (``NO_ORGANISATION`` for a person
   whose organisation is not in the list): responses and score sums of each test, and of the paired (both tests
-  taken) the number, their score sums and how many scored higher after. Each training's rows are summed again
-  from its people whenever one of them changes, so the sums are always the sums of the scores stored, never a
-  running total that could drift.
+  taken) the number, their score sums and how many scored higher after.
+
+Scores are kept in billionths (``SCALE``), so that every sum is a sum of whole numbers: the same answers always give
+the same sums, whatever order they came and went in (a running total of fractions would drift). A score ``k/n`` of a
+test of ``n`` questions is kept within half a billionth, so a mean differs from the mean of the stored scores by less
+than that, far below the 0.1 % the reports print.
 
 Triggers keep both in step with every write that can change them, on PostgreSQL and SQLite alike: a test response
 added, changed or removed (with its questionnaire, too); a registration added, removed or changed in status,
 training or person; a person's sex or organisation changed. Each makes the rows of the people and trainings
-concerned again (``refresh``); on PostgreSQL once per statement, holding a transaction lock per training so that
-two transactions summing one training wait for each other. Erasure keeps a person's sex, organisation,
-registrations and answers, so it changes nothing (``tests/test_evaluation_kept.py`` checks every write above).
+concerned again (``refresh``: their rows are taken out of the sums, made again and put back); on PostgreSQL once per
+statement, after a row lock on each person so that two transactions recounting the same person wait for each other.
+Erasure keeps a person's sex, organisation, registrations and answers, so it changes nothing
+(``tests/test_evaluation_kept.py`` checks every write above).
 
-The triggers are created with the tables (``create_all``, for tests) and by the migration
-``0033_evaluation_tallies`` (with a copy of ``TRIGGERS`` as it was then), which also fills both tables.
+The triggers are created with the tables (``create_all``, for tests) and by the migrations ``0033_evaluation_tallies``
+and ``0034_faster_kept_counts`` (each with a copy of ``TRIGGERS`` as it was then), which also fill both tables.
 """
-from sqlalchemy import DDL, Float, Index, Integer, String, event
+from sqlalchemy import DDL, BigInteger, Index, Integer, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.db import SKIP_WHILE_DEFERRED
 from ..extensions import db
 
 #: ``organisation_id`` of the rows of people whose organisation is not in the list
 NO_ORGANISATION = 0
-#: the first key of the PostgreSQL transaction locks taken per training while its rows are summed
-LOCK_KEY = 7301
+#: scores are kept in billionths
+SCALE = 1_000_000_000
 
 
 class EvaluationPerson(db.Model):
     """A confirmed participant's pre-test and post-test in one training (kept by triggers, never written by the
-    application). ``pre_taken``/``post_taken`` are 1 when the test was taken, 0 otherwise."""
+    application). ``pre_taken``/``post_taken`` are 1 when the test was taken, 0 otherwise; ``pre``/``post`` the
+    scores in billionths (``SCALE``), None when not taken or taken without a score."""
 
     __tablename__ = "evaluation_people"
     __table_args__ = (Index("ix_evaluation_people_participant_id", "participant_id"),)
@@ -47,13 +53,14 @@ class EvaluationPerson(db.Model):
     sex: Mapped[str] = mapped_column(String(6))
     organisation_id: Mapped[int | None] = mapped_column(Integer)
     pre_taken: Mapped[int] = mapped_column(default=0)
-    pre: Mapped[float | None] = mapped_column(Float)
+    pre: Mapped[int | None] = mapped_column(BigInteger)
     post_taken: Mapped[int] = mapped_column(default=0)
-    post: Mapped[float | None] = mapped_column(Float)
+    post: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class EvaluationTally(db.Model):
-    """The knowledge tests of one training's confirmed participants of one sex and organisation (scores 0..1)."""
+    """The knowledge tests of one training's confirmed participants of one sex and organisation (score sums in
+    billionths, ``SCALE``). Rows stay at 0 once made."""
 
     __tablename__ = "evaluation_tallies"
 
@@ -61,43 +68,55 @@ class EvaluationTally(db.Model):
     sex: Mapped[str] = mapped_column(String(6), primary_key=True)
     organisation_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     pre_responses: Mapped[int] = mapped_column(default=0)
-    pre_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    pre_sum: Mapped[int] = mapped_column(BigInteger, default=0)
     post_responses: Mapped[int] = mapped_column(default=0)
-    post_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    post_sum: Mapped[int] = mapped_column(BigInteger, default=0)
     #: took both tests; the score sums and how many scored higher after count only them
     paired: Mapped[int] = mapped_column(default=0)
-    paired_pre_sum: Mapped[float] = mapped_column(Float, default=0.0)
-    paired_post_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    paired_pre_sum: Mapped[int] = mapped_column(BigInteger, default=0)
+    paired_post_sum: Mapped[int] = mapped_column(BigInteger, default=0)
     increased: Mapped[int] = mapped_column(default=0)
+
+
+_SUMS = ("pre_responses", "pre_sum", "post_responses", "post_sum", "paired", "paired_pre_sum", "paired_post_sum",
+         "increased")
+
+
+def _add_to_tallies(sign, where):
+    """Add (``sign`` '') or take out ('-') the ``evaluation_people`` rows matched by ``where`` in the sums, in key
+    order (rows locked in one order by every transaction)."""
+    both = "pre_taken = 1 AND post_taken = 1"
+    group = f"training_id, sex, coalesce(organisation_id, {NO_ORGANISATION})"
+    return f"""INSERT INTO evaluation_tallies (training_id, sex, organisation_id, {', '.join(_SUMS)})
+    SELECT {group}, {sign}sum(pre_taken), {sign}coalesce(sum(pre), 0), {sign}sum(post_taken), {sign}coalesce(sum(post), 0),
+      {sign}sum(CASE WHEN {both} THEN 1 ELSE 0 END), {sign}coalesce(sum(CASE WHEN {both} THEN pre END), 0),
+      {sign}coalesce(sum(CASE WHEN {both} THEN post END), 0), {sign}sum(CASE WHEN {both} AND post > pre THEN 1 ELSE 0 END)
+    FROM evaluation_people WHERE {where} GROUP BY {group} ORDER BY 1, 2, 3
+    ON CONFLICT (training_id, sex, organisation_id) DO UPDATE SET
+      {', '.join(f"{c} = evaluation_tallies.{c} + excluded.{c}" for c in _SUMS)};"""
 
 
 def refresh(trainings: str, people: str) -> list[str]:
     """The statements that make again the rows of the people matched by ``people`` (a condition on ``{person}``)
-    in the trainings matched by ``trainings`` (a condition on ``{training}``), then sum those trainings again."""
+    in the trainings matched by ``trainings`` (a condition on ``{training}``): their rows are taken out of the
+    sums, made again from their registrations and answers, and put back."""
     def where(training, person):
         return f"{trainings.format(training=training)} AND {people.format(person=person)}"
 
-    both = "pre_taken = 1 AND post_taken = 1"
+    kept = where("training_id", "participant_id")
     return [
-        f"DELETE FROM evaluation_people WHERE {where('training_id', 'participant_id')};",
+        _add_to_tallies("-", kept),
+        f"DELETE FROM evaluation_people WHERE {kept};",
         f"""INSERT INTO evaluation_people (training_id, participant_id, sex, organisation_id, pre_taken, pre, post_taken, post)
     SELECT g.training_session_id, g.participant_id, p.sex, p.organisation_id,
-      max(CASE WHEN i.kind = 'pre' THEN 1 ELSE 0 END), max(CASE WHEN i.kind = 'pre' THEN r.score END),
-      max(CASE WHEN i.kind = 'post' THEN 1 ELSE 0 END), max(CASE WHEN i.kind = 'post' THEN r.score END)
+      max(CASE WHEN i.kind = 'pre' THEN 1 ELSE 0 END), max(CASE WHEN i.kind = 'pre' THEN CAST(round(r.score * {SCALE}) AS BIGINT) END),
+      max(CASE WHEN i.kind = 'post' THEN 1 ELSE 0 END), max(CASE WHEN i.kind = 'post' THEN CAST(round(r.score * {SCALE}) AS BIGINT) END)
     FROM registrations AS g JOIN participants AS p ON p.id = g.participant_id
     JOIN evaluation_instruments AS i ON i.training_session_id = g.training_session_id AND i.kind IN ('pre', 'post')
     JOIN evaluation_responses AS r ON r.instrument_id = i.id AND r.participant_id = g.participant_id
     WHERE g.status = 'confirmed' AND {where('g.training_session_id', 'g.participant_id')}
     GROUP BY g.training_session_id, g.participant_id, p.sex, p.organisation_id;""",
-        f"DELETE FROM evaluation_tallies WHERE {trainings.format(training='training_id')};",
-        f"""INSERT INTO evaluation_tallies (training_id, sex, organisation_id, pre_responses, pre_sum, post_responses,
-      post_sum, paired, paired_pre_sum, paired_post_sum, increased)
-    SELECT training_id, sex, coalesce(organisation_id, {NO_ORGANISATION}), sum(pre_taken), coalesce(sum(pre), 0),
-      sum(post_taken), coalesce(sum(post), 0), sum(CASE WHEN {both} THEN 1 ELSE 0 END),
-      coalesce(sum(CASE WHEN {both} THEN pre END), 0), coalesce(sum(CASE WHEN {both} THEN post END), 0),
-      sum(CASE WHEN {both} AND post > pre THEN 1 ELSE 0 END)
-    FROM evaluation_people WHERE {trainings.format(training='training_id')}
-    GROUP BY training_id, sex, coalesce(organisation_id, {NO_ORGANISATION});""",
+        _add_to_tallies("", kept),
     ]
 
 
@@ -145,7 +164,7 @@ def _pg_trigger(name, table, event_, trainings, people):
     return [
         f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM evaluation_tallies_refresh(ARRAY({trainings}), ARRAY({people}));
+{SKIP_WHILE_DEFERRED}  PERFORM evaluation_tallies_refresh(ARRAY({trainings}), ARRAY({people}));
   RETURN NULL;
 END $$""",
         f"CREATE TRIGGER {name} AFTER {event_} ON {table} REFERENCING {_TRANSITION[event_]} "
@@ -169,6 +188,10 @@ def _registration(row):
     return (f"{{training}} = {row}.training_session_id", f"{{person}} = {row}.participant_id")
 
 
+#: the people of a PostgreSQL refresh: its array ``ids``, as a set to join (the tables grow inside a bulk load's
+#: transaction, unanalysed: a plan from the array's elements walks the indexes of the people, whatever the statistics)
+_PG_PEOPLE = "{person} IN (SELECT unnest(ids))"
+
 #: {dialect: ([statements that create the triggers], [statements that drop them])}
 TRIGGERS = {
     "postgresql": ([
@@ -177,8 +200,8 @@ BEGIN
   IF cardinality(trainings) = 0 OR cardinality(ids) = 0 THEN
     RETURN;
   END IF;
-  PERFORM pg_advisory_xact_lock({LOCK_KEY}, t) FROM (SELECT DISTINCT t FROM unnest(trainings) AS t ORDER BY t) AS locked;
-  {chr(10).join(refresh("{training} = ANY(trainings)", "{person} = ANY(ids)"))}
+  PERFORM 1 FROM participants WHERE id IN (SELECT unnest(ids)) ORDER BY id FOR NO KEY UPDATE;
+  {chr(10).join(refresh("{training} IN (SELECT unnest(trainings))", _PG_PEOPLE))}
 END $$""",
         *[statement for spec in _PG for statement in _pg_trigger(*spec)],
     ], [
@@ -212,7 +235,17 @@ END $$""",
 }
 
 #: fills both tables from the rows stored before the triggers existed (the migration)
-BACKFILL = [statement.rstrip(";") for statement in refresh("TRUE", "TRUE")[1::2]]
+BACKFILL = [refresh("TRUE", "TRUE")[2].rstrip(";"), _add_to_tallies("", "TRUE").split(" ON CONFLICT", 1)[0].rstrip()]
+
+
+
+def rebuild() -> None:
+    """Count everything again from the stored rows, in ``db.session`` (a bulk load that deferred the triggers,
+    ``core.db.defer_kept_counts``, calls it before it commits)."""
+    for table in ('evaluation_tallies', 'evaluation_people'):
+        db.session.execute(text(f"DELETE FROM {table}"))
+    for statement in BACKFILL:
+        db.session.execute(text(statement))
 
 
 # With create_all, after every table exists (the triggers join several); dropped before the tables.

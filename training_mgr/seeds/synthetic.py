@@ -20,13 +20,16 @@ from sqlalchemy import func, select, text
 from ..attendance.models import AttendanceMark
 from ..auth.models import User
 from ..courses.models import Course
+from ..core.db import defer_kept_counts
 from ..core.text import folded_lines
+from ..evaluation import tallies as evaluation_tallies
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..participants.models import Participant
 from ..recommendations.models import Recommendation, RecommendationUpdate
 from .synthetic_evaluation import seed_evaluation
 from ..registrations.models import Registration
+from ..reports import tallies as persons_trained
 from ..trainings.models import SessionDay, SessionOrganiser, TrainingSession
 
 #: the day the synthetic world was drawn around; the data is shifted by ``today - WORLD_TODAY`` days
@@ -153,6 +156,7 @@ def seed_synthetic(n_sessions: int, n_participants: int, seed: int = 1, today: d
     if db.session.scalar(select(Participant.id).where(Participant.email.like(f"%@{domain}")).limit(1)):
         raise AlreadySeeded(f"Synthetic data for seed {seed} is already loaded.")
     today = today or date.today()
+    deferred = defer_kept_counts(db.session)  # counted once at the end, not at every batch
     shift = today - WORLD_TODAY
     stamp = datetime(2026, 1, 1, tzinfo=timezone.utc) + shift
 
@@ -289,6 +293,9 @@ def seed_synthetic(n_sessions: int, n_participants: int, seed: int = 1, today: d
         insert_rows(RecommendationUpdate, rec_updates)
     # a generator of its own, so that the rest of the world stays what it was before evaluation existed
     n_responses = seed_evaluation(random.Random(f"{seed}-evaluation"), [t for t, _ in attended], insert_rows, BATCH_ROWS)
+    if deferred:
+        persons_trained.rebuild()
+        evaluation_tallies.rebuild()
     db.session.commit()
     return {
         "sessions": n_sessions, "participants": pool_size, "registrations": n_registrations,
