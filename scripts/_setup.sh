@@ -39,8 +39,9 @@ install_python_project() {
   compile_translations
 }
 
-compile_translations() {
-  if compgen -G "training_mgr/translations/*/LC_MESSAGES/messages.po" >/dev/null; then
-    "$VENV/bin/pybabel" -q compile -d training_mgr/translations
+compile_translations() {  # compile_translations [FOLDER]: each language's messages.mo from its .po (the .mo are not in git)
+  local folder="${1:-training_mgr/translations}"
+  if compgen -G "$folder/*/LC_MESSAGES/messages.po" >/dev/null; then
+    "$VENV/bin/pybabel" -q compile -d "$folder"
   fi
 }

@@ -9,8 +9,12 @@
 #
 # CLUSTER_DIR (default instance/cluster) holds the state: `env` (the TRAINING_MGR_* settings every part runs with,
 # and CLUSTER_APP_URLS), the pid files and logs/. TRAINING_MGR_* variables set when `start` first runs are passed on
-# (e.g. TRAINING_MGR_MAIL_SERVER and _PORT). CLUSTER_WEB_CONCURRENCY (2) gunicorn workers per app server,
+# (e.g. TRAINING_MGR_MAIL_SERVER and _PORT); TRAINING_MGR_PUBLIC_BASE_URL, the address in e-mail links and QR codes,
+# is the first app server's unless given. CLUSTER_WEB_CONCURRENCY (2) gunicorn workers per app server,
 # CLUSTER_WORKER_CONCURRENCY (2) worker processes.
+#
+# From a fresh clone, `start` installs what is missing as scripts/demo.sh does (Debian packages, the virtualenv) and
+# compiles the translations (into TRAINING_MGR_BABEL_TRANSLATION_DIRECTORIES when that is set).
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 source "$ROOT/scripts/_postgres.sh"
 
@@ -51,19 +55,31 @@ wait_until() {  # wait_until SECONDS WHAT COMMAND…
   done
 }
 
+install_if_missing() {  # what a fresh clone lacks: Debian packages, the virtualenv (quietly: logs/install.log)
+  mkdir -p "$LOGS"
+  install_system_packages "${SYSTEM_PACKAGES_RUN[@]}" postgresql redis-server
+  if ! "$VENV/bin/python" -c 'import training_mgr, gunicorn' >/dev/null 2>&1; then
+    echo "cluster: installing the project into $(basename "$VENV")/ (log: $LOGS/install.log)"
+    install_python_project "" >"$LOGS/install.log" 2>&1 || { tail -20 "$LOGS/install.log" >&2; return 1; }
+  fi
+}
+
 write_state() {
   mkdir -p "$LOGS"
   local redis_port app_urls="" secret
   redis_port="$(free_port)"
   secret="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(32))')"
   for _ in "${APP_SERVERS[@]}"; do app_urls="$app_urls http://127.0.0.1:$(free_port)"; done
+  app_urls="${app_urls# }"
   {
     # settings passed on from the caller's environment first, so the cluster's own win
     env | grep '^TRAINING_MGR_' | grep -v -E '^TRAINING_MGR_(SQLALCHEMY_DATABASE_URI|REDIS_URL|TEST_DATABASE_URL)=' \
       | sed -E "s/^([^=]+)=(.*)$/export \1='\2'/" || true
     echo "export PG_DIR='$(mktemp -d -t training-mgr-cluster-pg.XXXXXX)'"
     echo "export REDIS_PORT=$redis_port"
-    echo "export CLUSTER_APP_URLS='${app_urls# }'"
+    echo "export CLUSTER_APP_URLS='$app_urls'"
+    # links in e-mails and QR codes lead to an app server of the cluster (the default, 127.0.0.1:5000, to nothing)
+    echo "export TRAINING_MGR_PUBLIC_BASE_URL='${TRAINING_MGR_PUBLIC_BASE_URL:-${app_urls%% *}}'"
     echo "export TRAINING_MGR_REDIS_URL='redis://127.0.0.1:$redis_port/0'"
     echo "export TRAINING_MGR_SECRET_KEY='$secret'"
     echo "export TRAINING_MGR_APP_SERVERS=${#APP_SERVERS[@]}"
@@ -87,7 +103,7 @@ start_redis() {
   running redis && return 0
   mkdir -p "$CLUSTER_DIR/redis"
   spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$CLUSTER_DIR/redis" \
-    --save "" --appendonly no --daemonize no
+    --save "" --appendonly yes --daemonize no  # as docs/deployment.md: queued jobs survive a restart of Redis
   wait_until 10 "Redis" redis-cli -p "$REDIS_PORT" ping
 }
 
@@ -124,9 +140,12 @@ stop_part() {  # stop_part NAME SECONDS: SIGTERM to its whole process group, SIG
 
 cmd_start() {
   unset TRAINING_MGR_SQLALCHEMY_DATABASE_URI TRAINING_MGR_REDIS_URL  # the cluster's own, from $STATE
+  install_if_missing
   [ -f "$STATE" ] || write_state
   # shellcheck disable=SC1090
   source "$STATE"
+  # not in git: without them every Arabic page and e-mail of the cluster would be in English
+  compile_translations "${TRAINING_MGR_BABEL_TRANSLATION_DIRECTORIES:-training_mgr/translations}"
   start_database
   start_redis
   start_apps

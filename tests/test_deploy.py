@@ -1,5 +1,7 @@
 """check-deploy: the production checklist fails on every unsafe setting and passes a sound one."""
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -96,6 +98,62 @@ def test_check_deploy_names_exactly_the_hosts_that_are_answered(migrated_databas
         assert line.startswith("[WARN] Trusted hosts:") and "[::1] cannot be matched" in line, output
     with app.app_context():
         db.engine.dispose()
+
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "training_mgr" / "translations"
+
+
+def test_a_language_offered_without_its_compiled_catalogue_fails(migrated_database, tmp_path):
+    """The .mo files are not kept in git: a fresh clone has none until they are compiled, and every Arabic page
+    and e-mail then comes out in English."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = tmp_path / "translations" / "ar" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = folder / "messages.po"
+    shutil.copy(TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po", po)
+    settings = {"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "translations")}
+
+    def arabic_log_in_page():
+        app = create_app(make_test_config(migrated_database, **{**SOUND, **settings}))
+        with app.app_context():
+            forget_translations()
+            page = app.test_client().get("/login?lang=ar").text
+            forget_translations()  # later tests read the real catalogues again
+            db.engine.dispose()
+        return "تسجيل الدخول" in page
+
+    result = check_deploy(migrated_database, **settings)
+    assert result.exit_code == 1 and not arabic_log_in_page()
+    assert "[FAIL] Translations: Arabic (ar): no compiled catalogue (messages.mo): its readers would get pages and " \
+           "e-mails in English." in result.output
+    assert "       -> Compile the catalogues" in result.output
+
+    def compile_catalogue():
+        with po.open("rb") as source, po.with_suffix(".mo").open("wb") as compiled:
+            write_mo(compiled, read_po(source, locale="ar"), use_fuzzy=False)
+
+    compile_catalogue()
+    result = check_deploy(migrated_database, **settings)
+    assert "[PASS] Translations: every language offered has its compiled catalogue (English, Arabic)." in result.output
+    assert result.exit_code == 0 and arabic_log_in_page(), result.output
+
+    # a translation changed in the .po since the catalogue was compiled
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "تسجيل الدخول"', 'msgstr "دخول"', 1), encoding="utf-8")
+    result = check_deploy(migrated_database, **settings)
+    assert result.exit_code == 1
+    assert "[FAIL] Translations: Arabic (ar): its messages.mo is older than messages.po (1 translated message missing " \
+           "or different)" in result.output
+    compile_catalogue()
+    assert check_deploy(migrated_database, **settings).exit_code == 0
+
+
+def forget_translations():
+    """Empty Flask-Babel's cache of catalogues: one for every app of the process, it would keep the first one read."""
+    from training_mgr.extensions import babel
+
+    babel.domain_instance.cache.clear()
 
 
 def test_demo_data_and_an_old_schema_fail(migrated_database, tmp_path):

@@ -61,6 +61,8 @@ def cluster(tmp_path_factory):
     smtp, stop_smtp = start_smtp_server()
     directory = tmp_path_factory.mktemp("cluster")
     env = {
+        # the translations as a fresh clone has them, with no compiled catalogue (the .mo files are not in git)
+        "TRAINING_MGR_BABEL_TRANSLATION_DIRECTORIES": str(uncompiled_translations(tmp_path_factory.mktemp("clone"))),
         "TRAINING_MGR_MAIL_SERVER": smtp.host, "TRAINING_MGR_MAIL_PORT": str(smtp.port),
         "TRAINING_MGR_MAIL_DEFAULT_SENDER": "trainings@agency.example",
         "TRAINING_MGR_FORM_MIN_FILL_SECONDS": "0",
@@ -90,6 +92,16 @@ def cluster(tmp_path_factory):
         stopped = cluster_command(directory, "stop")
         stop_smtp()
         assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+
+
+def uncompiled_translations(folder: Path) -> Path:
+    """A copy of the app's translations with the .po files alone, as in a fresh clone; returns its folder."""
+    source = ROOT / "training_mgr" / "translations"
+    for po in source.glob("*/LC_MESSAGES/messages.po"):
+        target = folder / "translations" / po.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(po, target)
+    return folder / "translations"
 
 
 def _logs(directory: Path) -> str:

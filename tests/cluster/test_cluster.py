@@ -1,7 +1,12 @@
 """Several app servers, proven on this machine (scripts/cluster.sh): two gunicorn servers, a worker and the
 scheduler on one PostgreSQL and one Redis, mail to a real SMTP server on loopback."""
+import os
+import re
+import signal
+import subprocess
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -128,9 +133,6 @@ def test_a_bulk_job_started_on_one_server_shows_its_progress_on_the_other(cluste
 
 
 def test_a_worker_killed_mid_job_and_started_again_completes_the_job_once(cluster, cluster_app):
-    import os
-    import signal
-
     officer, training_id = _completed_training_with_eligible(120)
     browser, job_id = _start_issue(cluster.urls[1], officer, training_id)
     status_of = Browser(cluster.urls[0], cookies=browser.cookies)
@@ -149,3 +151,52 @@ def test_a_worker_killed_mid_job_and_started_again_completes_the_job_once(cluste
     assert final["status"] == "done" and final["done"] == final["total"] == 120, final
     serials = _issued(training_id)
     assert len(serials) == 120 and len(set(serials)) == 120  # everyone once, no serial twice
+
+
+# --- what a new operator meets: Arabic, links that lead somewhere, servers that share no socket, a lasting queue ------
+
+def test_a_cluster_started_from_a_fresh_clone_serves_arabic(cluster):
+    # the fixture gave it the translations as a clone has them: .po files, no compiled catalogue (not in git)
+    folder = Path(cluster.settings["TRAINING_MGR_BABEL_TRANSLATION_DIRECTORIES"])
+    assert (folder / "ar" / "LC_MESSAGES" / "messages.mo").is_file()
+    for url in cluster.urls:
+        status, page = Browser(url).request("/login?lang=ar")
+        assert status == 200 and "تسجيل الدخول" in page, url
+
+
+def test_links_in_e_mails_lead_to_an_app_server_of_the_cluster(cluster, cluster_app):
+    assert cluster.settings["TRAINING_MGR_PUBLIC_BASE_URL"] == cluster.urls[0]
+    training = TrainingSessionFactory(title="Linked training", capacity=5)
+    organisation = OrganisationFactory()
+    db.session.commit()
+    sent_before = len(cluster.smtp.messages)
+    assert _register(cluster.urls[1], training.id, organisation.id, 99) == 302
+
+    def the_confirmation():
+        return next((m for m in cluster.smtp.messages[sent_before:] if "Linked training" in str(m["Subject"])), None)
+
+    message = wait_for(the_confirmation, timeout=60, what="the registration's e-mail")
+    links = re.findall(r"https?://[^\s<>\"')]+", message.get_body(("plain",)).get_content())
+    assert links and all(link.startswith(cluster.urls[0] + "/") for link in links), links
+    status, _ = Browser(cluster.urls[0]).request(links[0][len(cluster.urls[0]):])
+    assert status in (200, 302), links[0]
+
+
+def test_each_app_server_runs_without_a_control_socket_to_share(cluster):
+    for name in ("app1", "app2"):
+        log = (cluster.dir / "logs" / f"{name}.log").read_text()
+        assert "Listening at" in log and "Control socket listening" not in log, log[-2000:]
+
+
+def test_what_redis_holds_survives_its_restart(cluster):
+    def redis(*command):
+        return subprocess.run(["redis-cli", "-p", cluster.settings["REDIS_PORT"], *command],
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+
+    assert redis("SET", "cluster-test:kept", "yes") == "OK"
+    pid = cluster.pid("redis")
+    os.killpg(pid, signal.SIGTERM)  # a restart of Redis: queued jobs are kept in it like this key
+    wait_for(lambda: subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True)
+             .stdout.strip()[:1] in ("", "Z"), timeout=30, what="Redis to stop")
+    cluster.start()
+    assert redis("GET", "cluster-test:kept") == "yes"

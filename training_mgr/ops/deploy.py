@@ -40,6 +40,7 @@ def run_checks(app) -> list[Check]:
         _trusted_hosts(config),
         _rate_limit_storage(config, workers),
         _shared_state(config),
+        _translations(app),
     ]
 
 
@@ -235,6 +236,64 @@ def _shared_state(config) -> Check:
         return Check(name, "fail", "several servers, but " + "; ".join(what for what, _ in found) + ".",
                      " ".join(fix for _, fix in found))
     return Check(name, "pass", "nothing is kept on one machine: database, secret key, cache and counters are shared.")
+
+
+def stale_catalogues(app) -> list[tuple[str, str]]:
+    """The languages the product offers (``LANGUAGES``, but the default one, the source texts) whose pages and e-mails
+    would come out in the default language: (language, why) for each with no compiled catalogue (``messages.mo``) in
+    the translation folders (``BABEL_TRANSLATION_DIRECTORIES``, as Flask-Babel reads them), or one compiled before its
+    ``messages.po`` last changed (a translated message missing or different; compared by content, since an install
+    does not keep the files' times)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    config = app.config
+    folders = [Path(app.root_path) / folder
+               for folder in str(config.get("BABEL_TRANSLATION_DIRECTORIES") or "translations").split(";")]
+    found = []
+    for language in config.get("LANGUAGES") or ():
+        if language == config.get("BABEL_DEFAULT_LOCALE", "en"):
+            continue
+        mo = next((path for folder in folders if (path := folder / language / "LC_MESSAGES" / "messages.mo").is_file()),
+                  None)
+        if mo is None:
+            found.append((language, "no compiled catalogue (messages.mo)"))
+            continue
+        po = mo.with_suffix(".po")
+        if not po.is_file():  # an installed wheel may carry the compiled catalogue alone
+            continue
+        with mo.open("rb") as compiled_file, po.open("rb") as source_file:
+            compiled, source = read_mo(compiled_file), read_po(source_file, locale=language)
+        changed = sum(1 for message in source if message.id and message.string and not message.fuzzy
+                      and _strings(compiled.get(message.id, message.context)) != _strings(message))
+        if changed:
+            found.append((language, f"its messages.mo is older than messages.po ({changed} translated "
+                                    f"message{'' if changed == 1 else 's'} missing or different)"))
+    return found
+
+
+def _strings(message) -> tuple | None:
+    if message is None:
+        return None
+    return tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string,)
+
+
+def _translations(app) -> Check:
+    from babel import Locale
+
+    name = "Translations"
+    found = stale_catalogues(app)
+    default = Locale.parse(app.config.get("BABEL_DEFAULT_LOCALE", "en")).english_name
+    if found:
+        return Check(name, "fail", "; ".join(f"{Locale.parse(language).english_name} ({language}): {why}"
+                                             for language, why in found)
+                     + f": its readers would get pages and e-mails in {default}.",
+                     "Compile the catalogues: scripts/translations.sh compile (or pybabel compile -d "
+                     "training_mgr/translations); a wheel (pip install .) carries them compiled.")
+    offered = ", ".join(Locale.parse(language).english_name for language in app.config.get("LANGUAGES") or ())
+    return Check(name, "pass", f"every language offered has its compiled catalogue ({offered}).")
 
 
 def format_checks(checks: list[Check]) -> str:
