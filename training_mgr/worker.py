@@ -12,25 +12,28 @@ from .core import jobs
 #: packages with a ``tasks`` module of ``@job``s, imported before the Celery app is made
 TASK_MODULES = ("mail", "auth", "registrations", "erasure", "bulk", "certificates", "reports", "nominations", "evaluation", "questions", "messages", "letters")
 
-#: recurring jobs: (scheduler entry, job name, config key giving the seconds between two runs; 0 or None: off)
+#: recurring jobs: (scheduler entry, job name, config key giving the seconds between two runs, 0 or None: off; the
+#: `flask` command that does the same from cron where there is no Redis, hence no scheduler: docs/deployment.md has
+#: a cron line for each, tests/test_deployment_guide.py keeps them in step)
 RECURRING = (
-    ("mail: send what is due", "training_mgr.mail.tasks.send_pending_emails", "MAIL_SEND_PENDING_EVERY_SECONDS"),
+    ("mail: send what is due", "training_mgr.mail.tasks.send_pending_emails", "MAIL_SEND_PENDING_EVERY_SECONDS",
+     "mail send-pending"),
     ("registrations: release expired holds", "training_mgr.registrations.tasks.release_expired_holds",
-     "HOLD_RELEASE_EVERY_SECONDS"),
+     "HOLD_RELEASE_EVERY_SECONDS", "registrations release-expired"),
     ("participants: apply the retention rule", "training_mgr.erasure.tasks.apply_retention",
-     "RETENTION_EVERY_SECONDS"),
+     "RETENTION_EVERY_SECONDS", "participants apply-retention"),
     ("bulk jobs: take up what a lost worker left", "training_mgr.bulk.tasks.resume_stalled_jobs",
-     "JOB_RESUME_EVERY_SECONDS"),
+     "JOB_RESUME_EVERY_SECONDS", "jobs resume"),
     ("bulk jobs: drop files kept past their days", "training_mgr.bulk.tasks.forget_old_job_files",
-     "JOB_FILES_CLEANUP_EVERY_SECONDS"),
+     "JOB_FILES_CLEANUP_EVERY_SECONDS", "jobs forget-files"),
     ("nominations: remind focal points of the deadline", "training_mgr.nominations.tasks.send_deadline_reminders",
-     "NOMINATION_REMINDER_EVERY_SECONDS"),
+     "NOMINATION_REMINDER_EVERY_SECONDS", "nominations send-reminders"),
     ("evaluation: e-mail the follow-up surveys that are due", "training_mgr.evaluation.tasks.send_follow_up_surveys",
-     "EVALUATION_FOLLOW_UP_EVERY_SECONDS"),
+     "EVALUATION_FOLLOW_UP_EVERY_SECONDS", "evaluation send-follow-ups"),
     ("questions: erase sensitive answers past their retention", "training_mgr.questions.tasks.erase_expired_sensitive_answers",
-     "SENSITIVE_ANSWERS_ERASURE_EVERY_SECONDS"),
+     "SENSITIVE_ANSWERS_ERASURE_EVERY_SECONDS", "questions erase-expired"),
     ("messages: reminders, certificate notices and evaluation links that are due",
-     "training_mgr.messages.tasks.send_due_messages", "MESSAGES_EVERY_SECONDS"),
+     "training_mgr.messages.tasks.send_due_messages", "MESSAGES_EVERY_SECONDS", "messages send-due"),
 )
 
 
@@ -38,7 +41,7 @@ def beat_schedule(config) -> dict:
     """Celery beat's schedule from ``RECURRING`` and the intervals in ``config``: {entry: {task, schedule}}."""
     return {
         entry: {"task": name, "schedule": float(config[key])}
-        for entry, name, key in RECURRING if config.get(key)
+        for entry, name, key, _command in RECURRING if config.get(key)
     }
 
 
@@ -84,10 +87,8 @@ def scheduler_command(loglevel, celery_args):
 
 def _require_redis(app):
     if not app.config.get("REDIS_URL"):
+        commands = ", ".join(f"`flask {command}`" for _entry, _name, _key, command in RECURRING)
         click.echo(
-            "TRAINING_MGR_REDIS_URL is not set: jobs run inside the app (no worker needed). Without Redis, run "
-            "`flask mail send-pending` every minute, `flask registrations release-expired` every 5 minutes and "
-            "`flask messages send-due` every 15 minutes, "
-            "`flask participants apply-retention`, `flask nominations send-reminders` and `flask questions erase-expired` "
-            "daily from cron (and `flask jobs resume` every few minutes).", err=True)
+            "TRAINING_MGR_REDIS_URL is not set: jobs run inside the app (no worker needed). Without Redis, run the "
+            f"recurring jobs from cron instead ({commands}): see the cron lines in docs/deployment.md.", err=True)
         sys.exit(1)

@@ -6,7 +6,7 @@ messages_cli = AppGroup("messages", help="Messages to participants.")
 
 @messages_cli.command("send-due")
 def send_due_command():
-    """Send the reminders, certificate notices and evaluation links that are due (hourly from cron, without a worker)."""
+    """Send the reminders, certificate notices and evaluation links that are due (every 15 minutes from cron, without a worker)."""
     from .scheduled import send_due_messages
 
     counts = send_due_messages()
