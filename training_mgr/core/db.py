@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, text
+from sqlalchemy import DDL, CheckConstraint, event, text
 from sqlalchemy.exc import OperationalError
 
 #: what a user is told when a lock could not be had in time; shown with HTTP 503 (``core.errors``)
@@ -40,6 +40,24 @@ def defer_kept_counts(session) -> bool:
         return False
     session.execute(text("SELECT set_config(:name, 'on', true)"), {"name": KEPT_COUNTS_DEFERRED})
     return True
+
+
+def keep_with_triggers(metadata, triggers: dict) -> None:
+    """Have ``create_all`` on ``metadata`` make ``triggers`` ({dialect: ([statements that create them], [statements
+    that drop them])}) once every table exists (they may join several), and ``drop_all`` drop them first."""
+    for dialect, (create, drop) in triggers.items():
+        for statement in create:
+            event.listen(metadata, "after_create", DDL(statement).execute_if(dialect=dialect))
+        for statement in drop:
+            event.listen(metadata, "before_drop", DDL(statement).execute_if(dialect=dialect))
+
+
+def count_again(session, tables, statements) -> None:
+    """Empty the kept ``tables`` and fill them again with ``statements`` (their backfill), in ``session``."""
+    for table in tables:
+        session.execute(text(f"DELETE FROM {table}"))
+    for statement in statements:
+        session.execute(text(statement))
 
 
 def utcnow() -> datetime:

@@ -27,10 +27,10 @@ Erasure keeps a person's sex, organisation, registrations and answers, so it cha
 The triggers are created with the tables (``create_all``, for tests) and by the migrations ``0033_evaluation_tallies``
 and ``0034_faster_kept_counts`` (each with a copy of ``TRIGGERS`` as it was then), which also fill both tables.
 """
-from sqlalchemy import DDL, BigInteger, Index, Integer, String, event, text
+from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.db import SKIP_WHILE_DEFERRED
+from ..core.db import SKIP_WHILE_DEFERRED, count_again, keep_with_triggers
 from ..extensions import db
 
 #: ``organisation_id`` of the rows of people whose organisation is not in the list
@@ -238,19 +238,10 @@ END $$""",
 BACKFILL = [refresh("TRUE", "TRUE")[2].rstrip(";"), _add_to_tallies("", "TRUE").split(" ON CONFLICT", 1)[0].rstrip()]
 
 
-
 def rebuild() -> None:
     """Count everything again from the stored rows, in ``db.session`` (a bulk load that deferred the triggers,
     ``core.db.defer_kept_counts``, calls it before it commits)."""
-    for table in ('evaluation_tallies', 'evaluation_people'):
-        db.session.execute(text(f"DELETE FROM {table}"))
-    for statement in BACKFILL:
-        db.session.execute(text(statement))
+    count_again(db.session, ('evaluation_tallies', 'evaluation_people'), BACKFILL)
 
 
-# With create_all, after every table exists (the triggers join several); dropped before the tables.
-for _dialect, (_create, _drop) in TRIGGERS.items():
-    for _statement in _create:
-        event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))
-    for _statement in _drop:
-        event.listen(db.metadata, "before_drop", DDL(_statement).execute_if(dialect=_dialect))
+keep_with_triggers(db.metadata, TRIGGERS)

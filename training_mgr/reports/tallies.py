@@ -28,10 +28,10 @@ The triggers are created with the tables (``create_all``, for tests) and by the 
 (which also fills both tables from the rows already stored) and ``0034_faster_kept_counts``, each with a copy of
 ``TRIGGERS`` as it was then.
 """
-from sqlalchemy import DDL, Integer, String, event, text
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.db import SKIP_WHILE_DEFERRED
+from ..core.db import SKIP_WHILE_DEFERRED, count_again, keep_with_triggers
 from ..extensions import db
 
 #: ``course_id`` of the rows that count each person once over every course
@@ -215,19 +215,10 @@ BACKFILL = [
 ]
 
 
-
 def rebuild() -> None:
     """Count everything again from the stored rows, in ``db.session`` (a bulk load that deferred the triggers,
     ``core.db.defer_kept_counts``, calls it before it commits)."""
-    for table in ('persons_trained_tallies', 'trained_persons'):
-        db.session.execute(text(f"DELETE FROM {table}"))
-    for statement in BACKFILL:
-        db.session.execute(text(statement))
+    count_again(db.session, ('persons_trained_tallies', 'trained_persons'), BACKFILL)
 
 
-# With create_all, after every table exists (the triggers join several); dropped before the tables.
-for _dialect, (_create, _drop) in TRIGGERS.items():
-    for _statement in _create:
-        event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))
-    for _statement in _drop:
-        event.listen(db.metadata, "before_drop", DDL(_statement).execute_if(dialect=_dialect))
+keep_with_triggers(db.metadata, TRIGGERS)
