@@ -94,3 +94,36 @@ def test_names_in_the_other_script_keep_their_order_in_cells_without_a_box_of_th
     rows = markup["html"].split("<tbody>", 1)[1]
     assert '<td class="own-dir" dir="ltr">Civil Aviation Authority, ICAA.</td>' in rows
     assert "<bdi" not in rows.split("</table>", 1)[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_figures_line_up_at_the_end_of_their_column(people, lang):
+    import io
+
+    import pdfplumber
+
+    from tests.factories import OrganisationFactory
+
+    training = CompletedTrainingFactory(officers=[people.officer])
+    for name, women, men in (("Alpha", 10, 2), ("Bravo", 1, 0)):
+        organisation = OrganisationFactory(name=f"{name} Agency", name_ar=None)
+        for n in range(women + men):
+            attended(training, ["present"] * 3, participant=ParticipantFactory(
+                sex="female" if n < women else "male", organisation=organisation))
+    with force_locale(lang):
+        report = session_report_pdf(training)
+    with pdfplumber.open(io.BytesIO(report)) as document:
+        words = document.pages[0].extract_words()
+
+    def women(name):  # the organisation's first figure, by sex and organisation: the women's
+        first = next(w for w in words if w["text"] == name)
+        figures = sorted((w for w in words if abs(w["top"] - first["top"]) < 3 and w["text"].isdigit()),
+                         key=lambda w: w["x0"], reverse=lang == "ar")
+        return figures[0]
+
+    alpha, bravo = women("Alpha"), women("Bravo")
+    assert (alpha["text"], bravo["text"]) == ("10", "1")
+    if lang == "en":  # at the right, where an English line ends
+        assert abs(alpha["x1"] - bravo["x1"]) < 1 and alpha["x0"] < bravo["x0"] - 2
+    else:  # at the left, where an Arabic line ends
+        assert abs(alpha["x0"] - bravo["x0"]) < 1 and alpha["x1"] > bravo["x1"] + 2
