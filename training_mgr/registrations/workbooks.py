@@ -15,6 +15,10 @@ HELP_SHEETS = ("help",)
 #: how many cells with an unsaved formula result are named in the message
 NAMED_CELLS = 5
 
+#: columns of a sheet read at most: the templates have about ten; a sheet's declared dimension (up to 16,384
+#: columns) is ignored, so a tiny file cannot make every row be padded to thousands of empty cells
+MAX_COLUMNS = 64
+
 
 class WorkbookError(DomainError):
     """The workbook cannot be read as a list; the message says why and what to do. ``sheets``: the workbook's
@@ -43,14 +47,15 @@ def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int,
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > max_unpacked:
             raise WorkbookError(_("This spreadsheet is too large once unpacked; keep only the nomination list in it."))
-        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        values = _open(load_workbook, data, data_only=True)
         sheet = _the_sheet(values, preferred, chosen)
-        rows = [list(row) for row in islice(sheet.iter_rows(values_only=True), max_rows + 1)]
+        rows = [list(row) for row in islice(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), max_rows + 1)]
         values.close()
         uncached = []
         if any(value is None for row in rows for value in row):  # a formula without its result reads as empty
-            formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            for line, row in enumerate(islice(formulas[sheet.title].iter_rows(values_only=True), max_rows + 1), 1):
+            formulas = _open(load_workbook, data, data_only=False)
+            cells = formulas[sheet.title].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            for line, row in enumerate(islice(cells, max_rows + 1), 1):
                 for column, formula in enumerate(row, 1):
                     if (isinstance(formula, str) and formula.startswith("=") and line <= len(rows)
                             and column <= len(rows[line - 1]) and rows[line - 1][column - 1] is None):
@@ -68,6 +73,14 @@ def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int,
     return rows
 
 
+def _open(load_workbook, data: bytes, data_only: bool):
+    """The workbook read-only, each sheet reading only the cells its file holds (not its declared dimension)."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    for sheet in workbook.worksheets:
+        sheet.reset_dimensions()
+    return workbook
+
+
 def _the_sheet(workbook, preferred: str, chosen: str | None):
     sheets = workbook.worksheets
     titles = [sheet.title for sheet in sheets]
@@ -83,7 +96,8 @@ def _the_sheet(workbook, preferred: str, chosen: str | None):
     if len(sheets) == 1:
         return sheets[0]
     candidates = [sheet for sheet in sheets if sheet.title.strip().casefold() not in HELP_SHEETS
-                  and any(any(value is not None for value in row) for row in islice(sheet.iter_rows(values_only=True), 5))]
+                  and any(any(value is not None for value in row)
+                          for row in islice(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 5))]
     if len(candidates) == 1:
         return candidates[0]
     raise WorkbookError(_(
