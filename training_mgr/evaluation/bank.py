@@ -185,7 +185,7 @@ def import_questions(course, filename: str, data: bytes, *, max_bytes: int, by_u
 
     if check_upload(filename, data, max_bytes) != "xlsx":
         raise QuestionError(_l("Please upload an XLSX spreadsheet."), field="file")
-    header, rows = read_rows("xlsx", data, preferred=IMPORT_SHEET, sheet=sheet)
+    header, rows = read_rows("xlsx", data, preferred=IMPORT_SHEET, sheet=sheet, subject="questions")
     result = parse_rows(header, rows)
     if result.errors:
         raise QuestionError(join_parts((_("Row %(line)s: %(error)s", line=line, error=error)

@@ -114,10 +114,20 @@ def check_upload(filename: str, data: bytes, max_bytes: int) -> str:
     return extension
 
 
-def read_rows(kind: str, data: bytes, *, preferred: str = "Nominations", sheet: str | None = None):
+def too_many_rows_message(subject: str) -> str:
+    """The refusal of a list longer than MAX_IMPORT_ROWS, naming what is imported: ``subject`` is "nominations"
+    or "questions"."""
+    if subject == "questions":
+        return _("A question bank import may hold at most %(count)s rows.", count=MAX_IMPORT_ROWS)
+    return _("A nomination list may hold at most %(count)s rows.", count=MAX_IMPORT_ROWS)
+
+
+def read_rows(kind: str, data: bytes, *, preferred: str = "Nominations", sheet: str | None = None,
+              subject: str = "nominations"):
     """(header, [(line, [cell, …]), …]) from a checked upload; blank rows are skipped. A workbook's list is the
-    ``sheet`` the user chose, else the sheet titled ``preferred`` as in the template (``workbooks.read_sheet``)."""
-    table = _read_csv(data) if kind == "csv" else _read_xlsx(data, preferred, sheet)
+    ``sheet`` the user chose, else the sheet titled ``preferred`` as in the template (``workbooks.read_sheet``).
+    ``subject`` ("nominations" or "questions") names what is imported in the messages."""
+    table = _read_csv(data) if kind == "csv" else _read_xlsx(data, preferred, sheet, subject)
     if not table:
         raise NominationImportError(_("The file is empty."))
     header, rows = table[0], []
@@ -125,7 +135,7 @@ def read_rows(kind: str, data: bytes, *, preferred: str = "Nominations", sheet: 
         if any(cells):
             rows.append((line, cells))
     if len(rows) > MAX_IMPORT_ROWS:
-        raise NominationImportError(_("A nomination list may hold at most %(count)s rows.", count=MAX_IMPORT_ROWS))
+        raise NominationImportError(too_many_rows_message(subject))
     return header, rows
 
 
@@ -143,16 +153,16 @@ def _read_csv(data: bytes):
         raise NominationImportError(_("The CSV file could not be read: %(error)s", error=str(error))) from None
 
 
-def _read_xlsx(data: bytes, preferred: str, chosen: str | None):
+def _read_xlsx(data: bytes, preferred: str, chosen: str | None, subject: str):
     try:
         rows = workbooks.read_sheet(data, preferred=preferred, chosen=chosen, max_rows=MAX_XLSX_SHEET_ROWS,
-                                    max_unpacked=MAX_XLSX_UNPACKED_BYTES)
+                                    max_unpacked=MAX_XLSX_UNPACKED_BYTES, subject=subject)
     except workbooks.WorkbookError as error:
         refused = NominationImportError(str(error), field=error.field)
         refused.sheets = error.sheets
         raise refused from None
     if len(rows) > MAX_XLSX_SHEET_ROWS:
-        raise NominationImportError(_("A nomination list may hold at most %(count)s rows.", count=MAX_IMPORT_ROWS))
+        raise NominationImportError(too_many_rows_message(subject))
     return [[_cell_text(value) for value in row] for row in rows]
 
 

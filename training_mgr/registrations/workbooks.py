@@ -15,6 +15,14 @@ HELP_SHEETS = ("help",)
 #: how many cells with an unsaved formula result are named in the message
 NAMED_CELLS = 5
 
+
+def too_large_message(subject: str) -> str:
+    """The refusal of a workbook too large once unpacked, naming what is imported: ``subject`` is "nominations"
+    (a nomination list) or "questions" (a question bank)."""
+    if subject == "questions":
+        return _("This spreadsheet is too large once unpacked; keep only the question bank in it.")
+    return _("This spreadsheet is too large once unpacked; keep only the nomination list in it.")
+
 #: columns of a sheet read at most: the templates have about ten; a sheet's declared dimension (up to 16,384
 #: columns) is ignored, so a tiny file cannot make every row be padded to thousands of empty cells
 MAX_COLUMNS = 64
@@ -29,11 +37,13 @@ class WorkbookError(DomainError):
         self.sheets = tuple(sheets)
 
 
-def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int, chosen: str | None = None) -> list[list]:
+def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int, chosen: str | None = None,
+               subject: str = "nominations") -> list[list]:
     """The rows (lists of cell values; None for an empty cell) of the workbook's list: the sheet ``chosen`` by the
     user, else the sheet titled ``preferred`` (any case, as the template names it), else the only sheet, else the
     only one that is neither empty nor a help sheet; at most ``max_rows`` + 1 rows are read (the caller refuses
-    more).
+    more). Hidden sheets are never read nor offered. ``subject`` names what is imported in messages
+    (``too_large_message``).
 
     Raises WorkbookError for a file bigger than ``max_unpacked`` bytes once unpacked, a file that is no XLSX,
     several candidate sheets or a ``chosen`` sheet the workbook lacks (with ``sheets``, for the user to choose),
@@ -46,7 +56,7 @@ def read_sheet(data: bytes, *, preferred: str, max_rows: int, max_unpacked: int,
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > max_unpacked:
-            raise WorkbookError(_("This spreadsheet is too large once unpacked; keep only the nomination list in it."))
+            raise WorkbookError(too_large_message(subject))
         values = _open(load_workbook, data, data_only=True)
         sheet = _the_sheet(values, preferred, chosen)
         rows = [list(row) for row in islice(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), max_rows + 1)]
@@ -82,7 +92,8 @@ def _open(load_workbook, data: bytes, data_only: bool):
 
 
 def _the_sheet(workbook, preferred: str, chosen: str | None):
-    sheets = workbook.worksheets
+    # a hidden sheet is not what the user sees when opening the file: it is never read without being asked
+    sheets = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
     titles = [sheet.title for sheet in sheets]
     if chosen:
         named = [sheet for sheet in sheets if sheet.title.strip().casefold() == chosen.strip().casefold()]
