@@ -23,6 +23,7 @@ def too_large_message(subject: str) -> str:
         return _("This spreadsheet is too large once unpacked; keep only the question bank in it.")
     return _("This spreadsheet is too large once unpacked; keep only the nomination list in it.")
 
+
 #: columns of a sheet read at most: the templates have about ten; a sheet's declared dimension (up to 16,384
 #: columns) is ignored, so a tiny file cannot make every row be padded to thousands of empty cells
 MAX_COLUMNS = 64
