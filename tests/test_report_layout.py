@@ -42,3 +42,29 @@ def test_tables_with_a_row_per_training_have_fixed_columns(app, monkeypatch):
     assert len(per_training) >= 2
     for attributes in per_training:
         assert re.search(r'class="[^"]*\bdata\b', attributes), f"<table{attributes}> lays out every cell twice"
+
+
+def test_each_overdue_recommendation_reads_as_its_text_then_what_is_known_of_it(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from tests.factories import (
+        CompletedTrainingFactory, OrganisationFactory, RecommendationFactory, RecommendationUpdateFactory,
+    )
+    from tests.pdf_reading import pdftotext_lines
+
+    training = CompletedTrainingFactory(title="Border management", start_date=date(2022, 2, 15))
+    ministry = OrganisationFactory(name="Ministry of Interior")
+    late = RecommendationFactory(training=training, text="Adopt procedures to refer vulnerable persons.", status="in_progress",
+                                 responsible_organisation=ministry, due_date=date(2022, 6, 1))
+    RecommendationUpdateFactory(recommendation=late, date=date(2022, 5, 18))
+    RecommendationFactory(training=training, text="Train female officers at every crossing point.", status="agreed",
+                          responsible_organisation=None, due_date=date(2022, 7, 1))
+    with force_locale("en"):
+        text = " ".join(" ".join(pdftotext_lines(documents.programme_report_pdf(ProgrammeFilters()))).split())
+    section = text[text.index("Overdue recommendations"):]
+    assert ("Adopt procedures to refer vulnerable persons. Training: Border management · Responsible organisation: "
+            "Ministry of Interior · Due date: Jun 1, 2022 · Status: In progress · Latest update: May 18, 2022") in section
+    assert ("Train female officers at every crossing point. Training: Border management · Responsible organisation: — · "
+            "Due date: Jul 1, 2022 · Status: Agreed · Latest update: —") in section
