@@ -109,6 +109,18 @@ def test_certificate_ready_is_sent_once_when_a_certificate_is_issued(app, mail):
     assert certificate.serial in text_of(message) and f"/verify/{certificate.code}" in text_of(message)
 
 
+def test_certificate_ready_goes_out_as_soon_as_a_bulk_issue_finishes(app, mail, login):
+    officer = UserFactory(role="officer")
+    training = CompletedTrainingFactory(officers=[officer])
+    earned = [attended(training, ["present"] * 3) for _ in range(2)]
+    issue = login(officer).post(f"/officer/trainings/{training.id}/certificates/issue", data={"scope": "all"})
+    assert issue.status_code == 302 and issue.location.startswith("/jobs/")
+    # no recurring run happened: the issue job's end queued the due messages
+    ready = [m["To"] for m in mail.messages if str(m["Subject"]).startswith("Your certificate is ready")]
+    assert sorted(ready) == sorted(r.participant.email for r in earned)
+    assert send_due_messages()["certificate.ready"] == 0  # each once
+
+
 def test_evaluation_links_go_to_confirmed_participants_who_have_not_answered_when_a_questionnaire_opens(app, mail):
     officer = UserFactory(role="officer")
     training = TrainingSessionFactory(officers=[officer])

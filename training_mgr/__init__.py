@@ -119,6 +119,7 @@ def _connect_features(app):
     from .registrations.services import promote_from_waitlist
     from .agenda.services import agenda_of, released_materials
     from .messages.services import log_of
+    from .messages.tasks import announce_issued_certificates
     from .nominations.balance import quota_refusal
     from .reports.officer_home import training_figures
 
@@ -126,6 +127,7 @@ def _connect_features(app):
     signals.days_in_use.connect(days_with_marks)
     signals.seats_freed.connect(promote_from_waitlist)
     signals.training_cancelled.connect(training_cancelled)
+    signals.certificates_issued.connect(announce_issued_certificates)  # "your certificate is ready" at once
     signals.badge_links.connect(badge_urls)
     signals.confirmation_blocked.connect(quota_refusal)  # a nominee on their organisation's waiting list
     app.add_template_global(training_figures)  # a training's key figures on its page (trainings/detail.html)

@@ -109,16 +109,17 @@ def run(job_id: int, work) -> None:
         _mark_done(job_id)
 
 
-def run_part(job_id: int, number: int, work) -> None:
+def run_part(job_id: int, number: int, work) -> bool:
     """Run ``work(record, number)``, part ``number`` of a split job, unless the job is finished or the part done;
-    then finish the job when this was its last part. ``work`` calls ``part_done`` before its own commit."""
+    then finish the job when this was its last part. ``work`` calls ``part_done`` before its own commit. True when
+    this call finished the job (once per job, whatever runs twice)."""
     record = db.session.get(BulkJob, job_id)
     if record is None or record.finished:
-        return
+        return False
     if not _part_is_done(job_id, number):
         if _guarded(job_id, lambda: work(record, number)) is _FAILED:
-            return
-    finish_if_complete(job_id)
+            return False
+    return finish_if_complete(job_id)
 
 
 def _guarded(job_id: int, call):
@@ -300,17 +301,19 @@ def part_done(record_id: int, number: int, count: int) -> bool:
     return True
 
 
-def finish_if_complete(job_id: int) -> None:
-    """Mark a split job done once all its parts are (one statement: of two parts finishing together, one does it)."""
+def finish_if_complete(job_id: int) -> bool:
+    """Mark a split job done once all its parts are (one statement: of two parts finishing together, one does it);
+    True for the call that did."""
     db.session.rollback()
     parts = select(func.count()).where(BulkJobPart.job_id == job_id).scalar_subquery()
-    db.session.execute(
+    finished = db.session.execute(
         update(BulkJob)
         .where(BulkJob.id == job_id, BulkJob.status.in_(("queued", "running")), BulkJob.parts_total == parts)
         .values(status="done", finished_at=utcnow())
         .execution_options(synchronize_session=False)
-    )
+    ).rowcount
     db.session.commit()
+    return finished == 1
 
 
 def forget_old_files(now=None) -> int:

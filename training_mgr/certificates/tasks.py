@@ -6,7 +6,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..bulk import services as bulk
+from ..bulk.models import BulkJob
+from ..core import signals
 from ..core.jobs import job
+from ..extensions import db
 from . import services
 
 #: the job that issues one part of a bulk issue
@@ -39,8 +42,10 @@ def _plan_and_queue_parts(record):
 
 @job()
 def issue_certificate_part(job_id: int, number: int) -> None:
-    """Part ``number`` of a bulk issue: render and issue its certificates, and count them, in one commit."""
-    bulk.run_part(job_id, number, _issue_part)
+    """Part ``number`` of a bulk issue: render and issue its certificates, and count them, in one commit. The part
+    that finishes the issue says so (``signals.certificates_issued``): "your certificate is ready" goes out then."""
+    if bulk.run_part(job_id, number, _issue_part):
+        signals.certificates_issued.send(db.session.get(BulkJob, job_id).training)
 
 
 def _issue_part(record, number: int) -> None:

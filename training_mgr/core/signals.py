@@ -46,6 +46,11 @@ seats_freed = _signals.signal("seats-freed")
 #: sign-in sheet prints each link as a QR code beside the person's row.
 badge_links = _signals.signal("badge-links")
 
+#: a bulk issue of a training's certificates finished, committed (sender: the training). Messages announces them at
+#: once, queuing its job of due messages (``messages.tasks.announce_issued_certificates``), rather than at its next
+#: recurring run, up to MESSAGES_EVERY_SECONDS later.
+certificates_issued = _signals.signal("certificates-issued")
+
 #: a training was cancelled and the change committed (sender: the training). Registrations tells everyone still
 #: registered: ``registrations.notifications.training_cancelled``.
 training_cancelled = _signals.signal("training-cancelled")
