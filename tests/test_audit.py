@@ -95,3 +95,19 @@ def test_a_trainings_log_reads_in_its_time_zone_and_the_global_log_in_utc(people
     assert "8:30" in own and "5:30" not in own and "(Asia/Baghdad)" in own
     everything = text_of(admin.get("/admin/audit"))
     assert "5:30" in everything and "Times are in UTC." in everything
+
+
+def test_a_date_that_is_no_date_is_shown_beside_its_field_and_not_exported_as_the_whole_log(people, login, logged):
+    client = login(people.admin)
+    page = client.get("/admin/audit?date_from=2026-13-45")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'id="date_from-error"' in html and "Not a date: write it as YYYY-MM-DD" in html
+    export = client.get("/admin/audit.csv?date_from=2026-13-45")
+    assert export.status_code == 400 and export.mimetype == "text/html"
+    assert "Not a date: write it as YYYY-MM-DD" in export.get_data(as_text=True)
+    assert "Basra" not in export.get_data(as_text=True)  # no log rows were sent
+    officer = login(people.officer)
+    export = officer.get(f"/officer/trainings/{logged.id}/audit.csv?date_to=yesterday")
+    assert export.status_code == 400 and 'id="date_to-error"' in export.get_data(as_text=True)
+    assert client.get("/admin/audit.csv?date_from=2000-01-01").status_code == 200

@@ -5,6 +5,9 @@ from wtforms.validators import Optional
 from ..core.forms import Form, optional_int
 from .actions import action_label
 
+#: the refusal of a date filter that is no date (e.g. 2026-13-45)
+BAD_DATE = _l("Not a date: write it as YYYY-MM-DD, e.g. 2026-02-15.")
+
 
 class AuditFilterForm(Form):
     """Filters of the audit log, read from the query string."""
@@ -14,8 +17,8 @@ class AuditFilterForm(Form):
     #: only on the admins' log: one training's entries
     training_id = SelectField(_l("Training"), coerce=optional_int, choices=[], validate_choice=False)
     person = StringField(_l("Person concerned"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()], invalid_value_message=BAD_DATE)
+    date_to = DateField(_l("To"), validators=[Optional()], invalid_value_message=BAD_DATE)
 
     def __init__(self, formdata, actions=(), users=(), trainings=(), **kwargs):
         super().__init__(formdata, **kwargs)

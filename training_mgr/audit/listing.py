@@ -3,13 +3,22 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import request
+from sqlalchemy import false
 
+from ..core.domain import DomainError
 from ..core.pagination import requested_page
 from ..extensions import db
 from . import services
 from .forms import AuditFilterForm
 
 PER_PAGE = 50
+
+
+class AuditFilterError(DomainError):
+    """A filter of the log cannot be read (a date that is no date): nothing is exported; the message names the
+    field and what is wrong."""
+
+    status = 400
 
 
 def filtered_query(training_id: int | None = None, tz: str | None = None, trainings=()):
@@ -27,7 +36,14 @@ def filtered_query(training_id: int | None = None, tz: str | None = None, traini
         since=day_start(filters.date_from.data) if filters.date_from.data else None,
         until=day_start(filters.date_to.data + timedelta(days=1)) if filters.date_to.data else None,
     )
+    if bad_dates(filters):  # a filter that cannot be read selects nothing rather than everything
+        query = query.where(false())
     return filters, query
+
+
+def bad_dates(filters) -> list:
+    """The date fields of ``filters`` that hold no date (their errors say why)."""
+    return [field for field in (filters.date_from, filters.date_to) if field.errors]
 
 
 def filtered_page(training_id: int | None = None, tz: str | None = None, trainings=()):
@@ -42,6 +58,10 @@ MAX_EXPORT = 50_000
 
 
 def export_entries(training_id: int | None = None, tz: str | None = None):
-    """The entries the query string's filters select, newest first, at most ``MAX_EXPORT``."""
-    _filters, query = filtered_query(training_id, tz)
+    """The entries the query string's filters select, newest first, at most ``MAX_EXPORT``. Raises
+    AuditFilterError when a filter cannot be read (rather than exporting the whole log unfiltered)."""
+    filters, query = filtered_query(training_id, tz)
+    wrong = bad_dates(filters)
+    if wrong:
+        raise AuditFilterError(" ".join(f"{field.label.text}: {' '.join(map(str, field.errors))}" for field in wrong))
     return db.session.scalars(query.limit(MAX_EXPORT)).all()

@@ -2,7 +2,7 @@ from flask import Blueprint, Response, render_template
 
 from ..core.permissions import roles_required
 from . import services
-from .listing import export_entries, filtered_page
+from .listing import AuditFilterError, export_entries, filtered_page
 from .sentences import change_rows, log_csv, sentence
 
 bp = Blueprint("audit", __name__)
@@ -20,8 +20,13 @@ def index():
 @bp.get("/admin/audit.csv")
 @roles_required("admin")
 def export():
-    """The entries the page's filters select, as a CSV file (times in UTC)."""
-    return csv_download(log_csv(export_entries()), "audit-log.csv")
+    """The entries the page's filters select, as a CSV file (times in UTC); filters that cannot be read answer
+    400 with the log page, which says beside the field what is wrong."""
+    try:
+        entries = export_entries()
+    except AuditFilterError as error:
+        return index(), error.status
+    return csv_download(log_csv(entries), "audit-log.csv")
 
 
 def csv_download(body: bytes, filename: str) -> Response:

@@ -303,8 +303,13 @@ def audit_log(training):
 @roles_required(*STAFF_ROLES)
 @training_access("view")
 def audit_log_export(training):
-    """The entries the log page's filters select, as a CSV file, times in the training's zone."""
-    body = audit_sentences.log_csv(audit_listing.export_entries(training.id, training.timezone), training.timezone)
+    """The entries the log page's filters select, as a CSV file, times in the training's zone; filters that cannot
+    be read answer 400 with the log page, which says beside the field what is wrong."""
+    try:
+        entries = audit_listing.export_entries(training.id, training.timezone)
+    except audit_listing.AuditFilterError as error:
+        return audit_log(training_id=training.id), error.status
+    body = audit_sentences.log_csv(entries, training.timezone)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="audit-log-training-{training.id}.csv"'})
 
