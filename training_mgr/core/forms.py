@@ -7,7 +7,8 @@ from functools import cache, partial
 import flask_wtf
 import wtforms
 from flask import flash
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, get_translations, gettext as _, lazy_gettext as _l, lazy_ngettext
+from flask_wtf.i18n import translations as wtforms_catalogue
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
@@ -38,17 +39,55 @@ class CleanTextMeta:
         return field
 
 
+#: WTForms' validator messages that its own Arabic catalogue lacks ("Field cannot be longer than 200 characters."),
+#: marked here so that they are extracted into the app's catalogue and translated with the rest
+WTFORMS_MESSAGES = (
+    lazy_ngettext("Field must be at least %(min)d character long.",
+                  "Field must be at least %(min)d characters long.", 1),
+    lazy_ngettext("Field cannot be longer than %(max)d character.",
+                  "Field cannot be longer than %(max)d characters.", 1),
+    lazy_ngettext("Field must be exactly %(max)d character long.",
+                  "Field must be exactly %(max)d characters long.", 1),
+    lazy_ngettext("'%(value)s' is not a valid choice for this field.",
+                  "'%(value)s' are not valid choices for this field.", 1),
+    _l("Date must be at least %(min)s."), _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."), _l("This field cannot be edited."),
+    _l("This field is disabled and cannot have a value."), _l("Not a valid time value."), _l("Not a valid week value."),
+)
+
+
+class ValidatorMessages:
+    """The translations WTForms' built-in validators and fields use for their messages, in the request's language:
+    the app's catalogue first (``WTFORMS_MESSAGES``), then WTForms' own catalogues (as Flask-WTF loads them)."""
+
+    def gettext(self, string):
+        translated = get_translations().ugettext(string)
+        return translated if translated != string else wtforms_catalogue.gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        translated = get_translations().ungettext(singular, plural, n)
+        return translated if translated not in (singular, plural) else wtforms_catalogue.ngettext(singular, plural, n)
+
+
+class TranslatedMessagesMeta:
+    """Form meta: WTForms' own messages ("This field is required.", "Field cannot be longer than …") in the
+    request's language (``ValidatorMessages``), for query-string forms too."""
+
+    def get_translations(self, form):
+        return ValidatorMessages()
+
+
 class FlaskForm(flask_wtf.FlaskForm):
     """The base of every posted form (CSRF-protected, from Flask-WTF) with typed text cleaned (``CleanTextMeta``)."""
 
-    class Meta(CleanTextMeta):
+    class Meta(CleanTextMeta, TranslatedMessagesMeta):
         pass
 
 
 class Form(wtforms.Form):
     """The base of every form read from the query string (filters and searches: no CSRF token), text cleaned too."""
 
-    class Meta(CleanTextMeta):
+    class Meta(CleanTextMeta, TranslatedMessagesMeta):
         pass
 
 
