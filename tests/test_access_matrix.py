@@ -92,9 +92,9 @@ MATRIX = {
     ("attendance.mark_all_present", "POST"): SESSION_WRITE,
     ("attendance.send_marks", "POST"): SESSION_WRITE,
     ("attendance.sign_in_sheet", "GET"): SESSION_READ,
-    ("checkin.badges", "GET"): SESSION_READ,
+    ("checkin.badges", "GET"): SESSION_WRITE,  # a badge's QR code checks its holder in: the training's officers
     ("checkin.badge", "GET"): PUBLIC,  # a badge's personal link: names the training, not the person
-    ("checkin.person_badge", "GET"): SESSION_READ,  # one person's badge, printed again
+    ("checkin.person_badge", "GET"): SESSION_WRITE,  # one person's badge, printed again
     ("checkin.replace_badge", "GET"): SESSION_WRITE,  # replacing a lost badge: the training's officers
     ("checkin.replace_badge", "POST"): SESSION_WRITE,
     ("checkin.scanner", "GET"): SESSION_WRITE,

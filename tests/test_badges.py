@@ -88,3 +88,17 @@ def test_the_sign_in_sheet_has_each_persons_badge_code_on_their_row(people, nine
     assert response.status_code == 200 and "Badge" in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     links = _decoded_links(_every_image(response.data))
     assert sorted(registration_of_badge(link).id for link in links) == sorted(r.id for r in nine)
+
+
+def test_a_read_only_manager_can_neither_print_nor_see_a_badge(people, nine, login):
+    """A badge's QR code checks its holder in: a manager (who may read the training) gets no badge PDF."""
+    manager = login(people.manager)
+    training_id, registration_id = people.training.id, nine[0].id
+    assert manager.get(f"/officer/trainings/{training_id}/registrations/{registration_id}/badge.pdf").status_code == 403
+    assert manager.get(f"/officer/trainings/{training_id}/badges.pdf").status_code == 403
+    assert manager.get(f"/officer/trainings/{training_id}/badges.pdf?layout=single").status_code == 403
+    assert "badges.pdf" not in manager.get(f"/officer/trainings/{training_id}/attendance").text
+    detail = manager.get(f"/officer/trainings/{training_id}/registrations/{registration_id}")
+    assert detail.status_code == 200 and "badge.pdf" not in detail.text
+    officer = login(people.officer)
+    assert officer.get(f"/officer/trainings/{training_id}/registrations/{registration_id}/badge.pdf").status_code == 200

@@ -31,7 +31,7 @@ MAX_AGE = timedelta(hours=12)
 
 @bp.get("/officer/trainings/<int:training_id>/badges.pdf")
 @roles_required(*STAFF_ROLES)
-@training_access("view")
+@training_access("manage")  # a badge's QR code checks its holder in: only those who take attendance print it
 def badges(training):
     layout = request.args.get("layout", "sheet")
     if layout not in LAYOUTS:
@@ -44,7 +44,7 @@ def badges(training):
 
 @bp.get("/officer/trainings/<int:training_id>/registrations/<int:registration_id>/badge.pdf")
 @roles_required(*STAFF_ROLES)
-@training_access("view")
+@training_access("manage")  # as ``badges``
 def person_badge(training, registration_id):
     """One person's valid badge, one a page (for a badge printer), e.g. after replacing a lost one."""
     registration = session_part_or_404(training, Registration, registration_id)
