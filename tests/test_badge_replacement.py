@@ -42,7 +42,7 @@ def test_the_old_badge_is_refused_with_the_reason_and_the_new_one_checks_in(peop
     page = officer.get(f"/officer/trainings/{training.id}/registrations/{layla.id}/badge")
     assert page.status_code == 200 and "Replace a lost or stolen badge" in page.text and "data-confirm" in page.text
     response = officer.post(f"/officer/trainings/{training.id}/registrations/{layla.id}/badge",
-                            data={"reason": "Lost at the hotel"}, follow_redirects=True)
+                            data={"number": "1", "reason": "Lost at the hotel"}, follow_redirects=True)
     assert "The badge of Layla Hassan was replaced: the old one checks nobody in any more." in response.text
     assert "Badge no. 2 is the valid one" in response.text and "Lost at the hotel" in response.text
 
@@ -75,7 +75,7 @@ def test_the_lost_badges_link_no_longer_lets_a_phone_check_in(app, people, today
     old = tokens.badge_token(layla.id)
     assert finder.get(f"/b/{old}").status_code == 200  # the finder's phone opened the lost badge's link
     login(people.officer).post(f"/officer/trainings/{training.id}/registrations/{layla.id}/badge",
-                               data={"reason": "Stolen"})
+                               data={"number": "1", "reason": "Stolen"})
 
     page = finder.get(f"/b/{old}")
     assert page.status_code == 410 and "This badge was replaced" in page.text and "Layla" not in page.text
@@ -89,13 +89,13 @@ def test_a_replacement_needs_a_reason_and_a_confirmed_participant(people, today,
     training, layla, _sami = today
     officer = login(people.officer)
     url = f"/officer/trainings/{training.id}/registrations/{layla.id}/badge"
-    empty = officer.post(url, data={"reason": "  "})
+    empty = officer.post(url, data={"number": "1", "reason": "  "})
     assert empty.status_code == 422 and "This field is required." in empty.text
-    long = officer.post(url, data={"reason": "x" * 201})
+    long = officer.post(url, data={"number": "1", "reason": "x" * 201})
     assert long.status_code == 422 and 'value="' + "x" * 201 + '"' in long.text  # kept in the form
     withdrawn = RegistrationFactory(training=training, status="withdrawn", participant=ParticipantFactory(name="Omar Saadi"))
     refused = officer.post(f"/officer/trainings/{training.id}/registrations/{withdrawn.id}/badge",
-                           data={"reason": "Lost"}, follow_redirects=True)
+                           data={"number": "1", "reason": "Lost"}, follow_redirects=True)
     assert "Only confirmed participants have a badge." in refused.text
     assert officer.get(f"/officer/trainings/{training.id}/registrations/{withdrawn.id}/badge.pdf").status_code == 404
     assert scan(officer, training, tokens.badge_token(layla.id)).json["ok"]  # nothing was replaced
@@ -110,3 +110,41 @@ def test_the_registration_page_links_to_the_badge(people, today, login):
     assert f'/officer/trainings/{training.id}/registrations/{layla.id}/badge"' in page
     manager_page = login(people.manager).get(f"/officer/trainings/{training.id}/registrations/{layla.id}").text
     assert "badge.pdf" not in manager_page and "Replace a lost badge" not in manager_page  # a badge checks in
+
+
+def test_the_same_replacement_sent_twice_replaces_the_badge_once(people, today, login):
+    training, layla, _sami = today
+    officer = login(people.officer)
+    url = f"/officer/trainings/{training.id}/registrations/{layla.id}/badge"
+    assert 'name="number" type="hidden" value="1"' in officer.get(url).text
+    first = officer.post(url, data={"number": "1", "reason": "Lost"}, follow_redirects=True)
+    assert "Print badge no. 2 now." in first.text
+    printed = badge_links(officer.get(f"{url}.pdf").data)
+    again = officer.post(url, data={"number": "1", "reason": "Lost"})  # the same form sent twice
+    assert again.status_code == 422 and "Badge no. 1 was already replaced: print badge no. 2." in again.text
+    assert 'name="number" type="hidden" value="2"' in again.text  # the page now replaces badge no. 2
+    assert scan(officer, training, printed[0]).json["ok"]  # the badge just printed still checks in
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "badge.replace")) == 1
+
+
+def test_a_first_replacement_made_at_the_same_moment_elsewhere_is_answered_as_a_repeat(people, today, monkeypatch):
+    """Two first replacements at once: both see no row; the second insert breaks the primary key."""
+    from training_mgr.checkin import services
+    from training_mgr.checkin.models import BadgeReplacement
+
+    training, layla, _sami = today
+    real_get = db.session.get
+
+    def get_but_miss_the_replacement(model, *args, **kwargs):
+        if model is BadgeReplacement and kwargs.get("with_for_update"):
+            return None  # as the other request's row was not committed yet when this one looked
+        return real_get(model, *args, **kwargs)
+
+    services.replace_badge(layla, "Lost", replaces=1, by_user=people.officer)
+    db.session.expunge(db.session.get(BadgeReplacement, layla.id))  # the other request's row, unseen by this one
+    monkeypatch.setattr(db.session, "get", get_but_miss_the_replacement)
+    with pytest.raises(services.CheckInRefused) as refused:
+        services.replace_badge(layla, "Lost too", replaces=1, by_user=people.officer)
+    monkeypatch.undo()
+    assert str(refused.value) == "Badge no. 1 was already replaced: print badge no. 2."
+    assert db.session.get(BadgeReplacement, layla.id).number == 2

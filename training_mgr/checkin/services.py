@@ -82,12 +82,21 @@ def replaced_badge_message(registration, replacement) -> str:
              reason=replacement.reason)
 
 
-def replace_badge(registration, reason: str, *, by_user) -> BadgeReplacement:
-    """Replace the registration's badge (lost or stolen) and commit: the badges printed so far are refused at check-in
-    from now on, saying ``reason``, and the next printing carries a new code (``tokens.badge_token``). Audited.
+def valid_badge_number(registration) -> int:
+    """The number of the registration's valid badge: 1 until it is first replaced."""
+    replacement = db.session.get(BadgeReplacement, registration.id, populate_existing=True)
+    return replacement.number if replacement is not None else 1
 
-    Raises CheckInRefused (field ``reason``) for a reason empty or longer than REASON_MAX_LENGTH characters, and for
-    a registration that is not confirmed (it has no badge to replace).
+
+def replace_badge(registration, reason: str, *, replaces: int, by_user) -> BadgeReplacement:
+    """Replace the registration's badge no. ``replaces`` (lost or stolen) and commit: the badges printed so far are
+    refused at check-in from now on, saying ``reason``, and the next printing carries a new code
+    (``tokens.badge_token``). Audited.
+
+    Raises CheckInRefused (field ``reason``) for a reason empty or longer than REASON_MAX_LENGTH characters, for
+    a registration that is not confirmed (it has no badge to replace), and when badge no. ``replaces`` is no longer
+    the valid one: the same form sent twice, or two officers replacing it at the same moment (the second insert's
+    IntegrityError), replace it once and the others are told which badge to print.
     """
     reason = one_line(reason or "")
     if not reason or len(reason) > REASON_MAX_LENGTH:
@@ -97,9 +106,16 @@ def replace_badge(registration, reason: str, *, by_user) -> BadgeReplacement:
     if refusal:
         raise CheckInRefused(refusal)
     replacement = db.session.get(BadgeReplacement, registration.id, with_for_update=True)
+    if (replacement.number if replacement is not None else 1) != replaces:
+        raise _already_replaced(registration, replaces)
     if replacement is None:
         replacement = BadgeReplacement(registration_id=registration.id, number=1)
         db.session.add(replacement)
+        try:
+            db.session.flush()  # a first replacement made at the same moment by another request breaks the key here
+        except IntegrityError:
+            db.session.rollback()
+            raise _already_replaced(registration, replaces) from None
     replacement.number += 1
     replacement.replaced_at, replacement.replaced_by_id, replacement.reason = utcnow(), getattr(by_user, "id", None), reason
     participant = registration.participant
@@ -110,6 +126,11 @@ def replace_badge(registration, reason: str, *, by_user) -> BadgeReplacement:
                           "reason": reason})
     db.session.commit()
     return replacement
+
+
+def _already_replaced(registration, replaced: int) -> CheckInRefused:
+    return CheckInRefused(_l("Badge no. %(old)s was already replaced: print badge no. %(number)s.",
+                             old=replaced, number=valid_badge_number(registration)))
 
 
 def remember_badge(token: str) -> None:

@@ -65,11 +65,13 @@ def replace_badge(training, registration_id):
     form = ReplaceBadgeForm()
     if form.validate_on_submit():
         with shows_domain_errors(form.reason):
-            replacement = services.replace_badge(registration, form.reason.data, by_user=current_user)
+            replacement = services.replace_badge(registration, form.reason.data, replaces=int(form.number.data),
+                                                 by_user=current_user)
             flash(_("The badge of %(name)s was replaced: the old one checks nobody in any more. Print badge no. "
                     "%(number)s now.", name=localized(registration.participant, "name"), number=replacement.number),
                   "success")
             return redirect(url_for(".replace_badge", training_id=training.id, registration_id=registration.id))
+    form.number.data = str(services.valid_badge_number(registration))  # the badge this page shows as valid
     return render_template("checkin/replace_badge.html", training=training, registration=registration, form=form,
                            replacement=db.session.get(BadgeReplacement, registration.id)), 422 if request.method == "POST" else 200
 
