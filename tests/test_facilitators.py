@@ -107,3 +107,24 @@ def test_an_unknown_facilitator_is_404_and_other_officers_are_refused(people, lo
     assert login(people.other_officer).get(url(people, facilitator)).status_code == 403
     assert login(people.manager).post(url(people, facilitator, "remove")).status_code == 403
     assert db.session.get(Facilitator, facilitator.id) is not None
+
+
+def test_a_slot_for_a_facilitator_removed_meanwhile_is_refused_beside_the_field_not_a_500(people, login, facilitator):
+    from sqlalchemy import delete
+
+    facilitator_id = facilitator.id
+    assert db.session.get(Facilitator, facilitator_id) is facilitator  # this request has them in memory
+    with db.engine.begin() as other_request:  # another officer removes them after this page listed them
+        other_request.execute(delete(Facilitator).where(Facilitator.id == facilitator_id))
+    day = sorted(people.training.days, key=lambda d: d.date)[0]
+    with pytest.raises(services.AgendaError) as refused:
+        services.add_slot(people.training, services.SlotDetails(
+            day_id=day.id, starts_at=time(9), ends_at=time(10), title="Border law", facilitator_id=facilitator_id),
+            by_user=people.officer)
+    assert refused.value.field == "facilitator_id" and "no longer exists" in str(refused.value)
+    db.session.rollback()
+    assert db.session.scalars(select(AgendaSlot)).all() == []
+    page = login(people.officer).post(f"/officer/trainings/{people.training.id}/agenda/slots", data={
+        "day_id": day.id, "starts_at": "09:00", "ends_at": "10:00", "title": "Border law", "title_ar": "",
+        "facilitator_id": facilitator_id, "room": ""})
+    assert page.status_code == 422 and db.session.scalars(select(AgendaSlot)).all() == []

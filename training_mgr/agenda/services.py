@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import diff, record
-from ..core.db import utcnow
+from ..core.db import bounded_lock_wait, utcnow
 from ..core.domain import DomainError
 from ..core.i18n import fmt_list, localized
 from ..extensions import db
@@ -176,6 +176,7 @@ def update_facilitator(facilitator, details: FacilitatorDetails, *, by_user) -> 
 def remove_facilitator(facilitator, *, by_user) -> None:
     """Remove a facilitator who leads no slot; commit. Raises ``AgendaError`` naming the slots (of any training) they
     still lead: an officer chooses someone else for those first, so no agenda loses its facilitator unseen."""
+    lock_facilitator(facilitator.id)  # a slot added for them meanwhile is counted, not emptied by the removal
     slots = slots_led_by(facilitator)
     if slots:
         trainings = list(dict.fromkeys(localized(slot.day.training, "title") for slot in slots))
@@ -189,16 +190,28 @@ def remove_facilitator(facilitator, *, by_user) -> None:
     db.session.commit()
 
 
+def lock_facilitator(facilitator_id: int) -> bool:
+    """Lock the facilitator's row until commit (a no-op UPDATE: PostgreSQL's row lock, SQLite's write lock), so
+    that adding a slot for them and removing them never cross; False when they no longer exist (asked of the
+    database, not of the session's memory: another request may have removed them). Raises ``core.db.Busy``
+    when the lock is held too long."""
+    with bounded_lock_wait():
+        locked = db.session.execute(update(Facilitator).where(Facilitator.id == facilitator_id)
+                                    .values(name=Facilitator.name).execution_options(synchronize_session=False))
+    return locked.rowcount == 1
+
+
 def add_slot(training, details: SlotDetails, *, by_user) -> AgendaSlot:
-    """Add a slot to one of the training's days; raises AgendaError when the day is not the training's or the slot
-    does not end after it starts."""
+    """Add a slot to one of the training's days; raises AgendaError when the day is not the training's, the slot
+    does not end after it starts or its facilitator no longer exists (``lock_facilitator``)."""
     day = db.session.get(SessionDay, details.day_id)
     if day is None or day.training_id != training.id:
         raise AgendaError(_("Choose one of the training's days."), field="day_id")
     if details.ends_at <= details.starts_at:
         raise AgendaError(_("The end must be after the start."), field="ends_at")
-    if details.facilitator_id and db.session.get(Facilitator, details.facilitator_id) is None:
-        raise AgendaError(_("Choose a facilitator from the list."), field="facilitator_id")
+    if details.facilitator_id and not lock_facilitator(details.facilitator_id):
+        raise AgendaError(_("This facilitator no longer exists (someone removed them): choose another."),
+                          field="facilitator_id")
     slot = AgendaSlot(day_id=day.id, starts_at=details.starts_at, ends_at=details.ends_at, title=details.title,
                       title_ar=details.title_ar, facilitator_id=details.facilitator_id, room=details.room)
     db.session.add(slot)
