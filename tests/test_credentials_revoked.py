@@ -95,3 +95,32 @@ def test_tokens_of_other_users_keep_working(app, people):
     _, managers = create_api_token(people.manager, "dashboard")
     admin_forces_a_reset(app, people)
     assert api_with_token(app, officers) == 401 and api_with_token(app, managers) == 200
+
+
+def test_a_token_made_by_a_request_under_way_while_the_password_changes_is_refused(app, people):
+    """The session read its credentials before the change; the token is committed after the tokens were revoked."""
+    _, before = create_api_token(people.officer, "before")
+    version = people.officer.credentials_version  # as a request that began before the change read it
+    the_officer_changes_the_password(app, people)
+    assert api_with_token(app, before) == 401
+    _, in_flight = create_api_token(people.officer, "in flight", credentials_version=version)
+    assert api_with_token(app, in_flight) == 401
+    _, afterwards = create_api_token(people.officer, "afterwards")
+    assert api_with_token(app, afterwards) == 200
+
+
+def test_the_token_page_under_way_while_an_admin_forces_a_reset_gives_a_token_that_is_refused(app, people, monkeypatch):
+    from training_mgr.auth import services as auth
+
+    browser = logged_in_browser(app, people.officer)
+    make_token = auth.create_api_token
+
+    def the_reset_commits_meanwhile(user, *args, **kwargs):
+        auth.end_sessions_and_tokens(user)  # what the admin's forced reset commits while this request runs
+        db.session.commit()
+        return make_token(user, *args, **kwargs)
+
+    monkeypatch.setattr(auth, "create_api_token", the_reset_commits_meanwhile)
+    page = browser.post("/account/tokens/new", data={"name": "script", "lifetime": "30"})
+    plain = re.search(r"tm_[A-Za-z0-9_\-]+", page.text).group(0)
+    assert api_with_token(app, plain) == 401

@@ -1,6 +1,6 @@
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
 
@@ -109,7 +109,8 @@ def create_token():
     form = ApiTokenForm()
     if form.validate_on_submit():
         with shows_domain_errors(form):
-            token, plain = auth.create_api_token(current_user, form.name.data, **form.expiry())
+            token, plain = auth.create_api_token(current_user, form.name.data, **form.expiry(),
+                                                 credentials_version=g.get("credentials_version"))
             # shown on this one answer only, never stored in plain, never cached
             response = make_response(render_template("account/token_created.html", token=token, plain=plain))
             response.headers["Cache-Control"] = "no-store"

@@ -24,6 +24,7 @@ def load_user(user_id: str):
     user = db.session.get(User, int(uid))
     if user is None or not user.active or str(user.session_version) != version:
         return None  # deactivated, or logged out, or the password changed since this cookie was made
+    g.credentials_version = user.credentials_version  # as the request began: a token it makes carries it
     return user
 
 
@@ -37,6 +38,8 @@ def load_user_from_bearer(req):
     now = utcnow()
     if found is None or found.revoked_at is not None or not found.user.active:
         return None
+    if found.credentials_version < found.user.credentials_version:
+        return None  # made by a request under way while the password changed or the account was closed
     if found.expires_at is not None and as_utc(found.expires_at) < now:
         return None
     if found.last_used_at is None or as_utc(found.last_used_at) < now - LAST_USED_RESOLUTION:

@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: bumped when the password changes; part of the login cookie, so old sessions end everywhere
     session_version: Mapped[int] = mapped_column(default=1)
+    #: bumped when the credentials can no longer be trusted (``services.end_sessions_and_tokens``); an API token
+    #: made from a session of an older generation is refused, even one committed after the bump
+    credentials_version: Mapped[int] = mapped_column(default=1, server_default="1")
     last_login_at = mapped_column(db.DateTime(timezone=True))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     #: the e-mail address and the name folded (``core.text.fold``), one a line, for the admins' search; kept by
@@ -108,6 +111,8 @@ class ApiToken(db.Model):
     expires_at = mapped_column(db.DateTime(timezone=True))
     last_used_at = mapped_column(db.DateTime(timezone=True))
     revoked_at = mapped_column(db.DateTime(timezone=True))
+    #: ``User.credentials_version`` of the session that made the token, read when its request began
+    credentials_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     user = relationship("User", back_populates="api_tokens")
 

@@ -121,6 +121,9 @@ def end_sessions_and_tokens(user: User) -> int:
     another way in: leaving it working would keep out only the people who use the browser.
     """
     end_sessions(user)
+    # in SQL, so two requests at once both count; tokens still being made by requests already under way carry the
+    # generation before this one and are refused too (``loaders.load_user_from_bearer``)
+    user.credentials_version = User.credentials_version + 1
     return revoke_api_tokens(user)
 
 
@@ -143,12 +146,15 @@ MAX_TOKEN_DAYS = 365
 
 def create_api_token(
     user: User, name: str, days_valid: int | None = 365, expires_on: date | None = None,
+    credentials_version: int | None = None,
 ) -> tuple[ApiToken, str]:
     """Make a read-API token for a staff user and audit-log it; returns (token, plain value).
 
     The plain value is returned once and only its SHA-256 is kept. The token expires ``days_valid``
     days from now, or at the end of ``expires_on`` (UTC) when given (after today, at most
     MAX_TOKEN_DAYS ahead); ``days_valid=None`` and no date: it never expires (not offered in the web).
+    ``credentials_version``: the ``User.credentials_version`` read when the request began (``loaders.load_user``);
+    when the credentials were revoked since, the token is refused at once (default: the user's current one).
     Raises AccountError for a participant (the API is for staff), an empty or too long name
     (field ``name``) or a date out of range (field ``expires_on``).
     """
@@ -165,7 +171,8 @@ def create_api_token(
     else:
         expires_at = utcnow() + timedelta(days=days_valid) if days_valid else None
     plain = "tm_" + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, token_hash=hash_token(plain), prefix=plain[:10], expires_at=expires_at)
+    token = ApiToken(user=user, name=name, token_hash=hash_token(plain), prefix=plain[:10], expires_at=expires_at,
+                     credentials_version=credentials_version or user.credentials_version)
     db.session.add(token)
     audit.record(user, "api_token.create", token, f"{user.email} created the API token {name!r} ({token.prefix}…)",
                  changes={"expires_at": [None, expires_at.isoformat() if expires_at else None]},
