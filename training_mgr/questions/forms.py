@@ -95,7 +95,11 @@ def fill_answers(form, questions, stored: dict) -> None:
         if question.kind == "multiple_choice":
             field.data = value.splitlines()
         elif question.kind == "date":
-            field.data = date.fromisoformat(value)
+            try:
+                field.data = date.fromisoformat(value)
+            except ValueError:  # answered before the question asked for a date: shown as given, to answer again
+                field.description = _l("Your earlier answer “%(answer)s” is not a date: please give the date.",
+                                       answer=value)
         else:
             field.data = value
 

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..registrations.models import Registration
 from ..core.i18n import join_parts
 from ..trainings.models import TrainingSession
+from .kinds import choices_of, fits, lock_questions
 from .models import CHOICE_KINDS, QUESTION_KINDS, RegistrationAnswer, RegistrationQuestion
 
 #: the built-in optional travel fields: key -> (kind, English label, Arabic label, sensitive by default)
@@ -85,15 +86,6 @@ def questions_of(training_or_id) -> list:
     ).all()
 
 
-def choices_of(question) -> list[tuple[str, str, str | None]]:
-    """[(key, English, Arabic or None)] of a choice question; the key is the choice's number from "0"."""
-    result = []
-    for number, line in enumerate(line for line in (question.choices or "").splitlines() if line.strip()):
-        english, _sep, arabic = line.partition("|")
-        result.append((str(number), english.strip(), arabic.strip() or None))
-    return result
-
-
 def _next_position(training) -> int:
     return (db.session.scalar(select(func.max(RegistrationQuestion.position))
                               .where(RegistrationQuestion.training_id == training.id)) or 0) + 1
@@ -107,8 +99,18 @@ def _checked(details: QuestionDetails) -> dict:
     values = details.values()
     if not values["label"]:
         raise QuestionError(_("Write the question."), "label")
-    if details.kind in CHOICE_KINDS and not 2 <= len(choices_of(SimpleNamespace(**values))) <= MAX_CHOICES:
-        raise QuestionError(_("Give between 2 and %(most)d choices, one a line.", most=MAX_CHOICES), "choices")
+    if details.kind in CHOICE_KINDS:
+        choices = choices_of(SimpleNamespace(**values))
+        if not 2 <= len(choices) <= MAX_CHOICES:
+            raise QuestionError(_("Give between 2 and %(most)d choices, one a line.", most=MAX_CHOICES), "choices")
+        if any(not english for _key, english, _arabic in choices):
+            raise QuestionError(_("Every choice needs its English text (a line “|” or “| Arabic” is no choice)."),
+                                "choices")
+        english = [text.casefold() for _key, text, _arabic in choices]
+        repeated = [text for number, (_key, text, _arabic) in enumerate(choices) if text.casefold() in english[:number]]
+        if repeated:
+            raise QuestionError(_("Each choice must differ from the others: “%(choice)s” is given twice.",
+                                  choice=repeated[0]), "choices")
     return values
 
 
@@ -163,6 +165,7 @@ def update_question(question, details: QuestionDetails, *, by_user) -> dict:
     where it stands and new ones added at the end, none removed or moved. A travel field always keeps its kind.
     Raises ``QuestionError`` with the field (``kind``, ``label``, ``choices``) for a change those rules refuse."""
     values = _checked(details)
+    lock_questions([question.id], write=True)  # an answer arriving meanwhile is counted, not stored under a new kind
     answered = answer_count(question)
     if values["kind"] != question.kind and (answered or question.builtin):
         raise QuestionError(ngettext(
@@ -238,12 +241,18 @@ def save_answers(registration, answers: dict) -> None:
     """Store ``answers`` ({question id: text, "" or None for none}) of questions of the registration's training,
     replacing earlier ones, in the caller's transaction (the caller commits). Other questions' ids are ignored."""
     own = {q.id for q in questions_of(registration.training_id)}
+    # the kind read again under a lock: an answer given to the form of a question whose kind changed meanwhile
+    # (a text typed where a date is now asked) is not stored under the new kind
+    current = lock_questions([question_id for question_id, value in answers.items()
+                              if question_id in own and value not in (None, "")])
     stored = {a.question_id: a for a in db.session.scalars(
         select(RegistrationAnswer).where(RegistrationAnswer.registration_id == registration.id))}
     for question_id, value in answers.items():
         if question_id not in own:
             continue
         existing = stored.get(question_id)
+        if value not in (None, "") and (question_id not in current or not fits(*current[question_id], value)):
+            value = None
         if value in (None, ""):
             if existing is not None:
                 db.session.delete(existing)
@@ -281,15 +290,16 @@ class ShownAnswer:
 
 
 def answer_text(question, value: str | None, lang: str = "en") -> str | None:
-    """An answer as people read it: choice labels in ``lang``, "Yes"/"No", the date or text as stored."""
+    """An answer as people read it: choice labels in ``lang``, "Yes"/"No", the date or text as stored; never raises:
+    a stored value that does not fit the question's kind (given before the kind changed) is shown as stored."""
     if value is None:
         return None
     if question.kind in CHOICE_KINDS:
         labels = {key: (arabic if lang == "ar" and arabic else english) for key, english, arabic in choices_of(question)}
         return join_parts((labels.get(key, key) for key in value.splitlines()), lang=lang)
-    if question.kind == "yes_no":
+    if question.kind == "yes_no" and value in ("yes", "no"):
         return str(_l("Yes")) if value == "yes" else str(_l("No"))
-    return value
+    return value  # a date, a text, or an answer stored before the kind changed: as stored
 
 
 def answers_for(registration, *, with_sensitive: bool, by_user=None, lang: str = "en") -> list[ShownAnswer]:
