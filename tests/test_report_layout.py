@@ -68,3 +68,26 @@ def test_each_overdue_recommendation_reads_as_its_text_then_what_is_known_of_it(
             "Ministry of Interior · Due date: Jun 1, 2022 · Status: In progress · Latest update: May 18, 2022") in section
     assert ("Train female officers at every crossing point. Training: Border management · Responsible organisation: — · "
             "Due date: Jul 1, 2022 · Status: Agreed · Latest update: —") in section
+
+
+def test_an_arabic_due_date_stays_in_its_column_of_the_session_report(app):
+    """"31 كانون الأول 2022" is wider than "Dec 31, 2022" and cannot break (a date never does in a PDF): its column
+    leaves room for it, so it does not run into the status beside it."""
+    import io
+    from datetime import date
+
+    import pdfplumber
+
+    from tests.factories import CompletedTrainingFactory, RecommendationFactory
+
+    training = CompletedTrainingFactory(start_date=date(2022, 2, 15))
+    RecommendationFactory(training=training, text="Adopt procedures.", status="in_progress", due_date=date(2022, 12, 31))
+    with app.test_request_context("/?lang=ar"):
+        report = documents.session_report_pdf(training)
+    in_progress = "قيد"[::-1]  # pdfplumber gives Arabic words in the order they are drawn (right to left)
+    with pdfplumber.open(io.BytesIO(report)) as document:
+        words = [w for page in document.pages for w in page.extract_words()]
+    status = next(w for w in words if w["text"] == in_progress)
+    year = next(w for w in words if w["text"].startswith("2022") and abs(w["top"] - status["top"]) < 3)
+    # right to left: the due date's column lies to the right of the status's; the date must end before the status
+    assert year["x0"] > status["x1"] + 2, (year, status)
