@@ -63,6 +63,7 @@ def create_app(config=None):
     from .config import load_config
     from .core import cachecontrol, db as db_setup, errors, i18n, pagecache, ratelimit, security, signals, static, text, urls
     from .extensions import babel, csrf, db, login_manager, migrate
+    from .bulk import services as bulk
     from .mail import services as mail
     from .nominations import services as nominations
     from .questions import services as questions
@@ -92,6 +93,7 @@ def create_app(config=None):
     signals.language_chosen.connect(auth_services.set_preferred_language)  # a chosen language goes in the profile
     signals.participant_erased.connect(nominations.forget_nominee)  # what a focal point typed about the person
     signals.participant_erased.connect(questions.forget_answers)  # the person's answers to registration questions
+    signals.participant_erased.connect(bulk.drop_files_naming)  # the kept job files that can name the person
     _connect_features(app)
     text.init_app(app)
     security.init_app(app)

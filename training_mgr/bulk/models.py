@@ -41,6 +41,8 @@ class BulkJob(db.Model):
     #: deleted with them, when the training's retention period ends or the person is erased
     #: (``services.drop_sensitive_files``), however long ``JOB_FILES_KEPT_DAYS`` would keep it
     sensitive: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: the file was deleted because personal data of someone it could name was erased (``services.drop_files_naming``)
+    erased: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     started_at = mapped_column(db.DateTime(timezone=True))
     #: the latest sign of life of a worker on it: a stalled job is taken up again (``services.resume_stalled``)

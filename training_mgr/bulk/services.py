@@ -19,7 +19,7 @@ from datetime import timedelta
 from celery import current_task
 from flask import current_app
 from flask_babel import force_locale, gettext as _
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, or_, select, update
 
 from ..core import jobs
 from ..core.db import Busy, as_utc, utcnow
@@ -211,6 +211,20 @@ def drop_sensitive_files(training_ids) -> int:
         update(BulkJob).where(BulkJob.training_id.in_(training_ids), BulkJob.sensitive.is_(True),
                               BulkJob.result_filename.is_not(None))
         .values(result=None, result_filename=None, result_mimetype=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def drop_files_naming(participant, training_ids=(), **_ignored) -> int:
+    """The participant's details are being erased (``core.signals.participant_erased``): delete every kept file that
+    can name them, in the erasure's transaction (the records stay, marked ``erased``, and the job page says why):
+    the files of every job of the trainings they were registered in (``training_ids``: participant lists, reports,
+    certificates, letters) and of every programme-wide job (programme reports and exports, which list people of every training),
+    however long ``JOB_FILES_KEPT_DAYS`` would keep them. Returns how many."""
+    return db.session.execute(
+        update(BulkJob).where(or_(BulkJob.training_id.in_(list(training_ids)), BulkJob.training_id.is_(None)),
+                              BulkJob.result_filename.is_not(None))
+        .values(result=None, result_filename=None, result_mimetype=None, erased=True)
         .execution_options(synchronize_session=False)
     ).rowcount
 

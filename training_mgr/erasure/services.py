@@ -160,7 +160,10 @@ def _erase(participant) -> None:
     )
     if account is not None:
         _scrub_account(account)
-    signals.participant_erased.send(participant, registration_ids=db.session.scalars(registration_ids).all())
+    training_ids = db.session.scalars(select(Registration.training_id).where(Registration.participant_id == participant.id)
+                                      .distinct()).all()
+    signals.participant_erased.send(participant, registration_ids=db.session.scalars(registration_ids).all(),
+                                    training_ids=training_ids)
     db.session.flush()
 
 
