@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ..core.i18n import current_language
 from ..core.pagination import KnownPagination
-from ..core.text import fold
+from ..core.text import contains_words
 from ..extensions import db
 from .models import MARKS, AttendanceMark
 from .services import RuleResult, attendance_rate, certificate_rule_result
@@ -107,7 +107,7 @@ def attendance_page(training, *, page: int = 1, query: str = "", days=None, with
         .select_from(Registration).join(Registration.participant).where(*confirmed)
     )
     if query:
-        people = people.where(Participant.name_folded.contains(fold(query), autoescape=True))
+        people = people.where(contains_words(Participant.name_folded, query))
     total_confirmed = confirmed_count(training)
     found = db.session.scalar(select(func.count()).select_from(people.subquery())) if query else total_confirmed
     page = max(1, min(page, max(1, -(-found // per_page))))

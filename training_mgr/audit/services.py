@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..core.text import fold
+from ..core.text import contains_words, fold_words
 from ..extensions import db
 from .actions import ACTIONS
 from .models import AuditEntry
@@ -80,11 +80,12 @@ def _jsonable(changes):
 def entries_query(training_id: int | None = None, action: str | None = None, user_id: int | None = None,
                   person: str | None = None, since: datetime | None = None, until: datetime | None = None):
     """Audit entries, newest first, with their author; narrowed to one training, action or user, to entries that
-    name ``person`` (in the summary or the details, compared folded: ``core.text.fold``, so احمد finds أحمد), and to
+    name ``person`` (every word of it in the summary or the details, compared folded: ``core.text.contains_words``,
+    so احمد المالكي finds أحمد جاسم المالكي), and to
     ``since`` <= time < ``until`` (aware datetimes)."""
     query = select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
-    if person and fold(person):
-        query = query.where(AuditEntry.search_folded.contains(fold(person), autoescape=True))
+    if person and fold_words(person):
+        query = query.where(contains_words(AuditEntry.search_folded, person))
     if since is not None:
         query = query.where(AuditEntry.created_at >= since)
     if until is not None:

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from ..bulk import kinds as job_kinds, services as bulk
 from ..core.permissions import EDITOR_ROLES, STAFF_ROLES, roles_required
-from ..core.text import clean_text, fold, typed_code
+from ..core.text import clean_text, has_words, typed_code
 from ..extensions import db, limiter
 from ..core.domain import shows_domain_errors
 from ..trainings.access import training_access
@@ -30,9 +30,10 @@ def index(training, can_manage):
     rows = services.eligibility(training)
     search = clean_text(request.args.get("q") or "")
     if search:
-        # names compared folded (احمد finds أحمد); a serial or code typed any way matches too
-        needle, typed = fold(search), typed_code(search)
-        rows = [r for r in rows if needle in r.registration.participant.name_folded
+        # every word of the names compared folded (احمد المالكي finds أحمد جاسم المالكي); a serial or code typed
+        # any way matches too
+        typed = typed_code(search)
+        rows = [r for r in rows if has_words(r.registration.participant.name_folded, search)
                 or (len(typed) >= 4 and any(typed in typed_code(c.serial) or typed == typed_code(c.code)
                                             for c in r.registration.certificates))]
     return render_template(

@@ -27,6 +27,7 @@ import re
 import unicodedata
 
 from markupsafe import Markup
+from sqlalchemy import and_, true
 
 #: line breaks as they arrive from browsers, word processors and spreadsheets: CR LF, CR, LF, vertical
 #: tab (a line break inside a Word or Excel cell), form feed, NEL, LINE and PARAGRAPH SEPARATOR
@@ -161,3 +162,28 @@ def folded_lines(*values) -> str:
     """Several texts folded (``fold``), one a line: a search column in which a folded term (never holding a line
     break) matches inside one of them only."""
     return "\n".join(fold(value) for value in values)
+
+
+#: hyphens of every kind (and the underscore) part the words of a search: "Al Maliki" and "Al-Maliki" are the
+#: same search
+_SEARCH_SEPARATORS = re.compile("[-\u2010-\u2015\u2212_]")
+
+
+def fold_words(value) -> list[str]:
+    """The folded (``fold``) words of a search, hyphens taken as spaces: ``fold_words("Al-Maliki") ==
+    ["al", "maliki"]``; ``fold_words("احمد المالكي") == ["احمد", "المالكي"]``. None and "" give []."""
+    return fold(_SEARCH_SEPARATORS.sub(" ", str(value or ""))).split()
+
+
+def contains_words(column, value):
+    """SQL condition: the folded text ``column`` contains every word of the search ``value`` (``fold_words``), in
+    any order, each anywhere (AND of LIKEs): "احمد المالكي" finds "أحمد جاسم المالكي", "Al Maliki" finds "Al-Maliki".
+    A search with no word matches everything (``true()``)."""
+    words = fold_words(value)
+    return and_(*(column.contains(word, autoescape=True) for word in words)) if words else true()
+
+
+def has_words(folded: str, value) -> bool:
+    """``contains_words`` in Python, for rows already loaded: every word of the search ``value`` is in the folded
+    text ``folded``."""
+    return all(word in folded for word in fold_words(value))

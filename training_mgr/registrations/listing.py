@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 
 from ..core.pagination import KnownPagination
-from ..core.text import fold
+from ..core.text import contains_words
 from ..extensions import db
 from .models import REGISTRATION_STATUSES, Registration
 from .seats import registration_counts
@@ -23,11 +23,12 @@ REGISTRATION_SORTS = ("name", "organisation", "status", "date")
 
 
 def listed_matches(term: str):
-    """SQL condition: the registration's participant's name in either script or e-mail contains ``term`` — the rule
-    of ``services.participant_matches`` (names compared folded: احمد finds أحمد), on the copy kept beside the
-    registration (``Registration.participant_search``: folded names and e-mail, one a line)."""
+    """SQL condition: the registration's participant's names in both scripts and e-mail hold every word of ``term``
+    (``core.text.contains_words``) or the e-mail contains it — the rule of ``services.participant_matches`` (names
+    compared folded: احمد المالكي finds أحمد جاسم المالكي), on the copy kept beside the registration
+    (``Registration.participant_search``: folded names and e-mail, one a line)."""
     return or_(
-        Registration.participant_search.contains(fold(term), autoescape=True),
+        contains_words(Registration.participant_search, term),
         Registration.participant_search.contains(term.lower(), autoescape=True),
     )
 

@@ -14,7 +14,7 @@ from ..auth.services import normalise_email
 from ..core import signals
 from ..core.db import as_utc, bounded_lock_wait, utcnow
 from ..core.domain import DomainError
-from ..core.text import fold
+from ..core.text import contains_words
 from ..extensions import db
 from ..trainings.models import TrainingSession
 from . import notifications
@@ -357,12 +357,12 @@ def search_participants(term: str, limit: int = 20):
 
 
 def participant_matches(term: str):
-    """A participant's name in either script or e-mail contains ``term``, names compared folded
-    (``core.text.fold``: احمد finds أحمد, any case)."""
+    """A participant's names in both scripts hold every word of ``term`` (``core.text.contains_words``: folded, any
+    order, hyphens as spaces: احمد المالكي finds أحمد جاسم المالكي), or the e-mail contains ``term``."""
     from ..participants.models import Participant
 
     return or_(
-        Participant.name_folded.contains(fold(term), autoescape=True),
+        contains_words(Participant.name_folded, term),
         func.lower(Participant.email).contains(term.lower(), autoescape=True),
     )
 
