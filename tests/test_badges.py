@@ -84,10 +84,15 @@ def test_the_officer_downloads_badges_from_the_attendance_page(people, nine, log
 
 def test_the_sign_in_sheet_has_each_persons_badge_code_on_their_row(people, nine, login):
     day = people.training.days[0]
-    response = login(people.manager).get(f"/officer/trainings/{people.training.id}/attendance/days/{day.id}/sign-in-sheet.pdf")
+    url = f"/officer/trainings/{people.training.id}/attendance/days/{day.id}/sign-in-sheet.pdf"
+    response = login(people.officer).get(url)
     assert response.status_code == 200 and "Badge" in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     links = _decoded_links(_every_image(response.data))
     assert sorted(registration_of_badge(link).id for link in links) == sorted(r.id for r in nine)
+    # a read-only manager gets the sheet to sign, without the codes that check people in
+    read_only = login(people.manager).get(url)
+    assert read_only.status_code == 200 and "Person 0" in PdfReader(io.BytesIO(read_only.data)).pages[0].extract_text()
+    assert not _decoded_links(_every_image(read_only.data))
 
 
 def test_a_read_only_manager_can_neither_print_nor_see_a_badge(people, nine, login):

@@ -158,9 +158,10 @@ def _confirmed_by_name(training, *columns):
     )
 
 
-def sign_in_sheet_pdf(training, day) -> bytes:
+def sign_in_sheet_pdf(training, day, *, with_badges: bool = True) -> bytes:
     """The printable A4 sign-in sheet of one day: one row per confirmed participant, names in both scripts, and
-    the QR code of each person's badge (``core.signals.badge_links``) to check them in from the sheet."""
+    the QR code of each person's badge (``core.signals.badge_links``) to check them in from the sheet. A badge's
+    code checks its holder in: ``with_badges`` False (a reader who does not take attendance) leaves them out."""
     from ..core.i18n import current_language
     from ..core.signals import badge_links
     from ..pdf import qr_data_uri, render_pdf
@@ -168,7 +169,7 @@ def sign_in_sheet_pdf(training, day) -> bytes:
     registrations = confirmed_registrations(training)
     links = {}
     for _receiver, answer in badge_links.send(training, registration_ids=[r.id for r in registrations]):
-        links.update(answer)
+        links.update(answer if with_badges else {})
     return render_pdf("pdf/sign_in_sheet.html", training=training, day=day, lang=current_language(),
                       registrations=registrations, qr_codes={rid: qr_data_uri(url) for rid, url in links.items()})
 

@@ -140,11 +140,11 @@ def _offline_mark(item) -> offline.OfflineMark:
 
 @bp.get("/officer/trainings/<int:training_id>/attendance/days/<int:day_id>/sign-in-sheet.pdf")
 @roles_required(*STAFF_ROLES)
-@training_access("view")
-def sign_in_sheet(training, day_id):
+@training_access("view", with_can_manage=True)
+def sign_in_sheet(training, day_id, can_manage):
     day = _day_or_404(training, day_id)
     return Response(
-        services.sign_in_sheet_pdf(training, day), mimetype="application/pdf",
+        services.sign_in_sheet_pdf(training, day, with_badges=can_manage), mimetype="application/pdf",
         headers={"Content-Disposition": f"inline; filename=sign-in-sheet-{training.id}-{day.date.isoformat()}.pdf"},
     )
 
