@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.forms import FlaskForm
 from ..core.i18n import localized
-from .inputs import PersonalDetails
+from .inputs import PersonalDetails, stored_name
 from .models import SEXES
 
 #: value of the organisation choice "not in the list"
@@ -52,6 +52,21 @@ def arabic_script(form, field):
         raise ValidationError(_l("Type your name in Arabic script here; your name in Latin letters goes in its own field."))
 
 
+#: the checks of a participant's name in each script, wherever a name is typed (the public registration form, the
+#: account page, the officer's "add a registration"): each optional, but at least one is required (``name_missing``)
+LATIN_NAME_CHECKS = (Optional(), Length(max=200), person_name, latin_script)
+ARABIC_NAME_CHECKS = (Optional(), Length(max=200), person_name, arabic_script)
+
+
+def name_missing(form, message=_l("Give your name in Latin letters, in Arabic script, or both.")) -> bool:
+    """Neither ``form.name`` nor ``form.name_ar`` is given (and neither was refused already): ``message`` is put
+    beside the Latin name and True returned."""
+    if form.name.data or form.name_ar.data or form.name.errors or form.name_ar.errors:
+        return False
+    form.name.errors = [*form.name.errors, message]
+    return True
+
+
 def printable(form, field):
     """No control characters (NUL, line breaks …) in a one-line answer."""
     if field.data and any(unicodedata.category(ch) in ("Cc", "Cs", "Co") for ch in field.data):
@@ -74,12 +89,12 @@ class ParticipantDetailsForm(FlaskForm):
     # at least one of the two names (``validate``); each checked for its script
     name = StringField(
         _l("Full name in Latin letters"), filters=[single_line],
-        validators=[Optional(), Length(max=200), person_name, latin_script],
+        validators=list(LATIN_NAME_CHECKS),
         description=_l("As it should appear on your certificate, e.g. Ahmed Al-Rubaie."),
     )
     name_ar = StringField(
         _l("Full name in Arabic script"), filters=[single_line],
-        validators=[Optional(), Length(max=200), person_name, arabic_script],
+        validators=list(ARABIC_NAME_CHECKS),
         description=_l("Give your name in Latin letters, in Arabic script, or both."),
     )
     sex = RadioField(
@@ -114,10 +129,7 @@ class ParticipantDetailsForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        if not self.name.data and not self.name_ar.data and not self.name.errors and not self.name_ar.errors:
-            self.name.errors = [*self.name.errors, _l("Give your name in Latin letters, in Arabic script, or both.")]
-            return False
-        return valid
+        return not name_missing(self) and valid
 
     def validate_organisation(self, field):
         known = {value for value, _label in field.choices if value}
@@ -136,8 +148,7 @@ class ParticipantDetailsForm(FlaskForm):
         """The answers as participant fields (empty answers become None)."""
         other = self.organisation.data == OTHER_ORGANISATION
         return PersonalDetails(
-            # with the Arabic name only, it stands in the name too (lists, sorting) until a Latin one is given
-            name=self.name.data or self.name_ar.data,
+            name=stored_name(self.name.data, self.name_ar.data),
             name_ar=self.name_ar.data or None,
             sex=self.sex.data,
             organisation_id=None if other else int(self.organisation.data),

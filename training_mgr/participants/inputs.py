@@ -26,3 +26,9 @@ class PersonalDetails:
     def of(cls, participant) -> "PersonalDetails":
         """The details ``participant`` has now (to edit a few with ``dataclasses.replace``)."""
         return cls(**{field.name: getattr(participant, field.name) for field in fields(cls)})
+
+
+def stored_name(name: str | None, name_ar: str | None) -> str:
+    """The participant's ``name`` column from the two names typed: with the Arabic name only, it stands in the name
+    too (lists, sorting) until a Latin one is given."""
+    return name or name_ar

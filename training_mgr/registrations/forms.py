@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from ..core.forms import ChoosesSheet, FlaskForm, Form
 from ..core.labels import REGISTRATION_STATUS_LABELS, SEX_LABELS
+from ..participants.forms import ARABIC_NAME_CHECKS, LATIN_NAME_CHECKS, name_missing, single_line
 from ..participants.models import SEXES
 from .listing import REGISTRATION_SORTS
 from .models import REGISTRATION_STATUSES
@@ -44,8 +45,9 @@ class AddExistingParticipantForm(FlaskForm):
 
 
 class NewParticipantForm(FlaskForm):
-    name = StringField(_l("Name (Latin script)"), validators=[DataRequired(), Length(max=200)])
-    name_ar = StringField(_l("Name (Arabic script)"), validators=[Optional(), Length(max=200)])
+    # at least one of the two names, each checked for its script: the rule of the public form
+    name = StringField(_l("Name (Latin script)"), filters=[single_line], validators=list(LATIN_NAME_CHECKS))
+    name_ar = StringField(_l("Name (Arabic script)"), filters=[single_line], validators=list(ARABIC_NAME_CHECKS))
     sex = SelectField(_l("Sex"), choices=[("", "—")] + [(s, SEX_LABELS[s]) for s in SEXES], validators=[DataRequired()])
     organisation_id = SelectField(_l("Organisation"), coerce=lambda v: int(v) if v else None, validators=[DataRequired()])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
@@ -54,6 +56,10 @@ class NewParticipantForm(FlaskForm):
     status = SelectField(_l("Registration status"), choices=ADD_STATUS_CHOICES, validators=[Optional()])
     nominated_by = StringField(_l("Nominated by"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Create and add"))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return not name_missing(self, _l("Give the name in Latin letters, in Arabic script, or both.")) and valid
 
 
 class StatusChangeForm(FlaskForm):
