@@ -7,9 +7,10 @@ from blinker import Namespace
 _signals = Namespace()
 
 #: a participant's details are being erased, in the erasure's transaction, after their name and e-mail were replaced
-#: by placeholders (sender: the participant; ``registration_ids``: ids of their registrations). Features that keep
-#: more about the person forget it: nominations the details a focal point typed
-#: (``nominations.services.forget_nominee``), registration questions the answers (``questions.services.forget_answers``).
+#: by placeholders (sender: the participant; ``registration_ids``: ids of their registrations; ``training_ids``: ids of
+#: the trainings they were registered in). Features that keep more about the person forget it: nominations the
+#: details a focal point typed (``nominations.services.forget_nominee``), registration questions the answers
+#: (``questions.services.forget_answers``), bulk jobs the files that can name them (``bulk.services.drop_files_naming``).
 participant_erased = _signals.signal("participant-erased")
 
 #: a logged-in user chose a language with ``?lang=`` (sender: the user; ``lang``: the language code). The auth
