@@ -95,12 +95,37 @@ def _plain_list(items) -> str:
     return listed.unescape() if listed else ""
 
 
+def actor_name(user) -> str:
+    """The name of whoever made a change, in the reader's script where an Arabic one is kept: in Arabic, the Arabic
+    name of the participant the account belongs to; else the account's name (or e-mail address)."""
+    participant = user.participant
+    if current_language() == "ar" and participant is not None and participant.name_ar:
+        return participant.name_ar
+    return user.display_name
+
+
 def who(entry, markup: bool = False):
-    """"Programme officer Layla Hassan", or "The system" for a change nobody made by hand."""
+    """"Programme officer Layla Hassan", or "The system" for a change nobody made by hand; the name by
+    ``actor_name``."""
     if entry.user is None:
         return the_system()
     role = str(ROLE_LABELS.get(entry.user.role, entry.user.role))
-    return (Markup("%s ") % role + _isolated(entry.user.display_name, True)) if markup else f"{role} {entry.user.display_name}"
+    name = actor_name(entry.user)
+    return (Markup("%s ") % role + _isolated(name, True)) if markup else f"{role} {name}"
+
+
+#: marks that end a sentence: a value ending with one takes no full stop after it
+_STOPS = ".!?؟…"
+#: the final stop, after the last value's last character and what closes the value (its ``<bdi>``, the isolate
+#: marks a translation puts around it)
+_FINAL_STOP = re.compile("(?P<before>.)(?P<tags>(?:</bdi>|[\u2066-\u2069])*)\\s*\\.$", re.S)
+
+
+def _one_stop(text: str) -> str:
+    """``text`` without its final full stop when its last value already ends a sentence ("… women?" not
+    "… women?.")."""
+    found = _FINAL_STOP.search(text)
+    return text[:found.end("tags")] if found and found["before"] in _STOPS else text
 
 
 def _shown(key: str, details: dict, codes: dict, markup: bool):
@@ -137,6 +162,7 @@ def _sentence(entry, markup: bool):
         except (KeyError, TypeError, ValueError):
             log.error("audit entry %s: its details %r do not fill the sentence of %s", entry.id, entry.details, entry.action)
         else:
+            text = _one_stop(text)
             if entry.details.get("reason") and str(values["reason"]) not in text:  # unless the sentence names it
                 text += " " + _("Reason: %(reason)s", reason=values["reason"])
             return Markup(text) if markup else text

@@ -83,7 +83,10 @@ def entries_query(training_id: int | None = None, action: str | None = None, use
     name ``person`` (every word of it in the summary or the details, compared folded: ``core.text.contains_words``,
     so احمد المالكي finds أحمد جاسم المالكي), and to
     ``since`` <= time < ``until`` (aware datetimes)."""
-    query = select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
+    User = AuditEntry.user.property.mapper.class_  # auth's model, reached through the relationship
+    # the author's participant gives their Arabic name (``sentences.actor_name``)
+    query = (select(AuditEntry).options(joinedload(AuditEntry.user).joinedload(User.participant))
+             .order_by(AuditEntry.id.desc()))
     if person and fold_words(person):
         query = query.where(contains_words(AuditEntry.search_folded, person))
     if since is not None:
