@@ -18,6 +18,8 @@ LENGTHS = (1, 12, 52, 79, 120, 145, 200)
 WORDS = {
     "latin words": "Mohammed Abdulrahman Hussein Al-Jubouri ",
     "latin unbroken": "MohammedAbdulrahmanHusseinAlJubouri",
+    # broken after a hyphen, a name copies without it ("Al-KadhimiyyaAbdulameer"): hyphenated words stay whole
+    "latin hyphens": "Abdulrahman-Mohammed-Hussein Al-Kadhimiyya-Abdulameer ",
     "arabic words": "محمد عبد الرحمن حسين الجبوري ",
     "arabic unbroken": "محمدعبدالرحمنحسينالجبوري",
 }
@@ -55,11 +57,12 @@ def issued(people):
                              signature_image=signature_png(), signature_mimetype="image/png"))
     db.session.commit()
     for length in LENGTHS:
-        for latin, arabic in (("latin words", "arabic words"), ("latin unbroken", "arabic unbroken")):
+        for latin, arabic in (("latin words", "arabic words"), ("latin unbroken", "arabic unbroken"),
+                              ("latin hyphens", "arabic words")):
             attended(training, ["present"] * 3, participant=ParticipantFactory(
                 name=name_of(latin, length), name_ar=name_of(arabic, length)))
     certificates, _ = services.issue_certificates(training, by_user=people.officer)
-    assert len(certificates) == 2 * len(LENGTHS)
+    assert len(certificates) == 3 * len(LENGTHS)
     return certificates
 
 

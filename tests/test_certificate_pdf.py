@@ -74,7 +74,7 @@ def test_arabic_half_is_right_to_left_with_the_amiri_font_embedded(certificate):
     assert "Amiri" in fonts
     context = services.print_context(certificate.registration.training)
     printed = services._printed(certificate, certificate.registration.participant)
-    markup = render_template("pdf/certificate.html", static_url=pdf.static_url, anchor_prefix="c",
+    markup = render_template("pdf/certificate.html", **pdf.template_helpers(), anchor_prefix="c",
                              certificates=[printed], **context)
     assert '<div class="half" lang="ar" dir="rtl">' in markup
     assert "data:image/png;base64," in markup  # the signature, embedded from the database

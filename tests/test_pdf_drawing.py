@@ -86,7 +86,7 @@ def test_names_in_the_other_script_keep_their_order_in_cells_without_a_box_of_th
         report = session_report_pdf(training)
         markup = {}
         monkeypatch.setattr(documents, "render_pdf", lambda template, **context: markup.setdefault(
-            "html", pdf.pdf_text.isolate_directions(render_template(template, static_url=pdf.static_url, **context))))
+            "html", pdf.pdf_text.isolate_directions(render_template(template, **pdf.template_helpers(), **context))))
         session_report_pdf(training)
     drawn = plumber_lines(report)  # glyph by glyph as drawn (poppler reorders a Latin line of an Arabic page itself)
     assert drawn.count("Civil Aviation Authority, ICAA.") == 2, [line for line in drawn if "ICAA" in line]  # 2 tables

@@ -16,7 +16,7 @@ def programme_report_markup(monkeypatch) -> str:
     drawn = {}
 
     def keep(template, **context):
-        drawn["markup"] = render_template(template, static_url=pdf.static_url, **context)
+        drawn["markup"] = render_template(template, **pdf.template_helpers(), **context)
         return b""
 
     monkeypatch.setattr(documents, "render_pdf", keep)

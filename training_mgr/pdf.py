@@ -102,9 +102,14 @@ def _html_class():
     return PrintHTML
 
 
+def template_helpers() -> dict:
+    """What every print template may call beside its own context: ``static_url``, and ``unbroken_hyphens`` for names."""
+    return {"static_url": static_url, "unbroken_hyphens": pdf_text.unbroken_hyphens}
+
+
 def _html(template: str, context: dict):
     pdf_text.install()
-    markup = pdf_text.isolate_directions(render_template(template, static_url=static_url, **context))
+    markup = pdf_text.isolate_directions(render_template(template, **template_helpers(), **context))
     return _html_class()(string=markup, base_url=STATIC_PREFIX, url_fetcher=_weasyprint_fetcher())
 
 

@@ -8,6 +8,8 @@ import io
 import re
 import unicodedata
 
+from markupsafe import Markup, escape
+
 RIGHT_TO_LEFT_MARK = "\u200f"
 
 
@@ -191,11 +193,48 @@ def fitted_font_size(text: str, font_paths, *, width_pt: float, height_pt: float
         return _half_point_below(one_line)
     size = smallest
     while size > floor:
-        lines = -(-width_em * size // (0.9 * width_pt))
+        lines = max(-(-width_em * size // (0.9 * width_pt)), _wrapped_lines(text, font_paths, width_pt / size))
         if lines * size * line_height <= height_pt:
             break
         size -= 0.5
     return max(size, floor)
+
+
+#: a hyphenated word up to this many characters is kept on one line (``unbroken_hyphens``)
+UNBROKEN_HYPHENATED = 30
+
+
+def unbroken_hyphens(text: str) -> Markup:
+    """``text`` escaped, each hyphenated word of up to ``UNBROKEN_HYPHENATED`` characters (Al-Maliki) in a span that
+    does not break (``.nobreak``): a line broken after a hyphen reads back without it or glued to the next word
+    (``pdftotext`` takes it for a word hyphenated by the layout), so a copied name would differ from the stored one."""
+    return Markup(" ").join(
+        Markup('<span class="nobreak">%s</span>') % word if _unbroken(word) else escape(word) for word in text.split(" "))
+
+
+def _unbroken(word: str) -> bool:
+    return "-" in word and len(word) <= UNBROKEN_HYPHENATED
+
+
+def _wrapped_lines(text: str, font_paths, width_em: float) -> float:
+    """How many lines ``text`` takes in a box ``width_em`` wide, words wrapped at spaces as a browser does: a word
+    wider than a line breaks anywhere, unless it is kept whole (``unbroken_hyphens``): then it cannot fit (inf)."""
+    space = text_width(" ", font_paths)
+    lines, used = 1, 0.0
+    for word in text.split(" "):
+        width = text_width(word, font_paths)
+        if used and used + space + width <= width_em:
+            used += space + width
+            continue
+        if used:
+            lines, used = lines + 1, 0.0
+        if width > width_em:
+            if _unbroken(word):
+                return float("inf")
+            lines += int(width // width_em)
+            width %= width_em
+        used = width
+    return lines
 
 
 def _half_point_below(size: float) -> float:
