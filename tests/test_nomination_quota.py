@@ -21,9 +21,10 @@ def quota(app):
     interior = OrganisationFactory(name="Ministry of Interior", name_ar="وزارة الداخلية")
     training = TrainingSessionFactory(officers=[officer], confirmation_mode="approval", capacity=10,
                                       start_date=date.today() + timedelta(days=30))
-    invitation, _token = nominations.invite(training, InvitationDetails(
+    invitation, token = nominations.invite(training, InvitationDetails(
         organisation_id=interior.id, focal_point_name="Colonel Salim Hadi", focal_point_email="focal@moi.gov.iq",
         seats=1, deadline=date.today() + timedelta(days=10)), by_user=officer)
+    training.focal_point_page = f"/nominations/{token}"  # the focal point's own page (kept for the test only)
     within, _ = nominations.nominate(invitation, NomineeDetails(name="First Nominee", sex="male", email="first@moi.gov.iq"))
     waiting, _ = nominations.nominate(invitation, NomineeDetails(name="Second Nominee", sex="female",
                                                                   email="second@moi.gov.iq"))
@@ -115,3 +116,23 @@ def test_the_nominees_page_refuses_the_waiting_list_with_the_same_message(login,
                                follow_redirects=True).text
     assert "Second Nominee is on the waiting list of Ministry of Interior" in page
     assert status_of(waiting) == "pending"
+
+
+def test_an_override_adds_a_seat_and_the_nominee_within_the_quota_keeps_theirs(app, login, quota):
+    officer, training, within, waiting = quota
+    focal_point_page = training.focal_point_page
+    client = login(officer)
+    client.post(f"/officer/trainings/{training.id}/registrations/{waiting.id}/status",
+                data={"status": "confirmed", "beyond_quota": "y", "reason": "Customs left two seats unused"})
+    assert status_of(waiting) == "confirmed"
+    assert registrations.quota_refusal(db.session.get(type(within), within.id)) is None  # First is still within it
+    nominees = client.get(f"/officer/trainings/{training.id}/nominations/nominees").text
+    assert "Seat added beyond the quota by the organisers" in nominees and "Waiting list" not in nominees
+    page = app.test_client().get(focal_point_page).text
+    assert "Seat added beyond the quota by the organisers" in page and "Within the quota" in page
+    assert "Waiting list" not in page
+    done = client.post(f"/officer/trainings/{training.id}/registrations/{within.id}/status",
+                       data={"status": "confirmed"}, follow_redirects=True)
+    assert "First Nominee is now Confirmed." in done.text and status_of(within) == "confirmed"
+    assert not db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "registration.beyond_quota", AuditEntry.object_id == within.id)).all()

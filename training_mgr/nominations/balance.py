@@ -25,18 +25,22 @@ def positions_of(invitations, running=()) -> dict[int, bool]:
     the first ``seats`` nominations still in the running (the confirmed ones first, then oldest first: a confirmed
     nominee keeps their place) are within it, the others on the waiting list; a rejected or withdrawn one is neither
     (False). The nominations whose ids are in ``running`` count as in the running whatever their status (one about
-    to be confirmed again after a rejection)."""
+    to be confirmed again after a rejection). A nominee an officer confirmed beyond the quota (``Registration.
+    beyond_quota``) has a seat added for them: True, without using one of the ``seats``."""
     seats = {invitation.id: invitation.seats for invitation in invitations}
     if not seats:
         return {}
     rows = db.session.execute(
-        select(Nomination.id, Nomination.invitation_id, Registration.status)
+        select(Nomination.id, Nomination.invitation_id, Registration.status, Registration.beyond_quota)
         .join(Registration, Registration.id == Nomination.registration_id)
         .where(Nomination.invitation_id.in_(list(seats)))
     ).all()
     used: dict[int, int] = defaultdict(int)
     positions = {}
-    for nomination_id, invitation_id, status in sorted(rows, key=lambda row: (row[1], row[2] != "confirmed", row[0])):
+    for nomination_id, invitation_id, status, beyond in sorted(rows, key=lambda r: (r[1], r[2] != "confirmed", r[0])):
+        if beyond and status == "confirmed":
+            positions[nomination_id] = True
+            continue
         in_running = status not in OUT_OF_THE_RUNNING or nomination_id in running
         positions[nomination_id] = in_running and used[invitation_id] < seats[invitation_id]
         if in_running:
@@ -71,6 +75,11 @@ def quota_refusal(registration, **_ignored) -> str | None:
                     organisation=localized(invitation.organisation, "name"))
 
 
+def added_seat(registration) -> bool:
+    """Whether ``registration`` holds a seat an officer added beyond its organisation's quota."""
+    return registration.beyond_quota and registration.status == "confirmed"
+
+
 @dataclass(frozen=True)
 class QuotaUse:
     seats: int
@@ -90,6 +99,8 @@ def quota_use(invitation, positions: dict[int, bool] | None = None) -> QuotaUse:
     positions = quota_positions(invitation) if positions is None else positions
     used = waiting = 0
     for nomination in invitation.nominations:
+        if added_seat(nomination.registration):
+            continue  # beyond the quota: neither one of its seats nor waiting
         if positions.get(nomination.id):
             used += 1
         elif nomination.registration.status not in OUT_OF_THE_RUNNING:

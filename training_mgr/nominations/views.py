@@ -22,6 +22,8 @@ from .inputs import InvitationDetails, NomineeDetails, default_deadline
 from .models import Nomination, NominationInvitation
 
 bp = Blueprint("nominations", __name__)
+#: a nominee confirmed beyond the quota, on the focal point's and the officers' pages
+bp.add_app_template_global(balance.added_seat, "added_seat")
 
 
 # --- officers ----------------------------------------------------------------------------------

@@ -58,6 +58,10 @@ class Registration(db.Model):
     #: the hold keeps a seat (counted against capacity and quota until ``held_until``) so that the person is
     #: not overtaken while confirming: true when the training confirms automatically and a seat was free
     hold_keeps_seat: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: confirmed by an officer beyond its organisation's nomination quota, with a reason (audited as
+    #: ``registration.beyond_quota``): a seat added to the quota, so while confirmed it takes no one's place within
+    #: it (``nominations.balance.positions_of``); cleared by the next change of status
+    beyond_quota: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
 

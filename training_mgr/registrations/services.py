@@ -262,6 +262,7 @@ def change_status(registration: Registration, new_status: str, *, by_user=None, 
 
     _set_status(registration, new_status, by_user, reason)
     if refusal:
+        registration.beyond_quota = True  # a seat added beyond the quota: it takes no one's place within it
         audit.record(by_user, "registration.beyond_quota", registration,
                      f"{registration.participant.name} approved beyond the nomination quota ({reason.strip()})",
                      training_id=training.id,
@@ -334,6 +335,7 @@ def _set_status(registration, new_status, by_user, reason):
     registration.status_reason = reason
     registration.status_changed_at = now
     registration.status_changed_by_id = getattr(by_user, "id", None)
+    registration.beyond_quota = False  # an override holds only for the confirmation it was given with
     if new_status == "waitlisted":
         registration.waitlisted_at = now
 
