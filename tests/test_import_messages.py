@@ -3,9 +3,10 @@ a workbook is never read without being asked."""
 import io
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from tests.factories import CourseFactory, OrganisationFactory, UserFactory
+from tests.test_import_workbooks import workbook_bytes as plain_workbook
 from training_mgr.evaluation import bank
 from training_mgr.registrations import importing
 
@@ -16,14 +17,10 @@ QUESTION = ["single", "", "Who may claim asylum?", "", "Anyone", "", "Only visa 
 
 
 def workbook_bytes(sheets, hidden=()):
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        if title in hidden:
-            sheet.sheet_state = "hidden"
+    """A workbook of ``sheets`` (tests/test_import_workbooks.py), those named in ``hidden`` hidden."""
+    workbook = load_workbook(io.BytesIO(plain_workbook(sheets)))
+    for title in hidden:
+        workbook[title].sheet_state = "hidden"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
