@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -7,6 +8,16 @@ from ..core.db import one_of, utcnow
 from ..extensions import db
 
 CERTIFICATE_STATUSES = ("valid", "revoked")
+
+
+@dataclass(frozen=True)
+class PrintedHolder:
+    """A certificate's holder as the certificate printed them (``Certificate.holder``): ``name`` (Latin script, or
+    the Arabic name of someone who gave no Latin one) and ``name_ar``, read as a participant's are
+    (``core.i18n.localized``)."""
+
+    name: str | None
+    name_ar: str | None
 
 
 class Certificate(db.Model):
@@ -55,6 +66,21 @@ class Certificate(db.Model):
     issued_by = relationship("User", foreign_keys=[issued_by_id])
     revoked_by = relationship("User", foreign_keys=[revoked_by_id])
     replaces = relationship("Certificate", remote_side=[id])
+
+    @property
+    def holder(self) -> PrintedHolder:
+        """The names the certificate printed, whatever the holder is called now; once the holder's details are
+        erased (no printed name), the participant's names as they stand."""
+        if self.printed_name is None and self.printed_name_ar is None:
+            participant = self.registration.participant
+            return PrintedHolder(participant.name, participant.name_ar)
+        return PrintedHolder(self.printed_name, self.printed_name_ar)
+
+    @property
+    def holder_renamed(self) -> bool:
+        """The holder's names now differ from those the certificate printed."""
+        participant = self.registration.participant
+        return self.holder != PrintedHolder(participant.name, participant.name_ar)
 
 
 class CertificateCounter(db.Model):

@@ -2,6 +2,7 @@
 numbers and verification codes are in ``codes.py``.
 """
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -387,8 +388,23 @@ def zip_of_pdfs(certificates, on_progress=None) -> bytes:
 
 
 def export_filename(certificate) -> str:
-    name = re.sub(r"[^A-Za-z0-9]+", "-", certificate.registration.participant.name).strip("-")[:60]
+    """``TM-2022-0003-Zainab-Al-Karkhi.pdf``: the serial and the name the certificate printed (``holder``), its Latin
+    letters and digits or, for a holder with an Arabic name only, its Arabic letters; anything else between words
+    as one hyphen, Arabic marks (tashkeel) left out; at most 60 characters of name."""
+    holder = certificate.holder
+    name = "".join(_file_name_character(ch) for ch in holder.name or holder.name_ar or "")
+    name = re.sub("-+", "-", name).strip("-")[:60].strip("-")
     return f"{certificate.serial}-{name}.pdf" if name else f"{certificate.serial}.pdf"
+
+
+def _file_name_character(ch: str) -> str:
+    """``ch`` as it goes into a file name: ASCII letters and digits and Arabic letters kept, Arabic marks dropped,
+    anything else a hyphen."""
+    if ch.isascii() and ch.isalnum():
+        return ch
+    if unicodedata.name(ch, "").startswith("ARABIC"):
+        return ch if ch.isalpha() else "" if unicodedata.category(ch) == "Mn" else "-"
+    return "-"
 
 
 def valid_certificates(training):

@@ -1,7 +1,9 @@
 """The report files (session PDF, programme PDF and XLSX, participant CSV) and the charts they share
 with the dashboard, all built from ``figures``, in the active language."""
+from dataclasses import replace
 from datetime import date
 from itertools import chain, islice
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
@@ -114,8 +116,16 @@ def mark_letters() -> dict:
     }
 
 
+def _as_printed(certificate) -> SimpleNamespace:
+    """A row of the session report's issued certificates: serial, date, status, and for its holder the names the
+    certificate printed (``Certificate.holder``), not those the holder has since taken."""
+    return SimpleNamespace(serial=certificate.serial, issued_on=certificate.issued_on, status=certificate.status,
+                           registration=SimpleNamespace(participant=certificate.holder))
+
+
 def session_report_pdf(training) -> bytes:
     figures = F.session_figures(training)
+    figures = replace(figures, certificates=[_as_printed(certificate) for certificate in figures.certificates])
     return render_pdf(
         "pdf/session_report.html",
         lang=current_language(),
