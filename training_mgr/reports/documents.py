@@ -219,7 +219,8 @@ def programme_report_xlsx(filters: F.ProgrammeFilters, progress=None) -> bytes:
     _sheet(
         workbook, _("Trainings"),
         [_("ID"), _("Title"), _("Start date"), _("End date"), _("City"), _("Country"), _("Nominated"), _("Registered"),
-         _("Confirmed"), _("Attended"), _("Completed"), _("Certified"), _("Person-days"), _("Certification rate")],
+         _("Confirmed"), _("Attended"), pgettext("participant completed the training", "Completed"), _("Certified"),
+         _("Person-days"), _("Certification rate")],
         [(training.id, localized(training, "title"), training.start_date, training.end_date, localized(training, "city"), country_name(training.country),
           k.nominated, k.registered, k.confirmed, k.attended, k.completed, k.certified, k.person_days,
           k.certification_rate) for training, k in figures.trainings],
@@ -282,7 +283,7 @@ def participant_table(filters: F.ProgrammeFilters | None = None, training=None) 
     header = [
         _("Training ID"), _("Training"), _("Start date"), _("Name"), _("Name (Arabic)"), _("Sex"), _("Organisation"),
         _("Position"), _("Email"), _("Registration status"), _("Days attended"), _("Attendance rate"),
-        _("Completed"), _("Certificate"),
+        pgettext("participant completed the training", "Completed"), _("Certificate"),
     ]
     organisations = {o.id: o for o in db.session.execute(select(Organisation.id, Organisation.name, Organisation.name_ar))}
     return header, _participant_cells(participant_rows(filters, training), listed_trainings(filters, training), organisations)
