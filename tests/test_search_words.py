@@ -58,3 +58,10 @@ def test_the_audit_logs_person_filter_finds_every_word(people, login):
     page = login(officer).get(f"/officer/trainings/{training.id}/audit",
                               query_string={"person": "احمد المالكي", "lang": "ar"}).text
     assert "أحمد جاسم المالكي" in page and "ليلى حسن" not in page
+
+
+def test_the_admins_user_search_finds_every_word(app, login):
+    UserFactory(role="officer", email="layla@example.org", name="Layla Al-Hassan")
+    UserFactory(role="officer", email="omar@example.org", name="Omar Hassan")
+    page = login(UserFactory(role="admin")).get("/admin/users", query_string={"q": "Al Hassan layla"}).text
+    assert "layla@example.org" in page and "omar@example.org" not in page

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..core.permissions import STAFF_ROLES
-from ..core.text import fold
+from ..core.text import contains_words, fold_words
 from ..extensions import db
 from . import services
 from .models import ROLES, User
@@ -33,13 +33,13 @@ DEFAULT_SORT = "email"
 def users_query(search: str | None = None, role: str | None = None, state: str | None = None, sort: str | None = None):
     """A select of users for the admins' list.
 
-    ``search``: part of the e-mail or name, compared folded (``core.text.fold``: any case, احمد finds أحمد); ``role``: one of ROLES; ``state``: ``active`` or
+    ``search``: part of the e-mail or name, every word of it, compared folded (``core.text.contains_words``: any case, احمد finds أحمد); ``role``: one of ROLES; ``state``: ``active`` or
     ``inactive``; anything else in these is ignored. ``sort``: a key of SORTS, ``-`` first for
     descending (unknown: by e-mail); never-logged-in users come last either way.
     """
     query = select(User)
-    if search and fold(search):
-        query = query.where(User.search_folded.contains(fold(search), autoescape=True))
+    if search and fold_words(search):
+        query = query.where(contains_words(User.search_folded, search))
     if role in ROLES:
         query = query.where(User.role == role)
     if state in USER_STATES:
