@@ -14,9 +14,9 @@ from ..audit import services as audit
 from ..bulk import services as bulk
 from ..core.db import utcnow
 from ..core.domain import DomainError
+from ..core.i18n import join_parts
 from ..extensions import db
 from ..registrations.models import Registration
-from ..core.i18n import join_parts
 from ..trainings.models import TrainingSession
 from .kinds import choices_of, fits, lock_questions
 from .models import CHOICE_KINDS, QUESTION_KINDS, RegistrationAnswer, RegistrationQuestion
