@@ -15,8 +15,8 @@ the page cache off (what every page costs after a write), best of --repeat:
   organisation, by sex, searched by one person's e-mail, sorted by organisation) and its counts by organisation;
 - seats taken of the catalogue's trainings: the kept tallies (``seats.seats_taken_by_session``) against
   counting every registration (``occupies_seat`` GROUP BY), the old way;
-- unless --skip-report, the programme report's figures (beside the same figures with the persons trained counted
-  over every registration, the old way, alternated), the evaluation figures, PDF, XLSX and participants CSV: wall
+- unless --skip-report, the programme report's figures (beside the same figures counted over every registration,
+  the old way, alternated), the evaluation figures, PDF, XLSX and participants CSV: wall
   time, this process's CPU, the database server's CPU (its backend process, read from /proc: run PostgreSQL on this
   machine; a parallel query's workers are not counted) and the statements;
 - unless --skip-seed-comparison, seeding 20 × 300 into a temporary SQLite file with the new batched inserts
@@ -122,8 +122,8 @@ def keep_best(results, name, result):
 
 
 def old_programme_figures():
-    """The programme figures with the persons trained counted distinct over every registration, as before they
-    were kept (the way a report for a period still counts them)."""
+    """The programme figures counted over every registration (key figures and distinct persons trained), as before
+    the database kept them (the way a report for a period still counts them)."""
     kept, figures.kept_course = figures.kept_course, lambda filters: None
     try:
         return programme_figures(ProgrammeFilters())
@@ -203,9 +203,10 @@ def run(app, repeat, report):
         if report:
             filters = ProgrammeFilters()
             held = [training.id for training, _ in programme_figures(filters).trainings]
-            for _ in range(2):  # alternated, the kept counts against counting the persons over every registration
+            for _ in range(2):  # alternated, the kept counts against counting over every registration
                 keep_best(results, "programme figures", measure(lambda: programme_figures(filters), 1))
-                keep_best(results, "programme figures, persons counted (old)", measure(old_programme_figures, 1))
+                keep_best(results, "programme figures, counted over the registrations (old)",
+                          measure(old_programme_figures, 1))
             results["evaluation figures"] = measure(lambda: evaluation_figures(held, comments=False), repeat)
             results["programme report PDF"] = measure(lambda: documents.programme_report_pdf(filters), 1)
             results["programme report XLSX"] = measure(lambda: documents.programme_report_xlsx(filters), 1)
@@ -276,7 +277,7 @@ def main():
     print("\nold ÷ new on the big data:")
     for old, new in (("API registrations, middle page (?page=, OFFSET)", "API registrations, middle page (next link, after=)"),
                      ("seats of 20 listed trainings (count all, old)", "seats of 20 listed trainings (kept tallies)"),
-                     ("programme figures, persons counted (old)", "programme figures")):
+                     ("programme figures, counted over the registrations (old)", "programme figures")):
         if old not in big:
             continue
         print(f"  {old} ÷ {new}: {big[old]['seconds'] / big[new]['seconds']:.1f}x"

@@ -1,4 +1,5 @@
-"""Persons trained, kept by the database (``reports.tallies``): the kept counts equal a count over the registrations
+"""Persons trained (``reports.tallies``) and attendance profiles (``reports.profiles``), kept by the database: the kept
+counts equal a count over the registrations
 after every kind of write that can change who is trained or how they are counted, and the programme report reads
 the same numbers from them as from the registrations."""
 from datetime import date
@@ -138,7 +139,7 @@ def test_a_new_registration_and_a_new_training_change_nothing_until_someone_atte
     assert kept() == counted() and len(kept()) == 2
 
 
-def test_the_report_reads_the_same_persons_from_the_kept_counts_as_from_the_registrations(app, monkeypatch):
+def test_the_report_reads_the_same_figures_from_the_kept_counts_as_from_the_registrations(app, monkeypatch):
     seed_synthetic(12, 40, seed=3, today=date(2025, 6, 1))
     assert kept() == counted()
     held_course = db.session.scalar(select(func.min(TrainingSession.course_id)).where(TrainingSession.status == "completed"))
@@ -153,4 +154,57 @@ def test_the_report_reads_the_same_persons_from_the_kept_counts_as_from_the_regi
         assert [(r.organisation, r.by_sex) for r in from_tallies.organisations] == [
             (r.organisation, r.by_sex) for r in from_registrations.organisations]
         assert [(r.course, r.persons) for r in from_tallies.courses] == [(r.course, r.persons) for r in from_registrations.courses]
+        assert from_tallies.trainings == from_registrations.trainings and from_tallies.totals.completed > 0
     assert F.kept_course(F.ProgrammeFilters(date_from=date(2024, 1, 1))) is None
+
+
+def profiles():
+    """{(training, status, present, late, excused, marks): registrations} as kept, and as counted from the marks."""
+    from training_mgr.reports.profiles import AttendanceProfile as P
+
+    kept_rows = {tuple(row[:-1]): row[-1] for row in db.session.execute(
+        select(P.training_id, P.status, P.present, P.late, P.excused, P.recorded, P.registrations)) if row[-1]}
+    marks = {}
+    for registration_id, status in db.session.execute(select(AttendanceMark.registration_id, AttendanceMark.status)):
+        counts = marks.setdefault(registration_id, [0, 0, 0, 0])
+        counts[3] += 1
+        if status in ("present", "late", "excused"):
+            counts[("present", "late", "excused").index(status)] += 1
+    counted_rows = {}
+    for registration_id, training_id, status in db.session.execute(
+            select(Registration.id, Registration.training_id, Registration.status)):
+        key = (training_id, status, *marks.get(registration_id, (0, 0, 0, 0)))
+        counted_rows[key] = counted_rows.get(key, 0) + 1
+    return kept_rows, counted_rows
+
+
+def test_kept_profiles_follow_every_kind_of_write(app):
+    first, second = CompletedTrainingFactory(), CompletedTrainingFactory(start_date=date(2022, 5, 1))
+    full = attended(first, ["present", "late", "excused"])
+    some = attended(first, ["absent", "present"])
+    attended(second, ["present"], status="withdrawn")
+    RegistrationFactory(training=first, status="pending")
+    db.session.execute(insert(Registration), [{"training_id": second.id, "participant_id": ParticipantFactory().id,
+                                               "status": "confirmed"}])
+    db.session.commit()
+    kept_rows, counted_rows = profiles()
+    assert kept_rows == counted_rows and kept_rows[(first.id, "confirmed", 1, 1, 1, 3)] == 1
+
+    db.session.execute(update(AttendanceMark).where(AttendanceMark.registration_id == some.id).values(status="late"))
+    db.session.execute(delete(AttendanceMark).where(AttendanceMark.registration_id == full.id,
+                                                    AttendanceMark.status == "excused"))
+    full.status = "withdrawn"
+    db.session.execute(update(Registration).where(Registration.status == "withdrawn", Registration.training_id == second.id)
+                       .values(status="confirmed"))
+    db.session.execute(update(Registration).where(Registration.id == some.id).values(training_id=second.id))
+    db.session.commit()
+    assert profiles()[0] == profiles()[1]
+
+    db.session.delete(db.session.get(type(first.days[0]), first.days[0].id))  # a day and its marks
+    db.session.execute(delete(Registration).where(Registration.id == some.id))  # a registration and its marks
+    db.session.commit()
+    assert profiles()[0] == profiles()[1]
+    db.session.delete(db.session.get(TrainingSession, first.id))  # a training and its registrations
+    db.session.commit()
+    kept_rows, counted_rows = profiles()
+    assert kept_rows == counted_rows and not any(key[0] == first.id for key in kept_rows)

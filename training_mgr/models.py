@@ -22,5 +22,6 @@ from .registrations.models import Registration  # noqa: F401
 from .registrations.tallies import OrganisationTally, RegistrationTally  # noqa: F401
 from .registrations import copies  # noqa: F401  (the triggers that keep the participant's copies on registrations)
 from .attendance.tallies import AttendanceTally  # noqa: F401
+from .reports.profiles import AttendanceProfile  # noqa: F401
 from .reports.tallies import PersonsTrainedTally, TrainedPerson  # noqa: F401
 from .trainings.models import OrganisationQuota, SessionDay, SessionOrganiser, Signatory, TrainingSession  # noqa: F401

@@ -53,11 +53,12 @@ from ..recommendations.models import RECOMMENDATION_STATUSES, Recommendation
 from ..registrations.models import Registration
 from ..trainings.models import SessionDay, TrainingSession
 from .participants import participant_list
-from .selection import ProgrammeFilters, confirmed_registrations, held_sessions, in_organisation, with_attendance
-from .tallies import ALL_COURSES, PersonsTrainedTally
+from .profiles import kept_key_figures
+from .selection import (
+    REGISTERED_STATUSES, ProgrammeFilters, confirmed_registrations, held_sessions, in_organisation, with_attendance,
+)
+from .tallies import ALL_COURSES, kept_persons
 
-#: statuses of a registration still in play
-REGISTERED_STATUSES = ("pending", "confirmed", "waitlisted")
 
 
 @dataclass
@@ -193,12 +194,13 @@ class _AttendanceFigures:
 def _attendance_figures(sessions, training_ids, organisation_id, kept=None) -> _AttendanceFigures:
     """The key figures of each training, persons trained by organisation and sex, and by course.
 
-    Two statements, whatever the size of the trainings: each registration's marks are counted in a common
-    table expression (``with_attendance``), and the key figures of each training come back together with the persons
-    (UNION ALL, each row tagged with its grouping); the certificates are counted apart. Persons are distinct
-    participants among the attended registrations: counted from the registrations, or, when ``kept`` is given
-    (the report of every completed training: ``tallies.ALL_COURSES``, or of one course: its id), read from the
-    counts the database keeps (``tallies.PersonsTrainedTally``). On PostgreSQL the expression is NOT MATERIALIZED:
+    Two statements, whatever the size of the trainings: the key figures of each training come back together with the
+    persons (UNION ALL, each row tagged with its grouping); the certificates are counted apart. When ``kept`` is
+    given (the report of every completed training: ``tallies.ALL_COURSES``, or of one course: its id) both are read
+    from counts the database keeps: the key figures summed from the attendance profiles
+    (``profiles.kept_key_figures``), the persons from ``tallies.kept_persons``. Otherwise each registration's marks
+    are counted in a common table expression (``with_attendance``), and persons are distinct participants among the
+    attended registrations. On PostgreSQL the expression is NOT MATERIALIZED:
     planned into each grouping, it costs less than writing its million rows aside once and reading them three times
     (2.4 → 1.5 s of database CPU on a million registrations, docs/performance.md)."""
     confirmed = Registration.status == "confirmed"
@@ -214,11 +216,14 @@ def _attendance_figures(sessions, training_ids, organisation_id, kept=None) -> _
     r = registrations.c
     trained = and_(r.confirmed, r.days_attended > 0)
     zero, no_text = literal(0), cast(null(), String)
-    by_training = select(
-        literal("training"), r.training_id, no_text, func.count(), func.count(case((r.registered, 1))),
-        func.count(case((r.confirmed, 1))), func.count(case((trained, 1))),
-        func.coalesce(func.sum(case((r.confirmed, r.days_attended), else_=0)), 0), func.count(case((r.completed, 1))),
-    ).group_by(r.training_id)
+    if kept is not None:
+        by_training = kept_key_figures(training_ids)
+    else:
+        by_training = select(
+            literal("training"), r.training_id, no_text, func.count(), func.count(case((r.registered, 1))),
+            func.count(case((r.confirmed, 1))), func.count(case((trained, 1))),
+            func.coalesce(func.sum(case((r.confirmed, r.days_attended), else_=0)), 0), func.count(case((r.completed, 1))),
+        ).group_by(r.training_id)
     if kept is None:
         by_organisation_and_sex = (
             select(literal("sex"), Participant.organisation_id, Participant.sex, func.count(distinct(r.participant_id)),
@@ -233,7 +238,7 @@ def _attendance_figures(sessions, training_ids, organisation_id, kept=None) -> _
             .group_by(r.course_id)
         )
     else:
-        by_organisation_and_sex, by_course = _kept_persons(kept)
+        by_organisation_and_sex, by_course = kept_persons(kept)
     by_session = {training.id: KeyFigures() for training in sessions}
     org_sex_rows, persons_by_course = [], {}
     for kind, key, sex, *counts in db.session.execute(union_all(by_training, by_organisation_and_sex, by_course)):
@@ -256,22 +261,6 @@ def _attendance_figures(sessions, training_ids, organisation_id, kept=None) -> _
         by_session[sid].certified = n
     organisations, by_sex = _by_organisation_and_sex(org_sex_rows)
     return _AttendanceFigures(by_session, organisations, by_sex, persons_by_course)
-
-
-def _kept_persons(course_id):
-    """The selects of ``_attendance_figures``'s persons by organisation and sex, and by course, from the kept counts:
-    of every completed training (``course_id`` is ``tallies.ALL_COURSES``) or of one course's."""
-    tally, zero, no_text = PersonsTrainedTally, literal(0), cast(null(), String)
-    by_organisation_and_sex = select(
-        literal("sex"), tally.organisation_id, tally.sex, tally.persons, zero, zero, zero, zero, zero,
-    ).where(tally.course_id == course_id, tally.persons > 0)
-    courses = tally.course_id != ALL_COURSES if course_id == ALL_COURSES else tally.course_id == course_id
-    by_course = (
-        select(literal("course"), tally.course_id, no_text, func.sum(tally.persons), zero, zero, zero, zero, zero)
-        .where(courses)
-        .group_by(tally.course_id)
-    )
-    return by_organisation_and_sex, by_course
 
 
 def kept_course(filters: ProgrammeFilters):

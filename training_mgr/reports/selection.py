@@ -14,6 +14,10 @@ from ..registrations.models import Registration
 from ..trainings.models import SessionDay, TrainingSession
 
 
+#: statuses of a registration still in play
+REGISTERED_STATUSES = ("pending", "confirmed", "waitlisted")
+
+
 @dataclass(frozen=True)
 class ProgrammeFilters:
     date_from: date | None = None

@@ -28,7 +28,7 @@ The triggers are created with the tables (``create_all``, for tests) and by the 
 (which also fills both tables from the rows already stored) and ``0034_faster_kept_counts``, each with a copy of
 ``TRIGGERS`` as it was then.
 """
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, cast, func, literal, null, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import SKIP_WHILE_DEFERRED, count_again, keep_with_triggers
@@ -213,6 +213,23 @@ BACKFILL = [
     + _TRAINED.format(people="TRUE"),
     _add_to_tallies("", "TRUE").split(" ON CONFLICT", 1)[0].rstrip(),
 ]
+
+
+def kept_persons(course_id):
+    """The selects of the programme report's persons by organisation and sex, and by course (as ``figures``'s
+    ``_attendance_figures`` reads them: a tag, a key, the sex or a blank, the persons, then five zeros), from the kept
+    counts: of every completed training (``course_id`` is ``ALL_COURSES``) or of one course's."""
+    tally, zero, no_text = PersonsTrainedTally, literal(0), cast(null(), String)
+    by_organisation_and_sex = select(
+        literal("sex"), tally.organisation_id, tally.sex, tally.persons, zero, zero, zero, zero, zero,
+    ).where(tally.course_id == course_id, tally.persons > 0)
+    courses = tally.course_id != ALL_COURSES if course_id == ALL_COURSES else tally.course_id == course_id
+    by_course = (
+        select(literal("course"), tally.course_id, no_text, func.sum(tally.persons), zero, zero, zero, zero, zero)
+        .where(courses)
+        .group_by(tally.course_id)
+    )
+    return by_organisation_and_sex, by_course
 
 
 def rebuild() -> None:

@@ -29,7 +29,7 @@ from ..participants.models import Participant
 from ..recommendations.models import Recommendation, RecommendationUpdate
 from .synthetic_evaluation import seed_evaluation
 from ..registrations.models import Registration
-from ..reports import tallies as persons_trained
+from ..reports import profiles as attendance_profiles, tallies as persons_trained
 from ..trainings.models import SessionDay, SessionOrganiser, TrainingSession
 
 #: the day the synthetic world was drawn around; the data is shifted by ``today - WORLD_TODAY`` days
@@ -294,6 +294,7 @@ def seed_synthetic(n_sessions: int, n_participants: int, seed: int = 1, today: d
     # a generator of its own, so that the rest of the world stays what it was before evaluation existed
     n_responses = seed_evaluation(random.Random(f"{seed}-evaluation"), [t for t, _ in attended], insert_rows, BATCH_ROWS)
     if deferred:
+        attendance_profiles.rebuild()
         persons_trained.rebuild()
         evaluation_tallies.rebuild()
     db.session.commit()
