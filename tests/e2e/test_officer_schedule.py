@@ -46,7 +46,7 @@ def test_officer_creates_a_course_schedules_a_training_and_opens_it(page, live_s
     assert page.get_by_role("link", name=COURSE).count() >= 1
     TrainingPage(page).open(training_id=training_id).open_section("Audit log")
     log = page.locator("tbody").inner_text()
-    assert "Training scheduled" in log and "Training opened" in log and "Programme Officer" in log
+    assert "scheduled the training" in log and "opened the training" in log and "Programme Officer" in log
 
 
 def test_the_officer_pages_read_right_to_left_in_arabic(page, live_server):
